@@ -1,0 +1,41 @@
+# The project's interface: run, test, playground (and later bench, package).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test lint playground e2e clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+## Start the bot on http://127.0.0.1:3978 with SQLite under data/ (no Azure, no tenant needed).
+run: $(STAMP)
+	$(BIN)/python -m bot
+
+## Lint, type-check and run every test tier (unit, HTTP scenarios, Playground end-to-end).
+test: $(STAMP) $(NODE_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## Open Microsoft 365 Agents Playground against a running bot (start `make run` first).
+playground: $(NODE_STAMP)
+	TEAMSAPPTESTER_BROWSER=none npx --no-install agentsplayground \
+		-e http://127.0.0.1:3978/api/messages -c msteams --dt -p 56150
+
+clean:
+	rm -rf $(VENV) node_modules data artifacts .pytest_cache .mypy_cache .ruff_cache

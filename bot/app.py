@@ -1,0 +1,176 @@
+"""``create_app(settings)``: the whole aiohttp application, composed from settings."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.handler import WasstraatBot
+from bot.services import Clock, Services, system_clock
+from bot.settings import Settings
+from bot.turn import activity_locale, activity_tenant
+from cards.catalogue import language_for, text
+from storage import Store, open_database
+from wasstraat.template import default_template
+
+log = logging.getLogger(__name__)
+
+# activity types whose id is remembered so that a redelivery changes nothing
+DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
+
+
+@dataclass(slots=True)
+class Runtime:
+    services: Services
+    adapter: CloudAdapter
+    bot: WasstraatBot
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def _auth_configuration(settings: Settings) -> SimpleNamespace:
+    """The SDK's configuration object; without an app id, authentication is disabled."""
+    if not settings.auth_enabled:
+        return SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+    return SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(settings)))
+
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        # A fault: log it with a code (no message text or personal data), answer politely,
+        # and leave every stored state as it was.
+        code = uuid.uuid4().hex[:8]
+        log.error(
+            "turn failed",
+            exc_info=error,
+            extra={"code": code, "activity_type": context.activity.type},
+        )
+        if context.activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+            language = language_for(activity_locale(context.activity), settings.default_locale)
+            try:
+                await context.send_activity(text("error.fault", language, code=code))
+            except Exception:
+                log.warning("could not tell the user about fault %s", code)
+
+    adapter.on_turn_error = on_turn_error
+    return adapter
+
+
+def _problem(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+async def messages(request: web.Request) -> web.Response:
+    """POST /api/messages: validate, authenticate, check the tenant, dedupe, run the turn."""
+    runtime = request.app[RUNTIME]
+    settings = runtime.services.settings
+    if request.content_type != "application/json":
+        return _problem(415, "expected application/json")
+    try:
+        body = json.loads(await request.read())
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "body too large")
+    except (ValueError, UnicodeDecodeError):
+        return _problem(400, "malformed JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
+        return _problem(400, "not an activity")
+    try:
+        activity = Activity().deserialize(body)
+        conversation_id = activity.conversation.id if activity.conversation else None
+    except Exception:
+        return _problem(400, "not an activity")
+    if not conversation_id or not activity.service_url:
+        return _problem(400, "activity without conversation or serviceUrl")
+
+    auth_header = request.headers.get("Authorization", "")
+    try:
+        authentication = await runtime.adapter.bot_framework_authentication.authenticate_request(
+            activity, auth_header
+        )
+    except PermissionError:
+        return _problem(401, "unauthorized")
+
+    if not settings.is_tenant_allowed(activity_tenant(activity)):
+        log.warning("activity from a tenant that is not allowed refused")
+        return _problem(403, "tenant not allowed")
+
+    dedupe = activity.id if activity.type in DEDUPED_TYPES and activity.id else None
+    if dedupe and await runtime.services.store.inbox_seen(dedupe):
+        return _duplicate_response(activity, settings)
+
+    invoke_response = await runtime.adapter.process_activity(
+        authentication, activity, runtime.bot.on_turn
+    )
+    if dedupe:
+        await runtime.services.store.remember_activity(dedupe, now=runtime.services.clock())
+    if invoke_response:
+        # Serialized here exactly once: botbuilder 4.17.1's own CloudAdapter.process
+        # serializes an already-serialized body again and fails.
+        body_out = invoke_response.body
+        if body_out is not None and not isinstance(body_out, dict | list | str | int | float):
+            body_out = serializer_helper(body_out)
+        return web.json_response(body_out, status=invoke_response.status)
+    return web.Response(status=201)
+
+
+def _duplicate_response(activity: Activity, settings: Settings) -> web.Response:
+    if activity.type == ActivityTypes.invoke:
+        language = language_for(activity_locale(activity), settings.default_locale)
+        return web.json_response(
+            {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": text("action.already_processed", language),
+            }
+        )
+    return web.Response(status=200)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 only while the database answers."""
+    runtime = request.app.get(RUNTIME)
+    if runtime is not None and await runtime.services.store.database.ping():
+        return web.json_response({"status": "ok"})
+    return web.json_response({"status": "unavailable"}, status=503)
+
+
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
+    """Build the bot's web application; the database is opened (and migrated) on start-up."""
+    app = web.Application(client_max_size=settings.max_body_bytes)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        database = await open_database(settings.database_url)
+        services = Services(
+            settings=settings, store=Store(database), template=default_template(), clock=clock
+        )
+        app[RUNTIME] = Runtime(
+            services=services, adapter=build_adapter(settings), bot=WasstraatBot(services)
+        )
+        log.info("wasstraat ready (database: %s)", database.dialect)
+        yield
+        await database.dispose()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    return app

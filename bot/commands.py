@@ -1,0 +1,51 @@
+"""Text commands: one handler per command word, looked up in a registry."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.registry import Registry
+from bot.trajectories import channel_status_card, start_trajectory
+from bot.turn import Turn
+from cards.welcome import help_card
+
+CommandHandler = Callable[[Turn, str], Awaitable[None]]
+
+COMMANDS: Registry[CommandHandler] = Registry("command")
+
+START_DIALOG_ID = "start_trajectory"
+
+
+def parse(text: str) -> tuple[str, str]:
+    """Split a message into its command word and the rest.
+
+    ``'Start  X y'`` gives ``('start', 'X y')``.
+    """
+    words = text.strip().split(None, 1)
+    if not words:
+        return "", ""
+    return words[0].lower(), (words[1].strip() if len(words) > 1 else "")
+
+
+@COMMANDS.register("help", "hulp", "?")
+async def help_command(turn: Turn, _args: str) -> None:
+    await turn.reply_card(help_card(turn.language, in_channel=turn.in_channel))
+
+
+@COMMANDS.register("start")
+async def start_command(turn: Turn, args: str) -> None:
+    if args:
+        await start_trajectory(turn, args)
+    elif turn.dialogs is not None:
+        await turn.dialogs.begin_dialog(START_DIALOG_ID)
+    else:
+        await turn.reply_text("start.product_missing")
+
+
+@COMMANDS.register("status")
+async def status_command(turn: Turn, _args: str) -> None:
+    await turn.reply_card(await channel_status_card(turn))
+
+
+async def unknown_command(turn: Turn, _args: str) -> None:
+    await turn.reply_text("unknown")

@@ -1,0 +1,73 @@
+"""Applying trajectory commands: the engine in the middle, one transaction around it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from bot.turn import Turn
+from cards.status import status_card, step_label
+from storage import AlreadyProcessed
+from wasstraat import engine
+
+STATUS_LIMIT = 20
+
+
+async def start_trajectory(turn: Turn, product: str) -> None:
+    """Create a trajectory bound to this channel with the sender as projectleider."""
+    actor = turn.actor
+    if actor is None:
+        await turn.reply_text("start.no_identity")
+        return
+    services = turn.services
+    now = services.clock()
+    try:
+        trajectory = engine.start_trajectory(
+            trajectory_id=uuid.uuid4().hex,
+            product=product,
+            binding=turn.binding,
+            project_leader=actor,
+            template=services.template,
+            now=now,
+        )
+    except engine.InvalidInput as error:
+        await turn.reply_text(f"start.{error}")
+        return
+    try:
+        async with services.store.transaction(activity_id=turn.activity.id, now=now) as tx:
+            await tx.insert_trajectory(trajectory, now=now)
+            await tx.audit(
+                action="trajectory.started",
+                at=now,
+                actor=actor.aad_object_id,
+                trajectory_id=trajectory.id,
+                detail={"product": trajectory.product},
+            )
+    except AlreadyProcessed:
+        return
+    first = services.template.steps[0].id
+    await turn.reply_text(
+        "start.started",
+        product=trajectory.product,
+        step=step_label(services.template, first, turn.language),
+    )
+
+
+async def channel_status_card(turn: Turn) -> dict[str, Any]:
+    """The status card for the channel (or chat) the turn came from."""
+    services = turn.services
+    channel_key = turn.binding.channel_key
+    trajectories = await services.store.trajectories_in_channel(channel_key, limit=STATUS_LIMIT)
+    total = (
+        await services.store.count_trajectories(channel_key=channel_key)
+        if len(trajectories) == STATUS_LIMIT
+        else len(trajectories)
+    )
+    return status_card(
+        trajectories,
+        template=services.template,
+        language=turn.language,
+        zone=services.zone,
+        now=services.clock(),
+        total=total,
+    )

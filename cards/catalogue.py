@@ -1,0 +1,123 @@
+"""Every user-facing text, in Dutch (default) and English. Nothing user-facing lives elsewhere."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["nl", "en"]
+
+MESSAGES: dict[str, dict[Language, str]] = {
+    # welcome and help
+    "welcome.title": {"nl": "Welkom bij de Wasstraat", "en": "Welcome to the Wasstraat"},
+    "welcome.body": {
+        "nl": "Ik begeleid het traject van tien stappen om een proces te verbeteren vanuit de "
+        "inwoner: LEAN, serviceformules en klantreizen. Ik houd bij wie waaraan werkt, stuur "
+        "iedereen op tijd een kaart met wat er van hem of haar gevraagd wordt, verzamel "
+        "akkoorden en vergeet het evaluatiemoment niet.",
+        "en": "I guide the ten-step trajectory for improving a process from the resident's point "
+        "of view: LEAN, service formulas and customer journeys. I keep track of who is working on "
+        "what, send everyone a card with what is asked of them in good time, collect approvals "
+        "and never forget the evaluation moment.",
+    },
+    "welcome.commands": {"nl": "Wat je tegen mij kunt zeggen:", "en": "What you can say to me:"},
+    "help.title": {"nl": "Zo werk je met de Wasstraat", "en": "How to work with the Wasstraat"},
+    "help.in_channel": {
+        "nl": "In een kanaal: noem mij eerst met @, bijvoorbeeld '@Wasstraat status'.",
+        "en": "In a channel: mention me first with @, for example '@Wasstraat status'.",
+    },
+    "command.help": {"nl": "help — deze uitleg", "en": "help — this explanation"},
+    "command.start": {
+        "nl": "start <product of dienst> — begin een traject, bijvoorbeeld "
+        "'start Parkeervergunning'",
+        "en": "start <product or service> — start a trajectory, for example "
+        "'start Parkeervergunning'",
+    },
+    "command.status": {
+        "nl": "status — de trajecten hier en in welke stap ze zijn",
+        "en": "status — the trajectories here and the step they are in",
+    },
+    "unknown": {
+        "nl": "Dat begrijp ik niet. Typ 'help' om te zien wat ik kan.",
+        "en": "I don't understand that. Type 'help' to see what I can do.",
+    },
+    # start
+    "start.ask_product": {
+        "nl": "Voor welk product of welke dienst wil je een traject starten? "
+        "Bijvoorbeeld: Parkeervergunning aanvragen.",
+        "en": "Which product or service do you want to start a trajectory for? "
+        "For example: Parkeervergunning aanvragen.",
+    },
+    "start.product_missing": {
+        "nl": "Ik mis de naam van het product of de dienst. Probeer het nog eens.",
+        "en": "I'm missing the name of the product or service. Please try again.",
+    },
+    "start.product_too_long": {
+        "nl": "Die naam is te lang (hoogstens 200 tekens). Kies een kortere naam.",
+        "en": "That name is too long (200 characters at most). Choose a shorter name.",
+    },
+    "start.started": {
+        "nl": "Het traject '{product}' is gestart, met jou als projectleider. "
+        "We beginnen met stap 1, {step}: stel de projectgroep samen en vraag de sponsor en de "
+        "proceseigenaar om steun. De klantreis (stap 4) kan daarna meteen parallel beginnen.",
+        "en": "The trajectory '{product}' has started, with you as project leader. "
+        "We begin with step 1, {step}: assemble the project group and ask the sponsor and the "
+        "process owner for their support. The customer journey (step 4) can then start in "
+        "parallel.",
+    },
+    "start.no_identity": {
+        "nl": "Ik kan niet vaststellen wie je bent in de organisatie, dus ik kan geen traject "
+        "starten. Probeer het vanuit Microsoft Teams met je werkaccount.",
+        "en": "I cannot tell who you are in the organisation, so I cannot start a trajectory. "
+        "Please try from Microsoft Teams with your work account.",
+    },
+    # status
+    "status.title": {"nl": "Trajecten", "en": "Trajectories"},
+    "status.none": {
+        "nl": "Hier loopt nog geen traject. Begin er een met 'start <product of dienst>'.",
+        "en": "No trajectory runs here yet. Start one with 'start <product or service>'.",
+    },
+    "status.active_steps": {"nl": "Nu bezig: {steps}", "en": "In progress: {steps}"},
+    "status.no_active_steps": {"nl": "Geen actieve stap", "en": "No active step"},
+    "status.leader": {"nl": "Projectleider: {name}", "en": "Project leader: {name}"},
+    "status.started_on": {"nl": "Gestart op {date}", "en": "Started on {date}"},
+    "status.step": {"nl": "Stap {id}: {name}", "en": "Step {id}: {name}"},
+    "status.refresh": {"nl": "Vernieuwen", "en": "Refresh"},
+    "status.refreshed_at": {"nl": "Bijgewerkt om {time}", "en": "Updated at {time}"},
+    "status.more": {
+        "nl": "En nog {count} eerdere trajecten.",
+        "en": "And {count} earlier trajectories.",
+    },
+    "trajectory.status.running": {"nl": "Loopt", "en": "Running"},
+    "trajectory.status.paused": {"nl": "Gepauzeerd", "en": "Paused"},
+    "trajectory.status.cancelled": {"nl": "Gestopt", "en": "Cancelled"},
+    "trajectory.status.finished": {"nl": "Afgerond", "en": "Finished"},
+    # card actions and errors
+    "action.unknown": {
+        "nl": "Deze knop ken ik niet (meer). Er is niets veranderd. Typ 'status' voor de "
+        "actuele stand.",
+        "en": "I don't know this button (any more). Nothing has changed. Type 'status' for the "
+        "current state.",
+    },
+    "action.already_processed": {
+        "nl": "Dit had ik al verwerkt.",
+        "en": "I had already processed this.",
+    },
+    "error.fault": {
+        "nl": "Sorry, er ging bij mij iets mis. Er is niets kwijtgeraakt; probeer het zo nog eens. "
+        "Blijft het misgaan, noem dan code {code} aan de beheerder.",
+        "en": "Sorry, something went wrong on my side. Nothing was lost; please try again in a "
+        "moment. If it keeps failing, give code {code} to the administrator.",
+    },
+}
+
+
+def language_for(locale: str | None, default_locale: str = "nl-NL") -> Language:
+    """Dutch unless the user's Teams locale (or, without one, the default) is English."""
+    chosen = (locale or default_locale or "nl").strip().lower()
+    return "en" if chosen.startswith("en") else "nl"
+
+
+def text(key: str, language: Language, /, **values: object) -> str:
+    """The catalogue text for ``key`` in ``language``, with ``values`` filled in."""
+    template = MESSAGES[key][language]
+    return template.format(**values) if values else template

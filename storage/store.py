@@ -1,0 +1,349 @@
+"""The narrow async storage interface the bot uses. Every write that matters is one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import schema
+from storage.database import Database
+from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
+from wasstraat.model import Trajectory
+
+ANY_ETAG = "*"
+
+
+def _insert(conn: AsyncConnection, table: schema.Table) -> Any:
+    """An INSERT that knows ON CONFLICT for the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _row_to_trajectory(document: Mapping[str, Any]) -> Trajectory:
+    return Trajectory.model_validate(document)
+
+
+class Transaction:
+    """Writes inside one database transaction; obtained from :meth:`Store.transaction`."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def insert_trajectory(self, trajectory: Trajectory, *, now: datetime) -> None:
+        await self._conn.execute(
+            schema.trajectories.insert().values(
+                id=trajectory.id,
+                tenant_id=trajectory.binding.tenant_id,
+                channel_key=trajectory.binding.channel_key,
+                product=trajectory.product,
+                status=trajectory.status.value,
+                document=trajectory.model_dump(mode="json"),
+                version=trajectory.version,
+                created_at=trajectory.created_at,
+                updated_at=now,
+            )
+        )
+
+    async def update_trajectory(
+        self, trajectory: Trajectory, *, expected_version: int, now: datetime
+    ) -> None:
+        """Write the new state if the stored version is still ``expected_version``."""
+        result = await self._conn.execute(
+            update(schema.trajectories)
+            .where(
+                schema.trajectories.c.id == trajectory.id,
+                schema.trajectories.c.version == expected_version,
+            )
+            .values(
+                product=trajectory.product,
+                status=trajectory.status.value,
+                document=trajectory.model_dump(mode="json"),
+                version=trajectory.version,
+                updated_at=now,
+            )
+        )
+        if result.rowcount != 1:
+            raise StaleVersion(trajectory.id)
+
+    async def add_outbox(
+        self,
+        *,
+        kind: str,
+        recipient: Mapping[str, Any],
+        payload: Mapping[str, Any],
+        now: datetime,
+        trajectory_id: str | None = None,
+        not_before: datetime | None = None,
+    ) -> None:
+        await self._conn.execute(
+            schema.outbox.insert().values(
+                trajectory_id=trajectory_id,
+                kind=kind,
+                recipient=dict(recipient),
+                payload=dict(payload),
+                created_at=now,
+                not_before=not_before or now,
+                attempts=0,
+            )
+        )
+
+    async def set_timer(
+        self,
+        *,
+        timer_id: str,
+        kind: str,
+        due_at: datetime,
+        now: datetime,
+        trajectory_id: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Create or move a timer; its id is deterministic, so setting it again replaces it."""
+        stmt = _insert(self._conn, schema.timers).values(
+            id=timer_id,
+            trajectory_id=trajectory_id,
+            kind=kind,
+            payload=dict(payload or {}),
+            due_at=due_at,
+            created_at=now,
+        )
+        await self._conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["id"],
+                set_={
+                    "due_at": due_at,
+                    "payload": dict(payload or {}),
+                    "fired_at": None,
+                    "claimed_by": None,
+                    "claimed_until": None,
+                },
+            )
+        )
+
+    async def cancel_timer(self, timer_id: str) -> None:
+        await self._conn.execute(delete(schema.timers).where(schema.timers.c.id == timer_id))
+
+    async def audit(
+        self,
+        *,
+        action: str,
+        at: datetime,
+        actor: str | None,
+        trajectory_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        await self._conn.execute(
+            schema.audit.insert().values(
+                trajectory_id=trajectory_id,
+                at=at,
+                actor=actor,
+                action=action,
+                detail=dict(detail or {}),
+            )
+        )
+
+
+class Store:
+    """Repositories for trajectories, inbox, outbox, timers, audit, references and dialog state."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    @asynccontextmanager
+    async def transaction(
+        self, *, activity_id: str | None = None, now: datetime
+    ) -> AsyncIterator[Transaction]:
+        """One transaction. With ``activity_id`` it also records the activity in the inbox
+        first, so a redelivered activity raises :class:`AlreadyProcessed` and changes nothing."""
+        try:
+            async with self._db.engine.begin() as conn:
+                if activity_id:
+                    await conn.execute(
+                        schema.inbox.insert().values(activity_id=activity_id, received_at=now)
+                    )
+                yield Transaction(conn)
+        except IntegrityError as error:
+            if activity_id and await self.inbox_seen(activity_id):
+                raise AlreadyProcessed(activity_id) from error
+            raise
+
+    # -- inbox ---------------------------------------------------------------------------
+
+    async def inbox_seen(self, activity_id: str) -> bool:
+        async with self._db.engine.connect() as conn:
+            found = await conn.scalar(
+                select(schema.inbox.c.activity_id).where(schema.inbox.c.activity_id == activity_id)
+            )
+        return found is not None
+
+    async def remember_activity(self, activity_id: str, *, now: datetime) -> None:
+        """Record an activity as processed (for turns that wrote nothing else)."""
+        async with self._db.engine.begin() as conn:
+            await conn.execute(
+                _insert(conn, schema.inbox)
+                .values(activity_id=activity_id, received_at=now)
+                .on_conflict_do_nothing(index_elements=["activity_id"])
+            )
+
+    # -- trajectories --------------------------------------------------------------------
+
+    async def trajectory(self, trajectory_id: str) -> Trajectory | None:
+        async with self._db.engine.connect() as conn:
+            document = await conn.scalar(
+                select(schema.trajectories.c.document).where(
+                    schema.trajectories.c.id == trajectory_id
+                )
+            )
+        return None if document is None else _row_to_trajectory(document)
+
+    async def trajectories_in_channel(
+        self, channel_key: str, *, limit: int = 50
+    ) -> list[Trajectory]:
+        """The channel's trajectories, newest first."""
+        async with self._db.engine.connect() as conn:
+            rows = await conn.scalars(
+                select(schema.trajectories.c.document)
+                .where(schema.trajectories.c.channel_key == channel_key)
+                .order_by(schema.trajectories.c.created_at.desc())
+                .limit(limit)
+            )
+            return [_row_to_trajectory(document) for document in rows]
+
+    async def count_trajectories(self, *, channel_key: str | None = None) -> int:
+        query = select(func.count()).select_from(schema.trajectories)
+        if channel_key is not None:
+            query = query.where(schema.trajectories.c.channel_key == channel_key)
+        async with self._db.engine.connect() as conn:
+            return int(await conn.scalar(query) or 0)
+
+    # -- conversation references ---------------------------------------------------------
+
+    async def save_conversation_reference(
+        self,
+        *,
+        conversation_id: str,
+        conversation_type: str,
+        reference: Mapping[str, Any],
+        now: datetime,
+        tenant_id: str | None = None,
+        aad_object_id: str | None = None,
+    ) -> None:
+        values = {
+            "conversation_id": conversation_id,
+            "tenant_id": tenant_id,
+            "conversation_type": conversation_type,
+            "aad_object_id": aad_object_id,
+            "reference": dict(reference),
+            "updated_at": now,
+        }
+        async with self._db.engine.begin() as conn:
+            stmt = _insert(conn, schema.conversation_refs).values(**values)
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["conversation_id"],
+                    set_={k: v for k, v in values.items() if k != "conversation_id"},
+                )
+            )
+
+    async def conversation_reference(self, conversation_id: str) -> dict[str, Any] | None:
+        async with self._db.engine.connect() as conn:
+            reference = await conn.scalar(
+                select(schema.conversation_refs.c.reference).where(
+                    schema.conversation_refs.c.conversation_id == conversation_id
+                )
+            )
+        return None if reference is None else dict(reference)
+
+    async def personal_conversation_reference(self, aad_object_id: str) -> dict[str, Any] | None:
+        """The stored 1:1 chat with a person, if the bot has one."""
+        async with self._db.engine.connect() as conn:
+            reference = await conn.scalar(
+                select(schema.conversation_refs.c.reference)
+                .where(
+                    schema.conversation_refs.c.aad_object_id == aad_object_id,
+                    schema.conversation_refs.c.conversation_type == "personal",
+                )
+                .order_by(schema.conversation_refs.c.updated_at.desc())
+                .limit(1)
+            )
+        return None if reference is None else dict(reference)
+
+    # -- audit ---------------------------------------------------------------------------
+
+    async def audit_entries(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(schema.audit).order_by(schema.audit.c.id)
+        if trajectory_id is not None:
+            query = query.where(schema.audit.c.trajectory_id == trajectory_id)
+        async with self._db.engine.connect() as conn:
+            return [dict(row._mapping) for row in await conn.execute(query)]
+
+    # -- dialog state (Bot Framework Storage semantics, serialized by the caller) --------
+
+    async def read_state(self, keys: Iterable[str]) -> dict[str, tuple[Any, str]]:
+        """``{key: (document, etag)}`` for the keys that exist."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        async with self._db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(
+                    schema.dialog_state.c.key,
+                    schema.dialog_state.c.document,
+                    schema.dialog_state.c.etag,
+                ).where(schema.dialog_state.c.key.in_(keys))
+            )
+            return {row.key: (row.document, row.etag) for row in rows}
+
+    async def write_state(
+        self, key: str, document: Any, *, expected_etag: str | None, now: datetime
+    ) -> str:
+        """Write one item; returns its new eTag.
+
+        ``expected_etag`` None or ``"*"`` writes unconditionally; any other value must match the
+        stored eTag (a missing item matches nothing), else :class:`EtagConflict`.
+        """
+        etag = uuid.uuid4().hex
+        async with self._db.engine.begin() as conn:
+            if expected_etag in (None, ANY_ETAG):
+                stmt = _insert(conn, schema.dialog_state).values(
+                    key=key, etag=etag, document=document, updated_at=now
+                )
+                await conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["key"],
+                        set_={"etag": etag, "document": document, "updated_at": now},
+                    )
+                )
+            else:
+                result = await conn.execute(
+                    update(schema.dialog_state)
+                    .where(
+                        schema.dialog_state.c.key == key,
+                        schema.dialog_state.c.etag == expected_etag,
+                    )
+                    .values(etag=etag, document=document, updated_at=now)
+                )
+                if result.rowcount != 1:
+                    raise EtagConflict(key)
+        return etag
+
+    async def delete_state(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if not keys:
+            return
+        async with self._db.engine.begin() as conn:
+            await conn.execute(
+                delete(schema.dialog_state).where(schema.dialog_state.c.key.in_(keys))
+            )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import RUNTIME, create_app
+from bot.settings import Settings
+from storage import Store, open_database
+from tests.fakes import FakeConnector
+
+FIXTURES = Path(__file__).parent / "fixtures" / "playground"
+TENANT = "00000000-0000-0000-0000-0000000000001"
+ALEX = "00000000-0000-0000-0000-0000000000020"
+
+
+class FixedClock:
+    """An injected clock that tests move by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'wasstraat.db'}"
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    database = await open_database(database_url)
+    yield Store(database)
+    await database.dispose()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+def payload(name: str, connector: FakeConnector, **changes: Any) -> dict[str, Any]:
+    """A captured Playground payload, pointed at the fake connector, with a fresh id."""
+    activity = copy.deepcopy(json.loads((FIXTURES / f"{name}.json").read_text("utf-8")))
+    activity["serviceUrl"] = connector.url
+    activity["id"] = str(uuid.uuid4())
+    for key, value in changes.items():
+        activity[key] = value
+    return activity
+
+
+class BotClient:
+    def __init__(self, client: TestClient, connector: FakeConnector) -> None:
+        self.http = client
+        self.connector = connector
+
+    @property
+    def store(self) -> Store:
+        return self.http.server.app[RUNTIME].services.store
+
+    async def post(self, activity: dict[str, Any], **headers: str) -> Any:
+        return await self.http.post("/api/messages", json=activity, headers=headers)
+
+    async def say(
+        self, text: str, *, fixture: str = "message_text_personal", **changes: Any
+    ) -> Any:
+        activity = payload(fixture, self.connector, text=text, **changes)
+        response = await self.post(activity)
+        assert response.status in (200, 201), await response.text()
+        return response
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings, connector: FakeConnector, clock: FixedClock
+) -> AsyncIterator[BotClient]:
+    client = TestClient(TestServer(create_app(settings, clock=clock), host="127.0.0.1"))
+    await client.start_server()
+    yield BotClient(client, connector)
+    await client.close()

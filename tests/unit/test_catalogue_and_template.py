@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import string
+
+import pytest
+from pydantic import ValidationError
+
+from cards.catalogue import MESSAGES, language_for, text
+from wasstraat.template import Template, default_template
+
+
+def placeholders(value: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(value) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_message_exists_in_both_languages_with_the_same_placeholders(key):
+    entry = MESSAGES[key]
+    assert set(entry) == {"nl", "en"}
+    assert entry["nl"].strip() and entry["en"].strip()
+    assert placeholders(entry["nl"]) == placeholders(entry["en"])
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en-US", "en"), ("en-GB", "en"), ("nl-NL", "nl"), ("fr-FR", "nl"), (None, "nl")],
+)
+def test_dutch_is_the_default_and_english_follows_the_locale(locale, expected):
+    assert language_for(locale) == expected
+
+
+def test_text_fills_in_values():
+    assert "code abc" in text("error.fault", "en", code="abc")
+
+
+def test_default_template_has_the_ten_steps_and_the_roles():
+    template = default_template()
+    assert [s.id for s in template.steps] == [
+        "1",
+        "2",
+        "3a",
+        "3b",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "10",
+        "evaluatie",
+    ]
+    assert template.step("4").depends_on == ("1",)
+    assert set(template.step("6").depends_on) == {"4", "5"}
+    assert len(template.roles) == 14
+
+
+def test_a_template_with_an_unknown_dependency_is_refused():
+    raw = default_template().model_dump()
+    raw["steps"][1]["depends_on"] = ["nope"]
+    with pytest.raises(ValidationError, match="depends on nope"):
+        Template.model_validate(raw)
