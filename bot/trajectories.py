@@ -22,7 +22,7 @@ async def start_trajectory(turn: Turn, product: str) -> None:
     services = turn.services
     now = services.clock()
     try:
-        trajectory = engine.start_trajectory(
+        outcome = engine.start_trajectory(
             trajectory_id=uuid.uuid4().hex,
             product=product,
             binding=turn.binding,
@@ -31,8 +31,9 @@ async def start_trajectory(turn: Turn, product: str) -> None:
             now=now,
         )
     except engine.InvalidInput as error:
-        await turn.reply_text(f"start.{error}")
+        await turn.reply_text(f"start.{error.code}")
         return
+    trajectory = outcome.trajectory
     try:
         async with services.store.transaction(activity_id=turn.activity.id, now=now) as tx:
             await tx.insert_trajectory(trajectory, now=now)

@@ -1,16 +1,323 @@
-"""The pure engine: commands in, new trajectory and effects out. No I/O, no clock."""
+"""The pure engine: ``apply(trajectory, command, actor, now)`` → new trajectory and its effects.
+
+No I/O and no clock inside: "now" is an argument, so months can pass in a test. Every rule of the
+ten steps lives here, in one table of command → (who may, in which step, what it does).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from wasstraat.model import Binding, Person, StepState, StepStatus, Trajectory
-from wasstraat.template import Template
+from pydantic import BaseModel, Field
+
+from wasstraat import commands as c
+from wasstraat.model import (
+    FINISHED_STEP,
+    SYSTEM,
+    Approval,
+    AuditEntry,
+    Binding,
+    CheckAnswer,
+    Decision,
+    ImplementationItem,
+    ImplementationStatus,
+    Improvement,
+    Klantreis,
+    Measurement,
+    PAssessment,
+    Person,
+    Review,
+    Session,
+    StepState,
+    StepStatus,
+    Substitution,
+    Trajectory,
+    TrajectoryStatus,
+    Verdict,
+)
+from wasstraat.template import Completion, Template
+
+# -- errors ----------------------------------------------------------------------------------
 
 
-class InvalidInput(ValueError):
-    """The command's input is not acceptable; nothing changes."""
+class EngineError(Exception):
+    """A command that changes nothing; ``code`` names the reason for the message catalogue."""
 
+    def __init__(self, code: str, **detail: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+class NotAllowed(EngineError):
+    """The actor does not hold a role that may give this command."""
+
+
+class NotNow(EngineError):
+    """The command does not fit the trajectory's current state (step not active, paused …)."""
+
+
+class InvalidInput(EngineError):
+    """The command's input is not acceptable."""
+
+
+class AlreadyDecided(EngineError):
+    """The command was given on a stale version, or decides what is already decided."""
+
+
+# -- effects ---------------------------------------------------------------------------------
+
+
+class Message(BaseModel):
+    """Something to tell someone: a person (1:1) or, with ``recipient`` None, the channel."""
+
+    recipient: Person | None
+    kind: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class TimerEffect(BaseModel):
+    """Set (``due_at``) or cancel (``due_at`` None) the timer with a deterministic id."""
+
+    timer_id: str
+    kind: str
+    due_at: datetime | None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Outcome(BaseModel):
+    trajectory: Trajectory
+    messages: list[Message] = Field(default_factory=list)
+    timers: list[TimerEffect] = Field(default_factory=list)
+    audit: list[AuditEntry] = Field(default_factory=list)
+
+
+def timer_id(trajectory_id: str, step: str, kind: str) -> str:
+    return f"{trajectory_id}:{step}:{kind}"
+
+
+# -- the context one command runs in -------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    t: Trajectory  # a private deep copy, changed in place
+    template: Template
+    actor: Person
+    now: datetime
+    messages: list[Message] = field(default_factory=list)
+    timers: list[TimerEffect] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+    def tell(self, person: Person | None, kind: str, **data: Any) -> None:
+        self.messages.append(Message(recipient=person, kind=kind, data=data))
+
+    def tell_role(self, role: str, kind: str, **data: Any) -> None:
+        for person in self.t.holders(role):
+            self.tell(person, kind, role=role, **data)
+
+    def record(self, action: str, **detail: Any) -> None:
+        self.audit.append(
+            AuditEntry(at=self.now, actor=self.actor.aad_object_id, action=action, detail=detail)
+        )
+
+    def set_timer(self, step: str, kind: str, due_at: datetime, **data: Any) -> None:
+        self.timers.append(
+            TimerEffect(
+                timer_id=timer_id(self.t.id, step, kind),
+                kind=kind,
+                due_at=due_at,
+                data={"trajectory_id": self.t.id, "step": step, **data},
+            )
+        )
+
+    def cancel_timer(self, step: str, kind: str) -> None:
+        self.timers.append(
+            TimerEffect(timer_id=timer_id(self.t.id, step, kind), kind=kind, due_at=None)
+        )
+
+    def active(self, step_id: str) -> bool:
+        return self.t.status_of(step_id) is StepStatus.ACTIVE
+
+    # -- step life cycle ----------------------------------------------------------------------
+
+    def complete(self, step_id: str, **detail: Any) -> None:
+        state = self.t.steps[step_id]
+        state.status = StepStatus.DONE
+        state.done_at = self.now
+        state.deadline = None
+        self.record("step.done", step=step_id, **detail)
+        self.tell(None, "step_done", step=step_id)
+        self.activate_ready_steps()
+
+    def activate_ready_steps(self) -> None:
+        """Start every waiting step whose dependencies are finished; loop for merged steps."""
+        started = True
+        while started:
+            started = False
+            for step in self.template.steps:
+                state = self.t.steps.setdefault(step.id, StepState())
+                if state.status is not StepStatus.WAITING:
+                    continue
+                if all(self.t.status_of(dep) in FINISHED_STEP for dep in step.depends_on):
+                    self.start_step(step.id)
+                    started = True
+        if all(self.t.status_of(step.id) in FINISHED_STEP for step in self.template.steps):
+            self.t.status = TrajectoryStatus.FINISHED
+            self.record("trajectory.finished")
+
+    def start_step(self, step_id: str) -> None:
+        step = self.template.step(step_id)
+        state = self.t.steps[step_id]
+        state.status = StepStatus.ACTIVE
+        state.started_at = self.now
+        state.done_at = None
+        state.rounds += 1
+        if step.deadline_days:
+            state.deadline = self.now + timedelta(days=step.deadline_days)
+            self.set_timer(step_id, "deadline", state.deadline)
+        self.record("step.started", step=step_id)
+        self.tell(None, "step_started", step=step_id)
+        told: set[str] = set()
+        for role in step.actors:
+            for person in self.t.holders(role):
+                if person.aad_object_id not in told:
+                    told.add(person.aad_object_id)
+                    self.tell(person, "step_started", step=step_id, role=role)
+        hook = _ON_START.get(step_id)
+        if hook is not None:
+            hook(self)
+
+    def reopen(self, step_id: str) -> None:
+        self.t.steps[step_id] = StepState(
+            status=StepStatus.WAITING, rounds=self.t.steps[step_id].rounds
+        )
+
+
+# -- the rule table -----------------------------------------------------------------------------
+
+ANY_MEMBER = frozenset({"*"})
+CLOCK = frozenset({"@clock"})
+SPECIALISTS = frozenset({"@specialist"})
+LEADERS = frozenset({"projectleider", "proceseigenaar"})
+
+Handler = Callable[[_Ctx, Any], None]
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]  # who may; ANY_MEMBER, CLOCK, or role ids
+    steps: frozenset[str] = frozenset()  # one of these steps must be active (empty: any time)
+    handler: Handler = lambda ctx, cmd: None
+    while_paused: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    kind: str,
+    roles: frozenset[str] | set[str],
+    steps: set[str] | None = None,
+    *,
+    while_paused: bool = False,
+) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        if kind in RULES:
+            raise ValueError(f"two rules for {kind}")
+        RULES[kind] = Rule(frozenset(roles), frozenset(steps or ()), handler, while_paused)
+        return handler
+
+    return register
+
+
+def _permitted(
+    rule_: Rule, t: Trajectory, actor: Person, now: datetime, template: Template
+) -> str | None:
+    """None when the actor may give the command now, else the refusal code."""
+    if rule_.roles == CLOCK:
+        if actor.aad_object_id != SYSTEM.aad_object_id:
+            return "not_allowed"
+    elif rule_.roles == ANY_MEMBER:
+        if not t.roles_of(actor.aad_object_id, now):
+            return "not_allowed"
+    else:
+        roles = template.specialist_roles if rule_.roles == SPECIALISTS else rule_.roles
+        if not any(t.holds(actor.aad_object_id, role, now) for role in roles):
+            return "not_allowed"
+    if t.status in (TrajectoryStatus.CANCELLED, TrajectoryStatus.FINISHED):
+        return "closed"
+    if t.status is TrajectoryStatus.PAUSED and not rule_.while_paused:
+        return "paused"
+    if rule_.steps and not any(t.status_of(s) is StepStatus.ACTIVE for s in rule_.steps):
+        return "step_not_active"
+    return None
+
+
+def apply(
+    trajectory: Trajectory,
+    command: c.Command,
+    actor: Person,
+    now: datetime,
+    template: Template,
+) -> Outcome:
+    """Apply one command. Raises an :class:`EngineError` and changes nothing when refused."""
+    if command.expected_version is not None and command.expected_version != trajectory.version:
+        raise AlreadyDecided("stale_version", version=trajectory.version)
+    rule_ = RULES[command.kind]
+    refusal = _permitted(rule_, trajectory, actor, now, template)
+    if refusal == "not_allowed":
+        raise NotAllowed(refusal, kind=command.kind)
+    if refusal is not None:
+        raise NotNow(refusal, kind=command.kind)
+    ctx = _Ctx(t=trajectory.model_copy(deep=True), template=template, actor=actor, now=now)
+    rule_.handler(ctx, command)
+    if not ctx.audit or ctx.audit[0].action != command.kind:
+        ctx.audit.insert(
+            0,
+            AuditEntry(
+                at=now,
+                actor=actor.aad_object_id,
+                action=command.kind,
+                detail=_audit_detail(command),
+            ),
+        )
+    ctx.t.audit.extend(ctx.audit)
+    ctx.t.version = trajectory.version + 1
+    return _outcome(ctx)
+
+
+def _outcome(ctx: _Ctx) -> Outcome:
+    # a timer set twice in one command: the last word counts
+    timers = list({timer.timer_id: timer for timer in ctx.timers}.values())
+    return Outcome(trajectory=ctx.t, messages=ctx.messages, timers=timers, audit=ctx.audit)
+
+
+def _audit_detail(command: c.Command) -> dict[str, Any]:
+    """What the command said, minus free text that could hold personal data."""
+    raw = command.model_dump(mode="json", exclude={"kind", "expected_version"})
+    for key in ("remark", "notes", "findings", "text", "went_well", "could_be_better"):
+        if raw.get(key):
+            raw[key] = f"<{len(raw[key])} chars>"
+    return raw
+
+
+def allowed_actions(
+    trajectory: Trajectory, person: Person, now: datetime, template: Template
+) -> frozenset[str]:
+    """The command kinds this person may give now (for the buttons a card shows)."""
+    return frozenset(
+        kind
+        for kind, rule_ in RULES.items()
+        if rule_.roles != CLOCK and _permitted(rule_, trajectory, person, now, template) is None
+    )
+
+
+# -- creating trajectories -------------------------------------------------------------------------
 
 PRODUCT_MAX_LENGTH = 200
 
@@ -23,24 +330,789 @@ def start_trajectory(
     project_leader: Person,
     template: Template,
     now: datetime,
-) -> Trajectory:
-    """A new trajectory with the starter as projectleider and the first steps active."""
+    previous: Trajectory | None = None,
+) -> Outcome:
+    """A new trajectory with the starter as projectleider and the first steps active.
+
+    With ``previous`` (a finished trajectory), it is the next cycle: the project group and the
+    KPIs (with their last measurement as the new baseline) are carried over.
+    """
     product = " ".join(product.split())
     if not product:
         raise InvalidInput("product_missing")
     if len(product) > PRODUCT_MAX_LENGTH:
         raise InvalidInput("product_too_long")
-    steps = {step.id: StepState() for step in template.steps}
-    for step in template.steps:
-        if not step.depends_on:
-            steps[step.id] = StepState(status=StepStatus.ACTIVE, started_at=now)
-    return Trajectory(
+    roles: dict[str, list[Person]] = {"projectleider": [project_leader]}
+    kpis = []
+    if previous is not None:
+        if previous.status is not TrajectoryStatus.FINISHED:
+            raise NotNow("previous_not_finished")
+        roles = {**previous.roles, "projectleider": [project_leader]}
+        for kpi in previous.kpis:
+            baseline = kpi.measurements[-1].value if kpi.measurements else kpi.baseline
+            kpis.append(kpi.model_copy(update={"baseline": baseline, "measurements": []}))
+    trajectory = Trajectory(
         id=trajectory_id,
         template_id=template.id,
         product=product,
         binding=binding,
-        roles={"projectleider": [project_leader]},
-        steps=steps,
+        roles=roles,
+        steps={step.id: StepState() for step in template.steps},
         created_at=now,
-        version=1,
+        previous_cycle=previous.id if previous else None,
+        kpis=kpis,
     )
+    ctx = _Ctx(t=trajectory, template=template, actor=project_leader, now=now)
+    ctx.record("start", product=product, previous_cycle=trajectory.previous_cycle)
+    ctx.activate_ready_steps()
+    ctx.t.audit.extend(ctx.audit)
+    ctx.t.version = 1
+    return _outcome(ctx)
+
+
+# -- roles ---------------------------------------------------------------------------------------
+
+
+def _known_role(ctx: _Ctx, role_id: str) -> None:
+    try:
+        role = ctx.template.role(role_id)
+    except KeyError:
+        raise InvalidInput("unknown_role", role=role_id) from None
+    if not role.teams_user:
+        raise InvalidInput("role_not_assignable", role=role_id)
+
+
+@rule("assign_role", LEADERS)
+def _assign_role(ctx: _Ctx, cmd: c.AssignRole) -> None:
+    _known_role(ctx, cmd.role)
+    if (
+        cmd.role == "projectleider"
+        and not ctx.t.holds(ctx.actor.aad_object_id, "proceseigenaar", ctx.now)
+        and not ctx.t.holds(ctx.actor.aad_object_id, "projectleider", ctx.now)
+    ):
+        raise NotAllowed("not_allowed")
+    people = list({p.aad_object_id: p for p in cmd.people}.values())
+    if len(people) > 1 and not ctx.template.role(cmd.role).several:
+        raise InvalidInput("one_person_only", role=cmd.role)
+    before = {p.aad_object_id for p in ctx.t.holders(cmd.role)}
+    ctx.t.roles[cmd.role] = people
+    added = [p for p in people if p.aad_object_id not in before]
+    ctx.record(
+        "assign_role",
+        role=cmd.role,
+        holders=[p.aad_object_id for p in people],
+        removed=sorted(before - {p.aad_object_id for p in people}),
+        reason=cmd.reason,
+    )
+    for person in added:
+        ctx.tell(person, "role_assigned", role=cmd.role)
+        # someone who joins a running step gets that step's card too
+        for step in ctx.template.steps:
+            if cmd.role in step.actors and ctx.active(step.id):
+                ctx.tell(person, "step_started", step=step.id, role=cmd.role)
+        if cmd.role == "vakinhoudelijk_medewerker" and _check_open(ctx.t):
+            ctx.t.check.asked.append(person)
+            ctx.tell(person, "check_request", deadline=_iso(ctx.t.check.deadline))
+
+
+@rule("substitute", LEADERS)
+def _substitute(ctx: _Ctx, cmd: c.Substitute) -> None:
+    _known_role(ctx, cmd.role)
+    if not any(p.aad_object_id == cmd.absent.aad_object_id for p in ctx.t.holders(cmd.role)):
+        raise InvalidInput("not_a_holder", role=cmd.role)
+    if cmd.until is not None and cmd.until <= ctx.now:
+        raise InvalidInput("until_in_past")
+    ctx.t.substitutes.setdefault(cmd.role, []).append(
+        Substitution(
+            absent=cmd.absent, substitute=cmd.substitute, reason=cmd.reason, until=cmd.until
+        )
+    )
+    ctx.tell(
+        cmd.substitute,
+        "substitute_assigned",
+        role=cmd.role,
+        absent=cmd.absent.name,
+        until=_iso(cmd.until),
+    )
+
+
+@rule("end_substitution", LEADERS)
+def _end_substitution(ctx: _Ctx, cmd: c.EndSubstitution) -> None:
+    current = ctx.t.substitutes.get(cmd.role, [])
+    kept = [s for s in current if s.substitute.aad_object_id != cmd.substitute.aad_object_id]
+    if len(kept) == len(current):
+        raise InvalidInput("not_a_substitute", role=cmd.role)
+    ctx.t.substitutes[cmd.role] = kept
+
+
+# -- step 1 ----------------------------------------------------------------------------------------
+
+STEP1_ROLES = (
+    "sponsor",
+    "proceseigenaar",
+    "procesadviseur",
+    "klantreiscoach",
+    "vakinhoudelijk_medewerker",
+)
+
+
+@rule("confirm_support", {"sponsor", "proceseigenaar"}, {"1"})
+def _confirm_support(ctx: _Ctx, cmd: c.ConfirmSupport) -> None:
+    if any(p.aad_object_id == ctx.actor.aad_object_id for p in ctx.t.support_confirmed_by):
+        raise AlreadyDecided("already_confirmed")
+    ctx.t.support_confirmed_by.append(ctx.actor)
+    ctx.tell_role("projectleider", "support_confirmed", by=ctx.actor.name)
+
+
+@rule("record_kickoff", {"projectleider"}, {"1"})
+def _record_kickoff(ctx: _Ctx, cmd: c.RecordKickoff) -> None:
+    ctx.t.kickoff_on = cmd.held_on
+
+
+# -- step 2 ----------------------------------------------------------------------------------------
+
+
+@rule("propose_kpis", {"projectleider", "procesadviseur"}, {"2"})
+def _propose_kpis(ctx: _Ctx, cmd: c.ProposeKpis) -> None:
+    names = [k.name.strip().lower() for k in cmd.kpis]
+    if len(set(names)) != len(names):
+        raise InvalidInput("duplicate_kpi")
+    ctx.t.kpis = list(cmd.kpis)
+    ctx.t.kpis_round += 1
+    ctx.tell_role("proceseigenaar", "approval_request", subject="kpis", round=ctx.t.kpis_round)
+
+
+def _decided(t: Trajectory, subject: str, round_: int, person_id: str) -> Approval | None:
+    return next(
+        (
+            a
+            for a in t.approvals
+            if a.subject == subject and a.round == round_ and a.by.aad_object_id == person_id
+        ),
+        None,
+    )
+
+
+def _decide(
+    ctx: _Ctx, subject: str, round_: int, role: str, decision: Decision, remark: str
+) -> None:
+    if round_ == 0:
+        raise NotNow("nothing_to_decide", subject=subject)
+    if _decided(ctx.t, subject, round_, ctx.actor.aad_object_id) is not None:
+        raise AlreadyDecided("already_decided", subject=subject)
+    if decision is Decision.REJECT and not remark.strip():
+        raise InvalidInput("remark_required")
+    ctx.t.approvals.append(
+        Approval(
+            subject=subject,
+            by=ctx.actor,
+            role=role,
+            decision=decision,
+            remark=remark,
+            at=ctx.now,
+            round=round_,
+        )
+    )
+
+
+@rule("decide_kpis", {"proceseigenaar"}, {"2"})
+def _decide_kpis(ctx: _Ctx, cmd: c.DecideKpis) -> None:
+    _decide(ctx, "kpis", ctx.t.kpis_round, "proceseigenaar", cmd.decision, cmd.remark)
+    if cmd.decision is Decision.APPROVE:
+        ctx.complete("2")
+    else:
+        # back to the responsible role, with the remark; a new proposal starts a new round
+        ctx.tell_role(
+            "projectleider", "rejected", subject="kpis", remark=cmd.remark, by=ctx.actor.name
+        )
+
+
+# -- step 3a / 3b ----------------------------------------------------------------------------------
+
+
+@rule("record_session", {"projectleider", "procesadviseur"}, {"3a", "3b", "5"})
+def _record_session(ctx: _Ctx, cmd: c.RecordSession) -> None:
+    if cmd.step not in ("3a", "3b", "5") or not ctx.active(cmd.step):
+        raise NotNow("step_not_active", step=cmd.step)
+    ctx.t.sessions.append(Session(step=cmd.step, held_on=cmd.held_on, notes=cmd.notes))
+
+
+@rule("set_process_map", {"projectleider", "procesadviseur"}, {"3a", "3b"})
+def _set_process_map(ctx: _Ctx, cmd: c.SetProcessMap) -> None:
+    link = cmd.link.strip()
+    if not link.lower().startswith("https://"):
+        raise InvalidInput("link_not_https")
+    if link not in ctx.t.process_maps:
+        ctx.t.process_maps.append(link)
+
+
+def _check_open(t: Trajectory) -> bool:
+    return t.check.sent_at is not None and t.check.closed_at is None
+
+
+def _send_check(ctx: _Ctx, deadline: datetime) -> None:
+    if deadline <= ctx.now:
+        raise InvalidInput("deadline_in_past")
+    staff = ctx.t.holders("vakinhoudelijk_medewerker")
+    if not staff:
+        raise NotNow("no_staff")
+    check = ctx.t.check
+    check.sent_at = ctx.now
+    check.deadline = deadline
+    check.asked = list(staff)
+    check.closed_at = None
+    check.closed_reason = None
+    ctx.t.steps["3b"].deadline = deadline
+    ctx.set_timer("3b", "deadline", deadline)
+    link = ctx.t.process_maps[-1] if ctx.t.process_maps else None
+    for person in staff:
+        if person.aad_object_id not in check.answers:
+            ctx.tell(person, "check_request", deadline=_iso(deadline), link=link)
+
+
+def _on_start_3b(ctx: _Ctx) -> None:
+    deadline = ctx.t.steps["3b"].deadline
+    if deadline is not None and ctx.t.holders("vakinhoudelijk_medewerker"):
+        _send_check(ctx, deadline)
+
+
+@rule("send_check", {"projectleider", "procesadviseur"}, {"3b"})
+def _send_check_command(ctx: _Ctx, cmd: c.SendCheck) -> None:
+    _send_check(ctx, cmd.deadline)
+
+
+def _close_check(ctx: _Ctx, reason: str) -> None:
+    check = ctx.t.check
+    check.closed_at = ctx.now
+    check.closed_reason = reason
+    ctx.cancel_timer("3b", "deadline")
+    ctx.tell_role(
+        "projectleider",
+        "check_summary",
+        reason=reason,
+        agree=sum(1 for a in check.answers.values() if a.agrees),
+        disagree=sum(1 for a in check.answers.values() if not a.agrees),
+        missing=[p.name for p in check.missing()],
+        final=True,
+    )
+    ctx.complete("3b", reason=reason, missing=[p.aad_object_id for p in check.missing()])
+
+
+@rule("answer_check", {"vakinhoudelijk_medewerker"}, {"3b"})
+def _answer_check(ctx: _Ctx, cmd: c.AnswerCheck) -> None:
+    check = ctx.t.check
+    if not _check_open(ctx.t):
+        raise NotNow("check_not_open")
+    if ctx.actor.aad_object_id in check.answers:
+        raise AlreadyDecided("already_answered")
+    if not cmd.agrees and not cmd.remark.strip():
+        raise InvalidInput("remark_required")
+    check.answers[ctx.actor.aad_object_id] = CheckAnswer(
+        by=ctx.actor, agrees=cmd.agrees, remark=cmd.remark, at=ctx.now
+    )
+    if not any(p.aad_object_id == ctx.actor.aad_object_id for p in check.asked):
+        check.asked.append(ctx.actor)
+    if not check.missing():
+        _close_check(ctx, "all_answered")
+    else:
+        ctx.tell_role(
+            "projectleider", "check_progress", answered=len(check.answers), asked=len(check.asked)
+        )
+
+
+@rule("close_check", LEADERS, {"3b"})
+def _close_check_command(ctx: _Ctx, cmd: c.CloseCheck) -> None:
+    if not _check_open(ctx.t):
+        # the check was never sent: closing it still ends the step
+        ctx.t.check.sent_at = ctx.t.check.sent_at or ctx.now
+    _close_check(ctx, "closed_early")
+
+
+@rule("merge_check", LEADERS, {"3a", "3b"})
+def _merge_check(ctx: _Ctx, cmd: c.MergeCheck) -> None:
+    state = ctx.t.steps["3b"]
+    state.status = StepStatus.MERGED
+    state.done_at = ctx.now
+    state.deadline = None
+    ctx.t.check.closed_reason = "merged"
+    ctx.t.check.closed_at = ctx.now
+    ctx.cancel_timer("3b", "deadline")
+    ctx.tell(None, "step_done", step="3b", merged=True)
+    ctx.activate_ready_steps()
+
+
+# -- step 4 ----------------------------------------------------------------------------------------
+
+
+@rule("record_klantreis", {"klantreiscoach", "projectleider"}, {"4"})
+def _record_klantreis(ctx: _Ctx, cmd: c.RecordKlantreis) -> None:
+    if cmd.method.value == "vng_klantreis" and not cmd.link:
+        raise InvalidInput("link_required")
+    if cmd.link and not cmd.link.lower().startswith("https://"):
+        raise InvalidInput("link_not_https")
+    ctx.t.klantreis = Klantreis(
+        method=cmd.method,
+        link=cmd.link,
+        findings=cmd.findings,
+        contact_moments=list(cmd.contact_moments),
+        pain_points=list(cmd.pain_points),
+        recorded_at=ctx.now,
+        by=ctx.actor,
+    )
+
+
+# -- step 5 ----------------------------------------------------------------------------------------
+
+
+@rule("choose_serviceformule", {"projectleider", "procesadviseur"}, {"5"})
+def _choose_formule(ctx: _Ctx, cmd: c.ChooseServiceformule) -> None:
+    if cmd.formule not in {f.id for f in ctx.template.serviceformules}:
+        raise InvalidInput("unknown_serviceformule")
+    ctx.t.serviceformule = cmd.formule
+
+
+@rule("assess_p", {"projectleider", "procesadviseur", "vakinhoudelijk_medewerker"}, {"5"})
+def _assess_p(ctx: _Ctx, cmd: c.AssessP) -> None:
+    if cmd.p not in {p.id for p in ctx.template.ps}:
+        raise InvalidInput("unknown_p")
+    if not cmd.matches and not cmd.note.strip():
+        raise InvalidInput("remark_required")
+    ctx.t.assessment[cmd.p] = PAssessment(
+        matches=cmd.matches, note=cmd.note, by=ctx.actor, at=ctx.now
+    )
+
+
+# -- improvements and step 6 -----------------------------------------------------------------------
+
+PLAN_ROLES = frozenset({"projectleider", "procesadviseur", "klantreiscoach", "proceseigenaar"})
+
+
+@rule("add_improvement", ANY_MEMBER)
+def _add_improvement(ctx: _Ctx, cmd: c.AddImprovement) -> None:
+    if cmd.p is not None and cmd.p not in {p.id for p in ctx.template.ps}:
+        raise InvalidInput("unknown_p")
+    active = ctx.t.active_steps(ctx.template)
+    improvement = Improvement(
+        id=f"v{len(ctx.t.improvements) + 1}",
+        text=cmd.text.strip(),
+        source_step=active[0] if active else None,
+        by=ctx.actor,
+        at=ctx.now,
+        p=cmd.p,
+    )
+    ctx.t.improvements.append(improvement)
+    ctx.record("add_improvement", improvement=improvement.id, step=improvement.source_step)
+
+
+def _improvement(ctx: _Ctx, improvement_id: str) -> Improvement:
+    found = ctx.t.improvement(improvement_id)
+    if found is None:
+        raise InvalidInput("unknown_improvement", improvement=improvement_id)
+    return found
+
+
+@rule("classify_improvement", PLAN_ROLES, {"6"})
+def _classify(ctx: _Ctx, cmd: c.ClassifyImprovement) -> None:
+    improvement = _improvement(ctx, cmd.improvement_id)
+    if cmd.p is not None and cmd.p not in {p.id for p in ctx.template.ps}:
+        raise InvalidInput("unknown_p")
+    improvement.horizon = cmd.horizon
+    if cmd.p is not None:
+        improvement.p = cmd.p
+
+
+@rule("select_improvement", PLAN_ROLES, {"6"})
+def _select(ctx: _Ctx, cmd: c.SelectImprovement) -> None:
+    _improvement(ctx, cmd.improvement_id).selected = cmd.selected
+
+
+@rule("revise_improvement", PLAN_ROLES, {"6"})
+def _revise(ctx: _Ctx, cmd: c.ReviseImprovement) -> None:
+    improvement = _improvement(ctx, cmd.improvement_id)
+    improvement.text = cmd.text.strip()
+    improvement.revision += 1
+
+
+def _specialists(ctx: _Ctx) -> list[tuple[str, Person]]:
+    return [
+        (role, person) for role in ctx.template.specialist_roles for person in ctx.t.holders(role)
+    ]
+
+
+def _on_start_7(ctx: _Ctx) -> None:
+    for role, person in _specialists(ctx):
+        pending = [i.id for i in _selected(ctx.t) if not _reviewed(i, person)]
+        if pending:
+            ctx.tell(
+                person,
+                "review_request",
+                role=role,
+                improvements=pending,
+                deadline=_iso(ctx.t.steps["7"].deadline),
+            )
+
+
+# -- step 7 ----------------------------------------------------------------------------------------
+
+
+def _selected(t: Trajectory) -> list[Improvement]:
+    return [i for i in t.improvements if i.selected]
+
+
+def _reviewed(improvement: Improvement, person: Person) -> Review | None:
+    return next(
+        (
+            r
+            for r in improvement.reviews
+            if r.by.aad_object_id == person.aad_object_id and r.revision == improvement.revision
+        ),
+        None,
+    )
+
+
+def _reviews_missing(ctx: _Ctx) -> list[Person]:
+    missing: dict[str, Person] = {}
+    for _role, person in _specialists(ctx):
+        if any(_reviewed(i, person) is None for i in _selected(ctx.t)):
+            missing[person.aad_object_id] = person
+    return list(missing.values())
+
+
+def _finish_reviews(ctx: _Ctx, reason: str) -> None:
+    rejected = [
+        i.id
+        for i in _selected(ctx.t)
+        if any(r.verdict is Verdict.NIET_AKKOORD and r.revision == i.revision for r in i.reviews)
+    ]
+    missing = _reviews_missing(ctx)
+    ctx.cancel_timer("7", "deadline")
+    if rejected:
+        # a "niet akkoord" sends the plan back to step 6
+        ctx.reopen("7")
+        ctx.t.steps["6"].status = StepStatus.WAITING
+        ctx.record("plan.sent_back", improvements=rejected)
+        ctx.tell_role("projectleider", "plan_sent_back", improvements=rejected)
+        ctx.start_step("6")
+        return
+    ctx.tell_role(
+        "projectleider", "reviews_summary", reason=reason, missing=[p.name for p in missing]
+    )
+    ctx.complete("7", reason=reason, missing=[p.aad_object_id for p in missing])
+
+
+@rule("submit_review", SPECIALISTS, {"7"})
+def _submit_review(ctx: _Ctx, cmd: c.SubmitReview) -> None:
+    improvement = _improvement(ctx, cmd.improvement_id)
+    if not improvement.selected:
+        raise InvalidInput("improvement_not_selected")
+    roles = [
+        r for r in ctx.template.specialist_roles if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now)
+    ]
+    if _reviewed(improvement, ctx.actor) is not None:
+        raise AlreadyDecided("already_reviewed")
+    if cmd.verdict is not Verdict.AKKOORD and not cmd.remark.strip():
+        raise InvalidInput("remark_required")
+    improvement.reviews.append(
+        Review(
+            by=ctx.actor,
+            role=roles[0],
+            verdict=cmd.verdict,
+            remark=cmd.remark,
+            cost_estimate=cmd.cost_estimate,
+            lead_time=cmd.lead_time,
+            at=ctx.now,
+            revision=improvement.revision,
+        )
+    )
+    if not _reviews_missing(ctx):
+        _finish_reviews(ctx, "all_reviewed")
+
+
+@rule("deadline_passed", CLOCK, {"3b", "7"})
+def _deadline_passed(ctx: _Ctx, cmd: c.DeadlinePassed) -> None:
+    if not ctx.active(cmd.step):
+        raise NotNow("step_not_active", step=cmd.step)
+    if cmd.step == "3b":
+        ctx.t.check.sent_at = ctx.t.check.sent_at or ctx.now
+        _close_check(ctx, "deadline")
+    else:
+        _finish_reviews(ctx, "deadline")
+
+
+# -- step 8 ----------------------------------------------------------------------------------------
+
+
+def _plan_approvers(t: Trajectory) -> list[tuple[str, Person]]:
+    return [(role, p) for role in ("proceseigenaar", "teammanager") for p in t.holders(role)]
+
+
+@rule("finalise_plan", {"projectleider"}, {"8"})
+def _finalise_plan(ctx: _Ctx, cmd: c.FinalisePlan) -> None:
+    if ctx.t.plan_finalised_at is not None:
+        raise AlreadyDecided("already_finalised")
+    if not _selected(ctx.t):
+        raise NotNow("nothing_selected")
+    ctx.t.plan_round += 1
+    ctx.t.plan_finalised_at = ctx.now
+    for role, person in _plan_approvers(ctx.t):
+        ctx.tell(person, "approval_request", subject="plan", role=role, round=ctx.t.plan_round)
+
+
+@rule("decide_plan", {"proceseigenaar", "teammanager"}, {"8"})
+def _decide_plan(ctx: _Ctx, cmd: c.DecidePlan) -> None:
+    if ctx.t.plan_finalised_at is None:
+        raise NotNow("nothing_to_decide", subject="plan")
+    role = (
+        "proceseigenaar"
+        if ctx.t.holds(ctx.actor.aad_object_id, "proceseigenaar", ctx.now)
+        else "teammanager"
+    )
+    _decide(ctx, "plan", ctx.t.plan_round, role, cmd.decision, cmd.remark)
+    if cmd.decision is Decision.REJECT:
+        ctx.t.plan_finalised_at = None
+        ctx.tell_role(
+            "projectleider", "rejected", subject="plan", remark=cmd.remark, by=ctx.actor.name
+        )
+        return
+    approved = {
+        a.by.aad_object_id
+        for a in ctx.t.approvals
+        if a.subject == "plan" and a.round == ctx.t.plan_round and a.decision is Decision.APPROVE
+    }
+    if all(p.aad_object_id in approved for _role, p in _plan_approvers(ctx.t)):
+        ctx.complete("8")
+
+
+# -- step 9 ----------------------------------------------------------------------------------------
+
+
+@rule("set_priorities", {"proceseigenaar", "projectleider"}, {"9"})
+def _set_priorities(ctx: _Ctx, cmd: c.SetPriorities) -> None:
+    ids = [p.improvement_id for p in cmd.order]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("duplicate_improvement")
+    selected = {i.id for i in _selected(ctx.t)}
+    if not set(ids) <= selected:
+        raise InvalidInput("improvement_not_selected")
+    for improvement in ctx.t.improvements:
+        improvement.priority = None
+    for rank, priority in enumerate(cmd.order, start=1):
+        improvement = _improvement(ctx, priority.improvement_id)
+        improvement.priority = rank
+        improvement.owner = priority.owner
+        improvement.target_date = priority.target_date
+    ctx.t.approvals = [a for a in ctx.t.approvals if a.subject != "priorities"]
+    if not ctx.t.holds(ctx.actor.aad_object_id, "proceseigenaar", ctx.now):
+        ctx.tell_role("proceseigenaar", "approval_request", subject="priorities")
+
+
+@rule("decide_priorities", {"proceseigenaar"}, {"9"})
+def _decide_priorities(ctx: _Ctx, cmd: c.DecidePriorities) -> None:
+    ranked = sorted(
+        (i for i in ctx.t.improvements if i.priority is not None), key=lambda i: i.priority or 0
+    )
+    if not ranked:
+        raise NotNow("nothing_to_decide", subject="priorities")
+    _decide(ctx, "priorities", 1, "proceseigenaar", cmd.decision, cmd.remark)
+    if cmd.decision is Decision.REJECT:
+        ctx.tell_role(
+            "projectleider", "rejected", subject="priorities", remark=cmd.remark, by=ctx.actor.name
+        )
+        ctx.t.approvals = [a for a in ctx.t.approvals if a.subject != "priorities"]
+        return
+    ctx.t.implementation = [
+        ImplementationItem(
+            id=f"i{n}",
+            text=i.text,
+            improvement_id=i.id,
+            kind="improvement",
+            owner=i.owner,
+            target_date=i.target_date,
+        )
+        for n, i in enumerate(ranked, start=1)
+    ]
+    for item in ctx.t.implementation:
+        if item.owner is not None:
+            ctx.tell(item.owner, "implementation_assigned", item=item.id)
+    ctx.complete("9")
+
+
+# -- step 10 and the evaluation --------------------------------------------------------------------
+
+IMPLEMENTERS = frozenset({"proceseigenaar", "projectleider", "teammanager"})
+
+
+@rule("add_implementation_item", IMPLEMENTERS, {"10"})
+def _add_item(ctx: _Ctx, cmd: c.AddImplementationItem) -> None:
+    item = ImplementationItem(
+        id=f"i{len(ctx.t.implementation) + 1}",
+        text=cmd.text.strip(),
+        kind=cmd.item_kind,
+        owner=cmd.owner,
+        target_date=cmd.target_date,
+    )
+    ctx.t.implementation.append(item)
+    if item.owner is not None:
+        ctx.tell(item.owner, "implementation_assigned", item=item.id)
+
+
+@rule("update_implementation_item", ANY_MEMBER, {"10"})
+def _update_item(ctx: _Ctx, cmd: c.UpdateImplementationItem) -> None:
+    item = next((i for i in ctx.t.implementation if i.id == cmd.item_id), None)
+    if item is None:
+        raise InvalidInput("unknown_item", item=cmd.item_id)
+    is_owner = item.owner is not None and item.owner.aad_object_id == ctx.actor.aad_object_id
+    if not is_owner and not any(
+        ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now) for r in IMPLEMENTERS
+    ):
+        raise NotAllowed("not_allowed", kind=cmd.kind)
+    item.status = cmd.status
+    item.updated_at = ctx.now
+
+
+def _on_start_evaluatie(ctx: _Ctx) -> None:
+    if ctx.t.evaluation.planned_on is None:
+        moment = add_months(ctx.now, ctx.template.evaluation_months)
+        ctx.t.evaluation.planned_on = moment.date()
+        ctx.set_timer("evaluatie", "evaluation", moment)
+        ctx.tell_role("proceseigenaar", "evaluation_planned", on=moment.date().isoformat())
+
+
+@rule("plan_evaluation", {"proceseigenaar"}, {"10", "evaluatie"})
+def _plan_evaluation(ctx: _Ctx, cmd: c.PlanEvaluation) -> None:
+    if cmd.at <= ctx.now:
+        raise InvalidInput("date_in_past")
+    ctx.t.evaluation.planned_on = cmd.on
+    ctx.set_timer("evaluatie", "evaluation", cmd.at)
+    for person in ctx.t.members():
+        ctx.tell(person, "evaluation_planned", on=cmd.on.isoformat())
+
+
+@rule("evaluation_due", CLOCK, {"evaluatie"})
+def _evaluation_due(ctx: _Ctx, cmd: c.EvaluationDue) -> None:
+    for role in ("proceseigenaar", "projectleider", "sponsor", "procesadviseur"):
+        ctx.tell_role(role, "evaluation_request")
+
+
+@rule("record_evaluation", {"proceseigenaar", "projectleider"}, {"evaluatie"})
+def _record_evaluation(ctx: _Ctx, cmd: c.RecordEvaluation) -> None:
+    names = {k.name for k in ctx.t.kpis}
+    unknown = set(cmd.measurements) - names
+    if unknown:
+        raise InvalidInput("unknown_kpi", kpis=sorted(unknown))
+    for kpi in ctx.t.kpis:
+        if kpi.name in cmd.measurements:
+            kpi.measurements.append(
+                Measurement(
+                    value=cmd.measurements[kpi.name], at=ctx.now, by=ctx.actor.aad_object_id
+                )
+            )
+    evaluation = ctx.t.evaluation
+    evaluation.measurements = dict(cmd.measurements)
+    evaluation.went_well = cmd.went_well
+    evaluation.could_be_better = cmd.could_be_better
+    evaluation.recorded_at = ctx.now
+    evaluation.by = ctx.actor
+    ctx.cancel_timer("evaluatie", "evaluation")
+    ctx.complete("evaluatie")
+    ctx.tell_role("proceseigenaar", "next_cycle_offer")
+
+
+# -- marking a step done, pausing, cancelling ------------------------------------------------------
+
+
+def _require_marked_step_ready(ctx: _Ctx, step_id: str) -> None:
+    t = ctx.t
+    if step_id == "1":
+        missing = [r for r in STEP1_ROLES if not t.holders(r)]
+        if missing:
+            raise NotNow("roles_missing", roles=missing)
+        if not any(t.holds(p.aad_object_id, "proceseigenaar") for p in t.support_confirmed_by):
+            raise NotNow("support_missing")
+    elif step_id == "3a" and not t.process_maps:
+        raise NotNow("process_map_missing")
+    elif step_id == "4" and t.klantreis is None:
+        raise NotNow("klantreis_missing")
+    elif step_id == "5":
+        if t.serviceformule is None:
+            raise NotNow("serviceformule_missing")
+        missing = [p.id for p in ctx.template.ps if p.id not in t.assessment]
+        if missing:
+            raise NotNow("assessment_missing", ps=missing)
+    elif step_id == "6":
+        selected = _selected(t)
+        if not selected:
+            raise NotNow("nothing_selected")
+        if any(i.horizon is None for i in selected):
+            raise NotNow("unclassified")
+        if not _specialists(ctx):
+            raise NotNow("no_specialists")
+    elif step_id == "10":
+        if not t.implementation:
+            raise NotNow("no_implementation_items")
+        if any(i.status is not ImplementationStatus.DONE for i in t.implementation):
+            raise NotNow("implementation_open")
+
+
+@rule("complete_step", {"projectleider", "procesadviseur", "klantreiscoach", "proceseigenaar"})
+def _complete_step(ctx: _Ctx, cmd: c.CompleteStep) -> None:
+    try:
+        step = ctx.template.step(cmd.step)
+    except KeyError:
+        raise InvalidInput("unknown_step", step=cmd.step) from None
+    if step.completion is not Completion.MARKED_DONE:
+        raise NotNow("not_marked_done", step=cmd.step)
+    if not ctx.active(step.id):
+        raise NotNow("step_not_active", step=step.id)
+    if not (
+        ctx.t.holds(ctx.actor.aad_object_id, step.responsible, ctx.now)
+        or ctx.t.holds(ctx.actor.aad_object_id, "projectleider", ctx.now)
+    ):
+        raise NotAllowed("not_allowed", kind=cmd.kind)
+    _require_marked_step_ready(ctx, step.id)
+    ctx.complete(step.id)
+
+
+@rule("pause", LEADERS)
+def _pause(ctx: _Ctx, cmd: c.Pause) -> None:
+    ctx.t.status = TrajectoryStatus.PAUSED
+    ctx.tell(None, "trajectory_paused")
+
+
+@rule("resume", LEADERS, while_paused=True)
+def _resume(ctx: _Ctx, cmd: c.Resume) -> None:
+    if ctx.t.status is not TrajectoryStatus.PAUSED:
+        raise NotNow("not_paused")
+    ctx.t.status = TrajectoryStatus.RUNNING
+    ctx.tell(None, "trajectory_resumed")
+
+
+@rule("cancel", LEADERS, while_paused=True)
+def _cancel(ctx: _Ctx, cmd: c.Cancel) -> None:
+    ctx.t.status = TrajectoryStatus.CANCELLED
+    for step in ctx.template.steps:
+        ctx.cancel_timer(step.id, "deadline")
+    ctx.cancel_timer("evaluatie", "evaluation")
+    ctx.tell(None, "trajectory_cancelled")
+
+
+_ON_START: dict[str, Callable[[_Ctx], None]] = {
+    "3b": _on_start_3b,
+    "7": _on_start_7,
+    "evaluatie": _on_start_evaluatie,
+}
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` later (clamped to the month's last day)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)

@@ -54,13 +54,24 @@ class Step(Frozen):
     actors: tuple[str, ...]
     approvers: tuple[str, ...] = ()
     completion: Completion
+    deadline_days: int | None = Field(default=None, ge=1, le=365)
     asks: dict[str, Text] = Field(default_factory=dict)
+
+
+class Named(Frozen):
+    """A configurable item with a Dutch and English name (a P, a serviceformule)."""
+
+    id: str
+    name: Text
 
 
 class Template(Frozen):
     id: str
     roles: tuple[Role, ...]
     steps: tuple[Step, ...]
+    ps: tuple[Named, ...]
+    serviceformules: tuple[Named, ...]
+    evaluation_months: int = Field(default=6, ge=1, le=60)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -90,6 +101,10 @@ class Template(Frozen):
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
+
+    @property
+    def specialist_roles(self) -> tuple[str, ...]:
+        return tuple(role.id for role in self.roles if role.specialist)
 
     def role(self, role_id: str) -> Role:
         for role in self.roles:

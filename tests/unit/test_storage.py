@@ -24,7 +24,7 @@ def a_trajectory(trajectory_id: str = "t1", channel: str = "chan"):
         project_leader=Person(aad_object_id="oid-1", name="Alex"),
         template=default_template(),
         now=NOW,
-    )
+    ).trajectory
 
 
 async def test_migrations_from_empty_create_exactly_the_schema(database_url: str):
