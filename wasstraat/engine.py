@@ -182,13 +182,18 @@ class _Ctx:
             self.set_timer(step_id, "deadline", state.deadline)
         self.record("step.started", step=step_id)
         self.tell(None, "step_started", step=step_id)
+        hook = _ON_START.get(step_id)
+        if step_id in _OWN_REQUESTS:
+            # the actors get the step's own request (the 3b check, the reviews) instead
+            if hook is not None:
+                hook(self)
+            return
         told: set[str] = set()
         for role in step.actors:
             for person in self.t.holders(role):
                 if person.aad_object_id not in told:
                     told.add(person.aad_object_id)
                     self.tell(person, "step_started", step=step_id, role=role)
-        hook = _ON_START.get(step_id)
         if hook is not None:
             hook(self)
 
@@ -408,7 +413,7 @@ def _assign_role(ctx: _Ctx, cmd: c.AssignRole) -> None:
         ctx.tell(person, "role_assigned", role=cmd.role)
         # someone who joins a running step gets that step's card too
         for step in ctx.template.steps:
-            if cmd.role in step.actors and ctx.active(step.id):
+            if cmd.role in step.actors and ctx.active(step.id) and step.id not in _OWN_REQUESTS:
                 ctx.tell(person, "step_started", step=step.id, role=cmd.role)
         if cmd.role == "vakinhoudelijk_medewerker" and _check_open(ctx.t):
             ctx.t.check.asked.append(person)
@@ -1096,6 +1101,7 @@ def _cancel(ctx: _Ctx, cmd: c.Cancel) -> None:
     ctx.tell(None, "trajectory_cancelled")
 
 
+_OWN_REQUESTS = frozenset({"3b", "7"})
 _ON_START: dict[str, Callable[[_Ctx], None]] = {
     "3b": _on_start_3b,
     "7": _on_start_7,

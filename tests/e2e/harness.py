@@ -80,10 +80,13 @@ def running_playground(bot_port: int, workdir: Path, log: Path) -> Iterator[str]
         process = subprocess.Popen(
             [
                 str(PLAYGROUND),
-                "-e", f"http://127.0.0.1:{bot_port}/api/messages",
-                "-c", "msteams",
+                "-e",
+                f"http://127.0.0.1:{bot_port}/api/messages",
+                "-c",
+                "msteams",
                 "--dt",
-                "-p", str(wanted),
+                "-p",
+                str(wanted),
             ],
             cwd=workdir,
             env=env,

@@ -1,0 +1,376 @@
+"""Table-driven: every command's happy path, the wrong person, the wrong moment, bad input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from tests.engine.helpers import (
+    IV,
+    KC,
+    KPIS,
+    OUTSIDER,
+    PA,
+    PE,
+    PL,
+    SYSTEM,
+    T0,
+    TEMPLATE,
+    TM1,
+    VM1,
+    Run,
+    person,
+    to_step,
+)
+from wasstraat import commands as c
+from wasstraat.engine import RULES, AlreadyDecided, InvalidInput, NotAllowed, NotNow, apply
+from wasstraat.model import TrajectoryStatus
+
+
+@dataclass
+class Case:
+    step: str  # drive the trajectory until this step is active
+    actor: object
+    command: c.Base
+    wrong_actor: object
+    bad: c.Base | None = None  # same actor, bad input → InvalidInput
+    setup: list | None = None  # extra (actor, command) before the command
+
+
+LINK = "https://sharepoint.example/p.vsdx"
+later = T0 + timedelta(days=400)
+
+CASES = {
+    "assign_role": Case(
+        "1",
+        PL,
+        c.AssignRole(role="sponsor", people=[person("S")]),
+        VM1,
+        c.AssignRole(role="sponsor", people=[person("A"), person("B")]),
+    ),
+    "substitute": Case(
+        "2",
+        PL,
+        c.Substitute(role="proceseigenaar", absent=PE, substitute=person("Z"), reason="verlof"),
+        VM1,
+        c.Substitute(role="proceseigenaar", absent=VM1, substitute=person("Z"), reason="verlof"),
+    ),
+    "end_substitution": Case(
+        "2",
+        PL,
+        c.EndSubstitution(role="proceseigenaar", substitute=person("Z")),
+        VM1,
+        c.EndSubstitution(role="proceseigenaar", substitute=person("Y")),
+        setup=[
+            (
+                PL,
+                c.Substitute(
+                    role="proceseigenaar", absent=PE, substitute=person("Z"), reason="verlof"
+                ),
+            )
+        ],
+    ),
+    "confirm_support": Case(
+        "1",
+        PE,
+        c.ConfirmSupport(),
+        PL,
+        setup=[(PL, c.AssignRole(role="proceseigenaar", people=[PE]))],
+    ),
+    "record_kickoff": Case("1", PL, c.RecordKickoff(held_on=T0.date()), OUTSIDER),
+    "propose_kpis": Case(
+        "2", PL, c.ProposeKpis(kpis=KPIS), VM1, c.ProposeKpis(kpis=[KPIS[0], KPIS[0]])
+    ),
+    "decide_kpis": Case(
+        "2",
+        PE,
+        c.DecideKpis(decision="approve"),
+        PL,
+        c.DecideKpis(decision="reject", remark=" "),
+        setup=[(PL, c.ProposeKpis(kpis=KPIS))],
+    ),
+    "record_session": Case("3a", PA, c.RecordSession(step="3a", held_on=T0.date()), VM1),
+    "set_process_map": Case(
+        "3a", PA, c.SetProcessMap(link=LINK), VM1, c.SetProcessMap(link="http://insecure.example")
+    ),
+    "send_check": Case("3b", PA, c.SendCheck(deadline=later), VM1, c.SendCheck(deadline=T0)),
+    "answer_check": Case(
+        "3b", VM1, c.AnswerCheck(agrees=True), PA, c.AnswerCheck(agrees=False, remark="")
+    ),
+    "close_check": Case("3b", PE, c.CloseCheck(), VM1),
+    "merge_check": Case("3a", PE, c.MergeCheck(), VM1),
+    "record_klantreis": Case(
+        "2",
+        KC,
+        c.RecordKlantreis(method="own_interviews"),
+        VM1,
+        c.RecordKlantreis(method="vng_klantreis"),
+    ),
+    "choose_serviceformule": Case(
+        "5",
+        PA,
+        c.ChooseServiceformule(formule="flitsformule"),
+        VM1,
+        c.ChooseServiceformule(formule="onbekend"),
+    ),
+    "assess_p": Case(
+        "5", VM1, c.AssessP(p="plaats", matches=True), KC, c.AssessP(p="plek", matches=True)
+    ),
+    "add_improvement": Case(
+        "2",
+        VM1,
+        c.AddImprovement(text="Sneller"),
+        OUTSIDER,
+        c.AddImprovement(text="Sneller", p="pret"),
+    ),
+    "classify_improvement": Case(
+        "6",
+        PL,
+        c.ClassifyImprovement(improvement_id="v1", horizon="quick_win"),
+        VM1,
+        c.ClassifyImprovement(improvement_id="v99", horizon="quick_win"),
+        setup=[(VM1, c.AddImprovement(text="x"))],
+    ),
+    "select_improvement": Case(
+        "6",
+        PL,
+        c.SelectImprovement(improvement_id="v1", selected=True),
+        VM1,
+        c.SelectImprovement(improvement_id="v99", selected=True),
+        setup=[(VM1, c.AddImprovement(text="x"))],
+    ),
+    "revise_improvement": Case(
+        "6",
+        PL,
+        c.ReviseImprovement(improvement_id="v1", text="y"),
+        VM1,
+        c.ReviseImprovement(improvement_id="v99", text="y"),
+        setup=[(VM1, c.AddImprovement(text="x"))],
+    ),
+    "submit_review": Case(
+        "7",
+        IV,
+        c.SubmitReview(improvement_id="v1", verdict="akkoord"),
+        PL,
+        c.SubmitReview(improvement_id="v1", verdict="niet_akkoord"),
+    ),
+    "deadline_passed": Case("7", SYSTEM, c.DeadlinePassed(step="7"), PL),
+    "finalise_plan": Case("8", PL, c.FinalisePlan(), PE),
+    "decide_plan": Case(
+        "8",
+        PE,
+        c.DecidePlan(decision="approve"),
+        VM1,
+        c.DecidePlan(decision="reject"),
+        setup=[(PL, c.FinalisePlan())],
+    ),
+    "set_priorities": Case(
+        "9",
+        PE,
+        c.SetPriorities(order=[c.Priority(improvement_id="v1")]),
+        VM1,
+        c.SetPriorities(order=[c.Priority(improvement_id="v7")]),
+    ),
+    "decide_priorities": Case(
+        "9",
+        PE,
+        c.DecidePriorities(decision="approve"),
+        PL,
+        c.DecidePriorities(decision="reject", remark=""),
+        setup=[(PL, c.SetPriorities(order=[c.Priority(improvement_id="v1")]))],
+    ),
+    "add_implementation_item": Case("10", TM1, c.AddImplementationItem(text="Training"), VM1),
+    "update_implementation_item": Case(
+        "10",
+        TM1,
+        c.UpdateImplementationItem(item_id="i1", status="doing"),
+        VM1,
+        c.UpdateImplementationItem(item_id="i9", status="doing"),
+    ),
+    "plan_evaluation": Case(
+        "evaluatie",
+        PE,
+        c.PlanEvaluation(on=later.date(), at=later),
+        PL,
+        c.PlanEvaluation(on=T0.date(), at=T0),
+    ),
+    "evaluation_due": Case("evaluatie", SYSTEM, c.EvaluationDue(), PE),
+    "record_evaluation": Case(
+        "evaluatie",
+        PE,
+        c.RecordEvaluation(measurements={"Doorlooptijd": 4}),
+        VM1,
+        c.RecordEvaluation(measurements={"Omzet": 1}),
+    ),
+    "complete_step": Case(
+        "3a",
+        PA,
+        c.CompleteStep(step="3a"),
+        VM1,
+        c.CompleteStep(step="99"),
+        setup=[(PA, c.SetProcessMap(link=LINK))],
+    ),
+    "pause": Case("2", PE, c.Pause(), VM1),
+    "resume": Case("2", PE, c.Resume(), VM1, setup=[(PL, c.Pause())]),
+    "cancel": Case("2", PL, c.Cancel(reason="geen budget"), VM1),
+}
+
+# steps that are not active when the trajectory has just started at step 1
+WRONG_MOMENT = {kind: case for kind, case in CASES.items() if case.step not in ("1",)}
+
+
+def test_every_command_has_a_case():
+    assert set(CASES) == set(RULES)
+
+
+def prepared(case: Case) -> Run:
+    run = Run()
+    to_step(run, case.step)
+    for actor, command in case.setup or []:
+        run.do(actor, command)
+    return run
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_happy_path_changes_the_trajectory(kind):
+    case = CASES[kind]
+    run = prepared(case)
+    before = run.t
+    outcome = run.do(case.actor, case.command)
+    assert outcome.trajectory.version == before.version + 1
+    assert outcome.trajectory.audit[: len(before.audit)] == before.audit
+    assert outcome.audit[0].action == kind
+    assert outcome.audit[0].actor == case.actor.aad_object_id
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_the_wrong_person_is_refused_and_nothing_changes(kind):
+    case = CASES[kind]
+    run = prepared(case)
+    before = run.t.model_copy(deep=True)
+    with pytest.raises(NotAllowed):
+        apply(run.t, case.command, case.wrong_actor, run.now, TEMPLATE)
+    assert run.t == before
+
+
+@pytest.mark.parametrize("kind", sorted(WRONG_MOMENT))
+def test_the_wrong_moment_is_refused(kind):
+    case = WRONG_MOMENT[kind]
+    run = Run()
+    run.assign_all()
+    if kind in ("resume",):
+        with pytest.raises(NotNow):
+            run.do(case.actor, case.command)
+        return
+    rule = RULES[kind]
+    if not rule.steps:
+        # any-time commands are refused once the trajectory is cancelled
+        run.do(PL, c.Cancel(reason="stop"))
+        assert run.t.status is TrajectoryStatus.CANCELLED
+    with pytest.raises(NotNow):
+        run.do(case.actor, case.command)
+
+
+@pytest.mark.parametrize("kind", sorted(k for k, case in CASES.items() if case.bad))
+def test_bad_input_is_refused_and_nothing_changes(kind):
+    case = CASES[kind]
+    run = prepared(case)
+    before = run.t.model_copy(deep=True)
+    with pytest.raises((InvalidInput, NotAllowed)) as raised:
+        apply(run.t, case.bad, case.actor, run.now, TEMPLATE)
+    assert isinstance(raised.value, InvalidInput) or kind == "decide_plan"
+    assert run.t == before
+
+
+def test_a_stale_version_is_already_decided():
+    run = Run()
+    run.assign_all()
+    with pytest.raises(AlreadyDecided):
+        run.do(PE, c.ConfirmSupport(expected_version=run.t.version - 1))
+    run.do(PE, c.ConfirmSupport(expected_version=run.t.version))
+
+
+def test_a_double_click_decides_once():
+    run = Run()
+    to_step(run, "2")
+    run.do(PL, c.ProposeKpis(kpis=KPIS))
+    command = c.DecideKpis(decision="approve", expected_version=run.t.version)
+    run.do(PE, command)
+    with pytest.raises(AlreadyDecided):
+        run.do(PE, command)
+
+
+def test_paused_trajectory_refuses_work_but_can_resume():
+    run = Run()
+    run.assign_all()
+    run.do(PE, c.Pause())
+    with pytest.raises(NotNow, match="paused"):
+        run.do(PE, c.ConfirmSupport())
+    run.do(PL, c.Resume())
+    run.do(PE, c.ConfirmSupport())
+
+
+def test_a_substitute_acts_for_the_absent_holder_until_the_end_date():
+    run = Run()
+    run.assign_all()
+    stand_in = person("Zoë")
+    run.do(
+        PL,
+        c.Substitute(
+            role="proceseigenaar",
+            absent=PE,
+            substitute=stand_in,
+            reason="zwangerschapsverlof",
+            until=run.now + timedelta(days=2),
+        ),
+    )
+    run.do(stand_in, c.ConfirmSupport())
+    assert stand_in in run.t.support_confirmed_by
+    with pytest.raises(NotAllowed):
+        run.do(stand_in, c.RecordKickoff(held_on=T0.date()), after=timedelta(days=3))
+
+
+def test_3b_closes_on_the_deadline_naming_who_did_not_answer():
+    run = Run()
+    to_step(run, "3b")
+    run.do(VM1, c.AnswerCheck(agrees=False, remark="stap 4 ontbreekt"))
+    outcome = run.do(SYSTEM, c.DeadlinePassed(step="3b"), after=timedelta(days=5))
+    assert run.status("3b") == "done"
+    [summary] = [m for m in outcome.messages if m.kind == "check_summary"]
+    assert summary.data["missing"] == ["Victor"] and summary.data["disagree"] == 1
+    assert run.t.check.closed_reason == "deadline"
+
+
+def test_3b_closes_when_everyone_answered():
+    run = Run()
+    to_step(run, "3b")
+    check_requests = [m for m in run.outcomes[-1].messages if m.kind == "check_request"]
+    assert {m.recipient.name for m in check_requests} == {"Vera", "Victor"}
+    assert all(m.data["link"] == "https://sharepoint.example/proces.vsdx" for m in check_requests)
+    run.do(VM1, c.AnswerCheck(agrees=True))
+    with pytest.raises(AlreadyDecided):
+        run.do(VM1, c.AnswerCheck(agrees=False, remark="toch niet"))
+    outcome = run.do(run.t.holders("vakinhoudelijk_medewerker")[1], c.AnswerCheck(agrees=True))
+    assert run.status("3b") == "done"
+    assert any(t.timer_id == "t1:3b:deadline" and t.due_at is None for t in outcome.timers)
+
+
+def test_next_cycle_carries_the_group_and_the_measured_kpis():
+    from wasstraat.engine import start_trajectory
+
+    run = Run()
+    to_step(run, "evaluatie")
+    run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+    nxt = start_trajectory(
+        trajectory_id="t2",
+        product="Parkeervergunning",
+        binding=run.t.binding,
+        project_leader=PL,
+        template=TEMPLATE,
+        now=run.now,
+        previous=run.t,
+    ).trajectory
+    assert nxt.previous_cycle == "t1" and nxt.holders("proceseigenaar") == [PE]
+    assert nxt.kpis[0].baseline == 4 and nxt.kpis[0].measurements == []
