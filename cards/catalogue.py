@@ -57,10 +57,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "start.started": {
         "nl": "Het traject '{product}' is gestart, met jou als projectleider. "
-        "We beginnen met stap 1, {step}: stel de projectgroep samen en vraag de sponsor en de "
+        "We beginnen met {step}. Stel de projectgroep samen en vraag de sponsor en de "
         "proceseigenaar om steun. De klantreis (stap 4) kan daarna meteen parallel beginnen.",
         "en": "The trajectory '{product}' has started, with you as project leader. "
-        "We begin with step 1, {step}: assemble the project group and ask the sponsor and the "
+        "We begin with {step}. Assemble the project group and ask the sponsor and the "
         "process owner for their support. The customer journey (step 4) can then start in "
         "parallel.",
     },

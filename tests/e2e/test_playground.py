@@ -1,0 +1,70 @@
+"""End to end in Microsoft 365 Agents Playground (the local Teams client), headless Chromium.
+
+Screenshots land in artifacts/e2e/ (not committed). The Playground sends en-US, so the bot
+answers in English here; Dutch is covered by the HTTP scenario tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Locator, Page, expect
+
+from tests.e2e.conftest import screenshot_path
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 15_000
+
+
+def bot_messages(page: Page) -> Locator:
+    # a bot message has a header naming its author; the user's own messages have none
+    return page.locator('div:has(> [aria-label="Message header"] [aria-label="Message author"])')
+
+
+async def say(page: Page, text: str) -> None:
+    box = page.get_by_role("textbox").first
+    await box.click()
+    await page.keyboard.type(text)  # the composer is a rich editor: type, don't fill
+    await page.keyboard.press("Enter")
+
+
+async def test_help_start_and_status_in_the_personal_chat(page: Page):
+    await page.get_by_role("treeitem", name="Personal Chat").click()
+    # installing the app greets with the welcome card
+    await expect(page.locator(".ac-adaptiveCard").first).to_contain_text(
+        "Welcome to the Wasstraat", timeout=TIMEOUT
+    )
+
+    await say(page, "help")
+    await expect(bot_messages(page).last).to_contain_text(
+        "How to work with the Wasstraat", timeout=TIMEOUT
+    )
+
+    await say(page, "start Parkeervergunning")
+    await expect(bot_messages(page).last).to_contain_text(
+        "The trajectory 'Parkeervergunning' has started", timeout=TIMEOUT
+    )
+
+    await say(page, "status")
+    await expect(bot_messages(page).last.locator(".ac-adaptiveCard")).to_contain_text(
+        "Parkeervergunning", timeout=TIMEOUT
+    )
+    # pin this card: `.last` would follow newer messages
+    status = (
+        bot_messages(page).nth(await bot_messages(page).count() - 1).locator(".ac-adaptiveCard")
+    )
+    await expect(status).to_contain_text("Step 1: Assemble the project group")
+    await page.screenshot(path=screenshot_path("personal-status"))
+
+    # Action.Execute: the bot answers the invoke with a fresh card that replaces this one
+    await say(page, "start Paspoort")
+    await expect(bot_messages(page).last).to_contain_text("'Paspoort'", timeout=TIMEOUT)
+    await expect(status).not_to_contain_text("Paspoort")
+    await status.get_by_role("button", name="Refresh").click()
+    await expect(status).to_contain_text("Paspoort", timeout=TIMEOUT)
+    await expect(status).to_contain_text("Parkeervergunning")
+    await page.screenshot(path=screenshot_path("personal-status-refreshed"))
+
+    await say(page, "what can you do")
+    await expect(bot_messages(page).last).to_contain_text(
+        "I don't understand that", timeout=TIMEOUT
+    )
