@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from bot.turn import Turn
+from bot.workflow import Workflow
 from cards.status import status_card, step_label
 from storage import AlreadyProcessed
 from wasstraat import engine
@@ -20,32 +20,19 @@ async def start_trajectory(turn: Turn, product: str) -> None:
         await turn.reply_text("start.no_identity")
         return
     services = turn.services
-    now = services.clock()
     try:
-        outcome = engine.start_trajectory(
-            trajectory_id=uuid.uuid4().hex,
+        outcome = await Workflow(services).start(
             product=product,
             binding=turn.binding,
             project_leader=actor,
-            template=services.template,
-            now=now,
+            activity_id=turn.activity.id,
         )
     except engine.InvalidInput as error:
         await turn.reply_text(f"start.{error.code}")
         return
-    trajectory = outcome.trajectory
-    try:
-        async with services.store.transaction(activity_id=turn.activity.id, now=now) as tx:
-            await tx.insert_trajectory(trajectory, now=now)
-            await tx.audit(
-                action="trajectory.started",
-                at=now,
-                actor=actor.aad_object_id,
-                trajectory_id=trajectory.id,
-                detail={"product": trajectory.product},
-            )
     except AlreadyProcessed:
         return
+    trajectory = outcome.trajectory
     first = services.template.steps[0].id
     await turn.reply_text(
         "start.started",

@@ -280,6 +280,22 @@ class Store:
             )
         return None if reference is None else dict(reference)
 
+    # -- outbox and timers (read side; the dispatcher and ticker claim them) ----------------
+
+    async def outbox_messages(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(schema.outbox).order_by(schema.outbox.c.id)
+        if trajectory_id is not None:
+            query = query.where(schema.outbox.c.trajectory_id == trajectory_id)
+        async with self._db.engine.connect() as conn:
+            return [dict(row._mapping) for row in await conn.execute(query)]
+
+    async def timers(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(schema.timers).order_by(schema.timers.c.due_at, schema.timers.c.id)
+        if trajectory_id is not None:
+            query = query.where(schema.timers.c.trajectory_id == trajectory_id)
+        async with self._db.engine.connect() as conn:
+            return [dict(row._mapping) for row in await conn.execute(query)]
+
     # -- audit ---------------------------------------------------------------------------
 
     async def audit_entries(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,123 @@
+"""Applying engine commands to stored trajectories: load, apply, and write the new state with
+its outbox messages, timers and audit entries in ONE transaction, with a version check."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from bot.services import Services
+from storage import StaleVersion
+from storage.store import Transaction
+from wasstraat import engine
+from wasstraat.commands import Command
+from wasstraat.model import Binding, Person, Trajectory
+
+CONFLICT_RETRIES = 3
+
+
+class TrajectoryNotFound(engine.EngineError):
+    """No trajectory with that id (a forged or outdated card)."""
+
+
+def recipient_of(message: engine.Message, trajectory: Trajectory) -> dict[str, Any]:
+    """Where an outbox message goes: a person (by Entra object id) or the trajectory's channel."""
+    if message.recipient is not None:
+        return {"aad_object_id": message.recipient.aad_object_id, "name": message.recipient.name}
+    return {
+        "channel": trajectory.binding.channel_key,
+        "conversation_id": trajectory.binding.conversation_id,
+    }
+
+
+async def _write_effects(tx: Transaction, outcome: engine.Outcome, now: Any) -> None:
+    trajectory = outcome.trajectory
+    for message in outcome.messages:
+        await tx.add_outbox(
+            kind=message.kind,
+            recipient=recipient_of(message, trajectory),
+            payload={"trajectory_id": trajectory.id, "version": trajectory.version, **message.data},
+            trajectory_id=trajectory.id,
+            now=now,
+        )
+    for timer in outcome.timers:
+        if timer.due_at is None:
+            await tx.cancel_timer(timer.timer_id)
+        else:
+            await tx.set_timer(
+                timer_id=timer.timer_id,
+                kind=timer.kind,
+                due_at=timer.due_at,
+                trajectory_id=trajectory.id,
+                payload=timer.data,
+                now=now,
+            )
+    for entry in outcome.audit:
+        await tx.audit(
+            action=entry.action,
+            at=entry.at,
+            actor=entry.actor,
+            trajectory_id=trajectory.id,
+            detail=entry.detail,
+        )
+
+
+class Workflow:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def start(
+        self,
+        *,
+        product: str,
+        binding: Binding,
+        project_leader: Person,
+        activity_id: str | None = None,
+        previous: Trajectory | None = None,
+    ) -> engine.Outcome:
+        """Create a trajectory; raises ``storage.AlreadyProcessed`` for a redelivered activity."""
+        services = self._services
+        now = services.clock()
+        outcome = engine.start_trajectory(
+            trajectory_id=uuid.uuid4().hex,
+            product=product,
+            binding=binding,
+            project_leader=project_leader,
+            template=services.template,
+            now=now,
+            previous=previous,
+        )
+        async with services.store.transaction(activity_id=activity_id, now=now) as tx:
+            await tx.insert_trajectory(outcome.trajectory, now=now)
+            await _write_effects(tx, outcome, now)
+        return outcome
+
+    async def execute(
+        self,
+        trajectory_id: str,
+        command: Command,
+        actor: Person,
+        *,
+        activity_id: str | None = None,
+    ) -> engine.Outcome:
+        """Apply a command. On a write conflict it is retried on fresh state, unless the sender
+        named the version it saw: then the other writer decided first (AlreadyDecided)."""
+        services = self._services
+        for _attempt in range(CONFLICT_RETRIES):
+            trajectory = await services.store.trajectory(trajectory_id)
+            if trajectory is None:
+                raise TrajectoryNotFound("unknown_trajectory")
+            now = services.clock()
+            outcome = engine.apply(trajectory, command, actor, now, services.template)
+            try:
+                async with services.store.transaction(activity_id=activity_id, now=now) as tx:
+                    await tx.update_trajectory(
+                        outcome.trajectory, expected_version=trajectory.version, now=now
+                    )
+                    await _write_effects(tx, outcome, now)
+            except StaleVersion:
+                if command.expected_version is not None:
+                    raise engine.AlreadyDecided("stale_version") from None
+                continue
+            return outcome
+        raise engine.AlreadyDecided("conflict")
