@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint playground e2e clean
+.PHONY: run test lint playground bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ playground: $(NODE_STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules data artifacts .pytest_cache .mypy_cache .ruff_cache
+
+## Benchmarks (each figure a ratio against a baseline measured in the same run); writes bench/latest.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench.engine

@@ -1,0 +1,64 @@
+"""Benchmark: a whole trajectory through the pure engine, start to recorded evaluation.
+
+Reported as a ratio against a baseline measured side by side in the same run: serializing the
+trajectory to JSON once per command (what storing it costs anyway). Run: ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from tests.engine.helpers import PE, Run, to_step
+from wasstraat import commands as c
+
+REPEATS = 30
+OUT = Path(__file__).with_name("latest.json")
+
+
+def full_trajectory() -> Run:
+    run = Run()
+    to_step(run, "evaluatie")
+    run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+    return run
+
+
+def measure() -> dict[str, float]:
+    full_trajectory()  # warm up
+    engine_runs, baseline_runs = [], []
+    commands = 0
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        run = full_trajectory()
+        engine_runs.append(time.perf_counter() - started)
+        commands = len(run.outcomes)
+        states = [outcome.trajectory for outcome in run.outcomes]
+        started = time.perf_counter()
+        for state in states:
+            state.model_dump_json()
+        baseline_runs.append(time.perf_counter() - started)
+    engine = statistics.median(engine_runs)
+    baseline = statistics.median(baseline_runs)
+    return {
+        "commands": commands,
+        "full_trajectory_ms": round(engine * 1000, 2),
+        "per_command_us": round(engine / commands * 1e6, 1),
+        "baseline_serialize_ms": round(baseline * 1000, 2),
+        "ratio_engine_to_serialize": round(engine / baseline, 2),
+    }
+
+
+def main() -> None:
+    result = measure()
+    print("engine benchmark (median of", REPEATS, "runs)")
+    for key, value in result.items():
+        print(f"  {key:28} {value}")
+    existing = json.loads(OUT.read_text()) if OUT.exists() else {}
+    existing["engine"] = result
+    OUT.write_text(json.dumps(existing, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
