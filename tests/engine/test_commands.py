@@ -374,3 +374,27 @@ def test_next_cycle_carries_the_group_and_the_measured_kpis():
     ).trajectory
     assert nxt.previous_cycle == "t1" and nxt.holders("proceseigenaar") == [PE]
     assert nxt.kpis[0].baseline == 4 and nxt.kpis[0].measurements == []
+
+
+def test_allowed_actions_tell_each_person_which_buttons_they_get():
+    from wasstraat.engine import allowed_actions
+
+    run = Run()
+    to_step(run, "2")
+    run.do(PL, c.ProposeKpis(kpis=KPIS))
+    owner = allowed_actions(run.t, PE, run.now, TEMPLATE)
+    staff = allowed_actions(run.t, VM1, run.now, TEMPLATE)
+    assert "decide_kpis" in owner and "decide_kpis" not in staff
+    assert "add_improvement" in staff and "add_improvement" in owner
+    assert allowed_actions(run.t, OUTSIDER, run.now, TEMPLATE) == frozenset()
+    assert "evaluation_due" not in allowed_actions(run.t, SYSTEM, run.now, TEMPLATE)
+    # every allowed action really is accepted as far as who and when are concerned
+    for kind in owner - {"complete_step", "record_session"}:  # these name their own step
+        case = CASES[kind]
+        command = case.command
+        try:
+            apply(run.t, command, PE, run.now, TEMPLATE)
+        except (NotAllowed, NotNow) as error:
+            assert error.code not in ("not_allowed", "step_not_active", "paused", "closed"), kind
+        except (InvalidInput, AlreadyDecided):
+            pass

@@ -59,3 +59,12 @@ def test_a_template_with_an_unknown_dependency_is_refused():
     raw["steps"][1]["depends_on"] = ["nope"]
     with pytest.raises(ValidationError, match="depends on nope"):
         Template.model_validate(raw)
+
+
+def test_every_actor_of_every_step_is_told_what_is_asked_of_them():
+    template = default_template()
+    for step in template.steps:
+        for role in step.actors:
+            ask = step.asks.get(role)
+            assert ask is not None, f"step {step.id} asks nothing of {role}"
+            assert ask.nl.strip() and ask.en.strip()
