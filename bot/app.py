@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -17,6 +18,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.dispatcher import Dispatcher
 from bot.handler import WasstraatBot
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
@@ -36,6 +38,7 @@ class Runtime:
     services: Services
     adapter: CloudAdapter
     bot: WasstraatBot
+    dispatcher: Dispatcher
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -123,6 +126,7 @@ async def messages(request: web.Request) -> web.Response:
     )
     if dedupe:
         await runtime.services.store.remember_activity(dedupe, now=runtime.services.clock())
+    runtime.dispatcher.wake()  # the turn may have queued messages
     if invoke_response:
         # Serialized here exactly once: botbuilder 4.17.1's own CloudAdapter.process
         # serializes an already-serialized body again and fails.
@@ -163,11 +167,22 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         services = Services(
             settings=settings, store=Store(database), template=default_template(), clock=clock
         )
+        adapter = build_adapter(settings)
+        dispatcher = Dispatcher(services, adapter)
         app[RUNTIME] = Runtime(
-            services=services, adapter=build_adapter(settings), bot=WasstraatBot(services)
+            services=services, adapter=adapter, bot=WasstraatBot(services), dispatcher=dispatcher
+        )
+        stop = asyncio.Event()
+        delivery = (
+            asyncio.create_task(dispatcher.run(stop, interval=settings.delivery_interval_seconds))
+            if settings.deliver_in_background
+            else None
         )
         log.info("wasstraat ready (database: %s)", database.dialect)
         yield
+        stop.set()
+        if delivery is not None:
+            await delivery
         await database.dispose()
 
     app.cleanup_ctx.append(lifecycle)

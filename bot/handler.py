@@ -21,7 +21,7 @@ from bot.actions import dispatch
 from bot.commands import COMMANDS, START_DIALOG_ID, parse, unknown_command
 from bot.services import Services
 from bot.trajectories import start_trajectory
-from bot.turn import Turn, activity_locale, activity_tenant, as_dict
+from bot.turn import Turn, activity_locale, as_dict
 from cards.base import CARD_CONTENT_TYPE
 from cards.catalogue import Language, language_for
 from cards.welcome import welcome_card
@@ -73,20 +73,7 @@ class WasstraatBot(TeamsActivityHandler):
             await self._remember_conversation(turn_context)
 
     async def _remember_conversation(self, context: TurnContext) -> None:
-        activity = context.activity
-        conversation_type = activity.conversation.conversation_type or "personal"
-        reference = TurnContext.get_conversation_reference(activity).serialize()
-        sender = activity.from_property
-        await self._services.store.save_conversation_reference(
-            conversation_id=str(activity.conversation.id),
-            conversation_type=conversation_type,
-            reference=reference,
-            tenant_id=activity_tenant(activity),
-            aad_object_id=(
-                sender.aad_object_id if sender and conversation_type == "personal" else None
-            ),
-            now=self._services.clock(),
-        )
+        await self._turn(context).remember_conversation()
 
     # -- messages --------------------------------------------------------------------------
 

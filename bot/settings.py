@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, ge=1, le=65535)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     log_level: str = "INFO"
+    deliver_in_background: bool = True
+    delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod

@@ -33,6 +33,7 @@ async def start_trajectory(turn: Turn, product: str) -> None:
     except AlreadyProcessed:
         return
     trajectory = outcome.trajectory
+    await turn.remember_conversation()
     first = services.template.steps[0].id
     await turn.reply_text(
         "start.started",

@@ -91,6 +91,29 @@ class Turn:
     def text(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
 
+    async def remember_conversation(self) -> None:
+        """Store where the bot can reach this conversation later (proactive messages).
+
+        For a channel thread the channel itself is stored, so a later post starts a new thread.
+        """
+        activity = self.activity
+        conversation_type = activity.conversation.conversation_type or "personal"
+        reference = TurnContext.get_conversation_reference(activity)
+        base = str(activity.conversation.id).split(THREAD_MARKER)[0]
+        reference.conversation.id = base
+        reference.activity_id = None  # a later message starts anew instead of replying
+        sender = activity.from_property
+        await self.services.store.save_conversation_reference(
+            conversation_id=base,
+            conversation_type=conversation_type,
+            reference=reference.serialize(),
+            tenant_id=activity_tenant(activity),
+            aad_object_id=(
+                sender.aad_object_id if sender and conversation_type == "personal" else None
+            ),
+            now=self.services.clock(),
+        )
+
     async def reply_text(self, key: str, **values: object) -> None:
         await self.context.send_activity(MessageFactory.text(self.text(key, **values)))
 

@@ -91,6 +91,143 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "trajectory.status.paused": {"nl": "Gepauzeerd", "en": "Paused"},
     "trajectory.status.cancelled": {"nl": "Gestopt", "en": "Cancelled"},
     "trajectory.status.finished": {"nl": "Afgerond", "en": "Finished"},
+    # messages the bot sends when something happens (the outbox kinds)
+    "task.title": {"nl": "{product} · {step}", "en": "{product} · {step}"},
+    "task.your_role": {"nl": "Jouw rol: {role}", "en": "Your role: {role}"},
+    "task.deadline": {"nl": "Graag vóór {date}", "en": "Please by {date}"},
+    "task.status": {"nl": "Bekijk de stand", "en": "View the status"},
+    "role_assigned.body": {
+        "nl": "Je bent toegevoegd aan het traject '{product}' als {role}. Je krijgt van mij een "
+        "bericht zodra er iets van je gevraagd wordt.",
+        "en": "You have been added to the trajectory '{product}' as {role}. I will message you "
+        "as soon as something is asked of you.",
+    },
+    "substitute_assigned.body": {
+        "nl": "Je neemt in het traject '{product}' de rol {role} waar voor {absent}.",
+        "en": "In the trajectory '{product}' you stand in as {role} for {absent}.",
+    },
+    "approval.kpis": {
+        "nl": "Wil je deze KPI's goedkeuren?",
+        "en": "Do you approve these KPIs?",
+    },
+    "approval.plan": {
+        "nl": "Het verbeterplan is definitief gemaakt. Keur je het goed?",
+        "en": "The improvement plan has been finalised. Do you approve it?",
+    },
+    "approval.priorities": {
+        "nl": "Keur je deze prioriteiten en volgorde goed?",
+        "en": "Do you approve these priorities and this order?",
+    },
+    "approval.kpi_line": {
+        "nl": "{name}: nu {baseline} {unit}, doel {target} {unit} (gemeten via {how})",
+        "en": "{name}: now {baseline} {unit}, target {target} {unit} (measured via {how})",
+    },
+    "approval.remark": {
+        "nl": "Toelichting (verplicht bij afwijzen)",
+        "en": "Remark (required when rejecting)",
+    },
+    "approval.approve": {"nl": "Goedkeuren", "en": "Approve"},
+    "approval.reject": {"nl": "Afwijzen", "en": "Reject"},
+    "rejected.body": {
+        "nl": "{by} heeft {subject} afgewezen: {remark}",
+        "en": "{by} rejected {subject}: {remark}",
+    },
+    "subject.kpis": {"nl": "de KPI's", "en": "the KPIs"},
+    "subject.plan": {"nl": "het verbeterplan", "en": "the improvement plan"},
+    "subject.priorities": {"nl": "de prioriteiten", "en": "the priorities"},
+    "check.body": {
+        "nl": "Klopt de procesbeschrijving met hoe het nu gaat? Je kunt ook gewoon in deze chat "
+        "antwoorden met 'klopt' of 'klopt niet, …'.",
+        "en": "Does the process description match how things run today? You can also simply "
+        "reply in this chat with 'correct' or 'not correct, …'.",
+    },
+    "check.link": {"nl": "Open de procesbeschrijving", "en": "Open the process description"},
+    "check.remark": {
+        "nl": "Wat mist er of klopt er niet?",
+        "en": "What is missing or wrong?",
+    },
+    "check.agree": {"nl": "Klopt", "en": "Correct"},
+    "check.disagree": {"nl": "Klopt niet", "en": "Not correct"},
+    "check_progress.body": {
+        "nl": "Controle procesbeschrijving '{product}': {answered} van {asked} antwoorden binnen.",
+        "en": "Process description check '{product}': {answered} of {asked} answers in.",
+    },
+    "check_summary.body": {
+        "nl": "De controle van de procesbeschrijving van '{product}' is afgerond: {agree} keer "
+        "'klopt', {disagree} keer 'klopt niet'.",
+        "en": "The check of the process description of '{product}' is finished: {agree} times "
+        "'correct', {disagree} times 'not correct'.",
+    },
+    "check_summary.missing": {
+        "nl": "Geen antwoord van: {names}.",
+        "en": "No answer from: {names}.",
+    },
+    "review_request.body": {
+        "nl": "Toets de gekozen verbeteringen van '{product}' ({count}).",
+        "en": "Review the chosen improvements of '{product}' ({count}).",
+    },
+    "plan_sent_back.body": {
+        "nl": "Een specialist ging niet akkoord: het verbeterplan van '{product}' gaat terug "
+        "naar stap 6.",
+        "en": "A specialist disagreed: the improvement plan of '{product}' goes back to step 6.",
+    },
+    "notice.support_confirmed": {
+        "nl": "{by} steunt het traject '{product}'.",
+        "en": "{by} supports the trajectory '{product}'.",
+    },
+    "notice.reviews_summary": {
+        "nl": "Alle toetsen van het verbeterplan van '{product}' zijn binnen.",
+        "en": "All reviews of the improvement plan of '{product}' are in.",
+    },
+    "notice.implementation_assigned": {
+        "nl": "Je trekt een actie in het implementatieplan van '{product}'.",
+        "en": "You lead an action in the implementation plan of '{product}'.",
+    },
+    "notice.evaluation_planned": {
+        "nl": "Het evaluatiemoment van '{product}' is gepland op {on}.",
+        "en": "The evaluation moment of '{product}' is planned on {on}.",
+    },
+    "notice.evaluation_request": {
+        "nl": "Het is tijd voor de evaluatie van '{product}': meet de KPI's opnieuw en bespreek "
+        "wat goed ging en wat beter kan.",
+        "en": "It is time to evaluate '{product}': measure the KPIs again and discuss what went "
+        "well and what could be better.",
+    },
+    "notice.next_cycle_offer": {
+        "nl": "Het traject '{product}' is afgerond. Wil je een volgende cyclus starten?",
+        "en": "The trajectory '{product}' is finished. Do you want to start a next cycle?",
+    },
+    "notice.step_started": {
+        "nl": "'{product}': {step} is begonnen.",
+        "en": "'{product}': {step} has started.",
+    },
+    "notice.step_done": {
+        "nl": "'{product}': {step} is afgerond.",
+        "en": "'{product}': {step} is done.",
+    },
+    "notice.trajectory_paused": {
+        "nl": "Het traject '{product}' is gepauzeerd.",
+        "en": "The trajectory '{product}' is paused.",
+    },
+    "notice.trajectory_resumed": {
+        "nl": "Het traject '{product}' loopt weer.",
+        "en": "The trajectory '{product}' is running again.",
+    },
+    "notice.trajectory_cancelled": {
+        "nl": "Het traject '{product}' is gestopt.",
+        "en": "The trajectory '{product}' has been cancelled.",
+    },
+    "notice.generic": {
+        "nl": "Er is iets veranderd in het traject '{product}'.",
+        "en": "Something changed in the trajectory '{product}'.",
+    },
+    "delivery_failed.body": {
+        "nl": "Ik kon {name} geen bericht sturen over '{product}' (de app is voor deze persoon "
+        "niet bereikbaar). Vraag diegene de Wasstraat-app te installeren, of wijs de rol aan "
+        "iemand anders toe.",
+        "en": "I could not message {name} about '{product}' (the app cannot reach this person). "
+        "Ask them to install the Wasstraat app, or assign the role to someone else.",
+    },
     # card actions and errors
     "action.unknown": {
         "nl": "Deze knop ken ik niet (meer). Er is niets veranderd. Typ 'status' voor de "

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -156,6 +157,18 @@ class Store:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        # SQLite has one writer at a time; queueing writers here (instead of in SQLite's busy
+        # handler) keeps a busy event loop from turning lock waits into "database is locked".
+        self._write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        if self._write_lock is None:
+            async with self._db.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        async with self._write_lock, self._db.engine.connect() as conn, conn.begin():
+            yield conn
 
     @property
     def database(self) -> Database:
@@ -168,7 +181,7 @@ class Store:
         """One transaction. With ``activity_id`` it also records the activity in the inbox
         first, so a redelivered activity raises :class:`AlreadyProcessed` and changes nothing."""
         try:
-            async with self._db.engine.begin() as conn:
+            async with self._write() as conn:
                 if activity_id:
                     await conn.execute(
                         schema.inbox.insert().values(activity_id=activity_id, received_at=now)
@@ -190,7 +203,7 @@ class Store:
 
     async def remember_activity(self, activity_id: str, *, now: datetime) -> None:
         """Record an activity as processed (for turns that wrote nothing else)."""
-        async with self._db.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 _insert(conn, schema.inbox)
                 .values(activity_id=activity_id, received_at=now)
@@ -248,7 +261,7 @@ class Store:
             "reference": dict(reference),
             "updated_at": now,
         }
-        async with self._db.engine.begin() as conn:
+        async with self._write() as conn:
             stmt = _insert(conn, schema.conversation_refs).values(**values)
             await conn.execute(
                 stmt.on_conflict_do_update(
@@ -280,7 +293,103 @@ class Store:
             )
         return None if reference is None else dict(reference)
 
-    # -- outbox and timers (read side; the dispatcher and ticker claim them) ----------------
+    # -- outbox delivery ---------------------------------------------------------------------
+
+    async def claim_outbox(
+        self, *, worker: str, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Lease up to ``limit`` due, undelivered messages to ``worker``.
+
+        A message whose lease ran out (its worker died) is claimed again: delivery is at least
+        once. On PostgreSQL concurrent claimers skip each other's rows (SKIP LOCKED).
+        """
+        table = schema.outbox
+        async with self._write() as conn:
+            due = (
+                select(table.c.id)
+                .where(
+                    table.c.sent_at.is_(None),
+                    table.c.dead_at.is_(None),
+                    table.c.not_before <= now,
+                    or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+                )
+                .order_by(table.c.id)
+                .limit(limit)
+            )
+            if conn.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            rows = await conn.execute(
+                update(table)
+                .where(table.c.id.in_(due.scalar_subquery()))
+                .values(claimed_by=worker, claimed_until=now + lease)
+                .returning(*table.c)
+            )
+            return sorted((dict(row._mapping) for row in rows), key=lambda row: row["id"])
+
+    async def mark_sent(
+        self, message_id: int, *, worker: str, now: datetime, activity_id: str | None
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(schema.outbox)
+                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
+                .values(
+                    sent_at=now,
+                    sent_activity_id=activity_id,
+                    claimed_until=None,
+                    attempts=schema.outbox.c.attempts + 1,
+                )
+            )
+
+    async def mark_retry(
+        self, message_id: int, *, worker: str, not_before: datetime, error: str
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(schema.outbox)
+                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
+                .values(
+                    not_before=not_before,
+                    claimed_by=None,
+                    claimed_until=None,
+                    last_error=error[:500],
+                    attempts=schema.outbox.c.attempts + 1,
+                )
+            )
+
+    async def mark_dead(self, message_id: int, *, worker: str, now: datetime, error: str) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(schema.outbox)
+                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
+                .values(
+                    dead_at=now,
+                    claimed_until=None,
+                    last_error=error[:500],
+                    attempts=schema.outbox.c.attempts + 1,
+                )
+            )
+
+    async def enqueue(
+        self,
+        *,
+        kind: str,
+        recipient: Mapping[str, Any],
+        payload: Mapping[str, Any],
+        now: datetime,
+        trajectory_id: str | None = None,
+    ) -> None:
+        """One outbox message in a transaction of its own (e.g. a dead-letter report)."""
+        async with self.transaction(now=now) as tx:
+            await tx.add_outbox(
+                kind=kind,
+                recipient=recipient,
+                payload=payload,
+                now=now,
+                trajectory_id=trajectory_id,
+            )
+
+    # -- outbox and timers (read side) -----------------------------------------------------
 
     async def outbox_messages(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
         query = select(schema.outbox).order_by(schema.outbox.c.id)
@@ -331,7 +440,7 @@ class Store:
         stored eTag (a missing item matches nothing), else :class:`EtagConflict`.
         """
         etag = uuid.uuid4().hex
-        async with self._db.engine.begin() as conn:
+        async with self._write() as conn:
             if expected_etag in (None, ANY_ETAG):
                 stmt = _insert(conn, schema.dialog_state).values(
                     key=key, etag=etag, document=document, updated_at=now
@@ -359,7 +468,7 @@ class Store:
         keys = list(keys)
         if not keys:
             return
-        async with self._db.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 delete(schema.dialog_state).where(schema.dialog_state.c.key.in_(keys))
             )

@@ -89,7 +89,9 @@ class BotClient:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=database_url, deliver_in_background=False
+    )
 
 
 @pytest.fixture

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import time
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+
+# Teams' limits per bot per conversation, and per app per tenant (requests, seconds)
+CONVERSATION_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+TENANT_LIMITS = ((50, 1.0),)
 
 
 @dataclass
@@ -15,26 +21,54 @@ class Call:
     method: str
     path: str
     body: Any
+    status: int
+    at: float
 
 
 @dataclass
 class FakeConnector:
     """The Bot Connector API of a Teams ``serviceUrl`` (the part the bot calls): replies,
-    proactive sends, updates and creating 1:1 conversations. It records every call."""
+    proactive sends, updates, members and creating 1:1 conversations. It records every call,
+    enforces Teams' rate limits with 429s, and can be told to fail chosen conversations."""
 
+    enforce_limits: bool = True
     calls: list[Call] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)  # by aadObjectId
+    # scripted failures: conversation id → statuses to answer, one per send, in order
+    faults: dict[str, list[int]] = field(default_factory=dict)
+    retry_after: str | None = "1"
+    forbidden: set[str] = field(default_factory=set)  # conversation ids that answer 403
     server: TestServer | None = None
+    violations: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _sent: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
 
     @property
     def url(self) -> str:
         assert self.server is not None
         return str(self.server.make_url("")).rstrip("/")
 
+    def add_member(self, aad_object_id: str, name: str) -> None:
+        self.members[aad_object_id] = {
+            "id": f"29:{aad_object_id}",
+            "name": name,
+            "aadObjectId": aad_object_id,
+        }
+
     def activities(self) -> list[dict[str, Any]]:
-        """Activities the bot sent (replies and new messages), in order."""
+        """Activities the bot sent successfully (replies and new messages), in order."""
         return [
-            call.body for call in self.calls if call.method == "POST" and "/activities" in call.path
+            call.body
+            for call in self.calls
+            if call.method == "POST" and "/activities" in call.path and call.status < 300
+        ]
+
+    def delivered(self) -> list[tuple[str, dict[str, Any]]]:
+        """(conversation id, activity) for every successful send."""
+        return [
+            (call.path.split("/")[3], call.body)
+            for call in self.calls
+            if call.method == "POST" and "/activities" in call.path and call.status < 300
         ]
 
     def texts(self) -> list[str]:
@@ -51,25 +85,63 @@ class FakeConnector:
     def updates(self) -> list[dict[str, Any]]:
         return [call.body for call in self.calls if call.method == "PUT"]
 
-    async def _record(self, request: web.Request) -> web.Response:
-        body = await request.json() if request.can_read_body else None
-        self.calls.append(Call(request.method, request.path, body))
-        if request.method == "POST" and request.path == "/v3/conversations":
-            return web.json_response({"id": f"a:conversation-{next(self._ids)}"}, status=201)
-        if request.method == "PUT":
-            return web.json_response({"id": request.match_info.get("activity_id", "")})
-        return web.json_response({"id": f"activity-{next(self._ids)}"}, status=201)
+    def _over_limit(self, key: str, limits: tuple[tuple[int, float], ...], now: float) -> bool:
+        sent = self._sent[key]
+        longest = max(window for _, window in limits)
+        while sent and sent[0] <= now - longest:
+            sent.popleft()
+        return any(sum(1 for t in sent if t > now - window) >= count for count, window in limits)
+
+    def _answer(self, request: web.Request, body: Any, status: int, payload: Any) -> web.Response:
+        self.calls.append(Call(request.method, request.path, body, status, time.monotonic()))
+        headers = {"Retry-After": self.retry_after} if status == 429 and self.retry_after else None
+        return web.json_response(payload, status=status, headers=headers)
+
+    async def _activities(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        conversation = request.match_info["conversation_id"]
+        now = time.monotonic()
+        if conversation in self.forbidden:
+            return self._answer(
+                request, body, 403, {"error": {"code": "BotNotInConversationRoster"}}
+            )
+        scripted = self.faults.get(conversation)
+        if scripted:
+            return self._answer(request, body, scripted.pop(0), {"error": {"code": "scripted"}})
+        if self.enforce_limits and (
+            self._over_limit(f"c:{conversation}", CONVERSATION_LIMITS, now)
+            or self._over_limit("tenant", TENANT_LIMITS, now)
+        ):
+            self.violations += 1
+            return self._answer(request, body, 429, {"error": {"code": "Throttled"}})
+        self._sent[f"c:{conversation}"].append(now)
+        self._sent["tenant"].append(now)
+        status = 200 if "activity_id" in request.match_info else 201
+        return self._answer(request, body, status, {"id": f"activity-{next(self._ids)}"})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        return self._answer(request, body, 200, {"id": request.match_info["activity_id"]})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        members = body.get("members") or [{}]
+        return self._answer(request, body, 201, {"id": f"a:personal-{members[0].get('id')}"})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(request.match_info["user_id"])
+        if member is None:
+            return self._answer(request, None, 404, {"error": {"code": "MemberNotFound"}})
+        return self._answer(request, None, 200, member)
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/v3/conversations", self._record)
-        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._record)
-        app.router.add_post(
-            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._record
-        )
-        app.router.add_put(
-            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._record
-        )
+        conversation = "/v3/conversations/{conversation_id}"
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_post(f"{conversation}/activities", self._activities)
+        app.router.add_post(f"{conversation}/activities/{{activity_id}}", self._activities)
+        app.router.add_put(f"{conversation}/activities/{{activity_id}}", self._update)
+        app.router.add_get(f"{conversation}/members/{{user_id}}", self._member)
         return app
 
     async def start(self) -> None:

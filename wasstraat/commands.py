@@ -34,7 +34,7 @@ class Base(BaseModel):
 class AssignRole(Base):
     kind: Literal["assign_role"] = "assign_role"
     role: str
-    people: list[Person] = Field(min_length=1, max_length=60)
+    people: list[Person] = Field(min_length=1, max_length=500)
     reason: Remark = ""
 
 

@@ -1,0 +1,332 @@
+"""Delivers the outbox: claims due messages, renders them per recipient, sends proactively,
+paces to Teams' limits, retries what Teams asks to retry and dead-letters the unreachable."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from bot.pacing import Pacer
+from bot.services import Services
+from cards.catalogue import language_for
+from cards.messages import render_message
+from wasstraat.model import Trajectory
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
+DEAD_STATUSES = frozenset({403, 404})
+MAX_ATTEMPTS = 6
+BASE_BACKOFF = 1.0
+MAX_BACKOFF = 300.0
+LEASE = timedelta(seconds=120)
+
+
+class Unreachable(Exception):
+    """No conversation with the recipient can be found or made."""
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def http_status(error: BaseException) -> int | None:
+    """The HTTP status behind an SDK (msrest) error, if it has one."""
+    response = getattr(error, "response", None)
+    for name in ("status", "status_code"):
+        value = getattr(response, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def retry_after(error: BaseException, now: datetime) -> float | None:
+    """Seconds from a ``Retry-After`` header (seconds or an HTTP date)."""
+    headers = getattr(getattr(error, "response", None), "headers", None) or {}
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def backoff(attempt: int, rng: random.Random) -> float:
+    """Exponential backoff with full jitter."""
+    return rng.uniform(0, min(MAX_BACKOFF, BASE_BACKOFF * 2**attempt))
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        services: Services,
+        adapter: CloudAdapter,
+        *,
+        pacer: Pacer | None = None,
+        worker: str | None = None,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        concurrency: int = 16,
+    ) -> None:
+        self._services = services
+        self._slots = asyncio.Semaphore(concurrency)
+        self._adapter = adapter
+        self._pacer = pacer or Pacer()
+        self._worker = worker or uuid.uuid4().hex[:12]
+        self._rng = rng or random.Random()
+        self._sleep = sleep
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event, *, interval: float = 1.0) -> None:
+        """Deliver until ``stop`` is set, polling every ``interval`` seconds or when woken."""
+        while not stop.is_set():
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("delivery round failed; trying again")
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(e.wait()) for e in (stop, self._wake)]
+            await asyncio.wait(waiters, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def deliver_due(self, *, limit: int = 200) -> DeliveryStats:
+        """One round: claim what is due and deliver it, per recipient in order."""
+        stats = DeliveryStats()
+        rows = await self._services.store.claim_outbox(
+            worker=self._worker, now=self._services.clock(), lease=LEASE, limit=limit
+        )
+        by_recipient: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            recipient = row["recipient"]
+            by_recipient[recipient.get("aad_object_id") or recipient.get("channel", "")].append(row)
+
+        async def deliver_in_order(batch: list[dict[str, Any]]) -> None:
+            for row in batch:
+                async with self._slots:
+                    await self._deliver(row, stats)
+
+        await asyncio.gather(*(deliver_in_order(batch) for batch in by_recipient.values()))
+        return stats
+
+    async def _deliver(self, row: dict[str, Any], stats: DeliveryStats) -> None:
+        store = self._services.store
+        trajectory_id = row["payload"].get("trajectory_id")
+        trajectory = await store.trajectory(trajectory_id) if trajectory_id else None
+        if trajectory is None:
+            await store.mark_dead(
+                row["id"], worker=self._worker, now=self._services.clock(), error="trajectory gone"
+            )
+            stats.dead += 1
+            return
+        if "aad_object_id" not in row["recipient"] and not trajectory.binding.team_id:
+            # channel news for a trajectory that lives in a chat: its people hear it 1:1
+            await store.mark_sent(row["id"], worker=self._worker, now=self._services.clock(),
+                                  activity_id=None)
+            return
+        try:
+            activity_id = await self._send(row, trajectory)
+        except Exception as error:
+            log.debug("send failed", exc_info=error)
+            await self._failed(row, trajectory, error, stats)
+            return
+        await store.mark_sent(
+            row["id"], worker=self._worker, now=self._services.clock(), activity_id=activity_id
+        )
+        stats.sent += 1
+
+    async def _failed(
+        self, row: dict[str, Any], trajectory: Trajectory, error: Exception, stats: DeliveryStats
+    ) -> None:
+        store = self._services.store
+        now = self._services.clock()
+        status = http_status(error)
+        if status is not None:
+            stats.statuses[status] += 1
+        attempts = int(row["attempts"]) + 1
+        retryable = status in RETRY_STATUSES or (
+            status is None and not isinstance(error, Unreachable)
+        )
+        if retryable and attempts < MAX_ATTEMPTS:
+            delay = retry_after(error, now) if status == 429 else None
+            if delay is None:
+                delay = backoff(attempts, self._rng)
+            await store.mark_retry(
+                row["id"],
+                worker=self._worker,
+                not_before=now + timedelta(seconds=delay),
+                error=f"{status or type(error).__name__}",
+            )
+            stats.retried += 1
+            return
+        log.warning("message %s dead-lettered (status %s)", row["id"], status)
+        await store.mark_dead(
+            row["id"], worker=self._worker, now=now, error=f"{status or type(error).__name__}"
+        )
+        stats.dead += 1
+        await self._report_unreachable(row, trajectory, now)
+
+    async def _report_unreachable(
+        self, row: dict[str, Any], trajectory: Trajectory, now: datetime
+    ) -> None:
+        """Tell the project leader (or, for their own messages, the channel) who was missed."""
+        recipient = row["recipient"]
+        if row["kind"] == "delivery_failed" or "aad_object_id" not in recipient:
+            return
+        leaders = trajectory.holders("projectleider")
+        target: dict[str, Any]
+        if leaders and leaders[0].aad_object_id != recipient["aad_object_id"]:
+            target = {"aad_object_id": leaders[0].aad_object_id, "name": leaders[0].name}
+        else:
+            target = {
+                "channel": trajectory.binding.channel_key,
+                "conversation_id": trajectory.binding.conversation_id,
+            }
+        await self._services.store.enqueue(
+            kind="delivery_failed",
+            recipient=target,
+            payload={"trajectory_id": trajectory.id, "name": recipient.get("name", "")},
+            trajectory_id=trajectory.id,
+            now=now,
+        )
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    async def _send(self, row: dict[str, Any], trajectory: Trajectory) -> str | None:
+        recipient = row["recipient"]
+        reference = await self._reference_for(recipient, trajectory)
+        language = language_for(reference.locale, self._services.settings.default_locale)
+        rendered = render_message(
+            row["kind"],
+            row["payload"],
+            trajectory,
+            language=language,
+            template=self._services.template,
+            zone=self._services.zone,
+        )
+        activity = (
+            MessageFactory.attachment(CardFactory.adaptive_card(rendered.card))
+            if rendered.card is not None
+            else MessageFactory.text(rendered.text or "")
+        )
+        await self._pacer.acquire(
+            conversation=str(reference.conversation.id),
+            tenant=trajectory.binding.tenant_id or "-",
+        )
+        return await self._continue(reference, activity)
+
+    async def _continue(self, reference: ConversationReference, activity: Activity) -> str | None:
+        """Send one activity into a conversation; SDK errors are raised here, not swallowed
+        by the adapter's turn error handler."""
+        result: dict[str, Any] = {}
+
+        async def send(context: TurnContext) -> None:
+            try:
+                response = await context.send_activity(activity)
+                result["id"] = response.id if response else None
+            except Exception as error:
+                result["error"] = error
+
+        await self._adapter.continue_conversation(reference, send, self._services.settings.app_id)
+        if "error" in result:
+            raise result["error"]
+        return result.get("id")
+
+    async def _reference_for(
+        self, recipient: dict[str, Any], trajectory: Trajectory
+    ) -> ConversationReference:
+        store = self._services.store
+        if "aad_object_id" not in recipient:
+            stored = await store.conversation_reference(trajectory.binding.conversation_id)
+            if stored is None:
+                raise Unreachable("channel")
+            return ConversationReference().deserialize(stored)
+        stored = await store.personal_conversation_reference(recipient["aad_object_id"])
+        if stored is not None:
+            return ConversationReference().deserialize(stored)
+        return await self._create_personal(recipient["aad_object_id"], trajectory)
+
+    async def _create_personal(
+        self, aad_object_id: str, trajectory: Trajectory
+    ) -> ConversationReference:
+        """Create the 1:1 chat once, via the trajectory's team, and remember it."""
+        store = self._services.store
+        team_ref = await store.conversation_reference(trajectory.binding.conversation_id)
+        if team_ref is None or not trajectory.binding.team_id:
+            raise Unreachable("no team to find the person in")
+        base = ConversationReference().deserialize(team_ref)
+        team_id = trajectory.binding.team_id
+        found: dict[str, Any] = {}
+
+        async def lookup(context: TurnContext) -> None:
+            try:
+                member = await TeamsInfo.get_team_member(context, team_id, aad_object_id)
+                found["member"] = member
+            except Exception as error:
+                found["error"] = error
+
+        await self._adapter.continue_conversation(base, lookup, self._services.settings.app_id)
+        if "error" in found:
+            raise found["error"]
+        member = found["member"]
+        tenant = trajectory.binding.tenant_id
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=base.bot,
+            members=[ChannelAccount(id=member.id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
+        )
+        created: dict[str, Any] = {}
+
+        async def remember(context: TurnContext) -> None:
+            created["reference"] = TurnContext.get_conversation_reference(context.activity)
+
+        await self._adapter.create_conversation(
+            self._services.settings.app_id,
+            remember,
+            parameters,
+            base.channel_id,
+            base.service_url,
+            None,
+        )
+        reference: ConversationReference = created["reference"]
+        reference.user = ChannelAccount(id=member.id, aad_object_id=aad_object_id, name=member.name)
+        await store.save_conversation_reference(
+            conversation_id=str(reference.conversation.id),
+            conversation_type="personal",
+            reference=reference.serialize(),
+            tenant_id=tenant,
+            aad_object_id=aad_object_id,
+            now=self._services.clock(),
+        )
+        return reference

@@ -1,0 +1,321 @@
+"""What each outbox message looks like for its recipient: a card or a short text.
+
+Pure functions of the message kind, its data, the current trajectory, the recipient's role and
+language. One renderer per message kind, in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cards.base import Element, card, execute, heading, paragraph
+from cards.catalogue import Language, text
+from cards.status import STATUS_REFRESH, local_date, step_label
+from wasstraat.model import Trajectory
+from wasstraat.template import Template
+
+# card action ids that map onto engine commands
+DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
+ANSWER_CHECK = "answer_check"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    text: str | None = None
+    card: Element | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Everything a renderer may look at."""
+
+    kind: str
+    data: Mapping[str, Any]
+    trajectory: Trajectory
+    language: Language
+    template: Template
+    zone: ZoneInfo
+
+    def t(self, key: str, **values: object) -> str:
+        return text(key, self.language, **values)
+
+    @property
+    def product(self) -> str:
+        return self.trajectory.product
+
+    def step(self, step_id: str | None = None) -> str:
+        return step_label(self.template, step_id or str(self.data["step"]), self.language)
+
+    def role(self, role_id: str | None = None) -> str:
+        return self.template.role(role_id or str(self.data["role"])).name.get(self.language)
+
+    def date(self, iso: str | None) -> str | None:
+        if not iso:
+            return None
+        return local_date(datetime.fromisoformat(iso), self.language, self.zone)
+
+    def ref(self, action: str, **extra: Any) -> dict[str, Any]:
+        """The data a card action carries: which trajectory, step and version it was made for."""
+        return {
+            "trajectory": self.trajectory.id,
+            "version": self.trajectory.version,
+            **({"step": self.data["step"]} if "step" in self.data else {}),
+            **extra,
+        }
+
+
+Renderer = Callable[[View], Rendered]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(*kinds: str) -> Callable[[Renderer], Renderer]:
+    def register(renderer: Renderer) -> Renderer:
+        for kind in kinds:
+            RENDERERS[kind] = renderer
+        return renderer
+
+    return register
+
+
+def _task(
+    view: View, body: list[Element], actions: list[Element] | None = None, step: str | None = None
+) -> Element:
+    title = view.t("task.title", product=view.product, step=view.step(step))
+    return card([heading(title), *body], actions)
+
+
+@renders("step_started")
+def _step_started(view: View) -> Rendered:
+    if "role" not in view.data:  # to the channel
+        return Rendered(text=view.t("notice.step_started", product=view.product, step=view.step()))
+    step = view.template.step(str(view.data["step"]))
+    ask = step.asks.get(str(view.data["role"]))
+    body = [paragraph(view.t("task.your_role", role=view.role()), subtle=True)]
+    if ask is not None:
+        body.append(paragraph(ask.get(view.language)))
+    deadline = view.trajectory.steps[step.id].deadline
+    if deadline is not None:
+        body.append(paragraph(view.t("task.deadline", date=view.date(deadline.isoformat()))))
+    return Rendered(card=_task(view, body, [execute(view.t("task.status"), STATUS_REFRESH)]))
+
+
+@renders("step_done")
+def _step_done(view: View) -> Rendered:
+    return Rendered(text=view.t("notice.step_done", product=view.product, step=view.step()))
+
+
+@renders("role_assigned")
+def _role_assigned(view: View) -> Rendered:
+    return Rendered(text=view.t("role_assigned.body", product=view.product, role=view.role()))
+
+
+@renders("substitute_assigned")
+def _substitute_assigned(view: View) -> Rendered:
+    return Rendered(
+        text=view.t(
+            "substitute_assigned.body",
+            product=view.product,
+            role=view.role(),
+            absent=view.data.get("absent", ""),
+        )
+    )
+
+
+def _approval_lines(view: View, subject: str) -> list[str]:
+    t = view.trajectory
+    if subject == "kpis":
+        return [
+            view.t(
+                "approval.kpi_line",
+                name=k.name,
+                baseline=_num(k.baseline),
+                unit=k.unit,
+                target=_num(k.target),
+                how=k.how_measured or "-",
+            )
+            for k in t.kpis
+        ]
+    if subject == "priorities":
+        ranked = sorted((i for i in t.improvements if i.priority), key=lambda i: i.priority or 0)
+        return [
+            f"{i.priority}. {i.text}" + (f" ({i.owner.name})" if i.owner else "") for i in ranked
+        ]
+    return [i.text for i in t.improvements if i.selected]
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@renders("approval_request")
+def _approval_request(view: View) -> Rendered:
+    subject = str(view.data["subject"])
+    step = {"kpis": "2", "plan": "8", "priorities": "9"}[subject]
+    lines = _approval_lines(view, subject)
+    body = [paragraph(view.t(f"approval.{subject}"))]
+    if lines:
+        body.append(
+            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
+        )
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "remark",
+            "isMultiline": True,
+            "maxLength": 2000,
+            "label": view.t("approval.remark"),
+        }
+    )
+    ref = view.ref(DECIDE[subject], step=step, round=view.data.get("round"))
+    actions = [
+        execute(view.t("approval.approve"), DECIDE[subject], decision="approve", **ref),
+        execute(view.t("approval.reject"), DECIDE[subject], decision="reject", **ref),
+    ]
+    return Rendered(card=_task(view, body, actions, step=step))
+
+
+@renders("rejected")
+def _rejected(view: View) -> Rendered:
+    subject = view.t(f"subject.{view.data['subject']}")
+    return Rendered(
+        text=view.t(
+            "rejected.body",
+            by=view.data.get("by", ""),
+            subject=subject,
+            remark=view.data.get("remark", ""),
+        )
+    )
+
+
+@renders("check_request")
+def _check_request(view: View) -> Rendered:
+    body = [paragraph(view.t("check.body"))]
+    deadline = view.date(view.data.get("deadline"))
+    if deadline:
+        body.append(paragraph(view.t("task.deadline", date=deadline)))
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "remark",
+            "isMultiline": True,
+            "maxLength": 2000,
+            "label": view.t("check.remark"),
+        }
+    )
+    ref = view.ref(ANSWER_CHECK, step="3b")
+    actions: list[Element] = []
+    link = view.data.get("link")
+    if link:
+        actions.append({"type": "Action.OpenUrl", "title": view.t("check.link"), "url": link})
+    actions += [
+        execute(view.t("check.agree"), ANSWER_CHECK, agrees=True, **ref),
+        execute(view.t("check.disagree"), ANSWER_CHECK, agrees=False, **ref),
+    ]
+    return Rendered(card=_task(view, body, actions, step="3b"))
+
+
+@renders("check_progress")
+def _check_progress(view: View) -> Rendered:
+    return Rendered(
+        text=view.t(
+            "check_progress.body",
+            product=view.product,
+            answered=view.data.get("answered", 0),
+            asked=view.data.get("asked", 0),
+        )
+    )
+
+
+@renders("check_summary")
+def _check_summary(view: View) -> Rendered:
+    summary = view.t(
+        "check_summary.body",
+        product=view.product,
+        agree=view.data.get("agree", 0),
+        disagree=view.data.get("disagree", 0),
+    )
+    missing = view.data.get("missing") or []
+    if missing:
+        summary += " " + view.t("check_summary.missing", names=", ".join(missing))
+    return Rendered(text=summary)
+
+
+@renders("review_request")
+def _review_request(view: View) -> Rendered:
+    improvements = [view.trajectory.improvement(i) for i in view.data.get("improvements", [])]
+    body = [paragraph(view.t("review_request.body", product=view.product, count=len(improvements)))]
+    body.append(
+        {
+            "type": "TextBlock",
+            "wrap": True,
+            "text": "\n".join(f"- {i.text}" for i in improvements if i is not None),
+        }
+    )
+    deadline = view.date(view.data.get("deadline"))
+    if deadline:
+        body.append(paragraph(view.t("task.deadline", date=deadline)))
+    return Rendered(card=_task(view, body, step="7"))
+
+
+@renders("plan_sent_back")
+def _plan_sent_back(view: View) -> Rendered:
+    return Rendered(text=view.t("plan_sent_back.body", product=view.product))
+
+
+@renders("delivery_failed")
+def _delivery_failed(view: View) -> Rendered:
+    return Rendered(
+        text=view.t("delivery_failed.body", name=view.data.get("name", "?"), product=view.product)
+    )
+
+
+NOTICES = (
+    "support_confirmed",
+    "reviews_summary",
+    "implementation_assigned",
+    "evaluation_planned",
+    "evaluation_request",
+    "next_cycle_offer",
+    "trajectory_paused",
+    "trajectory_resumed",
+    "trajectory_cancelled",
+)
+
+
+def _notice(view: View) -> Rendered:
+    return Rendered(
+        text=view.t(
+            f"notice.{view.kind}",
+            product=view.product,
+            by=view.data.get("by", ""),
+            on=view.data.get("on", ""),
+        )
+    )
+
+
+for _kind in NOTICES:
+    RENDERERS[_kind] = _notice
+
+
+def render_message(
+    kind: str,
+    data: Mapping[str, Any],
+    trajectory: Trajectory,
+    *,
+    language: Language,
+    template: Template,
+    zone: ZoneInfo,
+) -> Rendered:
+    view = View(
+        kind=kind, data=data, trajectory=trajectory, language=language, template=template, zone=zone
+    )
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        return Rendered(text=view.t("notice.generic", product=trajectory.product))
+    return renderer(view)

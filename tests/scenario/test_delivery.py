@@ -1,0 +1,159 @@
+"""Delivery of the outbox against a loopback Bot Connector fake that enforces Teams' limits."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from bot.app import RUNTIME
+from bot.dispatcher import DeliveryStats, Dispatcher
+from bot.workflow import Workflow
+from tests.conftest import ALEX, BotClient, FixedClock, payload
+from wasstraat import commands as c
+from wasstraat.model import Person
+
+LEADER = Person(aad_object_id=ALEX, name="Alex Wilber")
+
+
+async def channel_trajectory(bot: BotClient) -> str:
+    await bot.post(payload("installationUpdate_add_channel", bot.connector))
+    await bot.say(
+        "<at>Test Bot</at> start Parkeervergunning", fixture="message_channel_mention_api"
+    )
+    [trajectory] = await bot.store.trajectories_in_channel("team-id")
+    bot.connector.add_member(ALEX, "Alex Wilber")
+    bot.connector.calls.clear()
+    return trajectory.id
+
+
+def runtime(bot: BotClient):
+    return bot.http.server.app[RUNTIME]
+
+
+async def drain(bot: BotClient, dispatcher: Dispatcher, clock: FixedClock) -> DeliveryStats:
+    """Deliver until nothing is pending, moving the clock past every retry's not-before."""
+    total = DeliveryStats()
+    for _ in range(30):
+        stats = await dispatcher.deliver_due(limit=1000)
+        total.sent += stats.sent
+        total.retried += stats.retried
+        total.dead += stats.dead
+        for status, count in stats.statuses.items():
+            total.statuses[status] += count
+        pending = [
+            m
+            for m in await bot.store.outbox_messages()
+            if m["sent_at"] is None and m["dead_at"] is None
+        ]
+        if not pending:
+            return total
+        clock.now += timedelta(minutes=10)
+    raise AssertionError("messages still pending")
+
+
+async def test_fan_out_to_200_people_delivers_each_once_within_teams_limits(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    staff = [Person(aad_object_id=f"staff-{n:03}", name=f"Medewerker {n}") for n in range(200)]
+    for person in staff:
+        bot.connector.add_member(person.aad_object_id, person.name)
+    unreachable = {f"a:personal-29:{p.aad_object_id}" for p in staff[:3]}
+    bot.connector.forbidden |= unreachable
+    services = runtime(bot).services
+    await Workflow(services).execute(
+        trajectory_id, c.AssignRole(role="vakinhoudelijk_medewerker", people=staff), LEADER
+    )
+    dispatcher = Dispatcher(services, runtime(bot).adapter)
+
+    started = time.perf_counter()
+    stats = await drain(bot, dispatcher, clock)
+    seconds = time.perf_counter() - started
+
+    delivered = bot.connector.delivered()
+    to_staff = [conv for conv, _ in delivered if conv.startswith("a:personal-29:staff-")]
+    assert len(to_staff) == len(set(to_staff)) == 197  # each reachable person once
+    assert stats.dead == 3 and bot.connector.violations == 0
+    # the project leader hears who could not be reached (by name, once per person)
+    reports = [a["text"] for conv, a in delivered if "geen bericht sturen" in (a.get("text") or "")]
+    assert sorted(reports) == sorted(
+        f"Ik kon Medewerker {n} geen bericht sturen over 'Parkeervergunning' (de app is voor deze "
+        "persoon niet bereikbaar). Vraag diegene de Wasstraat-app te installeren, of wijs de rol "
+        "aan iemand anders toe."
+        for n in range(3)
+    )
+    print(
+        f"\nfan-out: 200 actors, {seconds:.2f} s, {len(to_staff) / seconds:.1f} sends/s, "
+        f"retries {stats.retried}, dead {stats.dead}, floor 4.0 s, ratio {seconds / 4.0:.2f}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("faults", "retry_after"),
+    [([429, 429], "1"), ([429], None), ([502, 504, 503], "1"), ([412], "1")],
+)
+async def test_throttled_and_failing_sends_are_retried_and_delivered_once(
+    bot: BotClient, clock: FixedClock, faults: list[int], retry_after: str | None
+):
+    trajectory_id = await channel_trajectory(bot)
+    person = Person(aad_object_id="staff-x", name="Vera")
+    bot.connector.add_member(person.aad_object_id, person.name)
+    bot.connector.faults[f"a:personal-29:{person.aad_object_id}"] = list(faults)
+    bot.connector.retry_after = retry_after
+    services = runtime(bot).services
+    await Workflow(services).execute(
+        trajectory_id, c.AssignRole(role="procesadviseur", people=[person]), LEADER
+    )
+    stats = await drain(bot, Dispatcher(services, runtime(bot).adapter), clock)
+    to_vera = [a for conv, a in bot.connector.delivered() if conv.endswith("staff-x")]
+    assert len(to_vera) == 1 and "Procesadviseur" in to_vera[0]["text"]
+    assert stats.retried == len(faults) and stats.dead == 0
+
+
+async def test_a_message_that_keeps_failing_is_dead_lettered_and_reported(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    person = Person(aad_object_id="staff-y", name="Victor")
+    bot.connector.add_member(person.aad_object_id, person.name)
+    bot.connector.faults[f"a:personal-29:{person.aad_object_id}"] = [503] * 20
+    services = runtime(bot).services
+    await Workflow(services).execute(
+        trajectory_id, c.AssignRole(role="procesadviseur", people=[person]), LEADER
+    )
+    stats = await drain(bot, Dispatcher(services, runtime(bot).adapter), clock)
+    assert stats.dead == 1 and stats.retried >= 3
+    dead = [m for m in await bot.store.outbox_messages() if m["dead_at"] is not None]
+    assert [m["recipient"]["aad_object_id"] for m in dead] == ["staff-y"]
+
+
+async def test_a_person_is_messaged_in_a_1_to_1_chat_created_once(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    person = Person(aad_object_id="staff-z", name="Zoë")
+    bot.connector.add_member(person.aad_object_id, person.name)
+    services = runtime(bot).services
+    workflow = Workflow(services)
+    await workflow.execute(
+        trajectory_id, c.AssignRole(role="procesadviseur", people=[person]), LEADER
+    )
+    await workflow.execute(
+        trajectory_id, c.AssignRole(role="klantreiscoach", people=[person]), LEADER
+    )
+    await drain(bot, Dispatcher(services, runtime(bot).adapter), clock)
+    creates = [
+        call.body["members"]
+        for call in bot.connector.calls
+        if call.path == "/v3/conversations" and "staff-z" in str(call.body["members"])
+    ]
+    assert creates == [[{"id": "29:staff-z"}]]
+    texts = [a["text"] for conv, a in bot.connector.delivered() if conv.endswith("staff-z")]
+    assert texts == [
+        "Je bent toegevoegd aan het traject 'Parkeervergunning' als Procesadviseur. Je krijgt "
+        "van mij een bericht zodra er iets van je gevraagd wordt.",
+        "Je bent toegevoegd aan het traject 'Parkeervergunning' als Klantreiscoach. Je krijgt "
+        "van mij een bericht zodra er iets van je gevraagd wordt.",
+    ]
