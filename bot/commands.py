@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.registry import Registry
-from bot.trajectories import channel_status_card, start_trajectory
+from bot.trajectories import (
+    add_idea,
+    answer_check_by_text,
+    channel_status_card,
+    start_trajectory,
+)
 from bot.turn import Turn
 from cards.welcome import help_card
+from dialogs.check_reply import read_check_reply
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 
@@ -47,5 +53,14 @@ async def status_command(turn: Turn, _args: str) -> None:
     await turn.reply_card(await channel_status_card(turn))
 
 
-async def unknown_command(turn: Turn, _args: str) -> None:
+@COMMANDS.register("idee", "idea")
+async def idea_command(turn: Turn, args: str) -> None:
+    await add_idea(turn, args)
+
+
+async def unknown_command(turn: Turn, text: str) -> None:
+    """Not a command: maybe the answer to an open 3b check, else a short help."""
+    reply = read_check_reply(text)
+    if reply is not None and await answer_check_by_text(turn, reply):
+        return
     await turn.reply_text("unknown")

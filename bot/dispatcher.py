@@ -150,8 +150,9 @@ class Dispatcher:
             return
         if "aad_object_id" not in row["recipient"] and not trajectory.binding.team_id:
             # channel news for a trajectory that lives in a chat: its people hear it 1:1
-            await store.mark_sent(row["id"], worker=self._worker, now=self._services.clock(),
-                                  activity_id=None)
+            await store.mark_sent(
+                row["id"], worker=self._worker, now=self._services.clock(), activity_id=None
+            )
             return
         try:
             activity_id = await self._send(row, trajectory)

@@ -93,7 +93,7 @@ class WasstraatBot(TeamsActivityHandler):
         else:
             result = await dialogs.continue_dialog()
             if result.status is DialogTurnStatus.Empty:
-                await unknown_command(turn, args)
+                await unknown_command(turn, " ".join(text.split()))
         await self._conversation_state.save_changes(turn_context)
 
     async def _submit(self, turn_context: TurnContext, value: Mapping[str, Any]) -> None:

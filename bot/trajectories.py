@@ -6,9 +6,13 @@ from typing import Any
 
 from bot.turn import Turn
 from bot.workflow import Workflow
+from cards.messages import idea_choice_card
 from cards.status import status_card, step_label
+from dialogs.check_reply import CheckReply
 from storage import AlreadyProcessed
 from wasstraat import engine
+from wasstraat.commands import AddImprovement, AnswerCheck
+from wasstraat.model import TrajectoryStatus
 
 STATUS_LIMIT = 20
 
@@ -60,3 +64,77 @@ async def channel_status_card(turn: Turn) -> dict[str, Any]:
         now=services.clock(),
         total=total,
     )
+
+
+async def answer_check_by_text(turn: Turn, reply: CheckReply) -> bool:
+    """Take a chat reply as the sender's answer to their open 3b check, if they have exactly
+    one. Returns False when the sender has no open check (the text is something else)."""
+    actor = turn.actor
+    if actor is None:
+        return False
+    open_checks = [
+        t
+        for t in await turn.services.store.trajectories_of(actor.aad_object_id)
+        if t.check.sent_at is not None
+        and t.check.closed_at is None
+        and any(p.aad_object_id == actor.aad_object_id for p in t.check.missing())
+    ]
+    if not open_checks:
+        return False
+    if len(open_checks) > 1:
+        await turn.reply_text("check.choose", products=", ".join(t.product for t in open_checks))
+        return True
+    trajectory = open_checks[0]
+    try:
+        await Workflow(turn.services).execute(
+            trajectory.id,
+            AnswerCheck(agrees=reply.agrees, remark=reply.remark),
+            actor,
+            activity_id=turn.activity.id,
+        )
+    except engine.InvalidInput as error:
+        await turn.reply_text(f"error.{error.code}")
+        return True
+    except (engine.EngineError, AlreadyProcessed):
+        await turn.reply_text("error.not_now")
+        return True
+    if reply.agrees:
+        await turn.reply_text("receipt.check_agree")
+    else:
+        await turn.reply_text("receipt.check_disagree", remark=reply.remark)
+    return True
+
+
+async def add_idea(turn: Turn, idea: str) -> None:
+    """'idee <tekst>': add an improvement to the sender's trajectory here (or choose one)."""
+    actor = turn.actor
+    if not idea.strip():
+        await turn.reply_text("idea.usage")
+        return
+    if actor is None:
+        await turn.reply_text("start.no_identity")
+        return
+    store = turn.services.store
+    here = await store.trajectories_in_channel(turn.binding.channel_key)
+    mine = {t.id for t in await store.trajectories_of(actor.aad_object_id)}
+    candidates = [t for t in here if t.id in mine and t.status is TrajectoryStatus.RUNNING]
+    if not candidates:
+        candidates = [
+            t
+            for t in await store.trajectories_of(actor.aad_object_id)
+            if t.status is TrajectoryStatus.RUNNING
+        ]
+    if not candidates:
+        await turn.reply_text("idea.none")
+        return
+    if len(candidates) > 1:
+        await turn.reply_card(idea_choice_card(candidates, idea, turn.language))
+        return
+    try:
+        await Workflow(turn.services).execute(
+            candidates[0].id, AddImprovement(text=idea), actor, activity_id=turn.activity.id
+        )
+    except (engine.EngineError, AlreadyProcessed):
+        await turn.reply_text("error.not_now")
+        return
+    await turn.reply_text("receipt.improvement", product=candidates[0].product)

@@ -228,6 +228,76 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "I could not message {name} about '{product}' (the app cannot reach this person). "
         "Ask them to install the Wasstraat app, or assign the role to someone else.",
     },
+    "receipt.approve": {
+        "nl": "Goedgekeurd door {name} op {date}.",
+        "en": "Approved by {name} on {date}.",
+    },
+    "receipt.reject": {
+        "nl": "Afgewezen door {name} op {date}: {remark}",
+        "en": "Rejected by {name} on {date}: {remark}",
+    },
+    "receipt.check_agree": {
+        "nl": "Bedankt! Je antwoord: klopt.",
+        "en": "Thank you! Your answer: correct.",
+    },
+    "receipt.check_disagree": {
+        "nl": "Bedankt! Je antwoord: klopt niet — {remark}",
+        "en": "Thank you! Your answer: not correct — {remark}",
+    },
+    "receipt.improvement": {
+        "nl": "Je idee is toegevoegd aan '{product}'. Dank je wel!",
+        "en": "Your idea has been added to '{product}'. Thank you!",
+    },
+    "action.stale": {
+        "nl": "Dit is al afgehandeld{by}. Er is niets veranderd; hieronder de actuele stand.",
+        "en": "This has already been dealt with{by}. Nothing has changed; the current state is "
+        "below.",
+    },
+    "action.stale_by": {"nl": " door {name} op {date}", "en": " by {name} on {date}"},
+    "action.not_allowed": {
+        "nl": "Deze knop is voor de {roles} van '{product}'. Er is niets veranderd.",
+        "en": "This button is for the {roles} of '{product}'. Nothing has changed.",
+    },
+    "error.remark_required": {
+        "nl": "Schrijf er kort bij waarom, dan weet de ander wat er anders moet.",
+        "en": "Please add a short explanation, so the others know what must change.",
+    },
+    "error.invalid": {
+        "nl": "Dat kon ik niet verwerken; controleer wat je invulde. Er is niets veranderd.",
+        "en": "I could not process that; please check what you entered. Nothing has changed.",
+    },
+    "error.not_now": {
+        "nl": "Dat kan nu niet in dit traject (de stap loopt niet of het traject is gepauzeerd). "
+        "Er is niets veranderd.",
+        "en": "That is not possible in this trajectory right now (the step is not running or the "
+        "trajectory is paused). Nothing has changed.",
+    },
+    "idea.usage": {
+        "nl": "Typ 'idee' gevolgd door je verbeteridee, bijvoorbeeld: idee formulier vooraf "
+        "online invullen.",
+        "en": "Type 'idee' followed by your improvement idea, for example: idee fill in the form "
+        "online beforehand.",
+    },
+    "idea.none": {
+        "nl": "Je doet nog niet mee aan een lopend traject, dus ik weet niet waar dit idee bij "
+        "hoort.",
+        "en": "You are not part of a running trajectory yet, so I don't know where this idea "
+        "belongs.",
+    },
+    "idea.choose": {
+        "nl": "Bij welk traject hoort je idee?",
+        "en": "Which trajectory does your idea belong to?",
+    },
+    "check.choose": {
+        "nl": "Je hebt meer dan één procesbeschrijving openstaan: {products}. Antwoord op de "
+        "kaart van het juiste traject.",
+        "en": "You have more than one process description open: {products}. Please answer on "
+        "the card of the right trajectory.",
+    },
+    "command.idea": {
+        "nl": "idee <tekst> — stuur een verbeteridee in, op elk moment",
+        "en": "idee <text> — send in an improvement idea, at any moment",
+    },
     # card actions and errors
     "action.unknown": {
         "nl": "Deze knop ken ik niet (meer). Er is niets veranderd. Typ 'status' voor de "

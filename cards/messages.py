@@ -319,3 +319,14 @@ def render_message(
     if renderer is None:
         return Rendered(text=view.t("notice.generic", product=trajectory.product))
     return renderer(view)
+
+
+def idea_choice_card(trajectories: list[Trajectory], idea: str, language: Language) -> Element:
+    """Which trajectory an idea belongs to, one button each."""
+    actions = [
+        execute(t.product, "add_improvement", trajectory=t.id, text=idea[:2000])
+        for t in trajectories[:5]
+    ]
+    return card(
+        [paragraph(text("idea.choose", language)), paragraph(f"“{idea}”", subtle=True)], actions
+    )

@@ -133,3 +133,16 @@ dialog_state = Table(
     Column("document", JSON, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("aad_object_id", String(64), primary_key=True),
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)

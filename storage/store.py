@@ -53,6 +53,21 @@ class Transaction:
                 updated_at=now,
             )
         )
+        await self._set_members(trajectory)
+
+    async def _set_members(self, trajectory: Trajectory) -> None:
+        """Keep the person → trajectory index in step with the role holders."""
+        await self._conn.execute(
+            delete(schema.memberships).where(schema.memberships.c.trajectory_id == trajectory.id)
+        )
+        people = {p.aad_object_id for p in trajectory.members()} | {
+            s.substitute.aad_object_id for subs in trajectory.substitutes.values() for s in subs
+        }
+        if people:
+            await self._conn.execute(
+                schema.memberships.insert(),
+                [{"aad_object_id": p, "trajectory_id": trajectory.id} for p in sorted(people)],
+            )
 
     async def update_trajectory(
         self, trajectory: Trajectory, *, expected_version: int, now: datetime
@@ -74,6 +89,7 @@ class Transaction:
         )
         if result.rowcount != 1:
             raise StaleVersion(trajectory.id)
+        await self._set_members(trajectory)
 
     async def add_outbox(
         self,
@@ -229,6 +245,21 @@ class Store:
             rows = await conn.scalars(
                 select(schema.trajectories.c.document)
                 .where(schema.trajectories.c.channel_key == channel_key)
+                .order_by(schema.trajectories.c.created_at.desc())
+                .limit(limit)
+            )
+            return [_row_to_trajectory(document) for document in rows]
+
+    async def trajectories_of(self, aad_object_id: str, *, limit: int = 50) -> list[Trajectory]:
+        """The trajectories a person takes part in, newest first."""
+        async with self._db.engine.connect() as conn:
+            rows = await conn.scalars(
+                select(schema.trajectories.c.document)
+                .join(
+                    schema.memberships,
+                    schema.memberships.c.trajectory_id == schema.trajectories.c.id,
+                )
+                .where(schema.memberships.c.aad_object_id == aad_object_id)
                 .order_by(schema.trajectories.c.created_at.desc())
                 .limit(limit)
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -328,3 +328,19 @@ Command = Annotated[
     | Cancel,
     Field(discriminator="kind"),
 ]
+
+
+def _kinds() -> dict[str, type[Base]]:
+    union = get_args(Command)[0]
+    return {cls.model_fields["kind"].default: cls for cls in get_args(union)}
+
+
+COMMAND_TYPES: dict[str, type[Base]] = _kinds()
+
+
+def parse_command(kind: str, fields: dict[str, Any]) -> Command:
+    """Build a command of ``kind`` from untrusted fields (e.g. card data); unknown keys are
+    ignored, wrong values raise pydantic's ValidationError."""
+    model = COMMAND_TYPES[kind]
+    accepted = set(model.model_fields) - {"kind", "expected_version"}
+    return model.model_validate({k: v for k, v in fields.items() if k in accepted})  # type: ignore[return-value]

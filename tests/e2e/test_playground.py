@@ -48,9 +48,7 @@ async def test_help_start_and_status_in_the_personal_chat(page: Page):
     await expect(task).to_contain_text("Assemble the project group", timeout=TIMEOUT)
 
     await say(page, "status")
-    status = page.locator(".ac-adaptiveCard").filter(
-        has=page.get_by_role("button", name="Refresh")
-    )
+    status = page.locator(".ac-adaptiveCard").filter(has=page.get_by_role("button", name="Refresh"))
     await expect(status).to_contain_text("Parkeervergunning", timeout=TIMEOUT)
     await expect(status).to_contain_text("Step 1: Assemble the project group")
     await page.screenshot(path=screenshot_path("personal-status"))

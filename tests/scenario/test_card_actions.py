@@ -1,0 +1,223 @@
+"""Approvals and the 3b check through real card actions and chat replies over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from bot.app import RUNTIME
+from bot.workflow import Workflow
+from cards.messages import render_message
+from tests.conftest import ALEX, BotClient, payload
+from tests.engine.helpers import KPIS
+from wasstraat import commands as c
+from wasstraat.model import Person
+
+PL = Person(aad_object_id=ALEX, name="Alex Wilber")
+MEGAN = Person(aad_object_id="00000000-0000-0000-0000-0000000000021", name="Megan Bowen")
+ADELE = Person(aad_object_id="00000000-0000-0000-0000-0000000000022", name="Adele Vance")
+ISAIAH = Person(aad_object_id="00000000-0000-0000-0000-0000000000023", name="Isaiah Langer")
+PATTI = Person(aad_object_id="00000000-0000-0000-0000-0000000000024", name="Patti Fernandez")
+LYNNE = Person(aad_object_id="00000000-0000-0000-0000-0000000000025", name="Lynne Robbins")
+
+
+def as_person(activity: dict[str, Any], person: Person) -> dict[str, Any]:
+    activity["from"] = {
+        "id": f"29:{person.aad_object_id}",
+        "name": person.name,
+        "aadObjectId": person.aad_object_id,
+    }
+    return activity
+
+
+async def trajectory_in_step_2(bot: BotClient) -> tuple[str, Workflow]:
+    await bot.say("start Parkeervergunning")
+    [trajectory] = await bot.store.trajectories_in_channel("91de9fff-b6db-4f3b-9fab-0b461f322436")
+    workflow = Workflow(bot.http.server.app[RUNTIME].services)
+    roles = {
+        "proceseigenaar": [MEGAN],
+        "sponsor": [LYNNE],
+        "procesadviseur": [PATTI],
+        "klantreiscoach": [PATTI],
+        "vakinhoudelijk_medewerker": [ADELE, ISAIAH],
+    }
+    for role, people in roles.items():
+        await workflow.execute(trajectory.id, c.AssignRole(role=role, people=people), PL)
+    await workflow.execute(trajectory.id, c.ConfirmSupport(), MEGAN)
+    await workflow.execute(trajectory.id, c.CompleteStep(step="1"), PL)
+    await workflow.execute(trajectory.id, c.ProposeKpis(kpis=KPIS), PL)
+    return trajectory.id, workflow
+
+
+async def card_sent_to(bot: BotClient, person: Person, kind: str) -> dict[str, Any]:
+    """The card the dispatcher would send: rendered from the newest such outbox message."""
+    [message, *_] = [
+        m
+        for m in reversed(await bot.store.outbox_messages())
+        if m["kind"] == kind and m["recipient"].get("aad_object_id") == person.aad_object_id
+    ]
+    trajectory = await bot.store.trajectory(message["payload"]["trajectory_id"])
+    services = bot.http.server.app[RUNTIME].services
+    rendered = render_message(
+        kind,
+        message["payload"],
+        trajectory,
+        language="en",
+        template=services.template,
+        zone=services.zone,
+    )
+    assert rendered.card is not None
+    return rendered.card
+
+
+def button(card: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(a for a in card["actions"] if a["title"] == title)
+
+
+async def click(bot: BotClient, person: Person, action: dict[str, Any], **inputs: Any):
+    activity = as_person(payload("invoke_adaptiveCard_action_execute", bot.connector), person)
+    activity["value"]["action"] = {
+        "type": "Action.Execute",
+        "verb": action["verb"],
+        "data": {**action["data"], **inputs},
+    }
+    response = await bot.post(activity)
+    assert response.status == 200
+    return (await response.json())["value"]
+
+
+def text_of(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+async def test_process_owner_approves_kpis_with_the_card_button(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    card = await card_sent_to(bot, MEGAN, "approval_request")
+    assert "Doorlooptijd: now 10 dagen, target 3 dagen" in text_of(card)
+    receipt = await click(bot, MEGAN, button(card, "Approve"))
+    assert "Approved by Megan Bowen" in text_of(receipt)
+    trajectory = await bot.store.trajectory(trajectory_id)
+    assert (
+        trajectory.status_of("2").value == "done" and trajectory.status_of("3a").value == "active"
+    )
+
+    # the same card clicked again: already decided, and it shows the current state
+    again = await click(bot, MEGAN, button(card, "Approve"))
+    assert "already been dealt with by Megan Bowen" in text_of(again)
+    assert "Step 3a" in text_of(again)
+    assert (await bot.store.trajectory(trajectory_id)).version == trajectory.version
+
+
+async def test_rejecting_needs_a_remark_on_the_form_and_then_goes_back(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    card = await card_sent_to(bot, MEGAN, "approval_request")
+    before = await bot.store.trajectory(trajectory_id)
+    form = await click(bot, MEGAN, button(card, "Reject"), remark="  ")
+    assert "Please add a short explanation" in text_of(form)
+    assert [a["title"] for a in form["actions"]] == ["Approve", "Reject"]  # still the form
+    assert await bot.store.trajectory(trajectory_id) == before
+    receipt = await click(bot, MEGAN, button(card, "Reject"), remark="Ook klanttevredenheid")
+    assert "Rejected by Megan Bowen" in text_of(receipt)
+    outbox = await bot.store.outbox_messages()
+    assert outbox[-1]["kind"] == "rejected" and outbox[-1]["recipient"]["aad_object_id"] == ALEX
+
+
+async def test_someone_without_the_role_is_refused_and_audited(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    card = await card_sent_to(bot, MEGAN, "approval_request")
+    before = await bot.store.trajectory(trajectory_id)
+    refused = await click(bot, ADELE, button(card, "Approve"))
+    assert "This button is for the Process owner" in text_of(refused)
+    assert await bot.store.trajectory(trajectory_id) == before
+    audit = await bot.store.audit_entries(trajectory_id=trajectory_id)
+    assert (
+        audit[-1]["action"] == "card_action.refused" and audit[-1]["actor"] == ADELE.aad_object_id
+    )
+
+
+@pytest.mark.parametrize(
+    "forged", [{"trajectory": "does-not-exist"}, {"trajectory": 42}, {"action": "drop_tables"}]
+)
+async def test_forged_card_data_changes_nothing(bot: BotClient, forged: dict[str, Any]):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    action = button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve")
+    action = {**action, "data": {**action["data"], **forged}}
+    if "action" in forged:
+        action["verb"] = forged["action"]
+    before = await bot.store.trajectory(trajectory_id)
+    result = await click(bot, MEGAN, action)
+    assert "I don't know this button" in text_of(result)
+    assert await bot.store.trajectory(trajectory_id) == before
+    assert (await bot.store.audit_entries())[-1]["action"] == "card_action.refused"
+
+
+async def test_a_double_click_at_once_decides_once(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    approve = button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve")
+    version = (await bot.store.trajectory(trajectory_id)).version
+    results = await asyncio.gather(*(click(bot, MEGAN, approve) for _ in range(3)))
+    assert sum("Approved by" in text_of(r) for r in results) == 1
+    trajectory = await bot.store.trajectory(trajectory_id)
+    assert trajectory.version == version + 1
+    assert [a.decision.value for a in trajectory.approvals] == ["approve"]
+
+
+async def test_staff_answer_the_3b_check_on_the_card_or_by_replying_in_chat(bot: BotClient):
+    trajectory_id, workflow = await trajectory_in_step_2(bot)
+    await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
+    await workflow.execute(trajectory_id, c.SetProcessMap(link="https://x.example/p.vsdx"), PATTI)
+    await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PATTI)
+
+    card = await card_sent_to(bot, ADELE, "check_request")
+    assert button(card, "Open the process description")["url"] == "https://x.example/p.vsdx"
+    receipt = await click(bot, ADELE, button(card, "Correct"))
+    assert "Your answer: correct" in text_of(receipt)
+
+    reply = as_person(
+        payload(
+            "message_text_personal",
+            bot.connector,
+            text="klopt niet, stap 4 ontbreekt",
+            locale="nl-NL",
+        ),
+        ISAIAH,
+    )
+    await bot.post(reply)
+    assert bot.connector.texts()[-1] == "Bedankt! Je antwoord: klopt niet — stap 4 ontbreekt"
+    trajectory = await bot.store.trajectory(trajectory_id)
+    answers = trajectory.check.answers
+    assert answers[ADELE.aad_object_id].agrees is True
+    assert (answers[ISAIAH.aad_object_id].agrees, answers[ISAIAH.aad_object_id].remark) == (
+        False,
+        "stap 4 ontbreekt",
+    )
+    assert trajectory.status_of("3b").value == "done"  # everyone answered
+    summary = [m for m in await bot.store.outbox_messages() if m["kind"] == "check_summary"]
+    assert summary[-1]["payload"]["disagree"] == 1
+
+
+async def test_an_idea_from_chat_is_added_to_the_persons_trajectory(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    reply = as_person(
+        payload(
+            "message_text_personal", bot.connector, text="idee formulier vooraf online invullen"
+        ),
+        ADELE,
+    )
+    await bot.post(reply)
+    trajectory = await bot.store.trajectory(trajectory_id)
+    [idea] = trajectory.improvements
+    assert (idea.text, idea.source_step, idea.by.aad_object_id) == (
+        "formulier vooraf online invullen",
+        "2",
+        ADELE.aad_object_id,
+    )
+    assert "Your idea has been added to 'Parkeervergunning'" in bot.connector.texts()[-1]
+
+
+async def test_a_check_reply_without_an_open_check_is_just_unknown_text(bot: BotClient):
+    await bot.say("klopt", locale="nl-NL")
+    assert bot.connector.texts() == ["Dat begrijp ik niet. Typ 'help' om te zien wat ik kan."]
