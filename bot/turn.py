@@ -11,6 +11,7 @@ from botbuilder.schema import Activity
 
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
+from cards.outcomes import Viewer
 from wasstraat.model import Binding, Person
 
 THREAD_MARKER = ";messageid="
@@ -87,6 +88,15 @@ class Turn:
     @property
     def in_channel(self) -> bool:
         return (self.activity.conversation.conversation_type or "") == "channel"
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(
+            language=self.language,
+            template=self.services.template,
+            zone=self.services.zone,
+            now=self.services.clock(),
+        )
 
     def text(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
