@@ -11,8 +11,8 @@ import statistics
 import time
 from pathlib import Path
 
-from tests.engine.helpers import PE, Run, to_step
 from wasstraat import commands as c
+from wasstraat.samples import PE, Run, to_step
 
 REPEATS = 30
 OUT = Path(__file__).with_name("latest.json")

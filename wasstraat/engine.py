@@ -417,7 +417,13 @@ def _assign_role(ctx: _Ctx, cmd: c.AssignRole) -> None:
                 ctx.tell(person, "step_started", step=step.id, role=cmd.role)
         if cmd.role == "vakinhoudelijk_medewerker" and _check_open(ctx.t):
             ctx.t.check.asked.append(person)
-            ctx.tell(person, "check_request", deadline=_iso(ctx.t.check.deadline))
+            ctx.tell(
+                person,
+                "check_request",
+                step="3b",
+                role=cmd.role,
+                deadline=_iso(ctx.t.check.deadline),
+            )
 
 
 @rule("substitute", LEADERS)
@@ -572,7 +578,14 @@ def _send_check(ctx: _Ctx, deadline: datetime) -> None:
     link = ctx.t.process_maps[-1] if ctx.t.process_maps else None
     for person in staff:
         if person.aad_object_id not in check.answers:
-            ctx.tell(person, "check_request", deadline=_iso(deadline), link=link)
+            ctx.tell(
+                person,
+                "check_request",
+                step="3b",
+                role="vakinhoudelijk_medewerker",
+                deadline=_iso(deadline),
+                link=link,
+            )
 
 
 def _on_start_3b(ctx: _Ctx) -> None:
@@ -751,6 +764,7 @@ def _on_start_7(ctx: _Ctx) -> None:
             ctx.tell(
                 person,
                 "review_request",
+                step="7",
                 role=role,
                 improvements=pending,
                 deadline=_iso(ctx.t.steps["7"].deadline),

@@ -7,7 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.engine.helpers import (
+from wasstraat import commands as c
+from wasstraat.engine import RULES, AlreadyDecided, InvalidInput, NotAllowed, NotNow, apply
+from wasstraat.model import TrajectoryStatus
+from wasstraat.samples import (
     IV,
     KC,
     KPIS,
@@ -24,9 +27,6 @@ from tests.engine.helpers import (
     person,
     to_step,
 )
-from wasstraat import commands as c
-from wasstraat.engine import RULES, AlreadyDecided, InvalidInput, NotAllowed, NotNow, apply
-from wasstraat.model import TrajectoryStatus
 
 
 @dataclass

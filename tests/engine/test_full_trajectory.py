@@ -6,7 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.engine.helpers import (
+from wasstraat import commands as c
+from wasstraat.engine import AlreadyDecided, NotAllowed, NotNow, timer_id
+from wasstraat.model import TrajectoryStatus
+from wasstraat.samples import (
     IV,
     KC,
     KPIS,
@@ -23,9 +26,6 @@ from tests.engine.helpers import (
     Run,
     person,
 )
-from wasstraat import commands as c
-from wasstraat.engine import AlreadyDecided, NotAllowed, NotNow, timer_id
-from wasstraat.model import TrajectoryStatus
 
 
 def kinds(outcome, recipient=None):

@@ -7,7 +7,10 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.engine.helpers import (
+from wasstraat import commands as c
+from wasstraat.engine import EngineError, apply
+from wasstraat.model import FINISHED_STEP, StepStatus
+from wasstraat.samples import (
     IV,
     KC,
     KPIS,
@@ -25,9 +28,6 @@ from tests.engine.helpers import (
     VM2,
     Run,
 )
-from wasstraat import commands as c
-from wasstraat.engine import EngineError, apply
-from wasstraat.model import FINISHED_STEP, StepStatus
 
 LINK = "https://sharepoint.example/p.vsdx"
 PEOPLE = [PL, PE, PA, KC, SP, VM1, VM2, TM1, TM2, IV, PO, OUTSIDER, SYSTEM]

@@ -12,9 +12,9 @@ from bot.app import RUNTIME
 from bot.workflow import Workflow
 from cards.messages import render_message
 from tests.conftest import ALEX, BotClient, payload
-from tests.engine.helpers import KPIS
 from wasstraat import commands as c
 from wasstraat.model import Person
+from wasstraat.samples import KPIS
 
 PL = Person(aad_object_id=ALEX, name="Alex Wilber")
 MEGAN = Person(aad_object_id="00000000-0000-0000-0000-0000000000021", name="Megan Bowen")

@@ -10,10 +10,10 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.workflow import TrajectoryNotFound, Workflow
 from storage import Store
-from tests.engine.helpers import PA, PE, PL, ROLES, SP, TEMPLATE, VM1
 from wasstraat import commands as c
 from wasstraat.engine import AlreadyDecided, NotAllowed
 from wasstraat.model import Binding
+from wasstraat.samples import PA, PE, PL, ROLES, SP, TEMPLATE, VM1
 
 
 @pytest.fixture

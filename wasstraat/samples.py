@@ -1,4 +1,4 @@
-"""A cast of people and a small driver for engine tests."""
+"""A demo cast and trajectory driver: for examples, card exports, benchmarks and tests."""
 
 from __future__ import annotations
 
@@ -129,4 +129,4 @@ def _finish(run: Run, step: str) -> None:
         run.do(PA, c.CompleteStep(step="5"))
 
 
-__all__ = ["SYSTEM"]
+__all__ = ["SYSTEM", "Run", "to_step"]

@@ -1,0 +1,105 @@
+"""Every card variant against the official Adaptive Cards 1.5 schema and the official renderer
+(npm 'adaptivecards', with the Teams host config), and under Teams' size limit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from cards.export import export
+
+ROOT = Path(__file__).resolve().parents[2]
+VALIDATOR = ROOT / "tests" / "tools" / "validate_cards.mjs"
+MAX_CARD_BYTES = 28 * 1024
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    return export(tmp_path_factory.mktemp("cards"))
+
+
+@pytest.fixture(scope="module")
+def schema_validator() -> jsonschema.Draft6Validator:
+    schema_file = resources.files("adaptive_cards").joinpath("schemas/schema-1.5.json")
+    schema = json.loads(schema_file.read_text("utf-8"))
+    return jsonschema.Draft6Validator(schema)
+
+
+def test_every_step_and_kind_has_variants_in_both_languages(exported: list[Path]):
+    names = {p.stem for p in exported}
+    assert len(names) >= 100
+    for language in ("nl", "en"):
+        for expected in (
+            "welcome--channel--all",
+            "status--two-trajectories--all",
+            "approval_request--kpis--proceseigenaar",
+            "approval_request--plan--teammanager",
+            "check_request--3b--vakinhoudelijk_medewerker",
+            "review_request--7--specialist_iv",
+            "stale--decide_kpis--proceseigenaar",
+            "form-error--decide_kpis--proceseigenaar",
+        ):
+            assert f"{expected}--{language}" in names
+    steps = {name.split("--")[1] for name in names if name.startswith("step_started--")}
+    assert steps >= {"1", "2", "3a", "4", "5", "6", "8", "9", "10", "evaluatie"}
+
+
+def test_cards_pass_the_official_schema_and_stay_small(exported, schema_validator):
+    for path in exported:
+        raw = path.read_bytes()
+        assert len(raw) < MAX_CARD_BYTES, path.name
+        card = json.loads(raw)
+        assert card["version"] == "1.5"
+        errors = [e.message for e in schema_validator.iter_errors(card)]
+        assert errors == [], f"{path.name}: {errors}"
+
+
+def test_cards_pass_the_official_renderer_with_the_teams_host_config(exported):
+    node = shutil.which("node")
+    assert node, "node is needed for the official Adaptive Cards renderer"
+    result = subprocess.run(
+        [node, str(VALIDATOR), *map(str, exported)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(reports) == len(exported)
+    assert [r for r in reports if r["errors"]] == []
+
+
+def test_the_renderer_check_does_catch_a_broken_card(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text(
+        json.dumps({"type": "AdaptiveCard", "version": "1.6", "body": [{"type": "Carousel"}]})
+    )
+    result = subprocess.run(
+        ["node", str(VALIDATOR), str(broken)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert json.loads(result.stdout)["errors"]
+
+
+def test_every_button_routes_by_action_id_and_has_a_submit_fallback(exported):
+    for path in exported:
+        card = json.loads(path.read_text("utf-8"))
+        for action in card.get("actions", []):
+            if action["type"] != "Action.Execute":
+                continue
+            assert action["data"]["action"] == action["verb"], path.name
+            assert action["fallback"]["type"] == "Action.Submit"
+            assert action["fallback"]["data"] == action["data"]
+            if action["verb"].startswith(("decide_", "answer_check")):
+                assert {"trajectory", "version", "step"} <= set(action["data"]), path.name
