@@ -26,6 +26,7 @@ from cards.outcomes import (
 from cards.status import status_card
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
+from wasstraat.model import Decision, Kpi
 from wasstraat.samples import PE, PL, TEMPLATE, Run, to_step
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -43,13 +44,9 @@ def _demo_runs() -> list[Run]:
     full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
     rejected = Run()
     to_step(rejected, "2")
-    rejected.do(
-        PL,
-        c.ProposeKpis(
-            kpis=[{"name": "Doorlooptijd", "unit": "dagen", "baseline": 10, "target": 3}]
-        ),
-    )
-    rejected.do(PE, c.DecideKpis(decision="reject", remark="Ook klanttevredenheid meten"))
+    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
+    rejected.do(PL, c.ProposeKpis(kpis=[kpi]))
+    rejected.do(PE, c.DecideKpis(decision=Decision.REJECT, remark="Ook klanttevredenheid"))
     return [full, rejected]
 
 
@@ -88,9 +85,11 @@ def variants() -> Iterator[tuple[str, Element]]:
         for scope, in_channel in (("personal", False), ("channel", True)):
             yield f"welcome--{scope}--all{suffix}", welcome_card(language, in_channel=in_channel)
             yield f"help--{scope}--all{suffix}", help_card(language, in_channel=in_channel)
-        status = {"language": language, "template": TEMPLATE, "zone": ZONE, "now": viewer.now}
-        yield f"status--empty--all{suffix}", status_card([], **status)
-        yield f"status--two-trajectories--all{suffix}", status_card([rejected, finished], **status)
+        for detail, shown in (("empty", []), ("two-trajectories", [rejected, finished])):
+            yield (
+                f"status--{detail}--all{suffix}",
+                status_card(shown, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
+            )
         for name, card in _message_variants(language):
             yield f"{name}{suffix}", card
         yield (

@@ -6,7 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from wasstraat import commands as c
 from wasstraat.engine import Outcome, apply, start_trajectory
-from wasstraat.model import SYSTEM, Binding, Kpi, Person, Trajectory
+from wasstraat.model import (
+    SYSTEM,
+    Binding,
+    Decision,
+    Horizon,
+    ImplementationStatus,
+    KlantreisMethod,
+    Kpi,
+    Person,
+    Trajectory,
+    Verdict,
+)
 from wasstraat.template import default_template
 
 TEMPLATE = default_template()
@@ -94,14 +105,14 @@ def to_step(run: Run, step: str) -> None:
 def _finish(run: Run, step: str) -> None:
     if step == "2":
         run.do(PL, c.ProposeKpis(kpis=KPIS))
-        run.do(PE, c.DecideKpis(decision="approve"))
+        run.do(PE, c.DecideKpis(decision=Decision.APPROVE))
     elif step == "3a":
         run.do(PA, c.SetProcessMap(link="https://sharepoint.example/proces.vsdx"))
         run.do(PA, c.CompleteStep(step="3a"))
     elif step == "3b":
         run.do(VM1, c.AnswerCheck(agrees=True))
         run.do(VM2, c.AnswerCheck(agrees=True))
-        run.do(KC, c.RecordKlantreis(method="other_feedback", findings="klachten"))
+        run.do(KC, c.RecordKlantreis(method=KlantreisMethod.OTHER_FEEDBACK, findings="klachten"))
         run.do(KC, c.CompleteStep(step="4"))
     elif step == "5":
         run.do(PA, c.ChooseServiceformule(formule="flitsformule"))
@@ -109,21 +120,21 @@ def _finish(run: Run, step: str) -> None:
             run.do(PA, c.AssessP(p=p.id, matches=True))
     elif step == "6":
         run.do(VM1, c.AddImprovement(text="Digitaal aanvragen"))
-        run.do(PL, c.ClassifyImprovement(improvement_id="v1", horizon="quick_win"))
+        run.do(PL, c.ClassifyImprovement(improvement_id="v1", horizon=Horizon.QUICK_WIN))
         run.do(PL, c.SelectImprovement(improvement_id="v1", selected=True))
         run.do(PL, c.CompleteStep(step="6"))
     elif step == "7":
-        run.do(IV, c.SubmitReview(improvement_id="v1", verdict="akkoord"))
-        run.do(PO, c.SubmitReview(improvement_id="v1", verdict="akkoord"))
+        run.do(IV, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
+        run.do(PO, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
     elif step == "8":
         run.do(PL, c.FinalisePlan())
         for approver in (PE, TM1, TM2):
-            run.do(approver, c.DecidePlan(decision="approve"))
+            run.do(approver, c.DecidePlan(decision=Decision.APPROVE))
     elif step == "9":
         run.do(PE, c.SetPriorities(order=[c.Priority(improvement_id="v1", owner=TM1)]))
-        run.do(PE, c.DecidePriorities(decision="approve"))
+        run.do(PE, c.DecidePriorities(decision=Decision.APPROVE))
     elif step == "10":
-        run.do(TM1, c.UpdateImplementationItem(item_id="i1", status="done"))
+        run.do(TM1, c.UpdateImplementationItem(item_id="i1", status=ImplementationStatus.DONE))
         run.do(PE, c.CompleteStep(step="10"))
     if step == "5":
         run.do(PA, c.CompleteStep(step="5"))
