@@ -13,11 +13,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.registry import Registry
-from bot.trajectories import channel_status_card
+from bot.trajectories import channel_status_card, my_tasks_card, trajectory_for_viewer
 from bot.turn import Turn
 from bot.workflow import TrajectoryNotFound, Workflow
 from cards.base import ACTION_KEY, Element
 from cards.catalogue import MESSAGES
+from cards.detail import MY_TASKS, detail_card
 from cards.messages import ANSWER_CHECK, DECIDE
 from cards.outcomes import (
     ADD_IMPROVEMENT,
@@ -28,7 +29,7 @@ from cards.outcomes import (
     receipt_card,
     stale_card,
 )
-from cards.status import STATUS_REFRESH
+from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
 from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import parse_command
@@ -52,6 +53,27 @@ def action_id(data: Mapping[str, Any], verb: object = None) -> str:
 @ACTIONS.register(STATUS_REFRESH)
 async def refresh_status(turn: Turn, _data: Mapping[str, Any]) -> Element:
     return await channel_status_card(turn)
+
+
+@ACTIONS.register(MY_TASKS)
+async def refresh_tasks(turn: Turn, _data: Mapping[str, Any]) -> Element:
+    return await my_tasks_card(turn)
+
+
+@ACTIONS.register(TRAJECTORY_DETAIL)
+async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
+    trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
+    if trajectory is None:
+        await _refuse(turn, TRAJECTORY_DETAIL, "not_visible")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    return detail_card(
+        trajectory,
+        template=viewer.template,
+        language=viewer.language,
+        zone=viewer.zone,
+        now=viewer.now,
+    )
 
 
 async def _refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None = None) -> None:

@@ -9,6 +9,7 @@ from bot.trajectories import (
     add_idea,
     answer_check_by_text,
     channel_status_card,
+    my_tasks_card,
     start_trajectory,
 )
 from bot.turn import Turn
@@ -51,6 +52,15 @@ async def start_command(turn: Turn, args: str) -> None:
 @COMMANDS.register("status")
 async def status_command(turn: Turn, _args: str) -> None:
     await turn.reply_card(await channel_status_card(turn))
+
+
+@COMMANDS.register("mijn", "taken", "my", "tasks")
+async def tasks_command(turn: Turn, args: str) -> None:
+    """'mijn taken' / 'my tasks' / 'taken'."""
+    if args and args.lower() not in ("taken", "tasks"):
+        await turn.reply_text("unknown")
+        return
+    await turn.reply_card(await my_tasks_card(turn))
 
 
 @COMMANDS.register("idee", "idea")

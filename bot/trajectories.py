@@ -6,13 +6,14 @@ from typing import Any
 
 from bot.turn import Turn
 from bot.workflow import Workflow
+from cards.detail import tasks_card
 from cards.messages import idea_choice_card
 from cards.status import status_card, step_label
 from dialogs.check_reply import CheckReply
 from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import AddImprovement, AnswerCheck
-from wasstraat.model import TrajectoryStatus
+from wasstraat.model import Trajectory, TrajectoryStatus
 
 STATUS_LIMIT = 20
 
@@ -138,3 +139,38 @@ async def add_idea(turn: Turn, idea: str) -> None:
         await turn.reply_text("error.not_now")
         return
     await turn.reply_text("receipt.improvement", product=candidates[0].product)
+
+
+async def my_tasks_card(turn: Turn) -> dict[str, Any]:
+    """The sender's open tasks across their running trajectories."""
+    actor = turn.actor
+    services = turn.services
+    tasks = []
+    if actor is not None:
+        for trajectory in await services.store.trajectories_of(actor.aad_object_id):
+            tasks += [
+                (trajectory, task)
+                for task in engine.open_tasks(trajectory, actor.aad_object_id, services.template)
+            ]
+    return tasks_card(
+        tasks,
+        template=services.template,
+        language=turn.language,
+        zone=services.zone,
+        now=services.clock(),
+    )
+
+
+async def trajectory_for_viewer(turn: Turn, trajectory_id: object) -> Trajectory | None:
+    """A trajectory the sender may look at: one of this channel's, or one they take part in."""
+    if not isinstance(trajectory_id, str):
+        return None
+    trajectory = await turn.services.store.trajectory(trajectory_id)
+    if trajectory is None:
+        return None
+    actor = turn.actor
+    if trajectory.binding.channel_key == turn.binding.channel_key:
+        return trajectory
+    if actor is not None and trajectory.roles_of(actor.aad_object_id):
+        return trajectory
+    return None

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element
 from cards.catalogue import Language, text
+from cards.detail import detail_card, tasks_card
 from cards.messages import idea_choice_card, render_message
 from cards.outcomes import (
     Viewer,
@@ -26,6 +27,7 @@ from cards.outcomes import (
 from cards.status import status_card
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
+from wasstraat.engine import waiting_on
 from wasstraat.model import Decision, Kpi
 from wasstraat.samples import PE, PL, TEMPLATE, Run, to_step
 
@@ -89,6 +91,19 @@ def variants() -> Iterator[tuple[str, Element]]:
             yield (
                 f"status--{detail}--all{suffix}",
                 status_card(shown, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
+            )
+        for detail, trajectory in (("finished", finished), ("step-2", rejected)):
+            yield (
+                f"detail--{detail}--all{suffix}",
+                detail_card(
+                    trajectory, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now
+                ),
+            )
+        tasks = [(rejected, task) for task in waiting_on(rejected, TEMPLATE)]
+        for detail, listed in (("open", tasks), ("none", [])):
+            yield (
+                f"tasks--{detail}--person{suffix}",
+                tasks_card(listed, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
             )
         for name, card in _message_variants(language):
             yield f"{name}{suffix}", card

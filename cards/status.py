@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from wasstraat.engine import Waiting, waiting_on
 from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
 STATUS_REFRESH = "status.refresh"
+TRAJECTORY_DETAIL = "trajectory.detail"
 DATE_FORMAT = {"nl": "%d-%m-%Y", "en": "%Y-%m-%d"}
 
 
@@ -23,8 +25,20 @@ def step_label(template: Template, step_id: str, language: Language) -> str:
     return text("status.step", language, id=step_id, name=template.step(step_id).name.get(language))
 
 
+def _people(waiting: list[Waiting], language: Language) -> str:
+    """'Megan Bowen (approval), Adele Vance (check)': at most five, then a count."""
+    parts = [f"{w.person.name} ({text(f'waiting.{w.what}', language)})" for w in waiting[:5]]
+    if len(waiting) > 5:
+        parts.append(f"+{len(waiting) - 5}")
+    return ", ".join(parts)
+
+
 def _trajectory_block(
-    trajectory: Trajectory, template: Template, language: Language, zone: ZoneInfo
+    trajectory: Trajectory,
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
+    now: datetime,
 ) -> Element:
     active = trajectory.active_steps(template)
     steps = (
@@ -39,6 +53,9 @@ def _trajectory_block(
     leaders = ", ".join(
         person.name for person in trajectory.holders("projectleider") if person.name
     )
+    waiting = waiting_on(trajectory, template)
+    late = [w for w in waiting if w.overdue(now)]
+    on_time = [w for w in waiting if not w.overdue(now)]
     facts = [
         paragraph(steps, spacing="Small"),
         paragraph(
@@ -59,6 +76,21 @@ def _trajectory_block(
             spacing="None",
         ),
     ]
+    if on_time:
+        facts.append(
+            paragraph(
+                text("status.waiting", language, people=_people(on_time, language)), spacing="None"
+            )
+        )
+    if late:
+        facts.append(
+            {
+                **paragraph(
+                    text("status.overdue", language, people=_people(late, language)), spacing="None"
+                ),
+                "color": "Attention",
+            }
+        )
     return {
         "type": "Container",
         "separator": True,
@@ -66,6 +98,16 @@ def _trajectory_block(
         "items": [
             {"type": "TextBlock", "text": trajectory.product, "weight": "Bolder", "wrap": True},
             *facts,
+            {
+                "type": "ActionSet",
+                "actions": [
+                    execute(
+                        text("status.details", language),
+                        TRAJECTORY_DETAIL,
+                        trajectory=trajectory.id,
+                    )
+                ],
+            },
         ],
     }
 
@@ -83,7 +125,7 @@ def status_card(
     body: list[Element] = [heading(text("status.title", language))]
     if not trajectories:
         body.append(paragraph(text("status.none", language)))
-    body.extend(_trajectory_block(t, template, language, zone) for t in trajectories)
+    body.extend(_trajectory_block(t, template, language, zone, now) for t in trajectories)
     if total is not None and total > len(trajectories):
         body.append(
             paragraph(text("status.more", language, count=total - len(trajectories)), subtle=True)

@@ -1136,3 +1136,68 @@ def add_months(moment: datetime, months: int) -> datetime:
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+
+class Waiting(BaseModel):
+    """Someone the trajectory is waiting on: who, for what, in which step, by when."""
+
+    person: Person
+    step: str
+    what: str  # "approve" | "check" | "review" | "complete" | "evaluate"
+    deadline: datetime | None = None
+
+    def overdue(self, now: datetime) -> bool:
+        return self.deadline is not None and now > self.deadline
+
+
+def waiting_on(trajectory: Trajectory, template: Template) -> list[Waiting]:
+    """Who the trajectory is waiting on now, per active step, following each step's rule."""
+    t = trajectory
+    if t.status is not TrajectoryStatus.RUNNING:
+        return []
+    result: list[Waiting] = []
+    for step_id in t.active_steps(template):
+        step = template.step(step_id)
+        deadline = t.steps[step_id].deadline
+
+        def add(
+            people: list[Person],
+            what: str,
+            step_id: str = step_id,
+            deadline: datetime | None = deadline,
+        ) -> None:
+            result.extend(
+                Waiting(person=p, step=step_id, what=what, deadline=deadline) for p in people
+            )
+
+        if step_id == "2" and t.kpis_round and not _decided_any(t, "kpis", t.kpis_round):
+            add(t.holders("proceseigenaar"), "approve")
+        elif step_id == "3b" and t.check.sent_at is not None:
+            add(t.check.missing(), "check")
+        elif step_id == "7":
+            ctx = _Ctx(t=t, template=template, actor=SYSTEM, now=t.created_at)
+            add(_reviews_missing(ctx), "review")
+        elif step_id == "8" and t.plan_finalised_at is not None:
+            decided = {
+                a.by.aad_object_id
+                for a in t.approvals
+                if a.subject == "plan" and a.round == t.plan_round
+            }
+            add([p for _r, p in _plan_approvers(t) if p.aad_object_id not in decided], "approve")
+        elif step_id == "evaluatie":
+            add(t.holders("proceseigenaar"), "evaluate")
+        else:
+            add(t.holders(step.responsible) or t.holders("projectleider"), "complete")
+    return result
+
+
+def _decided_any(t: Trajectory, subject: str, round_: int) -> bool:
+    return any(a.subject == subject and a.round == round_ for a in t.approvals)
+
+
+def open_tasks(trajectory: Trajectory, person_id: str, template: Template) -> list[Waiting]:
+    """What this trajectory waits on from one person."""
+    return [w for w in waiting_on(trajectory, template) if w.person.aad_object_id == person_id]

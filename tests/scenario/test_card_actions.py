@@ -221,3 +221,45 @@ async def test_an_idea_from_chat_is_added_to_the_persons_trajectory(bot: BotClie
 async def test_a_check_reply_without_an_open_check_is_just_unknown_text(bot: BotClient):
     await bot.say("klopt", locale="nl-NL")
     assert bot.connector.texts() == ["Dat begrijp ik niet. Typ 'help' om te zien wat ik kan."]
+
+
+async def test_status_names_who_we_wait_on_and_tasks_list_them_per_person(bot: BotClient):
+    await trajectory_in_step_2(bot)
+    await bot.say("status")
+    status = bot.connector.cards()[-1]
+    assert "Waiting on: Megan Bowen (approval)" in text_of(status)
+    details = next(
+        a
+        for item in status["body"]
+        if item["type"] == "Container"
+        for block in item["items"]
+        if block["type"] == "ActionSet"
+        for a in block["actions"]
+    )
+    detail = await click(bot, PL, details)
+    assert "In progress" in text_of(detail) and "Step 2: Define the KPIs" in text_of(detail)
+    assert "Process owner: Megan Bowen" in text_of(detail)
+
+    await bot.post(
+        as_person(payload("message_text_personal", bot.connector, text="mijn taken"), MEGAN)
+    )
+    tasks = bot.connector.cards()[-1]
+    assert "Parkeervergunning: approval in Step 2: Define the KPIs" in text_of(tasks)
+    await bot.post(
+        as_person(payload("message_text_personal", bot.connector, text="my tasks"), ADELE)
+    )
+    assert "You have no open tasks right now" in text_of(bot.connector.cards()[-1])
+
+
+async def test_details_of_someone_elses_trajectory_are_refused(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    stranger = Person(aad_object_id="stranger", name="Stranger")
+    activity = as_person(payload("invoke_adaptiveCard_action_execute", bot.connector), stranger)
+    activity["conversation"]["id"] = "another-chat"
+    activity["value"]["action"] = {
+        "type": "Action.Execute",
+        "verb": "trajectory.detail",
+        "data": {"action": "trajectory.detail", "trajectory": trajectory_id},
+    }
+    response = await bot.post(activity)
+    assert "Parkeervergunning" not in text_of((await response.json())["value"])
