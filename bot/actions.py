@@ -64,7 +64,7 @@ async def refresh_tasks(turn: Turn, _data: Mapping[str, Any]) -> Element:
 async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
     trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
     if trajectory is None:
-        await _refuse(turn, TRAJECTORY_DETAIL, "not_visible")
+        await refuse(turn, TRAJECTORY_DETAIL, "not_visible")
         return error_card(turn.text("action.unknown"))
     viewer = turn.viewer
     return detail_card(
@@ -76,7 +76,7 @@ async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
     )
 
 
-async def _refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None = None) -> None:
+async def refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None = None) -> None:
     """Leave an audit entry for a refused card action (no personal data beyond the actor)."""
     now = turn.services.clock()
     actor = turn.actor
@@ -107,7 +107,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     store = turn.services.store
     trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
     if trajectory is None or actor is None:
-        await _refuse(turn, name, "unknown_trajectory" if actor else "no_identity")
+        await refuse(turn, name, "unknown_trajectory" if actor else "no_identity")
         return error_card(turn.text("action.unknown"))
     viewer = turn.viewer
     if _is_stale(trajectory, name, data):
@@ -120,7 +120,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     except ValidationError:
         return form_with_error(trajectory, name, turn.text("error.invalid"), viewer)
     except engine.NotAllowed:
-        await _refuse(turn, name, "not_allowed", trajectory.id)
+        await refuse(turn, name, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, name, viewer)
     except (engine.AlreadyDecided, engine.NotNow, AlreadyProcessed, TrajectoryNotFound):
         fresh = await store.trajectory(trajectory.id) or trajectory
@@ -138,5 +138,5 @@ async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> 
     handler = ACTIONS.get(name)
     if handler is not None:
         return await handler(turn, {**data, ACTION_KEY: name})
-    await _refuse(turn, name, "unknown_action")
+    await refuse(turn, name, "unknown_action")
     return error_card(turn.text("action.unknown"))

@@ -17,6 +17,7 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
 
+from bot import roles as _roles  # noqa: F401  (registers the role actions)
 from bot.actions import dispatch
 from bot.commands import COMMANDS, START_DIALOG_ID, parse, unknown_command
 from bot.services import Services

@@ -293,6 +293,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Schrijf er kort bij waarom, dan weet de ander wat er anders moet.",
         "en": "Please add a short explanation, so the others know what must change.",
     },
+    "error.one_person_only": {
+        "nl": "Voor de rol {role} kies je één persoon. Er is niets veranderd.",
+        "en": "Choose one person for the role {role}. Nothing has changed.",
+    },
     "error.invalid": {
         "nl": "Dat kon ik niet verwerken; controleer wat je invulde. Er is niets veranderd.",
         "en": "I could not process that; please check what you entered. Nothing has changed.",
@@ -328,6 +332,25 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "command.idea": {
         "nl": "idee <tekst> — stuur een verbeteridee in, op elk moment",
         "en": "idee <text> — send in an improvement idea, at any moment",
+    },
+    "roles.button": {"nl": "Rollen toewijzen", "en": "Assign roles"},
+    "roles.title": {"nl": "Projectgroep van '{product}'", "en": "Project group of '{product}'"},
+    "roles.intro": {
+        "nl": "Kies per rol wie het doet. Iedereen krijgt daarna van mij een bericht.",
+        "en": "Choose who takes each role. Everyone then gets a message from me.",
+    },
+    "roles.reason": {
+        "nl": "Reden van een wijziging (bijv. verlof)",
+        "en": "Reason for a change (e.g. leave)",
+    },
+    "roles.save": {"nl": "Opslaan", "en": "Save"},
+    "roles.saved": {
+        "nl": "De rollen zijn opgeslagen ({count} gewijzigd).",
+        "en": "The roles have been saved ({count} changed).",
+    },
+    "roles.no_roster": {
+        "nl": "Ik kan de leden van dit team nu niet ophalen. Probeer het zo nog eens.",
+        "en": "I cannot fetch the members of this team right now. Please try again shortly.",
     },
     # card actions and errors
     "action.unknown": {

@@ -24,12 +24,13 @@ from cards.outcomes import (
     receipt_card,
     stale_card,
 )
+from cards.roles import roles_form
 from cards.status import status_card
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
 from wasstraat.engine import waiting_on
 from wasstraat.model import Decision, Kpi
-from wasstraat.samples import PE, PL, TEMPLATE, Run, to_step
+from wasstraat.samples import KC, PA, PE, PL, SP, TEMPLATE, VM1, VM2, Run, to_step
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -105,6 +106,21 @@ def variants() -> Iterator[tuple[str, Element]]:
                 f"tasks--{detail}--person{suffix}",
                 tasks_card(listed, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
             )
+        roster = [PL, PE, PA, KC, SP, VM1, VM2]
+        yield (
+            f"roles-form--step-1--projectleider{suffix}",
+            roles_form(rejected, roster, template=TEMPLATE, language=language),
+        )
+        yield (
+            f"roles-form--error--projectleider{suffix}",
+            roles_form(
+                rejected,
+                roster,
+                template=TEMPLATE,
+                language=language,
+                error=text("error.one_person_only", language, role="Sponsor"),
+            ),
+        )
         for name, card in _message_variants(language):
             yield f"{name}{suffix}", card
         yield (

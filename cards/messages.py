@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, local_date, step_label
 from wasstraat.model import Trajectory
 from wasstraat.template import Template
@@ -100,7 +101,12 @@ def _step_started(view: View) -> Rendered:
     deadline = view.trajectory.steps[step.id].deadline
     if deadline is not None:
         body.append(paragraph(view.t("task.deadline", date=view.date(deadline.isoformat()))))
-    return Rendered(card=_task(view, body, [execute(view.t("task.status"), STATUS_REFRESH)]))
+    actions = [execute(view.t("task.status"), STATUS_REFRESH)]
+    if step.id == "1" and view.data["role"] == "projectleider":
+        actions.insert(
+            0, execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id)
+        )
+    return Rendered(card=_task(view, body, actions))
 
 
 @renders("step_done")

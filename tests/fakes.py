@@ -134,6 +134,15 @@ class FakeConnector:
             return self._answer(request, None, 404, {"error": {"code": "MemberNotFound"}})
         return self._answer(request, None, 200, member)
 
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        """Pages of ``pageSize`` members; the continuation token is the next offset."""
+        size = int(request.query.get("pageSize", "100"))
+        start = int(request.query.get("continuationToken", "0") or "0")
+        members = list(self.members.values())
+        page = members[start : start + size]
+        token = str(start + size) if start + size < len(members) else None
+        return self._answer(request, None, 200, {"members": page, "continuationToken": token})
+
     def app(self) -> web.Application:
         app = web.Application()
         conversation = "/v3/conversations/{conversation_id}"
@@ -142,6 +151,7 @@ class FakeConnector:
         app.router.add_post(f"{conversation}/activities/{{activity_id}}", self._activities)
         app.router.add_put(f"{conversation}/activities/{{activity_id}}", self._update)
         app.router.add_get(f"{conversation}/members/{{user_id}}", self._member)
+        app.router.add_get(f"{conversation}/pagedmembers", self._paged_members)
         return app
 
     async def start(self) -> None:

@@ -263,3 +263,46 @@ async def test_details_of_someone_elses_trajectory_are_refused(bot: BotClient):
     }
     response = await bot.post(activity)
     assert "Parkeervergunning" not in text_of((await response.json())["value"])
+
+
+async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotClient):
+    await bot.post(payload("installationUpdate_add_channel", bot.connector))
+    await bot.say("<at>Test Bot</at> start Paspoort", fixture="message_channel_mention_api")
+    [trajectory] = await bot.store.trajectories_in_channel("team-id")
+    for person in (PL, MEGAN, ADELE, ISAIAH, PATTI, LYNNE):
+        bot.connector.add_member(person.aad_object_id, person.name)
+    for n in range(150):  # a large team: the roster comes in pages
+        bot.connector.add_member(f"extra-{n:03}", f"Collega {n:03}")
+    card = await card_sent_to(bot, PL, "step_started")
+    form = await click(bot, PL, button(card, "Assign roles"))
+    owner = next(i for i in form["body"] if i.get("id") == "role__proceseigenaar")
+    assert len(owner["choices"]) == 156 and not owner["isMultiSelect"]
+    staff = next(i for i in form["body"] if i.get("id") == "role__vakinhoudelijk_medewerker")
+    assert staff["isMultiSelect"]
+
+    save = button(form, "Save")
+    inputs = {
+        "role__proceseigenaar": MEGAN.aad_object_id,
+        "role__vakinhoudelijk_medewerker": f"{ADELE.aad_object_id},{ISAIAH.aad_object_id},"
+        "not-on-the-roster",
+        "role__sponsor": LYNNE.aad_object_id,
+    }
+    saved = await click(bot, PL, save, **inputs)
+    assert "The roles have been saved (3 changed)" in text_of(saved)
+    stored = await bot.store.trajectory(trajectory.id)
+    assert [p.name for p in stored.holders("vakinhoudelijk_medewerker")] == [
+        "Adele Vance",
+        "Isaiah Langer",
+    ]
+    assert stored.holders("proceseigenaar") == [MEGAN]
+    kinds = [(m["kind"], m["recipient"].get("name")) for m in await bot.store.outbox_messages()]
+    assert ("role_assigned", "Megan Bowen") in kinds and ("role_assigned", "Adele Vance") in kinds
+
+    # two people for a one-person role goes back on the form; a non-holder may not assign
+    two = await click(
+        bot, PL, save, role__proceseigenaar=f"{MEGAN.aad_object_id},{ADELE.aad_object_id}"
+    )
+    assert "Choose one person for the role Process owner" in text_of(two)
+    refused = await click(bot, ADELE, save, role__sponsor=ADELE.aad_object_id)
+    assert "This button is for the" in text_of(refused)
+    assert (await bot.store.trajectory(trajectory.id)).holders("sponsor") == [LYNNE]
