@@ -19,7 +19,8 @@ from bot.workflow import TrajectoryNotFound, Workflow
 from cards.base import ACTION_KEY, Element
 from cards.catalogue import MESSAGES
 from cards.detail import MY_TASKS, detail_card
-from cards.messages import ANSWER_CHECK, DECIDE
+from cards.forms import FORM_IDS, SUBMIT_FORM, read_form
+from cards.messages import ANSWER_CHECK, DECIDE, render_message
 from cards.outcomes import (
     ADD_IMPROVEMENT,
     ROUNDS,
@@ -130,6 +131,93 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
         message = turn.text(key if key in MESSAGES else "error.invalid")
         return form_with_error(trajectory, name, message, viewer)
     return receipt_card(outcome.trajectory, name, data, actor.name, viewer)
+
+
+@ACTIONS.register(SUBMIT_FORM)
+async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
+    """A step form: its inputs become engine commands, applied all or nothing."""
+    trajectory_id = data.get("trajectory")
+    actor = turn.actor
+    store = turn.services.store
+    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    form_id = data.get("form")
+    known = FORM_IDS.get(form_id) if isinstance(form_id, str) else None
+    step = known[0] if known else ""
+    # the role only picks which card to show again; what may be done is the engine's call
+    role = data.get("role")
+    if known is not None and not (
+        isinstance(role, str) and role in turn.services.template.step(known[0]).actors
+    ):
+        role = known[1]
+    if trajectory is None or actor is None or known is None or not isinstance(role, str):
+        await refuse(turn, SUBMIT_FORM, "unknown_form")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    if trajectory.status_of(step) is not StepStatus.ACTIVE:
+        return stale_card(trajectory, "complete_step", viewer)
+    fields = (
+        read_form(str(form_id), data, trajectory, template=viewer.template, zone=viewer.zone) or []
+    )
+    try:
+        commands = [parse_command(str(f["kind"]), f) for f in fields]
+        if not commands:
+            raise engine.InvalidInput("nothing_to_do")
+        outcome = await Workflow(turn.services).execute_many(
+            trajectory.id, commands, actor, activity_id=turn.activity.id
+        )
+    except ValidationError:
+        return _step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
+    except engine.NotAllowed:
+        await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
+        return not_allowed_card(trajectory, commands[0].kind, viewer)
+    except (engine.AlreadyDecided, AlreadyProcessed, TrajectoryNotFound):
+        fresh = await store.trajectory(trajectory.id) or trajectory
+        return stale_card(fresh, "complete_step", viewer)
+    except engine.EngineError as error:
+        key = f"error.{error.code}"
+        message = turn.text(
+            key
+            if key in MESSAGES
+            else "error.not_now"
+            if isinstance(error, engine.NotNow)
+            else "error.invalid"
+        )
+        return _step_card(turn, trajectory, step, role, error=message)
+    return _step_card(turn, outcome.trajectory, step, role, saved=True)
+
+
+def _step_card(
+    turn: Turn,
+    trajectory: Trajectory,
+    step: str,
+    role: str,
+    *,
+    error: str | None = None,
+    saved: bool = False,
+) -> Element:
+    """The step's card for this role again, refreshed, with what happened on top."""
+    viewer = turn.viewer
+    rendered = render_message(
+        "step_started",
+        {"step": step, "role": role, "saved": saved},
+        trajectory,
+        language=viewer.language,
+        template=viewer.template,
+        zone=viewer.zone,
+    )
+    result = rendered.card or error_card("")
+    if error:
+        result["body"].insert(
+            1,
+            {
+                "type": "TextBlock",
+                "text": error,
+                "wrap": True,
+                "color": "Attention",
+                "weight": "Bolder",
+            },
+        )
+    return result
 
 
 async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:

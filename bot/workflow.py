@@ -62,6 +62,30 @@ async def _write_effects(tx: Transaction, outcome: engine.Outcome, now: Any) -> 
         )
 
 
+def _apply_all(
+    trajectory: Trajectory, commands: list[Command], actor: Person, now: Any, template: Any
+) -> engine.Outcome:
+    """The engine applied command after command; the effects of all of them together."""
+    if not commands:
+        raise engine.InvalidInput("nothing_to_do")
+    combined: engine.Outcome | None = None
+    for command in commands:
+        outcome = engine.apply(
+            combined.trajectory if combined else trajectory, command, actor, now, template
+        )
+        if combined is None:
+            combined = outcome
+            continue
+        combined = engine.Outcome(
+            trajectory=outcome.trajectory,
+            messages=[*combined.messages, *outcome.messages],
+            timers=list({t.timer_id: t for t in [*combined.timers, *outcome.timers]}.values()),
+            audit=[*combined.audit, *outcome.audit],
+        )
+    assert combined is not None
+    return combined
+
+
 class Workflow:
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -102,13 +126,24 @@ class Workflow:
     ) -> engine.Outcome:
         """Apply a command. On a write conflict it is retried on fresh state, unless the sender
         named the version it saw: then the other writer decided first (AlreadyDecided)."""
+        return await self.execute_many(trajectory_id, [command], actor, activity_id=activity_id)
+
+    async def execute_many(
+        self,
+        trajectory_id: str,
+        commands: list[Command],
+        actor: Person,
+        *,
+        activity_id: str | None = None,
+    ) -> engine.Outcome:
+        """Apply several commands (one form) in order, all or nothing, in one transaction."""
         services = self._services
         for _attempt in range(CONFLICT_RETRIES):
             trajectory = await services.store.trajectory(trajectory_id)
             if trajectory is None:
                 raise TrajectoryNotFound("unknown_trajectory")
             now = services.clock()
-            outcome = engine.apply(trajectory, command, actor, now, services.template)
+            outcome = _apply_all(trajectory, commands, actor, now, services.template)
             try:
                 async with services.store.transaction(activity_id=activity_id, now=now) as tx:
                     await tx.update_trajectory(
@@ -116,7 +151,7 @@ class Workflow:
                     )
                     await _write_effects(tx, outcome, now)
             except StaleVersion:
-                if command.expected_version is not None:
+                if any(command.expected_version is not None for command in commands):
                     raise engine.AlreadyDecided("stale_version") from None
                 continue
             return outcome

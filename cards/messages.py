@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from cards.forms import step_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, local_date, step_label
-from wasstraat.model import Trajectory
+from wasstraat.model import StepStatus, Trajectory
 from wasstraat.template import Template
 
 # card action ids that map onto engine commands
@@ -101,12 +102,37 @@ def _step_started(view: View) -> Rendered:
     deadline = view.trajectory.steps[step.id].deadline
     if deadline is not None:
         body.append(paragraph(view.t("task.deadline", date=view.date(deadline.isoformat()))))
-    actions = [execute(view.t("task.status"), STATUS_REFRESH)]
+    actions: list[Element] = []
     if step.id == "1" and view.data["role"] == "projectleider":
-        actions.insert(
-            0, execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id)
-        )
+        actions.append(execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id))
+    form = step_form(
+        view.trajectory,
+        step.id,
+        str(view.data["role"]),
+        template=view.template,
+        language=view.language,
+    )
+    if form is not None and view.trajectory.status_of(step.id) is StepStatus.ACTIVE:
+        body += form[0]
+        actions += form[1]
+    if view.data.get("saved"):
+        body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
+    body.append(_idea_input(view))
+    actions += [
+        execute(view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id),
+        execute(view.t("task.status"), STATUS_REFRESH),
+    ]
     return Rendered(card=_task(view, body, actions))
+
+
+def _idea_input(view: View) -> Element:
+    return {
+        "type": "Input.Text",
+        "id": "text",
+        "label": view.t("form.idea"),
+        "maxLength": 2000,
+        "spacing": "Large",
+    }
 
 
 @renders("step_done")
@@ -256,17 +282,21 @@ def _check_summary(view: View) -> Rendered:
 def _review_request(view: View) -> Rendered:
     improvements = [view.trajectory.improvement(i) for i in view.data.get("improvements", [])]
     body = [paragraph(view.t("review_request.body", product=view.product, count=len(improvements)))]
-    body.append(
-        {
-            "type": "TextBlock",
-            "wrap": True,
-            "text": "\n".join(f"- {i.text}" for i in improvements if i is not None),
-        }
-    )
     deadline = view.date(view.data.get("deadline"))
     if deadline:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
-    return Rendered(card=_task(view, body, step="7"))
+    actions: list[Element] = []
+    form = step_form(
+        view.trajectory,
+        "7",
+        str(view.data.get("role", "")),
+        template=view.template,
+        language=view.language,
+    )
+    if form is not None and view.trajectory.status_of("7") is StepStatus.ACTIVE:
+        body += form[0]
+        actions += form[1]
+    return Rendered(card=_task(view, body, actions or None, step="7"))
 
 
 @renders("plan_sent_back")

@@ -21,7 +21,8 @@ def bot_messages(page: Page) -> Locator:
 
 
 async def say(page: Page, text: str) -> None:
-    box = page.get_by_role("textbox").first
+    # the chat's composer (cards have text inputs of their own)
+    box = page.locator('[role="textbox"][data-lexical-editor="true"]').last
     await box.click()
     await page.keyboard.type(text)  # the composer is a rich editor: type, don't fill
     await page.keyboard.press("Enter")

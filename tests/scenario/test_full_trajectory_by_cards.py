@@ -1,0 +1,185 @@
+"""A whole trajectory, all ten steps and the evaluation, using only cards and chat replies."""
+
+from __future__ import annotations
+
+from bot.app import RUNTIME
+from tests.conftest import BotClient, payload
+from tests.scenario.driving import (
+    ADELE,
+    ISAIAH,
+    LYNNE,
+    MEGAN,
+    PATTI,
+    PL,
+    as_person,
+    button,
+    card_sent_to,
+    click,
+    text_of,
+)
+from wasstraat.model import Person
+
+TOM = Person(aad_object_id="tm-tom", name="Tom Teammanager")
+IVO = Person(aad_object_id="iv-ivo", name="Ivo Specialist")
+KOEN = Person(aad_object_id="kc-koen", name="Koen Klantreis")
+
+
+async def step_card(bot: BotClient, person: Person, step: str) -> dict:
+    """The newest step card this person was sent for this step."""
+    messages = [
+        m
+        for m in reversed(await bot.store.outbox_messages())
+        if m["kind"] == "step_started"
+        and m["payload"].get("step") == step
+        and m["recipient"].get("aad_object_id") == person.aad_object_id
+    ]
+    assert messages, f"{person.name} got no card for step {step}"
+    return await card_sent_to(bot, person, "step_started", message=messages[0])
+
+
+async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClient):
+    await bot.post(payload("installationUpdate_add_channel", bot.connector))
+    await bot.say(
+        "<at>Test Bot</at> start Parkeervergunning", fixture="message_channel_mention_api"
+    )
+    [trajectory] = await bot.store.trajectories_in_channel("team-id")
+    for person in (PL, MEGAN, ADELE, ISAIAH, PATTI, LYNNE, TOM, IVO, KOEN):
+        bot.connector.add_member(person.aad_object_id, person.name)
+
+    # step 1: roles from the roster, support, done
+    form = await click(bot, PL, button(await step_card(bot, PL, "1"), "Assign roles"))
+    await click(
+        bot,
+        PL,
+        button(form, "Save"),
+        role__proceseigenaar=MEGAN.aad_object_id,
+        role__sponsor=LYNNE.aad_object_id,
+        role__procesadviseur=PATTI.aad_object_id,
+        role__klantreiscoach=KOEN.aad_object_id,
+        role__teammanager=TOM.aad_object_id,
+        role__specialist_iv=IVO.aad_object_id,
+        role__vakinhoudelijk_medewerker=f"{ADELE.aad_object_id},{ISAIAH.aad_object_id}",
+    )
+    await click(bot, MEGAN, button(await step_card(bot, MEGAN, "1"), "I support this trajectory"))
+    await click(bot, PL, button(await step_card(bot, PL, "1"), "Save"), complete="true")
+
+    # step 2: KPIs proposed on the card, approved by the process owner
+    kpi = button(await step_card(bot, PL, "2"), "Submit to the process owner")
+    await click(
+        bot,
+        PL,
+        kpi,
+        kpi1_name="Doorlooptijd",
+        kpi1_unit="dagen",
+        kpi1_baseline="10",
+        kpi1_target="3",
+        kpi1_how="zaaksysteem",
+    )
+    await click(bot, MEGAN, button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve"))
+
+    # step 3a: the process map; 3b: one answer on the card, one by replying in chat
+    await click(
+        bot,
+        PATTI,
+        button(await step_card(bot, PATTI, "3a"), "Save"),
+        map_link="https://sharepoint.example/parkeren.vsdx",
+        complete="true",
+    )
+    await click(bot, ADELE, button(await card_sent_to(bot, ADELE, "check_request"), "Correct"))
+    await bot.post(
+        as_person(
+            payload("message_text_personal", bot.connector, text="klopt niet: de balie ontbreekt"),
+            ISAIAH,
+        )
+    )
+
+    # step 4 (parallel): the klantreis; an idea sent from a card
+    klantreis = await step_card(bot, KOEN, "4")
+    await click(bot, KOEN, button(klantreis, "Send idea"), text="Kosten vooraf tonen")
+    await click(
+        bot,
+        KOEN,
+        button(klantreis, "Save"),
+        method="vng_klantreis",
+        link="https://vng.example/klantreis/parkeren",
+        findings="kosten onduidelijk",
+        pain_points="kosten\nwachttijd",
+        complete="true",
+    )
+
+    # step 5: serviceformule and the six P's
+    inputs = {"formule": "flitsformule", "complete": "true"}
+    for p in ("product", "prijs", "plaats", "personeel", "proces", "promotie"):
+        inputs[f"p_{p}_matches"] = "true" if p != "prijs" else "false"
+        inputs[f"p_{p}_note"] = "kosten niet vooraf zichtbaar" if p == "prijs" else ""
+    await click(bot, PATTI, button(await step_card(bot, PATTI, "5"), "Save"), **inputs)
+
+    # step 6: choose the improvement; step 7: the IT specialist reviews it
+    await click(
+        bot,
+        PL,
+        button(await step_card(bot, PL, "6"), "Save"),
+        sel_v1="true",
+        hor_v1="quick_win",
+        complete="true",
+    )
+    review = await card_sent_to(bot, IVO, "review_request")
+    assert "Kosten vooraf tonen" in text_of(review)
+    await click(
+        bot,
+        IVO,
+        button(review, "Save"),
+        verdict_v1="akkoord",
+        cost_v1="€ 5.000",
+        lead_v1="2 maanden",
+    )
+
+    # step 8: finalised, approved by the process owner and the team manager
+    await click(bot, PL, button(await step_card(bot, PL, "8"), "Finalise the plan and submit it"))
+    for approver in (MEGAN, TOM):
+        await click(
+            bot, approver, button(await card_sent_to(bot, approver, "approval_request"), "Approve")
+        )
+
+    # step 9: priorities; step 10: carried out, evaluation planned; then the evaluation
+    await click(
+        bot,
+        MEGAN,
+        button(await step_card(bot, MEGAN, "9"), "Set and approve the priorities"),
+        prio_v1="1",
+        owner_v1=TOM.aad_object_id,
+        date_v1="2027-03-01",
+    )
+    await click(bot, TOM, button(await step_card(bot, TOM, "10"), "Save"), item_i1="done")
+    await click(
+        bot,
+        MEGAN,
+        button(await step_card(bot, MEGAN, "10"), "Save"),
+        evaluation_on="2027-09-01",
+        complete="true",
+    )
+    await click(
+        bot,
+        MEGAN,
+        button(await step_card(bot, MEGAN, "evaluatie"), "Save"),
+        kpi_0="4",
+        went_well="snelle quick win",
+        could_be_better="eerder IV betrekken",
+    )
+
+    done = await bot.store.trajectory(trajectory.id)
+    assert done.status.value == "finished", [(s, st.status.value) for s, st in done.steps.items()]
+    assert done.kpis[0].measurements[-1].value == 4
+    assert done.check.answers[ISAIAH.aad_object_id].remark == "de balie ontbreekt"
+    assert done.klantreis.link == "https://vng.example/klantreis/parkeren"
+    assert done.assessment["prijs"].matches is False
+    assert done.implementation[0].owner == TOM
+    assert done.evaluation.planned_on.isoformat() == "2027-09-01"
+    services = bot.http.server.app[RUNTIME].services
+    assert all(
+        done.holds(e.actor, r) or e.actor == "system"
+        for e in done.audit
+        for r in ["projectleider"]
+        if e.action == "start"
+    )
+    assert services.template.id == done.template_id
