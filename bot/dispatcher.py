@@ -26,7 +26,8 @@ from botbuilder.schema import (
 
 from bot.pacing import Pacer
 from bot.services import Services
-from cards.catalogue import language_for
+from cards.catalogue import Language, language_for
+from cards.detail import detail_card
 from cards.messages import render_message
 from wasstraat.model import Trajectory
 
@@ -226,6 +227,8 @@ class Dispatcher:
         recipient = row["recipient"]
         reference = await self._reference_for(recipient, trajectory)
         language = language_for(reference.locale, self._services.settings.default_locale)
+        if "aad_object_id" not in recipient:
+            return await self._post_to_thread(row, trajectory, reference, language)
         rendered = render_message(
             row["kind"],
             row["payload"],
@@ -245,14 +248,67 @@ class Dispatcher:
         )
         return await self._continue(reference, activity)
 
-    async def _continue(self, reference: ConversationReference, activity: Activity) -> str | None:
+    async def _post_to_thread(
+        self,
+        row: dict[str, Any],
+        trajectory: Trajectory,
+        reference: ConversationReference,
+        language: Language,
+    ) -> str | None:
+        """The trajectory's channel post: its card shows the current state and is updated in
+        place; each event is a short reply in its thread."""
+        services = self._services
+        card = detail_card(
+            trajectory,
+            template=services.template,
+            language=language,
+            zone=services.zone,
+            now=services.clock(),
+        )
+        post = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        channel = str(reference.conversation.id)
+        tenant = trajectory.binding.tenant_id or "-"
+        thread = await services.store.thread(trajectory.id)
+        if thread is None:
+            await self._pacer.acquire(conversation=channel, tenant=tenant)
+            root = await self._continue(reference, post)
+            if root:
+                await services.store.save_thread(
+                    trajectory.id, conversation_id=channel, activity_id=root, now=services.clock()
+                )
+            return root
+        root = thread[1]
+        post.id = root
+        await self._pacer.acquire(conversation=channel, tenant=tenant)
+        await self._continue(reference, post, update=True)
+        rendered = render_message(
+            row["kind"],
+            row["payload"],
+            trajectory,
+            language=language,
+            template=services.template,
+            zone=services.zone,
+        )
+        if rendered.text:
+            in_thread = ConversationReference().deserialize(reference.serialize())
+            in_thread.conversation.id = f"{channel};messageid={root}"
+            await self._pacer.acquire(conversation=in_thread.conversation.id, tenant=tenant)
+            return await self._continue(in_thread, MessageFactory.text(rendered.text))
+        return None
+
+    async def _continue(
+        self, reference: ConversationReference, activity: Activity, *, update: bool = False
+    ) -> str | None:
         """Send one activity into a conversation; SDK errors are raised here, not swallowed
         by the adapter's turn error handler."""
         result: dict[str, Any] = {}
 
         async def send(context: TurnContext) -> None:
             try:
-                response = await context.send_activity(activity)
+                if update:
+                    response = await context.update_activity(activity)
+                else:
+                    response = await context.send_activity(activity)
                 result["id"] = response.id if response else None
             except Exception as error:
                 result["error"] = error

@@ -146,3 +146,17 @@ memberships = Table(
         index=True,
     ),
 )
+
+threads = Table(
+    "threads",
+    metadata,
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("conversation_id", String(512), nullable=False),
+    Column("activity_id", String(256), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

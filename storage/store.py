@@ -420,6 +420,35 @@ class Store:
                 trajectory_id=trajectory_id,
             )
 
+    # -- channel threads --------------------------------------------------------------------
+
+    async def thread(self, trajectory_id: str) -> tuple[str, str] | None:
+        """(conversation id, activity id) of the trajectory's channel post, if posted."""
+        async with self._db.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(schema.threads.c.conversation_id, schema.threads.c.activity_id).where(
+                        schema.threads.c.trajectory_id == trajectory_id
+                    )
+                )
+            ).first()
+        return None if row is None else (row.conversation_id, row.activity_id)
+
+    async def save_thread(
+        self, trajectory_id: str, *, conversation_id: str, activity_id: str, now: datetime
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                _insert(conn, schema.threads)
+                .values(
+                    trajectory_id=trajectory_id,
+                    conversation_id=conversation_id,
+                    activity_id=activity_id,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["trajectory_id"])
+            )
+
     # -- outbox and timers (read side) -----------------------------------------------------
 
     async def outbox_messages(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:

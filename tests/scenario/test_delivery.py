@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 
@@ -157,3 +158,39 @@ async def test_a_person_is_messaged_in_a_1_to_1_chat_created_once(
         "Je bent toegevoegd aan het traject 'Parkeervergunning' als Klantreiscoach. Je krijgt "
         "van mij een bericht zodra er iets van je gevraagd wordt.",
     ]
+
+
+async def test_the_channel_post_is_one_card_updated_in_place_with_replies_in_its_thread(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    services = runtime(bot).services
+    dispatcher = Dispatcher(services, runtime(bot).adapter)
+    await drain(bot, dispatcher, clock)  # the start: the post with the trajectory's card
+    [(_channel, post)] = [(conv, a) for conv, a in bot.connector.delivered() if conv == "team-id"]
+    card = post["attachments"][0]["content"]
+    assert card["body"][0]["text"] == "Parkeervergunning"
+    assert await bot.store.thread(trajectory_id) is not None
+    root_id = (await bot.store.thread(trajectory_id))[1]
+
+    workflow = Workflow(services)
+    megan = Person(aad_object_id="00000000-0000-0000-0000-0000000000021", name="Megan Bowen")
+    bot.connector.add_member(megan.aad_object_id, megan.name)
+    await workflow.execute(
+        trajectory_id, c.AssignRole(role="proceseigenaar", people=[megan]), LEADER
+    )
+    for role in ("sponsor", "procesadviseur", "klantreiscoach", "vakinhoudelijk_medewerker"):
+        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=[megan]), LEADER)
+    await workflow.execute(trajectory_id, c.ConfirmSupport(), megan)
+    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), LEADER)
+    bot.connector.calls.clear()
+    await drain(bot, dispatcher, clock)
+
+    updates = bot.connector.updates()
+    assert updates and all(u["id"] == root_id for u in updates)
+    assert "Step 2" in json.dumps(updates[-1]) or "Stap 2" in json.dumps(updates[-1])
+    replies = [
+        a["text"] for conv, a in bot.connector.delivered() if conv == f"team-id;messageid={root_id}"
+    ]
+    assert any("is afgerond" in r or "is done" in r for r in replies)
+    assert not [conv for conv, _ in bot.connector.delivered() if conv == "team-id"]

@@ -38,7 +38,7 @@ async def test_migrations_from_empty_create_exactly_the_schema(database_url: str
             revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
         assert diff == []
         assert journal == "wal"
-        assert revision == "0002"
+        assert revision == "0003"
     finally:
         await database.dispose()
 
