@@ -43,3 +43,7 @@ clean:
 ## Benchmarks (each figure a ratio against a baseline measured in the same run); writes bench/latest.json.
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
+
+## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
+card-screenshots: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m tests.tools.render_cards docs/cards

@@ -22,7 +22,9 @@ def local_date(moment: datetime, language: Language, zone: ZoneInfo) -> str:
 
 
 def step_label(template: Template, step_id: str, language: Language) -> str:
-    return text("status.step", language, id=step_id, name=template.step(step_id).name.get(language))
+    """'Stap 2: KPI's bepalen'; a step without a number (the evaluation) goes by its name."""
+    name = template.step(step_id).name.get(language)
+    return text("status.step", language, id=step_id, name=name) if step_id[0].isdigit() else name
 
 
 def _people(waiting: list[Waiting], language: Language) -> str:
