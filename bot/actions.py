@@ -166,7 +166,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
             trajectory.id, commands, actor, activity_id=turn.activity.id
         )
     except ValidationError:
-        return _step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
+        return step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
     except engine.NotAllowed:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, commands[0].kind, viewer)
@@ -182,11 +182,11 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
             if isinstance(error, engine.NotNow)
             else "error.invalid"
         )
-        return _step_card(turn, trajectory, step, role, error=message)
-    return _step_card(turn, outcome.trajectory, step, role, saved=True)
+        return step_card(turn, trajectory, step, role, error=message)
+    return step_card(turn, outcome.trajectory, step, role, saved=True)
 
 
-def _step_card(
+def step_card(
     turn: Turn,
     trajectory: Trajectory,
     step: str,

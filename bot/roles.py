@@ -8,7 +8,7 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 
-from bot.actions import ACTIONS, refuse
+from bot.actions import ACTIONS, refuse, step_card
 from bot.turn import Turn
 from bot.workflow import Workflow
 from cards.base import Element, paragraph
@@ -17,7 +17,7 @@ from cards.roles import ASSIGN_ROLES, ROLE_INPUT, ROLES_FORM, assignable_roles, 
 from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import AssignRole
-from wasstraat.model import Person, Trajectory
+from wasstraat.model import Person, StepStatus, Trajectory
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +123,12 @@ async def assign_roles(turn: Turn, data: Mapping[str, Any]) -> Element:
             return await _form(turn, trajectory, turn.text("error.not_now"))
         trajectory = outcome.trajectory
         changed += 1
-    form = await _form(turn, trajectory)
-    form["body"].insert(1, paragraph(turn.text("roles.saved", count=changed)))
-    return form
+    if trajectory.holds(actor.aad_object_id, "projectleider") and (
+        trajectory.status_of("1") is StepStatus.ACTIVE
+    ):
+        # back to the project leader's step card, where step 1 is finished
+        card = step_card(turn, trajectory, "1", "projectleider")
+    else:
+        card = await _form(turn, trajectory)
+    card["body"].insert(1, paragraph(turn.text("roles.saved", count=changed)))
+    return card

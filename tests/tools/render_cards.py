@@ -7,12 +7,11 @@ Chromium, with the Teams host config and container CSS from npm ``adaptivecards-
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
 
-from playwright.async_api import async_playwright
+from playwright.sync_api import sync_playwright
 
 from cards.export import variants
 
@@ -42,38 +41,42 @@ document.getElementById("card").appendChild(card.render());
 </script></body></html>"""
 
 
-async def render(out: Path, names: list[str]) -> list[Path]:
+def render(out: Path, names: list[str]) -> list[Path]:
     chosen = {name: card for name, card in variants() if name in names}
     host_config = (
         MODULES / "adaptivecards-designer/lib/hostConfigs/microsoft-teams-light.json"
     ).read_text("utf-8")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        page = await browser.new_page(viewport={"width": 460, "height": 400})
+        page = browser.new_page(viewport={"width": 460, "height": 400})
         for name in names:
             html = out / f".{name}.html"
-            html.write_text(PAGE.format(
-                css=(MODULES / "adaptivecards-designer/dist/containers/"
-                     "teams-container-light.css").as_uri(),
-                js=(MODULES / "adaptivecards/dist/adaptivecards.min.js").as_uri(),
-                host_config=host_config,
-                payload=json.dumps(chosen[name], ensure_ascii=False),
-            ), "utf-8")
-            await page.goto(html.as_uri())
+            html.write_text(
+                PAGE.format(
+                    css=(
+                        MODULES / "adaptivecards-designer/dist/containers/teams-container-light.css"
+                    ).as_uri(),
+                    js=(MODULES / "adaptivecards/dist/adaptivecards.min.js").as_uri(),
+                    host_config=host_config,
+                    payload=json.dumps(chosen[name], ensure_ascii=False),
+                ),
+                "utf-8",
+            )
+            page.goto(html.as_uri())
             target = out / f"{name}.png"
-            await page.locator("#card").screenshot(path=str(target))
+            page.locator("#card").screenshot(path=str(target))
             html.unlink()
             written.append(target)
-        await browser.close()
+        browser.close()
     return written
 
 
 if __name__ == "__main__":
     directory = Path(sys.argv[1]).resolve()
-    for path in asyncio.run(render(directory, sys.argv[2:] or list(MAIN_CARDS))):
+    for path in render(directory, sys.argv[2:] or list(MAIN_CARDS)):
         print(path)
