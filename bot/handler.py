@@ -71,10 +71,12 @@ class WasstraatBot(TeamsActivityHandler):
     ) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id == bot_id for member in members_added):
-            await self._remember_conversation(turn_context)
+            await self._remember_conversation(turn_context, keep_existing=True)
 
-    async def _remember_conversation(self, context: TurnContext) -> None:
-        await self._turn(context).remember_conversation()
+    async def _remember_conversation(
+        self, context: TurnContext, *, keep_existing: bool = False
+    ) -> None:
+        await self._turn(context).remember_conversation(keep_existing=keep_existing)
 
     # -- messages --------------------------------------------------------------------------
 

@@ -101,10 +101,12 @@ class Turn:
     def text(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
 
-    async def remember_conversation(self) -> None:
+    async def remember_conversation(self, *, keep_existing: bool = False) -> None:
         """Store where the bot can reach this conversation later (proactive messages).
 
         For a channel thread the channel itself is stored, so a later post starts a new thread.
+        With ``keep_existing`` a stored reference is left as it is (events such as
+        conversationUpdate carry no locale and arrive together with the installation).
         """
         activity = self.activity
         conversation_type = activity.conversation.conversation_type or "personal"
@@ -112,6 +114,7 @@ class Turn:
         base = str(activity.conversation.id).split(THREAD_MARKER)[0]
         reference.conversation.id = base
         reference.activity_id = None  # a later message starts anew instead of replying
+        reference.locale = activity_locale(activity)
         sender = activity.from_property
         await self.services.store.save_conversation_reference(
             conversation_id=base,
@@ -122,6 +125,7 @@ class Turn:
                 sender.aad_object_id if sender and conversation_type == "personal" else None
             ),
             now=self.services.clock(),
+            keep_existing=keep_existing,
         )
 
     async def reply_text(self, key: str, **values: object) -> None:

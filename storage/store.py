@@ -283,6 +283,7 @@ class Store:
         now: datetime,
         tenant_id: str | None = None,
         aad_object_id: str | None = None,
+        keep_existing: bool = False,
     ) -> None:
         values = {
             "conversation_id": conversation_id,
@@ -294,6 +295,9 @@ class Store:
         }
         async with self._write() as conn:
             stmt = _insert(conn, schema.conversation_refs).values(**values)
+            if keep_existing:
+                await conn.execute(stmt.on_conflict_do_nothing(index_elements=["conversation_id"]))
+                return
             await conn.execute(
                 stmt.on_conflict_do_update(
                     index_elements=["conversation_id"],

@@ -3,12 +3,20 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, Route, async_playwright
+from playwright.async_api import Browser, Page, Route, async_playwright
 
-from tests.e2e.harness import CHROMIUM, PLAYGROUND, ROOT, running_bot, running_playground
+from tests.e2e.harness import (
+    CHROMIUM,
+    PLAYGROUND,
+    ROOT,
+    playground_config,
+    running_bot,
+    running_playground,
+)
 
 ARTIFACTS = ROOT / "artifacts" / "e2e"
 CHROMIUM_ARGS = [
@@ -44,6 +52,51 @@ def playground_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_bot(workdir, ARTIFACTS / "bot.log") as port:
         with running_playground(port, workdir, ARTIFACTS / "playground.log") as url:
             yield url
+
+
+@pytest.fixture(scope="module")
+def playgrounds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One bot and one Playground per person (Alex, Megan, Adele), each signed in as them."""
+    workdir = tmp_path_factory.mktemp("e2e-people")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        port = stack.enter_context(running_bot(workdir, ARTIFACTS / "bot-people.log"))
+        urls = {}
+        for person in ("alex", "megan", "adele"):
+            home = workdir / person
+            home.mkdir()
+            (home / ".m365agentsplayground.yml").write_text(playground_config(person), "utf-8")
+            urls[person] = stack.enter_context(
+                running_playground(port, home, ARTIFACTS / f"playground-{person}.log")
+            )
+        yield urls
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        await launched.close()
+
+
+async def open_chat(browser: Browser, url: str) -> Page:
+    """A page on a Playground's personal chat, with only loopback traffic allowed."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    async def loopback_only(route: Route) -> None:
+        if LOOPBACK.match(route.request.url):
+            await route.continue_()
+        else:
+            await route.abort()
+
+    await context.route("**/*", loopback_only)
+    page = await context.new_page()
+    await page.goto(url)
+    await page.get_by_role("treeitem", name="Personal Chat").click()
+    return page
 
 
 @pytest.fixture

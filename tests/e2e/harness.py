@@ -113,3 +113,42 @@ def _listening_port(log: Path, process: subprocess.Popen[bytes], timeout: float 
             raise RuntimeError(f"the Playground exited: {log.read_text('utf-8', 'replace')}")
         time.sleep(0.1)
     raise TimeoutError("the Playground did not start")
+
+
+# The Playground's default mock people; each Playground is signed in as one of them.
+PEOPLE = {
+    "alex": ("user-id-0", "Alex Wilber", "alexw", "00000000-0000-0000-0000-0000000000020"),
+    "megan": ("user-id-1", "Megan Bowen", "meganb", "00000000-0000-0000-0000-0000000000021"),
+    "adele": ("user-id-2", "Adele Vance", "adelev", "00000000-0000-0000-0000-0000000000022"),
+    "isaiah": ("user-id-3", "Isaiah Langer", "isaiahl", "00000000-0000-0000-0000-0000000000023"),
+    "patti": ("user-id-4", "Patti Fernandez", "pattif", "00000000-0000-0000-0000-0000000000024"),
+    "lynne": ("user-id-5", "Lynne Robbins", "lynner", "00000000-0000-0000-0000-0000000000025"),
+}
+
+
+def _user(key: str) -> str:
+    user_id, name, alias, aad = PEOPLE[key]
+    given, surname = name.split(" ", 1)
+    return (
+        f"{{id: {user_id}, name: {name}, userPrincipleName: {alias}@example.com, "
+        f"aadObjectId: {aad}, givenName: {given}, surname: {surname}, "
+        f"email: {alias}@example.com}}"
+    )
+
+
+def playground_config(current: str) -> str:
+    """A .m365agentsplayground.yml (format 0.1.1) signed in as ``current``; the other five
+    people are the roster."""
+    others = "\n".join(f"  - {_user(key)}" for key in PEOPLE if key != current)
+    return (
+        'version: "0.1.1"\n'
+        "tenantId: 00000000-0000-0000-0000-0000000000001\n"
+        "bot:\n  id: 00000000-0000-0000-0000-00000000000011\n  name: Test Bot\n"
+        f"currentUser: {_user(current)}\n"
+        f"users:\n{others}\n"
+        f"personalChat:\n  id: personal-{current}\n"
+        "groupChat:\n  id: group-chat-id\n  name: Group Chat\n"
+        "team:\n  id: team-id\n  name: My Team\n"
+        "  aadGroupId: 00000000-0000-0000-0000-000000000031\n"
+        "  channels:\n    - id: channel-announcements-id\n      name: Announcements\n"
+    )

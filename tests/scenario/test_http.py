@@ -245,3 +245,13 @@ async def test_foreign_tenant_is_refused(database_url: str, connector: FakeConne
     finally:
         await client.close()
     assert connector.calls == []
+
+
+async def test_a_later_event_without_locale_keeps_the_known_language(bot: BotClient):
+    await bot.post(payload("installationUpdate_add_personal", bot.connector))  # en-US
+    update = payload("conversationUpdate_membersAdded_personal", bot.connector)
+    update.pop("locale", None)
+    update["entities"] = []
+    await bot.post(update)
+    reference = await bot.store.conversation_reference("91de9fff-b6db-4f3b-9fab-0b461f322436")
+    assert reference["locale"] == "en-US"
