@@ -116,7 +116,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     try:
         command = parse_command(name, dict(data))
         outcome = await Workflow(turn.services).execute(
-            trajectory.id, command, actor, activity_id=turn.activity.id
+            trajectory.id, command, actor, activity_id=turn.inbox_key
         )
     except ValidationError:
         return form_with_error(trajectory, name, turn.text("error.invalid"), viewer)
@@ -155,17 +155,18 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
     viewer = turn.viewer
     if trajectory.status_of(step) is not StepStatus.ACTIVE:
         return stale_card(trajectory, "complete_step", viewer)
-    fields = (
-        read_form(str(form_id), data, trajectory, template=viewer.template, zone=viewer.zone) or []
-    )
     try:
+        fields = (
+            read_form(str(form_id), data, trajectory, template=viewer.template, zone=viewer.zone)
+            or []
+        )
         commands = [parse_command(str(f["kind"]), f) for f in fields]
         if not commands:
             raise engine.InvalidInput("nothing_to_do")
         outcome = await Workflow(turn.services).execute_many(
-            trajectory.id, commands, actor, activity_id=turn.activity.id
+            trajectory.id, commands, actor, activity_id=turn.inbox_key
         )
-    except ValidationError:
+    except ValueError:  # pydantic's ValidationError, or a form value such as a bad date
         return step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
     except engine.NotAllowed:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)

@@ -22,7 +22,7 @@ from bot.dispatcher import Dispatcher
 from bot.handler import WasstraatBot
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
-from bot.turn import activity_locale, activity_tenant
+from bot.turn import activity_locale, activity_tenant, inbox_key
 from cards.catalogue import language_for, text
 from storage import Store, open_database
 from wasstraat.template import default_template
@@ -30,6 +30,7 @@ from wasstraat.template import default_template
 log = logging.getLogger(__name__)
 
 # activity types whose id is remembered so that a redelivery changes nothing
+MAX_ID_LENGTH = 500  # longer conversation or activity ids are not Teams'
 DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
 
 
@@ -104,20 +105,24 @@ async def messages(request: web.Request) -> web.Response:
         return _problem(400, "not an activity")
     if not conversation_id or not activity.service_url:
         return _problem(400, "activity without conversation or serviceUrl")
+    if len(str(conversation_id)) > MAX_ID_LENGTH or len(str(activity.id or "")) > MAX_ID_LENGTH:
+        return _problem(400, "identifier too long")
 
     auth_header = request.headers.get("Authorization", "")
     try:
         authentication = await runtime.adapter.bot_framework_authentication.authenticate_request(
             activity, auth_header
         )
-    except PermissionError:
+    except Exception as error:
+        # PermissionError for a missing or rejected token; a malformed one raises jwt errors
+        log.info("request refused: %s", type(error).__name__)
         return _problem(401, "unauthorized")
 
     if not settings.is_tenant_allowed(activity_tenant(activity)):
         log.warning("activity from a tenant that is not allowed refused")
         return _problem(403, "tenant not allowed")
 
-    dedupe = activity.id if activity.type in DEDUPED_TYPES and activity.id else None
+    dedupe = inbox_key(activity) if activity.type in DEDUPED_TYPES else None
     if dedupe and await runtime.services.store.inbox_seen(dedupe):
         return _duplicate_response(activity, settings)
 

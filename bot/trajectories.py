@@ -30,7 +30,7 @@ async def start_trajectory(turn: Turn, product: str) -> None:
             product=product,
             binding=turn.binding,
             project_leader=actor,
-            activity_id=turn.activity.id,
+            activity_id=turn.inbox_key,
         )
     except engine.InvalidInput as error:
         await turn.reply_text(f"start.{error.code}")
@@ -91,7 +91,7 @@ async def answer_check_by_text(turn: Turn, reply: CheckReply) -> bool:
             trajectory.id,
             AnswerCheck(agrees=reply.agrees, remark=reply.remark),
             actor,
-            activity_id=turn.activity.id,
+            activity_id=turn.inbox_key,
         )
     except engine.InvalidInput as error:
         await turn.reply_text(f"error.{error.code}")
@@ -133,7 +133,7 @@ async def add_idea(turn: Turn, idea: str) -> None:
         return
     try:
         await Workflow(turn.services).execute(
-            candidates[0].id, AddImprovement(text=idea), actor, activity_id=turn.activity.id
+            candidates[0].id, AddImprovement(text=idea), actor, activity_id=turn.inbox_key
         )
     except (engine.EngineError, AlreadyProcessed):
         await turn.reply_text("error.not_now")

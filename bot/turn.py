@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,16 @@ def as_dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def inbox_key(activity: Activity) -> str | None:
+    """The key a processed activity is remembered by: its id within its conversation and
+    channel (Teams ids are only unique there), hashed to a fixed length."""
+    if not activity.id:
+        return None
+    conversation = activity.conversation.id if activity.conversation else ""
+    raw = f"{activity.channel_id or ''}|{conversation}|{activity.id}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
 def activity_binding(activity: Activity) -> Binding:
     channel_data = as_dict(activity.channel_data)
     team = as_dict(channel_data.get("team"))
@@ -72,6 +83,10 @@ class Turn:
     @property
     def activity(self) -> Activity:
         return self.context.activity
+
+    @property
+    def inbox_key(self) -> str | None:
+        return inbox_key(self.activity)
 
     @property
     def language(self) -> Language:

@@ -6,6 +6,7 @@ drift apart. Submitting a form gives the engine one or more commands, applied al
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -126,9 +127,10 @@ def _float(inputs: Mapping[str, Any], key: str) -> float | None:
     if raw in (None, ""):
         return None
     try:
-        return float(str(raw).replace(",", "."))
+        value = float(str(raw).replace(",", "."))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 # -- step 1 -----------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ def _upgrade(connection: Connection) -> None:
 
 async def open_database(url: str, *, migrate: bool = True, **engine_options: Any) -> Database:
     """Create the engine (and the SQLite file's folder); migrate the schema to the newest."""
+    # statement parameters hold trajectory documents: never put them in error messages/logs
+    engine_options.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from wasstraat.model import (
     ContactMoment,
@@ -22,7 +22,7 @@ Remark = Annotated[str, Field(max_length=2000)]
 
 
 class Base(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     # the trajectory version the sender saw (cards carry it); a stale one is "already decided"
     expected_version: int | None = None
@@ -46,7 +46,7 @@ class Substitute(Base):
     absent: Person
     substitute: Person
     reason: str = Field(min_length=1, max_length=500)
-    until: datetime | None = None
+    until: AwareDatetime | None = None
 
 
 class EndSubstitution(Base):
@@ -98,7 +98,7 @@ class SetProcessMap(Base):
 
 class SendCheck(Base):
     kind: Literal["send_check"] = "send_check"
-    deadline: datetime
+    deadline: AwareDatetime
 
 
 class AnswerCheck(Base):
@@ -243,7 +243,7 @@ class UpdateImplementationItem(Base):
 class PlanEvaluation(Base):
     kind: Literal["plan_evaluation"] = "plan_evaluation"
     on: date
-    at: datetime  # the moment the evaluation card goes out (a working-day morning)
+    at: AwareDatetime  # the moment the evaluation card goes out (a working-day morning)
 
 
 class RecordEvaluation(Base):

@@ -71,6 +71,8 @@ class Decision(StrEnum):
 
 
 class Kpi(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     name: str = Field(min_length=1, max_length=200)
     unit: str = Field(default="", max_length=50)
     baseline: float | None = None
@@ -80,6 +82,8 @@ class Kpi(BaseModel):
 
 
 class Measurement(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     value: float
     at: datetime
     by: str  # Entra object id
@@ -217,6 +221,8 @@ class ImplementationItem(BaseModel):
 
 
 class Evaluation(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     planned_on: date | None = None
     measurements: dict[str, float] = Field(default_factory=dict)  # KPI name → value
     went_well: str = ""

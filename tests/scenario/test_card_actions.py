@@ -260,3 +260,43 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
     refused = await click(bot, ADELE, save, role__sponsor=ADELE.aad_object_id)
     assert "This button is for the" in text_of(refused)
     assert (await bot.store.trajectory(trajectory.id)).holders("sponsor") == [LYNNE]
+
+
+async def test_form_values_that_are_not_numbers_or_dates_change_nothing(bot: BotClient):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    before = await bot.store.trajectory(trajectory_id)
+    step2 = await card_sent_to(
+        bot,
+        PL,
+        "step_started",
+        message=[
+            m
+            for m in await bot.store.outbox_messages()
+            if m["kind"] == "step_started"
+            and m["payload"].get("step") == "2"
+            and m["recipient"].get("aad_object_id") == PL.aad_object_id
+        ][-1],
+    )
+    result = await click(
+        bot,
+        PL,
+        button(step2, "Submit to the process owner"),
+        kpi1_name="Doorlooptijd",
+        kpi1_baseline="NaN",
+        kpi1_target="1e999",
+    )
+    stored = await bot.store.trajectory(trajectory_id)
+    assert stored.kpis[0].baseline is None and stored.kpis[0].target is None  # not stored
+    assert "Saved." in text_of(result)
+    assert before.version < stored.version
+
+
+def test_the_model_refuses_infinite_or_nan_numbers():
+    from pydantic import ValidationError
+
+    from wasstraat.model import Kpi
+
+    with pytest.raises(ValidationError):
+        Kpi(name="x", baseline=float("nan"))
+    with pytest.raises(ValidationError):
+        c.RecordEvaluation(measurements={"x": float("inf")})

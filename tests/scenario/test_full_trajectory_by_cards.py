@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+import pytest
+
 from bot.app import RUNTIME
 from tests.conftest import BotClient, payload
 from tests.scenario.driving import (
@@ -183,3 +187,19 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         if e.action == "start"
     )
     assert services.template.id == done.template_id
+
+
+async def test_a_bad_date_on_a_form_goes_back_on_the_form(bot: BotClient):
+    from cards.forms import read_form
+    from wasstraat.samples import TEMPLATE, Run, to_step
+
+    run = Run()
+    to_step(run, "10")
+    with pytest.raises(ValueError):
+        read_form(
+            "implementation",
+            {"evaluation_on": "31-12-2027"},
+            run.t,
+            template=TEMPLATE,
+            zone=ZoneInfo("Europe/Amsterdam"),
+        )

@@ -255,3 +255,41 @@ async def test_a_later_event_without_locale_keeps_the_known_language(bot: BotCli
     await bot.post(update)
     reference = await bot.store.conversation_reference("91de9fff-b6db-4f3b-9fab-0b461f322436")
     assert reference["locale"] == "en-US"
+
+
+@pytest.mark.parametrize("header", ["Bearer abc", "Bearer a.b.c", "Bearer ", "Basic x"])
+async def test_a_malformed_token_is_401_not_500(
+    database_url: str, connector: FakeConnector, header: str
+):
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        MICROSOFT_APP_ID="11111111-2222-3333-4444-555555555555",
+        MICROSOFT_APP_PASSWORD="not-a-real-secret",
+        MICROSOFT_APP_TENANT_ID=TENANT,
+    )
+    client = await _client(settings)
+    try:
+        activity = payload("message_text_personal", connector, text="start Parkeervergunning")
+        response = await client.post(
+            "/api/messages", json=activity, headers={"Authorization": header}
+        )
+        assert response.status == 401
+    finally:
+        await client.close()
+
+
+async def test_the_same_activity_id_in_two_conversations_is_two_activities(bot: BotClient):
+    first = payload("message_text_personal", bot.connector, text="start Paspoort")
+    second = payload("message_text_personal", bot.connector, text="start Rijbewijs")
+    second["id"] = first["id"] = "1764493200000"
+    second["conversation"] = {**second["conversation"], "id": "another-personal-chat"}
+    assert (await bot.post(first)).status == 201
+    assert (await bot.post(second)).status == 201
+    assert await bot.store.count_trajectories() == 2
+
+
+async def test_overlong_identifiers_are_refused(bot: BotClient):
+    activity = payload("message_text_personal", bot.connector, text="status")
+    activity["id"] = "x" * 600
+    assert (await bot.post(activity)).status == 400
