@@ -8,9 +8,9 @@ from typing import Any
 
 from botbuilder.core import (
     CardFactory,
-    ConversationState,
     InvokeResponse,
     MessageFactory,
+    PrivateConversationState,
     TurnContext,
 )
 from botbuilder.core.teams import TeamsActivityHandler
@@ -37,7 +37,9 @@ ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 class WasstraatBot(TeamsActivityHandler):
     def __init__(self, services: Services) -> None:
         self._services = services
-        self._conversation_state = ConversationState(
+        # per person within a conversation: in a group chat, one person's "start" question
+        # must not be answered by someone else
+        self._conversation_state = PrivateConversationState(
             DatabaseStorage(services.store, clock=services.clock)
         )
         self._dialog_state = self._conversation_state.create_property("DialogState")

@@ -18,7 +18,11 @@ from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
 ADD_IMPROVEMENT = "add_improvement"
-ROUNDS = {"decide_kpis": "kpis_round", "decide_plan": "plan_round"}
+ROUNDS = {
+    "decide_kpis": "kpis_round",
+    "decide_plan": "plan_round",
+    "decide_priorities": "priorities_round",
+}
 
 
 @dataclass(frozen=True, slots=True)

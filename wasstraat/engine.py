@@ -122,7 +122,9 @@ class _Ctx:
 
     def record(self, action: str, **detail: Any) -> None:
         self.audit.append(
-            AuditEntry(at=self.now, actor=self.actor.aad_object_id, action=action, detail=detail)
+            AuditEntry(
+                at=self.now, actor=self.actor.aad_object_id, action=action, detail=scrub(detail)
+            )
         )
 
     def set_timer(self, step: str, kind: str, due_at: datetime, **data: Any) -> None:
@@ -164,7 +166,10 @@ class _Ctx:
                 if state.status is not StepStatus.WAITING:
                     continue
                 if all(self.t.status_of(dep) in FINISHED_STEP for dep in step.depends_on):
-                    self.start_step(step.id)
+                    if step.id == "3b" and self.t.merge_3b:
+                        _mark_merged(self, activate=False)
+                    else:
+                        self.start_step(step.id)
                     started = True
         if all(self.t.status_of(step.id) in FINISHED_STEP for step in self.template.steps):
             self.t.status = TrajectoryStatus.FINISHED
@@ -302,13 +307,45 @@ def _outcome(ctx: _Ctx) -> Outcome:
     return Outcome(trajectory=ctx.t, messages=ctx.messages, timers=timers, audit=ctx.audit)
 
 
+FREE_TEXT = frozenset(
+    {
+        "remark",
+        "notes",
+        "findings",
+        "text",
+        "went_well",
+        "could_be_better",
+        "reason",
+        "pain_points",
+        "note",
+        "cost_estimate",
+        "lead_time",
+        "contact_moments",
+    }
+)
+
+
+def scrub(value: Any) -> Any:
+    """Audit details keep ids, enums and numbers; free text is replaced by its length and a
+    person by their object id, so the audit trail holds no personal data beyond who acted."""
+    if isinstance(value, dict):
+        if "aad_object_id" in value:
+            return value["aad_object_id"]
+        return {
+            key: (f"<{len(str(item))} chars>" if key in FREE_TEXT and item else scrub(item))
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [scrub(item) for item in value]
+    return value
+
+
 def _audit_detail(command: c.Command) -> dict[str, Any]:
-    """What the command said, minus free text that could hold personal data."""
-    raw = command.model_dump(mode="json", exclude={"kind", "expected_version"})
-    for key in ("remark", "notes", "findings", "text", "went_well", "could_be_better"):
-        if raw.get(key):
-            raw[key] = f"<{len(raw[key])} chars>"
-    return raw
+    """What the command said, without free text or names."""
+    detail: dict[str, Any] = scrub(
+        command.model_dump(mode="json", exclude={"kind", "expected_version"})
+    )
+    return detail
 
 
 def allowed_actions(
@@ -397,6 +434,10 @@ def _assign_role(ctx: _Ctx, cmd: c.AssignRole) -> None:
     ):
         raise NotAllowed("not_allowed")
     people = list({p.aad_object_id: p for p in cmd.people}.values())
+    if cmd.role in CHECKING_ROLES or ctx.template.role(cmd.role).specialist:
+        if any(p.aad_object_id == ctx.actor.aad_object_id for p in people):
+            # separation of duties: who approves or reviews is chosen by someone else
+            raise NotAllowed("self_assignment", role=cmd.role)
     if len(people) > 1 and not ctx.template.role(cmd.role).several:
         raise InvalidInput("one_person_only", role=cmd.role)
     before = {p.aad_object_id for p in ctx.t.holders(cmd.role)}
@@ -457,6 +498,8 @@ def _end_substitution(ctx: _Ctx, cmd: c.EndSubstitution) -> None:
 
 
 # -- step 1 ----------------------------------------------------------------------------------------
+
+CHECKING_ROLES = frozenset({"proceseigenaar", "teammanager", "sponsor"})
 
 STEP1_ROLES = (
     "sponsor",
@@ -648,6 +691,17 @@ def _close_check_command(ctx: _Ctx, cmd: c.CloseCheck) -> None:
 
 @rule("merge_check", LEADERS, {"3a", "3b"})
 def _merge_check(ctx: _Ctx, cmd: c.MergeCheck) -> None:
+    if ctx.t.merge_3b:
+        raise AlreadyDecided("already_merged")
+    ctx.t.merge_3b = True
+    if ctx.active("3a"):
+        # 3b counts as done *with* 3a: it is marked merged when 3a is done
+        ctx.tell(None, "merge_planned", step="3b")
+        return
+    _mark_merged(ctx)
+
+
+def _mark_merged(ctx: _Ctx, *, activate: bool = True) -> None:
     state = ctx.t.steps["3b"]
     state.status = StepStatus.MERGED
     state.done_at = ctx.now
@@ -656,7 +710,8 @@ def _merge_check(ctx: _Ctx, cmd: c.MergeCheck) -> None:
     ctx.t.check.closed_at = ctx.now
     ctx.cancel_timer("3b", "deadline")
     ctx.tell(None, "step_done", step="3b", merged=True)
-    ctx.activate_ready_steps()
+    if activate:
+        ctx.activate_ready_steps()
 
 
 # -- step 4 ----------------------------------------------------------------------------------------
@@ -710,10 +765,16 @@ def _add_improvement(ctx: _Ctx, cmd: c.AddImprovement) -> None:
     if cmd.p is not None and cmd.p not in {p.id for p in ctx.template.ps}:
         raise InvalidInput("unknown_p")
     active = ctx.t.active_steps(ctx.template)
+    mine = [
+        step_id
+        for step_id in active
+        if ctx.t.roles_of(ctx.actor.aad_object_id, ctx.now) & set(ctx.template.step(step_id).actors)
+    ]
+    source = mine[0] if mine else active[0] if active else None
     improvement = Improvement(
         id=f"v{len(ctx.t.improvements) + 1}",
         text=cmd.text.strip(),
-        source_step=active[0] if active else None,
+        source_step=source,
         by=ctx.actor,
         at=ctx.now,
         p=cmd.p,
@@ -758,6 +819,10 @@ def _specialists(ctx: _Ctx) -> list[tuple[str, Person]]:
 
 
 def _on_start_7(ctx: _Ctx) -> None:
+    if not _reviews_missing(ctx):
+        # every chosen improvement was reviewed at its current text: nothing to ask again
+        _finish_reviews(ctx, "all_reviewed")
+        return
     for role, person in _specialists(ctx):
         pending = [i.id for i in _selected(ctx.t) if not _reviewed(i, person)]
         if pending:
@@ -797,12 +862,17 @@ def _reviews_missing(ctx: _Ctx) -> list[Person]:
     return list(missing.values())
 
 
-def _finish_reviews(ctx: _Ctx, reason: str) -> None:
-    rejected = [
+def _rejected(t: Trajectory) -> list[str]:
+    """Chosen improvements with a "niet akkoord" on their current text."""
+    return [
         i.id
-        for i in _selected(ctx.t)
+        for i in _selected(t)
         if any(r.verdict is Verdict.NIET_AKKOORD and r.revision == i.revision for r in i.reviews)
     ]
+
+
+def _finish_reviews(ctx: _Ctx, reason: str) -> None:
+    rejected = _rejected(ctx.t)
     missing = _reviews_missing(ctx)
     ctx.cancel_timer("7", "deadline")
     if rejected:
@@ -893,13 +963,29 @@ def _decide_plan(ctx: _Ctx, cmd: c.DecidePlan) -> None:
             "projectleider", "rejected", subject="plan", remark=cmd.remark, by=ctx.actor.name
         )
         return
+    if not _plan_seats_open(ctx.t, ctx.now):
+        ctx.complete("8")
+
+
+def _plan_seats_open(t: Trajectory, now: datetime | None) -> list[Person]:
+    """Approvers of this plan round whose seat has no approval yet, from them or from
+    someone standing in for them."""
     approved = {
         a.by.aad_object_id
-        for a in ctx.t.approvals
-        if a.subject == "plan" and a.round == ctx.t.plan_round and a.decision is Decision.APPROVE
+        for a in t.approvals
+        if a.subject == "plan" and a.round == t.plan_round and a.decision is Decision.APPROVE
     }
-    if all(p.aad_object_id in approved for _role, p in _plan_approvers(ctx.t)):
-        ctx.complete("8")
+    open_seats = []
+    for role, person in _plan_approvers(t):
+        stand_ins = {
+            sub.substitute.aad_object_id
+            for sub in t.substitutes.get(role, [])
+            if sub.absent.aad_object_id == person.aad_object_id
+            and (now is None or sub.active_at(now))
+        }
+        if person.aad_object_id not in approved and not stand_ins & approved:
+            open_seats.append(person)
+    return open_seats
 
 
 # -- step 9 ----------------------------------------------------------------------------------------
@@ -920,9 +1006,14 @@ def _set_priorities(ctx: _Ctx, cmd: c.SetPriorities) -> None:
         improvement.priority = rank
         improvement.owner = priority.owner
         improvement.target_date = priority.target_date
-    ctx.t.approvals = [a for a in ctx.t.approvals if a.subject != "priorities"]
+    ctx.t.priorities_round += 1  # a card made for earlier priorities is stale now
     if not ctx.t.holds(ctx.actor.aad_object_id, "proceseigenaar", ctx.now):
-        ctx.tell_role("proceseigenaar", "approval_request", subject="priorities")
+        ctx.tell_role(
+            "proceseigenaar",
+            "approval_request",
+            subject="priorities",
+            round=ctx.t.priorities_round,
+        )
 
 
 @rule("decide_priorities", {"proceseigenaar"}, {"9"})
@@ -932,12 +1023,11 @@ def _decide_priorities(ctx: _Ctx, cmd: c.DecidePriorities) -> None:
     )
     if not ranked:
         raise NotNow("nothing_to_decide", subject="priorities")
-    _decide(ctx, "priorities", 1, "proceseigenaar", cmd.decision, cmd.remark)
+    _decide(ctx, "priorities", ctx.t.priorities_round, "proceseigenaar", cmd.decision, cmd.remark)
     if cmd.decision is Decision.REJECT:
         ctx.tell_role(
             "projectleider", "rejected", subject="priorities", remark=cmd.remark, by=ctx.actor.name
         )
-        ctx.t.approvals = [a for a in ctx.t.approvals if a.subject != "priorities"]
         return
     ctx.t.implementation = [
         ImplementationItem(
@@ -990,11 +1080,14 @@ def _update_item(ctx: _Ctx, cmd: c.UpdateImplementationItem) -> None:
 
 
 def _on_start_evaluatie(ctx: _Ctx) -> None:
-    if ctx.t.evaluation.planned_on is None:
+    evaluation = ctx.t.evaluation
+    if evaluation.planned_at is None:
         moment = add_months(ctx.now, ctx.template.evaluation_months)
-        ctx.t.evaluation.planned_on = moment.date()
-        ctx.set_timer("evaluatie", "evaluation", moment)
+        evaluation.planned_on = moment.date()
+        evaluation.planned_at = moment
         ctx.tell_role("proceseigenaar", "evaluation_planned", on=moment.date().isoformat())
+    # planned during step 10 or just now; a moment already past comes at once
+    ctx.set_timer("evaluatie", "evaluation", max(evaluation.planned_at, ctx.now))
 
 
 @rule("plan_evaluation", {"proceseigenaar"}, {"10", "evaluatie"})
@@ -1002,7 +1095,9 @@ def _plan_evaluation(ctx: _Ctx, cmd: c.PlanEvaluation) -> None:
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
     ctx.t.evaluation.planned_on = cmd.on
-    ctx.set_timer("evaluatie", "evaluation", cmd.at)
+    ctx.t.evaluation.planned_at = cmd.at
+    if ctx.active("evaluatie"):
+        ctx.set_timer("evaluatie", "evaluation", cmd.at)
     for person in ctx.t.members():
         ctx.tell(person, "evaluation_planned", on=cmd.on.isoformat())
 
@@ -1066,6 +1161,8 @@ def _require_marked_step_ready(ctx: _Ctx, step_id: str) -> None:
             raise NotNow("unclassified")
         if not _specialists(ctx):
             raise NotNow("no_specialists")
+        if _rejected(t):
+            raise NotNow("unresolved_rejection", improvements=_rejected(t))
     elif step_id == "10":
         if not t.implementation:
             raise NotNow("no_implementation_items")
@@ -1181,12 +1278,7 @@ def waiting_on(trajectory: Trajectory, template: Template) -> list[Waiting]:
             ctx = _Ctx(t=t, template=template, actor=SYSTEM, now=t.created_at)
             add(_reviews_missing(ctx), "review")
         elif step_id == "8" and t.plan_finalised_at is not None:
-            decided = {
-                a.by.aad_object_id
-                for a in t.approvals
-                if a.subject == "plan" and a.round == t.plan_round
-            }
-            add([p for _r, p in _plan_approvers(t) if p.aad_object_id not in decided], "approve")
+            add(_plan_seats_open(t, None), "approve")
         elif step_id == "evaluatie":
             add(t.holders("proceseigenaar"), "evaluate")
         else:

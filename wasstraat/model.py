@@ -224,6 +224,7 @@ class Evaluation(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
     planned_on: date | None = None
+    planned_at: datetime | None = None  # when the evaluation card goes out
     measurements: dict[str, float] = Field(default_factory=dict)  # KPI name → value
     went_well: str = ""
     could_be_better: str = ""
@@ -256,11 +257,13 @@ class Trajectory(BaseModel):
     process_maps: list[str] = Field(default_factory=list)
     sessions: list[Session] = Field(default_factory=list)
     check: CheckState = Field(default_factory=CheckState)
+    merge_3b: bool = False  # 3b is merged into 3a (counts as done with 3a)
     klantreis: Klantreis | None = None
     serviceformule: str | None = None
     assessment: dict[str, PAssessment] = Field(default_factory=dict)  # P id → assessment
     improvements: list[Improvement] = Field(default_factory=list)
     plan_round: int = 0
+    priorities_round: int = 0
     plan_finalised_at: datetime | None = None
     approvals: list[Approval] = Field(default_factory=list)
     implementation: list[ImplementationItem] = Field(default_factory=list)

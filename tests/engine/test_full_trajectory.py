@@ -70,12 +70,13 @@ def test_full_trajectory_from_start_to_recorded_evaluation():
     # step 3a with an improvement raised in the session; 3b merged into 3a
     run.do(PA, c.RecordSession(step="3a", held_on=run.now.date(), notes="sessie 1"))
     run.do(VM1, c.AddImprovement(text="Formulier vooraf invullen", p="proces"))
-    assert run.t.improvements[0].source_step == "2" or run.t.improvements[0].source_step == "3a"
+    assert run.t.improvements[0].source_step == "3a"  # the step the staff member works in
     run.do(PE, c.MergeCheck())
-    assert run.status("3b") == "merged"
+    assert run.status("3b") == "waiting" and run.status("5") == "waiting"  # done *with* 3a
     run.do(PA, c.SetProcessMap(link="https://sharepoint.example/parkeren.vsdx"))
     run.do(PA, c.CompleteStep(step="3a"))
-    assert run.status("3a") == "done" and run.status("5") == "active"
+    assert run.status("3a") == "done" and run.status("3b") == "merged"
+    assert run.status("5") == "active"
 
     # step 4: the klantreis (own interviews)
     run.do(

@@ -95,6 +95,7 @@ def test_invariants_hold_for_any_sequence(sequence):
     run = assigned()
     for actor, command in sequence:
         before = run.t
+        snapshot = before.model_copy(deep=True)
         run.now += timedelta(hours=5)
         try:
             outcome = apply(before, command, actor, run.now, TEMPLATE)
@@ -112,7 +113,11 @@ def test_invariants_hold_for_any_sequence(sequence):
             or any(item.owner == actor for item in before.implementation)
         )
         # the input was not touched
+        assert before == snapshot
         run.t = after
+        # 3b only counts as merged once 3a is done
+        if after.status_of("3b") is StepStatus.MERGED:
+            assert after.status_of("3a") is StepStatus.DONE
         # no step is active or done before its dependencies are done
         for step in TEMPLATE.steps:
             status = after.status_of(step.id)

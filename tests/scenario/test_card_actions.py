@@ -166,7 +166,7 @@ async def test_an_idea_from_chat_is_added_to_the_persons_trajectory(bot: BotClie
     [idea] = trajectory.improvements
     assert (idea.text, idea.source_step, idea.by.aad_object_id) == (
         "formulier vooraf online invullen",
-        "2",
+        "4",
         ADELE.aad_object_id,
     )
     assert "Your idea has been added to 'Parkeervergunning'" in bot.connector.texts()[-1]
@@ -300,3 +300,17 @@ def test_the_model_refuses_infinite_or_nan_numbers():
         Kpi(name="x", baseline=float("nan"))
     with pytest.raises(ValidationError):
         c.RecordEvaluation(measurements={"x": float("inf")})
+
+
+async def test_in_a_group_chat_only_the_asker_answers_the_start_question(bot: BotClient):
+    await bot.say("<at>Test Bot</at> start", fixture="message_groupChat_mention_ui")
+    other = as_person(
+        payload("message_groupChat_mention_ui", bot.connector, text="<at>Test Bot</at> Rijbewijs"),
+        MEGAN,
+    )
+    await bot.post(other)
+    assert await bot.store.count_trajectories() == 0
+    await bot.say("<at>Test Bot</at> Paspoort", fixture="message_groupChat_mention_ui")
+    [trajectory] = [t for t in await bot.store.trajectories_of(ALEX)]
+    assert trajectory.product == "Paspoort"
+    assert trajectory.holders("projectleider")[0].aad_object_id == ALEX
