@@ -20,7 +20,7 @@ from cards.base import ACTION_KEY, Element
 from cards.catalogue import MESSAGES
 from cards.detail import MY_TASKS, detail_card
 from cards.forms import FORM_IDS, SUBMIT_FORM, read_form
-from cards.messages import ANSWER_CHECK, DECIDE, render_message
+from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, render_message
 from cards.outcomes import (
     ADD_IMPROVEMENT,
     ROUNDS,
@@ -99,7 +99,7 @@ def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> boo
     return round_field is not None and data.get("round") != getattr(trajectory, round_field)
 
 
-@ACTIONS.register(*DECIDE.values(), ANSWER_CHECK, ADD_IMPROVEMENT)
+@ACTIONS.register(*DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, ADD_IMPROVEMENT)
 async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     """A card button that gives the engine a command about one trajectory."""
     name = action_id(data)
@@ -153,7 +153,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         await refuse(turn, SUBMIT_FORM, "unknown_form")
         return error_card(turn.text("action.unknown"))
     viewer = turn.viewer
-    if trajectory.status_of(step) is not StepStatus.ACTIVE:
+    if trajectory.status_of(step) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
         return stale_card(trajectory, "complete_step", viewer)
     try:
         fields = (
@@ -185,6 +185,17 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         )
         return step_card(turn, trajectory, step, role, error=message)
     return step_card(turn, outcome.trajectory, step, role, saved=True)
+
+
+def _reviews_stale(trajectory: Trajectory, data: Mapping[str, Any]) -> bool:
+    """A review form made for an earlier text of an improvement."""
+    revisions = data.get("revisions")
+    if data.get("form") != "review" or not isinstance(revisions, dict):
+        return False
+    return any(
+        (improvement := trajectory.improvement(str(i))) is None or improvement.revision != r
+        for i, r in revisions.items()
+    )
 
 
 def step_card(

@@ -177,6 +177,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Wat mist er of klopt er niet?",
         "en": "What is missing or wrong?",
     },
+    "check.close": {"nl": "Controle nu afsluiten", "en": "Close the check now"},
     "check.agree": {"nl": "Klopt", "en": "Correct"},
     "check.disagree": {"nl": "Klopt niet", "en": "Not correct"},
     "check_progress.body": {
@@ -274,6 +275,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "receipt.check_disagree": {
         "nl": "Bedankt! Je antwoord: klopt niet — {remark}",
         "en": "Thank you! Your answer: not correct — {remark}",
+    },
+    "receipt.check_closed": {
+        "nl": "De controle is afgesloten; de samenvatting komt zo.",
+        "en": "The check is closed; the summary follows.",
     },
     "receipt.improvement": {
         "nl": "Je idee is toegevoegd aan '{product}'. Dank je wel!",

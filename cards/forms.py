@@ -375,7 +375,12 @@ def _review_form(view: FormView, with_estimates: bool) -> Form:
                 _text_input(f"cost_{i.id}", view.t("form.review.cost"), max_length=200),
                 _text_input(f"lead_{i.id}", view.t("form.review.lead_time"), max_length=200),
             ]
-    return body, [_save(view, "7", "review")]
+    save = _save(view, "7", "review")
+    # what each verdict is about: a review of an earlier text is stale
+    revisions = {i.id: i.revision for i in view.trajectory.improvements if i.selected}
+    for data in (save["data"], save["fallback"]["data"]):
+        data["revisions"] = revisions
+    return body, [save]
 
 
 def _review_builder(with_estimates: bool) -> Builder:

@@ -23,6 +23,7 @@ from wasstraat.template import Template
 # card action ids that map onto engine commands
 DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
 ANSWER_CHECK = "answer_check"
+CLOSE_CHECK = "close_check"
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,14 +255,16 @@ def _check_request(view: View) -> Rendered:
 
 @renders("check_progress")
 def _check_progress(view: View) -> Rendered:
-    return Rendered(
-        text=view.t(
-            "check_progress.body",
-            product=view.product,
-            answered=view.data.get("answered", 0),
-            asked=view.data.get("asked", 0),
-        )
+    line = view.t(
+        "check_progress.body",
+        product=view.product,
+        answered=view.data.get("answered", 0),
+        asked=view.data.get("asked", 0),
     )
+    if view.trajectory.status_of("3b") is not StepStatus.ACTIVE:
+        return Rendered(text=line)
+    close = execute(view.t("check.close"), CLOSE_CHECK, **view.ref(CLOSE_CHECK, step="3b"))
+    return Rendered(card=_task(view, [paragraph(line)], [close], step="3b"))
 
 
 @renders("check_summary")

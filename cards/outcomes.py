@@ -64,6 +64,8 @@ def receipt_card(
     remark = str(data.get("remark") or "")
     if action == ADD_IMPROVEMENT:
         line = viewer.t("receipt.improvement", product=trajectory.product)
+    elif action == "close_check":
+        line = viewer.t("receipt.check_closed")
     elif action == ANSWER_CHECK:
         agrees = data.get("agrees") in (True, "true")
         line = (

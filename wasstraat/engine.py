@@ -465,6 +465,37 @@ def _assign_role(ctx: _Ctx, cmd: c.AssignRole) -> None:
                 role=cmd.role,
                 deadline=_iso(ctx.t.check.deadline),
             )
+        if ctx.template.role(cmd.role).specialist and ctx.active("7"):
+            pending = [i.id for i in _selected(ctx.t) if not _reviewed(i, person)]
+            ctx.tell(
+                person,
+                "review_request",
+                step="7",
+                role=cmd.role,
+                improvements=pending,
+                deadline=_iso(ctx.t.steps["7"].deadline),
+            )
+        if (
+            cmd.role in ("proceseigenaar", "teammanager")
+            and ctx.active("8")
+            and ctx.t.plan_finalised_at is not None
+        ):
+            ctx.tell(
+                person, "approval_request", subject="plan", role=cmd.role, round=ctx.t.plan_round
+            )
+    _recheck_completion(ctx)
+
+
+def _recheck_completion(ctx: _Ctx) -> None:
+    """After the people changed, a step waiting on them may be complete (or need them)."""
+    if ctx.active("7") and not _reviews_missing(ctx):
+        _finish_reviews(ctx, "all_reviewed")
+    if (
+        ctx.active("8")
+        and ctx.t.plan_finalised_at is not None
+        and not _plan_seats_open(ctx.t, ctx.now)
+    ):
+        ctx.complete("8")
 
 
 @rule("substitute", LEADERS)
@@ -790,8 +821,15 @@ def _improvement(ctx: _Ctx, improvement_id: str) -> Improvement:
     return found
 
 
-@rule("classify_improvement", PLAN_ROLES, {"6"})
+def _plan_changed(ctx: _Ctx) -> None:
+    """Adjusting the plan in step 8 ("Bijstellen") withdraws a plan put up for approval."""
+    if ctx.active("8") and ctx.t.plan_finalised_at is not None:
+        ctx.t.plan_finalised_at = None
+
+
+@rule("classify_improvement", PLAN_ROLES, {"6", "8"})
 def _classify(ctx: _Ctx, cmd: c.ClassifyImprovement) -> None:
+    _plan_changed(ctx)
     improvement = _improvement(ctx, cmd.improvement_id)
     if cmd.p is not None and cmd.p not in {p.id for p in ctx.template.ps}:
         raise InvalidInput("unknown_p")
@@ -800,13 +838,15 @@ def _classify(ctx: _Ctx, cmd: c.ClassifyImprovement) -> None:
         improvement.p = cmd.p
 
 
-@rule("select_improvement", PLAN_ROLES, {"6"})
+@rule("select_improvement", PLAN_ROLES, {"6", "8"})
 def _select(ctx: _Ctx, cmd: c.SelectImprovement) -> None:
+    _plan_changed(ctx)
     _improvement(ctx, cmd.improvement_id).selected = cmd.selected
 
 
-@rule("revise_improvement", PLAN_ROLES, {"6"})
+@rule("revise_improvement", PLAN_ROLES, {"6", "8"})
 def _revise(ctx: _Ctx, cmd: c.ReviseImprovement) -> None:
+    _plan_changed(ctx)
     improvement = _improvement(ctx, cmd.improvement_id)
     improvement.text = cmd.text.strip()
     improvement.revision += 1

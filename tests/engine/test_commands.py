@@ -23,6 +23,7 @@ from wasstraat.samples import (
     T0,
     TEMPLATE,
     TM1,
+    TM2,
     VM1,
     Run,
     person,
@@ -483,3 +484,35 @@ def test_new_priorities_make_an_earlier_approval_card_stale():
     assert run.t.priorities_round == first_round + 1
     request = run.outcomes[-1].messages[-1]
     assert request.kind == "approval_request" and request.data["round"] == first_round + 1
+
+
+def test_people_joining_or_leaving_during_reviews_and_approvals_keep_the_step_moving():
+    run = Run()
+    to_step(run, "7")
+    ciso = person("Cas")
+    outcome = run.do(PL, c.AssignRole(role="ciso", people=[ciso]))
+    assert [m.kind for m in outcome.messages if m.recipient == ciso] == [
+        "role_assigned",
+        "review_request",
+    ]
+    for reviewer in (IV, PO, ciso):
+        run.do(reviewer, c.SubmitReview(improvement_id="v1", verdict="akkoord"))
+    assert run.status("8") == "active"
+    run.do(PL, c.FinalisePlan())
+    run.do(PE, c.DecidePlan(decision="approve"))
+    run.do(TM1, c.DecidePlan(decision="approve"))
+    # the other team manager leaves the group: everyone still in it has approved
+    run.do(PL, c.AssignRole(role="teammanager", people=[TM1]))
+    assert run.status("8") == "done"
+
+
+def test_the_plan_can_be_adjusted_in_step_8_and_goes_up_again():
+    run = Run()
+    to_step(run, "8")
+    run.do(PL, c.FinalisePlan())
+    run.do(TM1, c.DecidePlan(decision="reject", remark="te duur"))
+    run.do(PL, c.ReviseImprovement(improvement_id="v1", text="Digitaal aanvragen, gefaseerd"))
+    run.do(PL, c.FinalisePlan())
+    for approver in (PE, TM1, TM2):
+        run.do(approver, c.DecidePlan(decision="approve"))
+    assert run.status("8") == "done"

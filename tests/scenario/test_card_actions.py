@@ -314,3 +314,20 @@ async def test_in_a_group_chat_only_the_asker_answers_the_start_question(bot: Bo
     [trajectory] = [t for t in await bot.store.trajectories_of(ALEX)]
     assert trajectory.product == "Paspoort"
     assert trajectory.holders("projectleider")[0].aad_object_id == ALEX
+
+
+async def test_the_project_leader_closes_the_check_early_from_the_progress_card(bot: BotClient):
+    trajectory_id, workflow = await trajectory_in_step_2(bot)
+    await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
+    await workflow.execute(trajectory_id, c.SetProcessMap(link="https://x.example/p.vsdx"), PATTI)
+    await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PATTI)
+    await click(bot, ADELE, button(await card_sent_to(bot, ADELE, "check_request"), "Correct"))
+    progress = await card_sent_to(bot, PL, "check_progress")
+    assert "1 of 2 answers in" in text_of(progress)
+    closed = await click(bot, PL, button(progress, "Close the check now"))
+    assert "The check is closed" in text_of(closed)
+    trajectory = await bot.store.trajectory(trajectory_id)
+    assert trajectory.status_of("3b").value == "done"
+    assert trajectory.check.closed_reason == "closed_early"
+    summary = [m for m in await bot.store.outbox_messages() if m["kind"] == "check_summary"]
+    assert summary[-1]["payload"]["missing"] == ["Isaiah Langer"]
