@@ -22,6 +22,7 @@ from bot.dispatcher import Dispatcher
 from bot.handler import WasstraatBot
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
+from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
 from cards.catalogue import language_for, text
 from storage import Store, open_database
@@ -40,6 +41,7 @@ class Runtime:
     adapter: CloudAdapter
     bot: WasstraatBot
     dispatcher: Dispatcher
+    ticker: Ticker
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -132,6 +134,7 @@ async def messages(request: web.Request) -> web.Response:
     if dedupe:
         await runtime.services.store.remember_activity(dedupe, now=runtime.services.clock())
     runtime.dispatcher.wake()  # the turn may have queued messages
+    await runtime.ticker.plan_next()  # … or set a timer
     if invoke_response:
         # Serialized here exactly once: botbuilder 4.17.1's own CloudAdapter.process
         # serializes an already-serialized body again and fails.
@@ -174,9 +177,16 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         )
         adapter = build_adapter(settings)
         dispatcher = Dispatcher(services, adapter)
+        ticker = Ticker(services)
         app[RUNTIME] = Runtime(
-            services=services, adapter=adapter, bot=WasstraatBot(services), dispatcher=dispatcher
+            services=services,
+            adapter=adapter,
+            bot=WasstraatBot(services),
+            dispatcher=dispatcher,
+            ticker=ticker,
         )
+        if settings.run_timers:
+            ticker.start(sweep_seconds=settings.timer_sweep_seconds)
         stop = asyncio.Event()
         delivery = (
             asyncio.create_task(dispatcher.run(stop, interval=settings.delivery_interval_seconds))
@@ -185,6 +195,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         )
         log.info("wasstraat ready (database: %s)", database.dialect)
         yield
+        ticker.stop()
         stop.set()
         if delivery is not None:
             await delivery

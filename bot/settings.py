@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     log_level: str = "INFO"
     deliver_in_background: bool = True
+    run_timers: bool = True
+    timer_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
     delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
     @field_validator("allowed_tenant_ids", mode="before")

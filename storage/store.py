@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -423,6 +423,67 @@ class Store:
                 now=now,
                 trajectory_id=trajectory_id,
             )
+
+    # -- timers -------------------------------------------------------------------------------
+
+    async def claim_due_timers(
+        self, *, worker: str, now: datetime, lease: timedelta, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """Lease due, unfired timers to ``worker`` (a timer whose lease ran out is claimed
+        again); on PostgreSQL concurrent sweeps skip each other's rows."""
+        table = schema.timers
+        async with self._write() as conn:
+            due = (
+                select(table.c.id)
+                .where(
+                    table.c.fired_at.is_(None),
+                    table.c.due_at <= now,
+                    or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+                )
+                .order_by(table.c.due_at, table.c.id)
+                .limit(limit)
+            )
+            if conn.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            rows = await conn.execute(
+                update(table)
+                .where(table.c.id.in_(due.scalar_subquery()))
+                .values(claimed_by=worker, claimed_until=now + lease)
+                .returning(*table.c)
+            )
+            return sorted((dict(r._mapping) for r in rows), key=lambda r: (r["due_at"], r["id"]))
+
+    async def mark_timer_fired(
+        self, timer_id: str, *, worker: str, due_at: datetime, now: datetime
+    ) -> None:
+        """Fired, unless the timer was moved meanwhile (then it waits for its new moment)."""
+        async with self._write() as conn:
+            await conn.execute(
+                update(schema.timers)
+                .where(
+                    schema.timers.c.id == timer_id,
+                    schema.timers.c.claimed_by == worker,
+                    schema.timers.c.due_at == due_at,
+                )
+                .values(fired_at=now, claimed_until=None)
+            )
+
+    async def release_timer(self, timer_id: str, *, worker: str) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                update(schema.timers)
+                .where(schema.timers.c.id == timer_id, schema.timers.c.claimed_by == worker)
+                .values(claimed_by=None, claimed_until=None)
+            )
+
+    async def next_timer_due(self) -> datetime | None:
+        async with self._db.engine.connect() as conn:
+            due: datetime | None = await conn.scalar(
+                select(func.min(schema.timers.c.due_at)).where(schema.timers.c.fired_at.is_(None))
+            )
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        return due
 
     # -- channel threads --------------------------------------------------------------------
 

@@ -90,7 +90,7 @@ class BotClient:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=database_url, deliver_in_background=False
+        _env_file=None, database_url=database_url, deliver_in_background=False, run_timers=False
     )
 
 

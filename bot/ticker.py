@@ -1,0 +1,129 @@
+"""The alarm clock: fires due timers from the database through the engine.
+
+Timers are rows (written in the same transaction as the state that set them). APScheduler's
+AsyncIOScheduler only wakes us: a periodic sweep plus a date job at the next due timer, both
+with fixed ids. Its own job store is not the source of truth (APScheduler 3 drops a date job
+missed while the process was down); a timer whose moment passed while the bot was down fires
+at the first sweep after start. A timer is claimed before it fires, so it fires once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.services import Services
+from bot.workflow import TrajectoryNotFound, Workflow
+from wasstraat import engine
+from wasstraat.commands import Command, DeadlinePassed, EvaluationDue
+from wasstraat.model import SYSTEM
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+SWEEP_JOB = "timers:sweep"
+NEXT_JOB = "timers:next"
+
+
+@dataclass
+class TickStats:
+    fired: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def command_for(timer: dict[str, Any]) -> Command | None:
+    """What a timer tells the engine when its moment comes."""
+    if timer["kind"] == "deadline":
+        return DeadlinePassed(step=str(timer["payload"].get("step")))
+    if timer["kind"] == "evaluation":
+        return EvaluationDue()
+    return None
+
+
+class Ticker:
+    def __init__(self, services: Services, *, worker: str | None = None) -> None:
+        self._services = services
+        self._worker = worker or uuid.uuid4().hex[:12]
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def fire_due(self) -> TickStats:
+        """Fire every timer that is due now, each once."""
+        services = self._services
+        stats = TickStats()
+        now = services.clock()
+        timers = await services.store.claim_due_timers(worker=self._worker, now=now, lease=LEASE)
+        workflow = Workflow(services)
+        for timer in timers:
+            command = command_for(timer)
+            try:
+                if command is not None and timer["trajectory_id"]:
+                    await workflow.execute(timer["trajectory_id"], command, SYSTEM)
+                    stats.fired += 1
+                else:
+                    stats.skipped += 1
+            except (engine.NotNow, engine.AlreadyDecided, TrajectoryNotFound) as refusal:
+                # the moment passed for nothing (step already done, trajectory closed …)
+                log.info("timer %s needed no action (%s)", timer["kind"], refusal.code)
+                stats.skipped += 1
+            except Exception:
+                log.exception("timer %s failed; it is tried again", timer["kind"])
+                await services.store.release_timer(timer["id"], worker=self._worker)
+                stats.failed += 1
+                continue
+            await services.store.mark_timer_fired(
+                timer["id"], worker=self._worker, due_at=timer["due_at"], now=services.clock()
+            )
+        return stats
+
+    # -- the alarm clock ---------------------------------------------------------------------
+
+    def start(self, *, sweep_seconds: float) -> None:
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=sweep_seconds,
+            id=SWEEP_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=self._services.clock(),
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    async def plan_next(self) -> None:
+        """Set the date job at the next due timer (replacing the one before)."""
+        if self._scheduler is None:
+            return
+        due = await self._services.store.next_timer_due()
+        if due is None:
+            if self._scheduler.get_job(NEXT_JOB):
+                self._scheduler.remove_job(NEXT_JOB)
+            return
+        self._scheduler.add_job(
+            self._tick,
+            "date",
+            run_date=max(due, self._services.clock()),
+            id=NEXT_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def _tick(self) -> None:
+        try:
+            await self.fire_due()
+            await self.plan_next()
+        except Exception:
+            log.exception("timer sweep failed; the next sweep tries again")
+
+    def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None

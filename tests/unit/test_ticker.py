@@ -1,0 +1,123 @@
+"""Timers fire through the engine, once each, also when their moment passed while down."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.services import Services
+from bot.settings import Settings
+from bot.ticker import NEXT_JOB, Ticker
+from bot.workflow import Workflow
+from storage import Store
+from wasstraat import commands as c
+from wasstraat.model import Binding
+from wasstraat.samples import PA, PE, PL, ROLES, TEMPLATE, VM1
+
+
+@pytest.fixture
+def services(store: Store, clock) -> Services:
+    return Services(
+        settings=Settings(_env_file=None),
+        store=store,  # type: ignore[call-arg]
+        template=TEMPLATE,
+        clock=clock,
+    )
+
+
+async def trajectory_in_3b(services: Services) -> str:
+    workflow = Workflow(services)
+    outcome = await workflow.start(
+        product="Paspoort", binding=Binding(conversation_id="chan"), project_leader=PL
+    )
+    tid = outcome.trajectory.id
+    for role, people in ROLES.items():
+        await workflow.execute(tid, c.AssignRole(role=role, people=people), PL)
+    await workflow.execute(tid, c.ConfirmSupport(), PE)
+    await workflow.execute(tid, c.CompleteStep(step="1"), PL)
+    await workflow.execute(tid, c.ProposeKpis(kpis=[{"name": "Doorlooptijd"}]), PL)
+    await workflow.execute(tid, c.DecideKpis(decision="approve"), PE)
+    await workflow.execute(tid, c.SetProcessMap(link="https://x.example/p"), PA)
+    await workflow.execute(tid, c.CompleteStep(step="3a"), PA)
+    return tid
+
+
+async def test_the_3b_deadline_fires_once_and_closes_the_check(services, clock):
+    tid = await trajectory_in_3b(services)
+    await Workflow(services).execute(tid, c.AnswerCheck(agrees=True), VM1)
+    ticker = Ticker(services)
+    assert (await ticker.fire_due()).fired == 0  # not due yet
+    clock.now += timedelta(days=6)  # the bot was down past the deadline: caught up now
+    stats = await ticker.fire_due()
+    assert stats.fired == 1
+    trajectory = await services.store.trajectory(tid)
+    assert trajectory.status_of("3b").value == "done"
+    assert trajectory.check.closed_reason == "deadline"
+    assert (await ticker.fire_due()).fired == 0
+    pending = [t for t in await services.store.timers(trajectory_id=tid) if t["fired_at"] is None]
+    assert [t["kind"] for t in pending] == []
+
+
+async def test_two_sweeps_at_once_fire_a_timer_once(services, clock):
+    tid = await trajectory_in_3b(services)
+    clock.now += timedelta(days=6)
+    results = await asyncio.gather(Ticker(services).fire_due(), Ticker(services).fire_due())
+    assert sum(r.fired for r in results) == 1
+    summaries = [
+        m
+        for m in await services.store.outbox_messages(trajectory_id=tid)
+        if m["kind"] == "check_summary"
+    ]
+    assert len(summaries) == 1
+
+
+async def test_a_timer_for_a_step_already_done_needs_no_action(services, clock):
+    tid = await trajectory_in_3b(services)
+    await Workflow(services).execute(tid, c.CloseCheck(), PE)
+    clock.now += timedelta(days=6)
+    stats = await Ticker(services).fire_due()
+    assert stats.fired == 0
+
+
+async def test_the_alarm_clock_is_set_for_the_next_due_timer(services, clock):
+    await trajectory_in_3b(services)
+    ticker = Ticker(services)
+    ticker.start(sweep_seconds=3600)
+    try:
+        await ticker.plan_next()
+        job = ticker._scheduler.get_job(NEXT_JOB)
+        assert job is not None
+        assert job.next_run_time == await services.store.next_timer_due()
+    finally:
+        ticker.stop()
+
+
+async def test_the_evaluation_moment_months_later_asks_for_the_measurements(services, clock):
+    from wasstraat.samples import Run, to_step
+
+    run = Run(now=clock.now)
+    to_step(run, "evaluatie")
+    [timer] = [t for o in run.outcomes for t in o.timers if t.kind == "evaluation"]
+    async with services.store.transaction(now=clock.now) as tx:
+        await tx.insert_trajectory(run.t, now=clock.now)
+        await tx.set_timer(
+            timer_id=timer.timer_id,
+            kind=timer.kind,
+            due_at=timer.due_at,
+            trajectory_id=run.t.id,
+            payload=timer.data,
+            now=clock.now,
+        )
+    ticker = Ticker(services)
+    clock.now = timer.due_at - timedelta(minutes=1)
+    assert (await ticker.fire_due()).fired == 0
+    clock.now = timer.due_at + timedelta(days=3)  # late rather than never
+    assert (await ticker.fire_due()).fired == 1
+    asked = [
+        m["recipient"]["name"]
+        for m in await services.store.outbox_messages()
+        if m["kind"] == "evaluation_request"
+    ]
+    assert "Erik" in asked and "Petra" in asked
