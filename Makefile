@@ -21,11 +21,17 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(STAMP)
 	$(BIN)/python -m bot
 
-## Lint, type-check and run every test tier (unit, HTTP scenarios, Playground end-to-end).
+## Lint, type-check and run every test tier (unit, HTTP scenarios, Playground end-to-end) on
+## SQLite; with WASSTRAAT_TEST_POSTGRES (an admin URL, as .ci/run sets) the storage-touching
+## tiers run again on PostgreSQL.
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	env -u WASSTRAAT_TEST_POSTGRES $(BIN)/python -m pytest
+	@if [ -n "$${WASSTRAAT_TEST_POSTGRES:-}" ]; then \
+		echo "== the same tests on PostgreSQL"; \
+		$(BIN)/python -m pytest tests/unit tests/scenario; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

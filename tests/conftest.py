@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.engine import make_url
 
 from bot.app import RUNTIME, create_app
 from bot.settings import Settings
@@ -37,8 +40,23 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'wasstraat.db'}"
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """SQLite by default; with WASSTRAAT_TEST_POSTGRES (an admin URL) a fresh PostgreSQL
+    database per test, so the whole suite also runs on the scale-out database."""
+    admin = os.environ.get("WASSTRAAT_TEST_POSTGRES")
+    if not admin:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'wasstraat.db'}"
+        return
+    url = make_url(admin)
+    name = f"wasstraat_test_{uuid.uuid4().hex[:12]}"
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
 
 
 @pytest.fixture

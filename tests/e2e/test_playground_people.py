@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Locator, Page, expect
 from tests.e2e.conftest import open_chat, screenshot_path
 
 pytestmark = pytest.mark.e2e
-TIMEOUT = 20_000
+TIMEOUT = 45_000
 
 
 def card(page: Page, text: str) -> Locator:

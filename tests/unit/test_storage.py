@@ -34,10 +34,10 @@ async def test_migrations_from_empty_create_exactly_the_schema(database_url: str
             diff = await conn.run_sync(
                 lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
             )
-            journal = await conn.scalar(text("PRAGMA journal_mode"))
+            if database.dialect == "sqlite":
+                assert await conn.scalar(text("PRAGMA journal_mode")) == "wal"
             revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
         assert diff == []
-        assert journal == "wal"
         assert revision == "0003"
     finally:
         await database.dispose()
