@@ -195,7 +195,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         )
         log.info("wasstraat ready (database: %s)", database.dialect)
         yield
-        ticker.stop()
+        await ticker.stop()
         stop.set()
         if delivery is not None:
             await delivery

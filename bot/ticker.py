@@ -9,6 +9,7 @@ at the first sweep after start. A timer is claimed before it fires, so it fires 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Ticker:
         self._services = services
         self._worker = worker or uuid.uuid4().hex[:12]
         self._scheduler: AsyncIOScheduler | None = None
+        self._ticking = asyncio.Lock()  # one sweep at a time; stop() waits for it
 
     async def fire_due(self) -> TickStats:
         """Fire every timer that is due now, each once."""
@@ -117,13 +119,19 @@ class Ticker:
         )
 
     async def _tick(self) -> None:
-        try:
-            await self.fire_due()
-            await self.plan_next()
-        except Exception:
-            log.exception("timer sweep failed; the next sweep tries again")
+        if self._scheduler is None:
+            return
+        async with self._ticking:
+            try:
+                await self.fire_due()
+                await self.plan_next()
+            except Exception:
+                log.exception("timer sweep failed; the next sweep tries again")
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """Stop the alarm clock and let a sweep under way finish (before the database closes)."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        async with self._ticking:
+            pass

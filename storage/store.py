@@ -339,27 +339,53 @@ class Store:
         once. On PostgreSQL concurrent claimers skip each other's rows (SKIP LOCKED).
         """
         table = schema.outbox
+        rows = await self._claim(
+            table,
+            [
+                table.c.sent_at.is_(None),
+                table.c.dead_at.is_(None),
+                table.c.not_before <= now,
+            ],
+            order_by=[table.c.id],
+            worker=worker,
+            until=now + lease,
+            now=now,
+            limit=limit,
+        )
+        return sorted(rows, key=lambda row: row["id"])
+
+    async def _claim(
+        self,
+        table: schema.Table,
+        due: list[Any],
+        *,
+        order_by: list[Any],
+        worker: str,
+        until: datetime,
+        now: datetime,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Lease the due rows of ``table`` (outbox or timers) that nobody holds a live lease on;
+        on PostgreSQL concurrent claimers skip each other's rows (SKIP LOCKED)."""
         async with self._write() as conn:
-            due = (
+            query = (
                 select(table.c.id)
                 .where(
-                    table.c.sent_at.is_(None),
-                    table.c.dead_at.is_(None),
-                    table.c.not_before <= now,
+                    *due,
                     or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
                 )
-                .order_by(table.c.id)
+                .order_by(*order_by)
                 .limit(limit)
             )
             if conn.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
+                query = query.with_for_update(skip_locked=True)
             rows = await conn.execute(
                 update(table)
-                .where(table.c.id.in_(due.scalar_subquery()))
-                .values(claimed_by=worker, claimed_until=now + lease)
+                .where(table.c.id.in_(query.scalar_subquery()))
+                .values(claimed_by=worker, claimed_until=until)
                 .returning(*table.c)
             )
-            return sorted((dict(row._mapping) for row in rows), key=lambda row: row["id"])
+            return [dict(row._mapping) for row in rows]
 
     async def mark_sent(
         self, message_id: int, *, worker: str, now: datetime, activity_id: str | None
@@ -432,26 +458,16 @@ class Store:
         """Lease due, unfired timers to ``worker`` (a timer whose lease ran out is claimed
         again); on PostgreSQL concurrent sweeps skip each other's rows."""
         table = schema.timers
-        async with self._write() as conn:
-            due = (
-                select(table.c.id)
-                .where(
-                    table.c.fired_at.is_(None),
-                    table.c.due_at <= now,
-                    or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
-                )
-                .order_by(table.c.due_at, table.c.id)
-                .limit(limit)
-            )
-            if conn.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            rows = await conn.execute(
-                update(table)
-                .where(table.c.id.in_(due.scalar_subquery()))
-                .values(claimed_by=worker, claimed_until=now + lease)
-                .returning(*table.c)
-            )
-            return sorted((dict(r._mapping) for r in rows), key=lambda r: (r["due_at"], r["id"]))
+        rows = await self._claim(
+            table,
+            [table.c.fired_at.is_(None), table.c.due_at <= now],
+            order_by=[table.c.due_at, table.c.id],
+            worker=worker,
+            until=now + lease,
+            now=now,
+            limit=limit,
+        )
+        return sorted(rows, key=lambda row: (row["due_at"], row["id"]))
 
     async def mark_timer_fired(
         self, timer_id: str, *, worker: str, due_at: datetime, now: datetime

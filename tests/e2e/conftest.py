@@ -82,42 +82,32 @@ async def browser() -> AsyncIterator[Browser]:
         await launched.close()
 
 
-async def open_chat(browser: Browser, url: str) -> Page:
-    """A page on a Playground's personal chat, with only loopback traffic allowed."""
+async def _loopback_only(route: Route) -> None:
+    if LOOPBACK.match(route.request.url):
+        await route.continue_()
+    else:
+        await route.abort()
+
+
+async def open_page(browser: Browser, url: str) -> Page:
+    """A page on the Playground, in a context of its own that reaches loopback only."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-
-    async def loopback_only(route: Route) -> None:
-        if LOOPBACK.match(route.request.url):
-            await route.continue_()
-        else:
-            await route.abort()
-
-    await context.route("**/*", loopback_only)
+    await context.route("**/*", _loopback_only)
     page = await context.new_page()
     await page.goto(url)
+    return page
+
+
+async def open_chat(browser: Browser, url: str) -> Page:
+    """A page on a Playground's personal chat."""
+    page = await open_page(browser, url)
     await page.get_by_role("treeitem", name="Personal Chat").click()
     return page
 
 
 @pytest.fixture
-async def page(playground_url: str) -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        context = await browser.new_context(viewport={"width": 1400, "height": 900})
-
-        async def loopback_only(route: Route) -> None:
-            if LOOPBACK.match(route.request.url):
-                await route.continue_()
-            else:
-                await route.abort()
-
-        await context.route("**/*", loopback_only)
-        page = await context.new_page()
-        await page.goto(playground_url)
-        yield page
-        await browser.close()
+async def page(playground_url: str, browser: Browser) -> Page:
+    return await open_page(browser, playground_url)
 
 
 def screenshot_path(name: str) -> Path:

@@ -196,6 +196,17 @@ async def test_healthz_answers_when_database_answers(bot: BotClient):
     assert response.status == 200
 
 
+def with_app_id(database_url: str) -> Settings:
+    """Settings of a registered bot: every request must then carry a valid token."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        MICROSOFT_APP_ID="11111111-2222-3333-4444-555555555555",
+        MICROSOFT_APP_PASSWORD="not-a-real-secret",
+        MICROSOFT_APP_TENANT_ID=TENANT,
+    )
+
+
 async def _client(settings: Settings) -> TestClient:
     client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
     await client.start_server()
@@ -203,14 +214,7 @@ async def _client(settings: Settings) -> TestClient:
 
 
 async def test_without_token_401_when_app_id_is_set(database_url: str, connector: FakeConnector):
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        MICROSOFT_APP_ID="11111111-2222-3333-4444-555555555555",
-        MICROSOFT_APP_PASSWORD="not-a-real-secret",
-        MICROSOFT_APP_TENANT_ID=TENANT,
-    )
-    client = await _client(settings)
+    client = await _client(with_app_id(database_url))
     try:
         activity = payload("message_text_personal", connector, text="start Parkeervergunning")
         response = await client.post("/api/messages", json=activity)
@@ -261,14 +265,7 @@ async def test_a_later_event_without_locale_keeps_the_known_language(bot: BotCli
 async def test_a_malformed_token_is_401_not_500(
     database_url: str, connector: FakeConnector, header: str
 ):
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        MICROSOFT_APP_ID="11111111-2222-3333-4444-555555555555",
-        MICROSOFT_APP_PASSWORD="not-a-real-secret",
-        MICROSOFT_APP_TENANT_ID=TENANT,
-    )
-    client = await _client(settings)
+    client = await _client(with_app_id(database_url))
     try:
         activity = payload("message_text_personal", connector, text="start Parkeervergunning")
         response = await client.post(

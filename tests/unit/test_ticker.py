@@ -91,7 +91,7 @@ async def test_the_alarm_clock_is_set_for_the_next_due_timer(services, clock):
         assert job is not None
         assert job.next_run_time == await services.store.next_timer_due()
     finally:
-        ticker.stop()
+        await ticker.stop()
 
 
 async def test_the_evaluation_moment_months_later_asks_for_the_measurements(services, clock):
