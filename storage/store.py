@@ -387,49 +387,33 @@ class Store:
             )
             return [dict(row._mapping) for row in rows]
 
-    async def mark_sent(
-        self, message_id: int, *, worker: str, now: datetime, activity_id: str | None
-    ) -> None:
+    async def _settle(self, message_id: int, *, worker: str, **values: Any) -> None:
+        """Record what became of a claimed outbox message (only by the worker holding it)."""
         async with self._write() as conn:
             await conn.execute(
                 update(schema.outbox)
                 .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
-                .values(
-                    sent_at=now,
-                    sent_activity_id=activity_id,
-                    claimed_until=None,
-                    attempts=schema.outbox.c.attempts + 1,
-                )
+                .values(attempts=schema.outbox.c.attempts + 1, claimed_until=None, **values)
             )
+
+    async def mark_sent(
+        self, message_id: int, *, worker: str, now: datetime, activity_id: str | None
+    ) -> None:
+        await self._settle(message_id, worker=worker, sent_at=now, sent_activity_id=activity_id)
 
     async def mark_retry(
         self, message_id: int, *, worker: str, not_before: datetime, error: str
     ) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                update(schema.outbox)
-                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
-                .values(
-                    not_before=not_before,
-                    claimed_by=None,
-                    claimed_until=None,
-                    last_error=error[:500],
-                    attempts=schema.outbox.c.attempts + 1,
-                )
-            )
+        await self._settle(
+            message_id,
+            worker=worker,
+            not_before=not_before,
+            claimed_by=None,
+            last_error=error[:500],
+        )
 
     async def mark_dead(self, message_id: int, *, worker: str, now: datetime, error: str) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                update(schema.outbox)
-                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
-                .values(
-                    dead_at=now,
-                    claimed_until=None,
-                    last_error=error[:500],
-                    attempts=schema.outbox.c.attempts + 1,
-                )
-            )
+        await self._settle(message_id, worker=worker, dead_at=now, last_error=error[:500])
 
     async def enqueue(
         self,
