@@ -262,7 +262,7 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
     assert (await bot.store.trajectory(trajectory.id)).holders("sponsor") == [LYNNE]
 
 
-async def test_form_values_that_are_not_numbers_or_dates_change_nothing(bot: BotClient):
+async def test_non_finite_numbers_on_a_form_are_not_stored(bot: BotClient):
     trajectory_id, _ = await trajectory_in_step_2(bot)
     before = await bot.store.trajectory(trajectory_id)
     step2 = await card_sent_to(

@@ -189,7 +189,7 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     assert services.template.id == done.template_id
 
 
-async def test_a_bad_date_on_a_form_goes_back_on_the_form(bot: BotClient):
+def test_reading_a_form_refuses_a_date_that_is_not_iso():
     from cards.forms import read_form
     from wasstraat.samples import TEMPLATE, Run, to_step
 
