@@ -15,12 +15,12 @@ from pydantic import ValidationError
 from bot.registry import Registry
 from bot.trajectories import channel_status_card, my_tasks_card, trajectory_for_viewer
 from bot.turn import Turn
-from bot.workflow import TrajectoryNotFound, Workflow
-from cards.base import ACTION_KEY, Element
+from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
+from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.catalogue import MESSAGES
 from cards.detail import MY_TASKS, detail_card
 from cards.forms import FORM_IDS, SUBMIT_FORM, read_form
-from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, render_message
+from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, render_message
 from cards.outcomes import (
     ADD_IMPROVEMENT,
     ROUNDS,
@@ -99,7 +99,7 @@ def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> boo
     return round_field is not None and data.get("round") != getattr(trajectory, round_field)
 
 
-@ACTIONS.register(*DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, ADD_IMPROVEMENT)
+@ACTIONS.register(*DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, ADD_IMPROVEMENT, NUDGE)
 async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     """A card button that gives the engine a command about one trajectory."""
     name = action_id(data)
@@ -230,6 +230,40 @@ def step_card(
             },
         )
     return result
+
+
+@ACTIONS.register(NEXT_CYCLE)
+async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
+    """The proceseigenaar (or project leader) starts the next cycle of a finished trajectory:
+    the project group and the KPIs (last measurement as the new baseline) carry over."""
+    trajectory_id = data.get("trajectory")
+    actor = turn.actor
+    store = turn.services.store
+    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    if trajectory is None or actor is None:
+        await refuse(turn, NEXT_CYCLE, "unknown_trajectory" if actor else "no_identity")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    if not any(trajectory.holds(actor.aad_object_id, r) for r in engine.LEADERS):
+        await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)
+        return not_allowed_card(trajectory, "cancel", viewer)
+    leader = (trajectory.holders("projectleider") or [actor])[0]
+    try:
+        outcome = await Workflow(turn.services).start(
+            product=trajectory.product,
+            binding=trajectory.binding,
+            project_leader=leader,
+            activity_id=turn.inbox_key,
+            previous=trajectory,
+        )
+    except (engine.EngineError, AlreadyProcessed, NextCycleExists):
+        return stale_card(trajectory, NEXT_CYCLE, viewer)
+    return card(
+        [
+            heading(outcome.trajectory.product),
+            paragraph(turn.text("next_cycle.started", product=outcome.trajectory.product)),
+        ]
+    )
 
 
 async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:

@@ -173,7 +173,11 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         database = await open_database(settings.database_url)
         services = Services(
-            settings=settings, store=Store(database), template=default_template(), clock=clock
+            settings=settings,
+            store=Store(database),
+            template=default_template(),
+            clock=clock,
+            policy=settings.time_policy(),
         )
         adapter = build_adapter(settings)
         dispatcher = Dispatcher(services, adapter)

@@ -10,6 +10,7 @@ from bot.trajectories import (
     answer_check_by_text,
     channel_status_card,
     my_tasks_card,
+    nudge_by_text,
     start_trajectory,
 )
 from bot.turn import Turn
@@ -61,6 +62,15 @@ async def tasks_command(turn: Turn, args: str) -> None:
         await turn.reply_text("unknown")
         return
     await turn.reply_card(await my_tasks_card(turn))
+
+
+@COMMANDS.register("herinner", "remind")
+async def nudge_command(turn: Turn, args: str) -> None:
+    """'herinner nu' / 'remind now' (the project leader's nudge)."""
+    if args.lower() not in ("", "nu", "now"):
+        await turn.reply_text("unknown")
+        return
+    await nudge_by_text(turn)
 
 
 @COMMANDS.register("idee", "idea")

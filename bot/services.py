@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.settings import Settings
 from storage import Store
 from wasstraat.template import Template
+from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 Clock = Callable[[], datetime]
 
@@ -24,6 +25,7 @@ class Services:
     store: Store
     template: Template
     clock: Clock
+    policy: TimePolicy = DEFAULT_POLICY
 
     @property
     def zone(self) -> ZoneInfo:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -20,8 +20,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services import Services
 from bot.workflow import TrajectoryNotFound, Workflow
+from storage import AlreadyProcessed
 from wasstraat import engine
-from wasstraat.commands import Command, DeadlinePassed, EvaluationDue
+from wasstraat.commands import Command, DeadlinePassed, EvaluationDue, FollowUpDue
 from wasstraat.model import SYSTEM
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class TickStats:
     fired: int = 0
     skipped: int = 0
     failed: int = 0
+    kinds: list[str] = field(default_factory=list)  # the kinds that fired, in order
 
 
 def command_for(timer: dict[str, Any]) -> Command | None:
@@ -44,7 +46,15 @@ def command_for(timer: dict[str, Any]) -> Command | None:
         return DeadlinePassed(step=str(timer["payload"].get("step")))
     if timer["kind"] == "evaluation":
         return EvaluationDue()
+    if timer["kind"] == "follow_up":
+        return FollowUpDue()
     return None
+
+
+def firing_key(timer: dict[str, Any]) -> str:
+    """The inbox key of one firing: the state change and this key commit together, so a
+    firing repeated after a crash (between commit and marking the timer) changes nothing."""
+    return f"timer:{timer['id']}:{timer['due_at'].isoformat()}"
 
 
 class Ticker:
@@ -65,13 +75,19 @@ class Ticker:
             command = command_for(timer)
             try:
                 if command is not None and timer["trajectory_id"]:
-                    await workflow.execute(timer["trajectory_id"], command, SYSTEM)
+                    await workflow.execute(
+                        timer["trajectory_id"], command, SYSTEM, activity_id=firing_key(timer)
+                    )
                     stats.fired += 1
+                    stats.kinds.append(timer["kind"])
                 else:
                     stats.skipped += 1
             except (engine.NotNow, engine.AlreadyDecided, TrajectoryNotFound) as refusal:
                 # the moment passed for nothing (step already done, trajectory closed …)
                 log.info("timer %s needed no action (%s)", timer["kind"], refusal.code)
+                stats.skipped += 1
+            except AlreadyProcessed:
+                log.info("timer %s had fired before a restart", timer["kind"])
                 stats.skipped += 1
             except Exception:
                 log.exception("timer %s failed; it is tried again", timer["kind"])

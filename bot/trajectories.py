@@ -8,11 +8,12 @@ from bot.turn import Turn
 from bot.workflow import Workflow
 from cards.detail import tasks_card
 from cards.messages import idea_choice_card
+from cards.outcomes import nudge_receipt
 from cards.status import status_card, step_label
 from dialogs.check_reply import CheckReply
 from storage import AlreadyProcessed
 from wasstraat import engine
-from wasstraat.commands import AddImprovement, AnswerCheck
+from wasstraat.commands import AddImprovement, AnswerCheck, Nudge
 from wasstraat.model import Trajectory, TrajectoryStatus
 
 STATUS_LIMIT = 20
@@ -139,6 +140,42 @@ async def add_idea(turn: Turn, idea: str) -> None:
         await turn.reply_text("error.not_now")
         return
     await turn.reply_text("receipt.improvement", product=candidates[0].product)
+
+
+async def nudge_by_text(turn: Turn) -> None:
+    """'herinner nu': remind who the sender's trajectories here (else anywhere) wait on."""
+    actor = turn.actor
+    if actor is None:
+        await turn.reply_text("start.no_identity")
+        return
+    store = turn.services.store
+    led = [
+        t
+        for t in await store.trajectories_of(actor.aad_object_id)
+        if t.status is TrajectoryStatus.RUNNING
+        and any(t.holds(actor.aad_object_id, role) for role in engine.LEADERS)
+        and t.follow_ups
+    ]
+    here = [t for t in led if t.binding.channel_key == turn.binding.channel_key]
+    lines = []
+    for trajectory in here or led:
+        try:
+            outcome = await Workflow(turn.services).execute(
+                trajectory.id, Nudge(), actor, activity_id=_per_trajectory(turn, trajectory)
+            )
+        except (engine.EngineError, AlreadyProcessed):
+            continue
+        lines.append(nudge_receipt(outcome.trajectory, turn.viewer))
+    if not lines:
+        await turn.reply_text("nudge.none")
+        return
+    await turn.reply_plain("\n\n".join(lines))
+
+
+def _per_trajectory(turn: Turn, trajectory: Trajectory) -> str | None:
+    """One inbox key per trajectory a single message acts on (a redelivery changes nothing)."""
+    key = turn.inbox_key
+    return None if key is None else f"{key}:{trajectory.id}"[:255]
 
 
 async def my_tasks_card(turn: Turn) -> dict[str, Any]:

@@ -146,5 +146,9 @@ class Turn:
     async def reply_text(self, key: str, **values: object) -> None:
         await self.context.send_activity(MessageFactory.text(self.text(key, **values)))
 
+    async def reply_plain(self, message: str) -> None:
+        """Text already taken from the catalogue (e.g. several receipts together)."""
+        await self.context.send_activity(MessageFactory.text(message))
+
     async def reply_card(self, card: dict[str, Any]) -> None:
         await self.context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))

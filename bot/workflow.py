@@ -4,7 +4,10 @@ its outbox messages, timers and audit entries in ONE transaction, with a version
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.services import Services
 from storage import StaleVersion
@@ -12,12 +15,22 @@ from storage.store import Transaction
 from wasstraat import engine
 from wasstraat.commands import Command
 from wasstraat.model import Binding, Person, Trajectory
+from wasstraat.worktime import TimePolicy
 
 CONFLICT_RETRIES = 3
 
 
 class TrajectoryNotFound(engine.EngineError):
     """No trajectory with that id (a forged or outdated card)."""
+
+
+class NextCycleExists(engine.EngineError):
+    """The next cycle of this trajectory was already started."""
+
+
+def next_cycle_id(previous: Trajectory) -> str:
+    """The next cycle's id follows from its predecessor's, so it can be started only once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"wasstraat:next-cycle:{previous.id}").hex
 
 
 def recipient_of(message: engine.Message, trajectory: Trajectory) -> dict[str, Any]:
@@ -30,15 +43,42 @@ def recipient_of(message: engine.Message, trajectory: Trajectory) -> dict[str, A
     }
 
 
-async def _write_effects(tx: Transaction, outcome: engine.Outcome, now: Any) -> None:
+# messages that are not prompts to a person: they go out at once, at any hour
+NOT_PROMPTS = frozenset({"calendar_event"})
+
+
+def _not_before(
+    message: engine.Message, actor: Person, now: datetime, policy: TimePolicy
+) -> datetime:
+    """Prompts and reminders reach people in working time only: one due at night waits for the
+    morning. What answers the actor's own action, and channel posts, go out at once."""
+    if (
+        message.recipient is None
+        or message.recipient.aad_object_id == actor.aad_object_id
+        or message.kind in NOT_PROMPTS
+    ):
+        return now
+    return policy.working.next_working_moment(now)
+
+
+async def _write_effects(
+    tx: Transaction,
+    outcome: engine.Outcome,
+    now: datetime,
+    actor: Person,
+    services: Services,
+) -> None:
     trajectory = outcome.trajectory
     for message in outcome.messages:
+        if message.kind == "calendar_event" and not services.settings.graph_enabled:
+            continue  # the calendar is off: the session is planned, no invitation is sent
         await tx.add_outbox(
             kind=message.kind,
             recipient=recipient_of(message, trajectory),
             payload={"trajectory_id": trajectory.id, "version": trajectory.version, **message.data},
             trajectory_id=trajectory.id,
             now=now,
+            not_before=_not_before(message, actor, now, services.policy),
         )
     for timer in outcome.timers:
         if timer.due_at is None:
@@ -63,7 +103,12 @@ async def _write_effects(tx: Transaction, outcome: engine.Outcome, now: Any) -> 
 
 
 def _apply_all(
-    trajectory: Trajectory, commands: list[Command], actor: Person, now: Any, template: Any
+    trajectory: Trajectory,
+    commands: list[Command],
+    actor: Person,
+    now: Any,
+    template: Any,
+    policy: TimePolicy,
 ) -> engine.Outcome:
     """The engine applied command after command; the effects of all of them together."""
     if not commands:
@@ -71,7 +116,7 @@ def _apply_all(
     combined: engine.Outcome | None = None
     for command in commands:
         outcome = engine.apply(
-            combined.trajectory if combined else trajectory, command, actor, now, template
+            combined.trajectory if combined else trajectory, command, actor, now, template, policy
         )
         if combined is None:
             combined = outcome
@@ -102,18 +147,26 @@ class Workflow:
         """Create a trajectory; raises ``storage.AlreadyProcessed`` for a redelivered activity."""
         services = self._services
         now = services.clock()
+        if previous is not None and await services.store.trajectory(next_cycle_id(previous)):
+            raise NextCycleExists("next_cycle_started")
         outcome = engine.start_trajectory(
-            trajectory_id=uuid.uuid4().hex,
+            trajectory_id=next_cycle_id(previous) if previous else uuid.uuid4().hex,
             product=product,
             binding=binding,
             project_leader=project_leader,
             template=services.template,
             now=now,
             previous=previous,
+            policy=services.policy,
         )
-        async with services.store.transaction(activity_id=activity_id, now=now) as tx:
-            await tx.insert_trajectory(outcome.trajectory, now=now)
-            await _write_effects(tx, outcome, now)
+        try:
+            async with services.store.transaction(activity_id=activity_id, now=now) as tx:
+                await tx.insert_trajectory(outcome.trajectory, now=now)
+                await _write_effects(tx, outcome, now, project_leader, services)
+        except IntegrityError:
+            if previous is not None:  # two clicks at once: the other one started it
+                raise NextCycleExists("next_cycle_started") from None
+            raise
         return outcome
 
     async def execute(
@@ -143,13 +196,15 @@ class Workflow:
             if trajectory is None:
                 raise TrajectoryNotFound("unknown_trajectory")
             now = services.clock()
-            outcome = _apply_all(trajectory, commands, actor, now, services.template)
+            outcome = _apply_all(
+                trajectory, commands, actor, now, services.template, services.policy
+            )
             try:
                 async with services.store.transaction(activity_id=activity_id, now=now) as tx:
                     await tx.update_trajectory(
                         outcome.trajectory, expected_version=trajectory.version, now=now
                     )
-                    await _write_effects(tx, outcome, now)
+                    await _write_effects(tx, outcome, now, actor, services)
             except StaleVersion:
                 if any(command.expected_version is not None for command in commands):
                     raise engine.AlreadyDecided("stale_version") from None

@@ -249,6 +249,60 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Het traject '{product}' is gestopt.",
         "en": "The trajectory '{product}' has been cancelled.",
     },
+    "reminder.body": {
+        "nl": "Herinnering: '{product}' wacht sinds {since} op jou ({what}).",
+        "en": "Reminder: '{product}' has been waiting on you since {since} ({what}).",
+    },
+    "reminder.nudged": {
+        "nl": "{by} vraagt je even naar '{product}' te kijken: het wacht sinds {since} op jou "
+        "({what}).",
+        "en": "{by} asks you to take a look at '{product}': it has been waiting on you since "
+        "{since} ({what}).",
+    },
+    "task_overdue.body": {
+        "nl": "'{product}', {step}: {name} heeft sinds {since} niet gereageerd ({what}). "
+        "Stuur een herinnering, neem contact op of wijs de rol aan iemand anders toe.",
+        "en": "'{product}', {step}: {name} has not responded since {since} ({what}). "
+        "Send a reminder, get in touch, or assign the role to someone else.",
+    },
+    "nudge.button": {"nl": "Herinner nu", "en": "Remind now"},
+    "receipt.nudge": {
+        "nl": "Herinnering gestuurd over '{product}' aan: {names}.",
+        "en": "Reminder sent about '{product}' to: {names}.",
+    },
+    "receipt.nudge_skipped": {
+        "nl": "Net al herinnerd, nu overgeslagen: {names}.",
+        "en": "Reminded just now, skipped this time: {names}.",
+    },
+    "receipt.nudge_nobody": {
+        "nl": "Niemand herinnerd: wie op '{product}' moet reageren, kreeg net al een herinnering.",
+        "en": "Nobody reminded: everyone '{product}' waits on was reminded just now.",
+    },
+    "nudge.none": {
+        "nl": "Geen van jouw trajecten hier wacht op iemand, of je bent er geen projectleider "
+        "of proceseigenaar van.",
+        "en": "None of your trajectories here is waiting on anyone, or you are not their "
+        "project leader or process owner.",
+    },
+    "session_planned.body": {
+        "nl": "'{product}': de sessie voor {step} is gepland op {at} ({minutes} minuten).",
+        "en": "'{product}': the session for {step} is planned on {at} ({minutes} minutes).",
+    },
+    "calendar_failed.body": {
+        "nl": "Ik kon de agenda-uitnodiging voor de sessie van {step} in '{product}' niet maken. "
+        "Stuur de uitnodiging zelf via Outlook of Teams.",
+        "en": "I could not create the calendar invitation for the {step} session in "
+        "'{product}'. Please send the invitation yourself from Outlook or Teams.",
+    },
+    "evaluation_request.kpi": {
+        "nl": "{name}: nulmeting {baseline} {unit}, doel {target} {unit}",
+        "en": "{name}: baseline {baseline} {unit}, target {target} {unit}",
+    },
+    "next_cycle.button": {"nl": "Volgende cyclus starten", "en": "Start the next cycle"},
+    "next_cycle.started": {
+        "nl": "De volgende cyclus van '{product}' is gestart.",
+        "en": "The next cycle of '{product}' has started.",
+    },
     "notice.generic": {
         "nl": "Er is iets veranderd in het traject '{product}'.",
         "en": "Something changed in the trajectory '{product}'.",

@@ -50,7 +50,15 @@ def _demo_runs() -> list[Run]:
     kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
     rejected.do(PL, c.ProposeKpis(kpis=[kpi]))
     rejected.do(PE, c.DecideKpis(decision=Decision.REJECT, remark="Ook klanttevredenheid"))
-    return [full, rejected]
+    waiting = Run()
+    to_step(waiting, "2")
+    waiting.do(PL, c.ProposeKpis(kpis=[kpi]))
+    # three weeks without an answer: a reminder to the proceseigenaar, the leader is told
+    waiting.do(
+        PL.model_copy(update={"aad_object_id": "system"}), c.FollowUpDue(), after=timedelta(days=21)
+    )
+    waiting.do(PL, c.Nudge(), after=timedelta(days=2))
+    return [full, rejected, waiting]
 
 
 def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:

@@ -7,7 +7,7 @@ language. One renderer per message kind, in a table.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,8 @@ from wasstraat.template import Template
 DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
 ANSWER_CHECK = "answer_check"
 CLOSE_CHECK = "close_check"
+NUDGE = "nudge"
+NEXT_CYCLE = "start_next_cycle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,8 +321,6 @@ NOTICES = (
     "reviews_summary",
     "implementation_assigned",
     "evaluation_planned",
-    "evaluation_request",
-    "next_cycle_offer",
     "trajectory_paused",
     "trajectory_resumed",
     "trajectory_cancelled",
@@ -340,6 +340,106 @@ def _notice(view: View) -> Rendered:
 
 for _kind in NOTICES:
     RENDERERS[_kind] = _notice
+
+
+@renders("evaluation_request")
+def _evaluation_request(view: View) -> Rendered:
+    """The project group's evaluation card: every KPI with its baseline and target; the
+    proceseigenaar also gets the fields for the new measurements and the lessons."""
+    body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
+    role = str(view.data.get("role", ""))
+    form = step_form(
+        view.trajectory, "evaluatie", role, template=view.template, language=view.language
+    )
+    active = view.trajectory.status_of("evaluatie") is StepStatus.ACTIVE
+    actions: list[Element] = []
+    if form is not None and active:
+        body += form[0]
+        actions += form[1]
+    elif view.trajectory.kpis:
+        lines = [
+            view.t(
+                "evaluation_request.kpi",
+                name=k.name,
+                baseline=_num(k.baseline),
+                target=_num(k.target),
+                unit=k.unit,
+            )
+            for k in view.trajectory.kpis
+        ]
+        body.append(
+            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
+        )
+    actions.append(execute(view.t("task.status"), STATUS_REFRESH))
+    return Rendered(card=_task(view, body, actions, step="evaluatie"))
+
+
+@renders("reminder")
+def _reminder(view: View) -> Rendered:
+    """The task's own card again, with the reminder on top."""
+    task = str(view.data.get("task", ""))
+    since = view.date(view.data.get("since")) or ""
+    what = view.t(f"waiting.{view.data.get('what', 'complete')}")
+    key = "reminder.nudged" if view.data.get("nudged") else "reminder.body"
+    line = view.t(key, product=view.product, since=since, what=what, by=view.data.get("by", ""))
+    renderer = RENDERERS.get(task) if task != "reminder" else None
+    inner = renderer(replace(view, kind=task)) if renderer is not None else None
+    if inner is None or inner.card is None:
+        return Rendered(text=line)
+    reminded = dict(inner.card)
+    reminded["body"] = [
+        inner.card["body"][0],
+        {"type": "TextBlock", "text": line, "wrap": True, "color": "Attention"},
+        *inner.card["body"][1:],
+    ]
+    return Rendered(card=reminded)
+
+
+@renders("task_overdue")
+def _task_overdue(view: View) -> Rendered:
+    line = view.t(
+        "task_overdue.body",
+        product=view.product,
+        step=view.step(),
+        name=view.data.get("name", "?"),
+        since=view.date(view.data.get("since")) or "",
+        what=view.t(f"waiting.{view.data.get('what', 'complete')}"),
+    )
+    actions = [
+        execute(view.t("nudge.button"), NUDGE, trajectory=view.trajectory.id),
+        execute(view.t("task.status"), STATUS_REFRESH),
+    ]
+    return Rendered(card=_task(view, [paragraph(line)], actions))
+
+
+@renders("session_planned")
+def _session_planned(view: View) -> Rendered:
+    at = view.data.get("at")
+    when = ""
+    if isinstance(at, str):
+        local = datetime.fromisoformat(at).astimezone(view.zone)
+        when = f"{view.date(at)} {local:%H:%M}"
+    return Rendered(
+        text=view.t(
+            "session_planned.body",
+            product=view.product,
+            step=view.step(),
+            at=when,
+            minutes=view.data.get("minutes", ""),
+        )
+    )
+
+
+@renders("calendar_failed")
+def _calendar_failed(view: View) -> Rendered:
+    return Rendered(text=view.t("calendar_failed.body", product=view.product, step=view.step()))
+
+
+@renders("next_cycle_offer")
+def _next_cycle_offer(view: View) -> Rendered:
+    body = [paragraph(view.t("notice.next_cycle_offer", product=view.product))]
+    actions = [execute(view.t("next_cycle.button"), NEXT_CYCLE, trajectory=view.trajectory.id)]
+    return Rendered(card=card([heading(view.product), *body], actions))
 
 
 def render_message(

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, heading, paragraph
 from cards.catalogue import Language, text
-from cards.messages import ANSWER_CHECK, DECIDE, render_message
+from cards.messages import ANSWER_CHECK, DECIDE, NUDGE, render_message
 from cards.status import local_date, status_card, step_label
-from wasstraat.engine import RULES
+from wasstraat.engine import RULES, nudged_now
 from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
@@ -66,6 +66,8 @@ def receipt_card(
         line = viewer.t("receipt.improvement", product=trajectory.product)
     elif action == "close_check":
         line = viewer.t("receipt.check_closed")
+    elif action == NUDGE:
+        line = nudge_receipt(trajectory, viewer)
     elif action == ANSWER_CHECK:
         agrees = data.get("agrees") in (True, "true")
         line = (
@@ -83,6 +85,18 @@ def receipt_card(
     if isinstance(step, str) and step in trajectory.steps:
         title = f"{title} · {step_label(viewer.template, step, viewer.language)}"
     return card([heading(title), paragraph(line)])
+
+
+def nudge_receipt(trajectory: Trajectory, viewer: Viewer) -> str:
+    """Who a "herinner nu" just reminded, and who was skipped (reminded a moment ago)."""
+    reminded, skipped = nudged_now(trajectory, viewer.now)
+    product = trajectory.product
+    if not reminded:
+        return viewer.t("receipt.nudge_nobody", product=product)
+    line = viewer.t("receipt.nudge", product=product, names=", ".join(reminded))
+    if skipped:
+        line += " " + viewer.t("receipt.nudge_skipped", names=", ".join(skipped))
+    return line
 
 
 def not_allowed_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Element:

@@ -276,6 +276,27 @@ class DeadlinePassed(Base):
     step: str
 
 
+class FollowUpDue(Base):
+    """From the clock: reminders or escalations of open tasks are due."""
+
+    kind: Literal["follow_up_due"] = "follow_up_due"
+
+
+class Nudge(Base):
+    """ "Herinner nu": remind everyone the trajectory waits on, now."""
+
+    kind: Literal["nudge"] = "nudge"
+
+
+class PlanSession(Base):
+    """Plan a working session (3a, 3b, 5); with the calendar on, the actors get an invitation."""
+
+    kind: Literal["plan_session"] = "plan_session"
+    step: str
+    at: AwareDatetime
+    minutes: int = Field(default=120, ge=15, le=8 * 60)
+
+
 class Pause(Base):
     kind: Literal["pause"] = "pause"
     reason: Remark = ""
@@ -323,6 +344,9 @@ Command = Annotated[
     | EvaluationDue
     | CompleteStep
     | DeadlinePassed
+    | FollowUpDue
+    | Nudge
+    | PlanSession
     | Pause
     | Resume
     | Cancel,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -23,6 +23,7 @@ from wasstraat.model import (
     Binding,
     CheckAnswer,
     Decision,
+    FollowUp,
     ImplementationItem,
     ImplementationStatus,
     Improvement,
@@ -30,6 +31,7 @@ from wasstraat.model import (
     Measurement,
     PAssessment,
     Person,
+    PlannedSession,
     Review,
     Session,
     StepState,
@@ -38,8 +40,10 @@ from wasstraat.model import (
     Trajectory,
     TrajectoryStatus,
     Verdict,
+    follow_up_key,
 )
 from wasstraat.template import Completion, Template
+from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 # -- errors ----------------------------------------------------------------------------------
 
@@ -109,6 +113,7 @@ class _Ctx:
     template: Template
     actor: Person
     now: datetime
+    policy: TimePolicy = DEFAULT_POLICY
     messages: list[Message] = field(default_factory=list)
     timers: list[TimerEffect] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
@@ -183,7 +188,8 @@ class _Ctx:
         state.done_at = None
         state.rounds += 1
         if step.deadline_days:
-            state.deadline = self.now + timedelta(days=step.deadline_days)
+            # deadlines count working days: a check sent on Friday is not due on Wednesday
+            state.deadline = self.policy.working.add_working_days(self.now, step.deadline_days)
             self.set_timer(step_id, "deadline", state.deadline)
         self.record("step.started", step=step_id)
         self.tell(None, "step_started", step=step_id)
@@ -274,6 +280,7 @@ def apply(
     actor: Person,
     now: datetime,
     template: Template,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> Outcome:
     """Apply one command. Raises an :class:`EngineError` and changes nothing when refused."""
     if command.expected_version is not None and command.expected_version != trajectory.version:
@@ -284,8 +291,11 @@ def apply(
         raise NotAllowed(refusal, kind=command.kind)
     if refusal is not None:
         raise NotNow(refusal, kind=command.kind)
-    ctx = _Ctx(t=trajectory.model_copy(deep=True), template=template, actor=actor, now=now)
+    ctx = _Ctx(
+        t=trajectory.model_copy(deep=True), template=template, actor=actor, now=now, policy=policy
+    )
     rule_.handler(ctx, command)
+    _follow_up(ctx)
     if not ctx.audit or ctx.audit[0].action != command.kind:
         ctx.audit.insert(
             0,
@@ -373,6 +383,7 @@ def start_trajectory(
     template: Template,
     now: datetime,
     previous: Trajectory | None = None,
+    policy: TimePolicy = DEFAULT_POLICY,
 ) -> Outcome:
     """A new trajectory with the starter as projectleider and the first steps active.
 
@@ -404,9 +415,10 @@ def start_trajectory(
         previous_cycle=previous.id if previous else None,
         kpis=kpis,
     )
-    ctx = _Ctx(t=trajectory, template=template, actor=project_leader, now=now)
+    ctx = _Ctx(t=trajectory, template=template, actor=project_leader, now=now, policy=policy)
     ctx.record("start", product=product, previous_cycle=trajectory.previous_cycle)
     ctx.activate_ready_steps()
+    _follow_up(ctx)
     ctx.t.audit.extend(ctx.audit)
     ctx.t.version = 1
     return _outcome(ctx)
@@ -1122,10 +1134,12 @@ def _update_item(ctx: _Ctx, cmd: c.UpdateImplementationItem) -> None:
 def _on_start_evaluatie(ctx: _Ctx) -> None:
     evaluation = ctx.t.evaluation
     if evaluation.planned_at is None:
-        moment = add_months(ctx.now, ctx.template.evaluation_months)
-        evaluation.planned_on = moment.date()
-        evaluation.planned_at = moment
-        ctx.tell_role("proceseigenaar", "evaluation_planned", on=moment.date().isoformat())
+        months = ctx.policy.evaluation_months or ctx.template.evaluation_months
+        working = ctx.policy.working
+        day = working.working_day_on_or_after(working.local(add_months(ctx.now, months)).date())
+        evaluation.planned_on = day
+        evaluation.planned_at = working.opening(day)
+        ctx.tell_role("proceseigenaar", "evaluation_planned", on=day.isoformat())
     # planned during step 10 or just now; a moment already past comes at once
     ctx.set_timer("evaluatie", "evaluation", max(evaluation.planned_at, ctx.now))
 
@@ -1134,18 +1148,31 @@ def _on_start_evaluatie(ctx: _Ctx) -> None:
 def _plan_evaluation(ctx: _Ctx, cmd: c.PlanEvaluation) -> None:
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
-    ctx.t.evaluation.planned_on = cmd.on
-    ctx.t.evaluation.planned_at = cmd.at
+    if ctx.t.evaluation.requested_at is not None:
+        raise AlreadyDecided("evaluation_requested")
+    # the evaluation card goes out in working time: a Saturday or Koningsdag moves on
+    moment = ctx.policy.working.next_working_moment(cmd.at)
+    on = ctx.policy.working.local(moment).date()
+    ctx.t.evaluation.planned_on = on
+    ctx.t.evaluation.planned_at = moment
     if ctx.active("evaluatie"):
-        ctx.set_timer("evaluatie", "evaluation", cmd.at)
+        ctx.set_timer("evaluatie", "evaluation", moment)
     for person in ctx.t.members():
-        ctx.tell(person, "evaluation_planned", on=cmd.on.isoformat())
+        ctx.tell(person, "evaluation_planned", on=on.isoformat())
 
 
 @rule("evaluation_due", CLOCK, {"evaluatie"})
 def _evaluation_due(ctx: _Ctx, cmd: c.EvaluationDue) -> None:
-    for role in ("proceseigenaar", "projectleider", "sponsor", "procesadviseur"):
-        ctx.tell_role(role, "evaluation_request")
+    evaluation = ctx.t.evaluation
+    if evaluation.requested_at is not None:
+        raise AlreadyDecided("evaluation_requested")
+    evaluation.requested_at = ctx.now
+    step = ctx.template.step("evaluatie")
+    # the whole project group gets the evaluation card; who may record it is the engine's call
+    for person in ctx.t.members():
+        roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
+        role = next((r for r in step.actors if r in roles), None) or sorted(roles)[0]
+        ctx.tell(person, "evaluation_request", step="evaluatie", role=role)
 
 
 @rule("record_evaluation", {"proceseigenaar", "projectleider"}, {"evaluatie"})
@@ -1170,6 +1197,205 @@ def _record_evaluation(ctx: _Ctx, cmd: c.RecordEvaluation) -> None:
     ctx.cancel_timer("evaluatie", "evaluation")
     ctx.complete("evaluatie")
     ctx.tell_role("proceseigenaar", "next_cycle_offer")
+
+
+# -- sessions --------------------------------------------------------------------------------------
+
+
+@rule("plan_session", {"projectleider", "procesadviseur"}, {"3a", "3b", "5"})
+def _plan_session(ctx: _Ctx, cmd: c.PlanSession) -> None:
+    if cmd.step not in {"3a", "3b", "5"} or not ctx.active(cmd.step):
+        raise NotNow("step_not_active", step=cmd.step)
+    if cmd.at <= ctx.now:
+        raise InvalidInput("date_in_past")
+    step = ctx.template.step(cmd.step)
+    attendees: dict[str, Person] = {ctx.actor.aad_object_id: ctx.actor}
+    for role in step.actors:
+        for person in ctx.t.holders(role):
+            attendees.setdefault(person.aad_object_id, person)
+    number = len(ctx.t.planned_sessions) + 1
+    ctx.t.planned_sessions.append(
+        PlannedSession(
+            number=number,
+            step=cmd.step,
+            at=cmd.at,
+            minutes=cmd.minutes,
+            organizer=ctx.actor,
+            attendees=list(attendees.values()),
+        )
+    )
+    for person in attendees.values():
+        ctx.tell(person, "session_planned", step=cmd.step, at=_iso(cmd.at), minutes=cmd.minutes)
+    # the calendar invitation (when the deployment has the calendar on) goes out from the organizer
+    ctx.tell(
+        ctx.actor,
+        "calendar_event",
+        step=cmd.step,
+        session=number,
+        at=_iso(cmd.at),
+        minutes=cmd.minutes,
+        attendees=[p.aad_object_id for p in attendees.values()],
+    )
+
+
+# -- follow-up of open tasks: reminders, escalation, "herinner nu" ---------------------------------
+
+FOLLOW_UP_SLOT = "tasks"
+FOLLOW_UP_KIND = "follow_up"
+
+
+def _reminder_due(f: FollowUp, policy: TimePolicy) -> datetime:
+    if f.reminded_at is None:
+        return policy.working.add_working_days(f.since, policy.remind_after_working_days)
+    return policy.working.add_working_days(f.reminded_at, policy.remind_every_working_days)
+
+
+def _escalation_due(f: FollowUp, t: Trajectory, policy: TimePolicy) -> datetime | None:
+    """Tasks of a step with its own deadline (3b, 7) close by that step's rule instead."""
+    if f.escalated_at is not None or t.steps[f.step].deadline is not None:
+        return None
+    return policy.working.add_working_days(f.since, policy.escalate_after_working_days)
+
+
+def next_follow_up(t: Trajectory, policy: TimePolicy) -> datetime | None:
+    """When the next reminder or escalation of this trajectory is due."""
+    moments = [_reminder_due(f, policy) for f in t.follow_ups.values()]
+    moments += [
+        due for f in t.follow_ups.values() if (due := _escalation_due(f, t, policy)) is not None
+    ]
+    return min(moments, default=None)
+
+
+def _follow_up(ctx: _Ctx) -> None:
+    """Keep the open-task list in step with who the trajectory waits on, and its timer."""
+    t = ctx.t
+    current = {
+        follow_up_key(w.step, w.what, w.person.aad_object_id): w
+        for w in waiting_on(t, ctx.template)
+    }
+    for key in [k for k in t.follow_ups if k not in current]:
+        del t.follow_ups[key]
+    for key, waiting in current.items():
+        if key not in t.follow_ups:
+            t.follow_ups[key] = FollowUp(
+                person=waiting.person, step=waiting.step, what=waiting.what, since=ctx.now
+            )
+    due = next_follow_up(t, ctx.policy)
+    if due is None:
+        ctx.cancel_timer(FOLLOW_UP_SLOT, FOLLOW_UP_KIND)
+    else:
+        ctx.set_timer(FOLLOW_UP_SLOT, FOLLOW_UP_KIND, due)
+
+
+def _task_message(ctx: _Ctx, f: FollowUp) -> tuple[str, dict[str, Any]]:
+    """The card that asked for this task in the first place (a reminder shows it again)."""
+    t = ctx.t
+    step = ctx.template.step(f.step)
+    roles = t.roles_of(f.person.aad_object_id, ctx.now)
+    role = next((r for r in step.actors if r in roles), None) or (sorted(roles) or ["?"])[0]
+    deadline = _iso(t.steps[f.step].deadline)
+    if f.what == "approve":
+        subject = {"2": "kpis", "8": "plan"}.get(f.step, "priorities")
+        round_ = {"kpis": t.kpis_round, "plan": t.plan_round}.get(subject, t.priorities_round)
+        return "approval_request", {"subject": subject, "role": role, "round": round_}
+    if f.what == "check":
+        link = t.process_maps[-1] if t.process_maps else None
+        return "check_request", {"step": "3b", "role": role, "deadline": deadline, "link": link}
+    if f.what == "review":
+        role = next((r for r in ctx.template.specialist_roles if r in roles), role)
+        pending = [i.id for i in _selected(t) if not _reviewed(i, f.person)]
+        return "review_request", {
+            "step": "7",
+            "role": role,
+            "improvements": pending,
+            "deadline": deadline,
+        }
+    if f.what == "evaluate":
+        return "evaluation_request", {"step": "evaluatie", "role": role}
+    return "step_started", {"step": f.step, "role": role}
+
+
+def _remind(ctx: _Ctx, f: FollowUp, *, nudged: bool, by: str = "") -> None:
+    f.reminded_at = ctx.now
+    f.reminders += 1
+    kind, data = _task_message(ctx, f)
+    ctx.tell(
+        f.person,
+        "reminder",
+        task=kind,
+        what=f.what,
+        since=_iso(f.since),
+        count=f.reminders,
+        nudged=nudged,
+        by=by,
+        **data,
+    )
+    ctx.record(
+        "reminder.sent",
+        step=f.step,
+        what=f.what,
+        person=f.person.aad_object_id,
+        count=f.reminders,
+        nudged=nudged,
+    )
+
+
+def _escalate(ctx: _Ctx, f: FollowUp) -> None:
+    """Tell the project leader (or, for the project leader's own task, the proceseigenaar)."""
+    f.escalated_at = ctx.now
+    waiting_for = f.person.aad_object_id
+    leaders = [p for p in ctx.t.holders("projectleider") if p.aad_object_id != waiting_for]
+    if not leaders:
+        leaders = [p for p in ctx.t.holders("proceseigenaar") if p.aad_object_id != waiting_for]
+    for leader in leaders:
+        ctx.tell(
+            leader,
+            "task_overdue",
+            step=f.step,
+            what=f.what,
+            name=f.person.name,
+            since=_iso(f.since),
+        )
+    ctx.record(
+        "task.escalated",
+        step=f.step,
+        what=f.what,
+        person=waiting_for,
+        to=[p.aad_object_id for p in leaders],
+    )
+
+
+@rule("follow_up_due", CLOCK)
+def _follow_up_due(ctx: _Ctx, cmd: c.FollowUpDue) -> None:
+    """Whatever is due now, once: after downtime a series of missed reminders is one reminder."""
+    for f in list(ctx.t.follow_ups.values()):
+        escalation = _escalation_due(f, ctx.t, ctx.policy)
+        if escalation is not None and escalation <= ctx.now:
+            _escalate(ctx, f)
+        if _reminder_due(f, ctx.policy) <= ctx.now:
+            _remind(ctx, f, nudged=False)
+
+
+@rule("nudge", LEADERS)
+def _nudge(ctx: _Ctx, cmd: c.Nudge) -> None:
+    """ "Herinner nu": remind everyone the trajectory waits on (not who was reminded just now)."""
+    _follow_up(ctx)  # the list as it stands
+    if not ctx.t.follow_ups:
+        raise NotNow("nobody_waiting")
+    for f in ctx.t.follow_ups.values():
+        if f.person.aad_object_id == ctx.actor.aad_object_id:
+            continue
+        if f.reminded_at is not None and ctx.now - f.reminded_at < ctx.policy.nudge_pause:
+            continue
+        _remind(ctx, f, nudged=True, by=ctx.actor.name)
+
+
+def nudged_now(t: Trajectory, now: datetime) -> tuple[list[str], list[str]]:
+    """After a nudge at ``now``: the names reminded, and those skipped (reminded just before)."""
+    nudges = [f for f in t.follow_ups.values() if f.reminded_at is not None]
+    reminded = {f.person.name for f in nudges if f.reminded_at == now}
+    earlier = {f.person.name for f in nudges if f.reminded_at != now}
+    return sorted(reminded), sorted(earlier - reminded)
 
 
 # -- marking a step done, pausing, cancelling ------------------------------------------------------
@@ -1232,6 +1458,7 @@ def _complete_step(ctx: _Ctx, cmd: c.CompleteStep) -> None:
 @rule("pause", LEADERS)
 def _pause(ctx: _Ctx, cmd: c.Pause) -> None:
     ctx.t.status = TrajectoryStatus.PAUSED
+    ctx.t.paused_at = ctx.now
     ctx.tell(None, "trajectory_paused")
 
 
@@ -1240,6 +1467,22 @@ def _resume(ctx: _Ctx, cmd: c.Resume) -> None:
     if ctx.t.status is not TrajectoryStatus.PAUSED:
         raise NotNow("not_paused")
     ctx.t.status = TrajectoryStatus.RUNNING
+    # the pause does not eat into anyone's time: deadlines move on by its length
+    paused_for = ctx.now - (ctx.t.paused_at or ctx.now)
+    ctx.t.paused_at = None
+    for step_id in ctx.t.active_steps(ctx.template):
+        state = ctx.t.steps[step_id]
+        if state.deadline is not None:
+            state.deadline = ctx.policy.working.next_working_moment(
+                max(state.deadline + paused_for, ctx.now)
+            )
+            if step_id == "3b" and _check_open(ctx.t):
+                ctx.t.check.deadline = state.deadline
+            ctx.set_timer(step_id, "deadline", state.deadline)
+    evaluation = ctx.t.evaluation
+    if ctx.active("evaluatie") and evaluation.requested_at is None and evaluation.planned_at:
+        # a moment that came during the pause comes now
+        ctx.set_timer("evaluatie", "evaluation", max(evaluation.planned_at, ctx.now))
     ctx.tell(None, "trajectory_resumed")
 
 
@@ -1252,7 +1495,7 @@ def _cancel(ctx: _Ctx, cmd: c.Cancel) -> None:
     ctx.tell(None, "trajectory_cancelled")
 
 
-_OWN_REQUESTS = frozenset({"3b", "7"})
+_OWN_REQUESTS = frozenset({"3b", "7", "evaluatie"})
 _ON_START: dict[str, Callable[[_Ctx], None]] = {
     "3b": _on_start_3b,
     "7": _on_start_7,
@@ -1320,7 +1563,8 @@ def waiting_on(trajectory: Trajectory, template: Template) -> list[Waiting]:
         elif step_id == "8" and t.plan_finalised_at is not None:
             add(_plan_seats_open(t, None), "approve")
         elif step_id == "evaluatie":
-            add(t.holders("proceseigenaar"), "evaluate")
+            if t.evaluation.requested_at is not None:  # before the moment, nobody is late
+                add(t.holders("proceseigenaar"), "evaluate")
         else:
             add(t.holders(step.responsible) or t.holders("projectleider"), "complete")
     return result

@@ -107,6 +107,17 @@ class Session(BaseModel):
     notes: str = ""
 
 
+class PlannedSession(BaseModel):
+    """A working session planned ahead (3a, 3b, 5); with the calendar on, an invitation."""
+
+    number: int
+    step: str
+    at: datetime
+    minutes: int
+    organizer: Person
+    attendees: list[Person] = Field(default_factory=list)
+
+
 class CheckAnswer(BaseModel):
     by: Person
     agrees: bool
@@ -228,8 +239,29 @@ class Evaluation(BaseModel):
     measurements: dict[str, float] = Field(default_factory=dict)  # KPI name → value
     went_well: str = ""
     could_be_better: str = ""
+    requested_at: datetime | None = None  # when the evaluation card went out
     recorded_at: datetime | None = None
     by: Person | None = None
+
+
+class FollowUp(BaseModel):
+    """An open task someone is reminded of: since when it waits, and what was done about it."""
+
+    person: Person
+    step: str
+    what: str  # as in ``engine.Waiting.what``
+    since: datetime
+    reminded_at: datetime | None = None
+    reminders: int = 0
+    escalated_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return follow_up_key(self.step, self.what, self.person.aad_object_id)
+
+
+def follow_up_key(step: str, what: str, person_id: str) -> str:
+    return f"{step}:{what}:{person_id}"
 
 
 class AuditEntry(BaseModel):
@@ -256,6 +288,7 @@ class Trajectory(BaseModel):
     kpis_round: int = 0
     process_maps: list[str] = Field(default_factory=list)
     sessions: list[Session] = Field(default_factory=list)
+    planned_sessions: list[PlannedSession] = Field(default_factory=list)
     check: CheckState = Field(default_factory=CheckState)
     merge_3b: bool = False  # 3b is merged into 3a (counts as done with 3a)
     klantreis: Klantreis | None = None
@@ -268,6 +301,8 @@ class Trajectory(BaseModel):
     approvals: list[Approval] = Field(default_factory=list)
     implementation: list[ImplementationItem] = Field(default_factory=list)
     evaluation: Evaluation = Field(default_factory=Evaluation)
+    follow_ups: dict[str, FollowUp] = Field(default_factory=dict)  # key → open task
+    paused_at: datetime | None = None
     audit: list[AuditEntry] = Field(default_factory=list)
     version: int = 0
 

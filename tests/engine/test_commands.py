@@ -29,6 +29,7 @@ from wasstraat.samples import (
     person,
     to_step,
 )
+from wasstraat.worktime import DEFAULT_POLICY
 
 
 @dataclass
@@ -214,6 +215,15 @@ CASES = {
         c.CompleteStep(step="99"),
         setup=[(PA, c.SetProcessMap(link=LINK))],
     ),
+    "plan_session": Case(
+        "3a",
+        PA,
+        c.PlanSession(step="3a", at=later),
+        VM1,
+        c.PlanSession(step="3a", at=T0),
+    ),
+    "follow_up_due": Case("2", SYSTEM, c.FollowUpDue(), PL),
+    "nudge": Case("2", PL, c.Nudge(), VM1),
     "pause": Case("2", PE, c.Pause(), VM1),
     "resume": Case("2", PE, c.Resume(), VM1, setup=[(PL, c.Pause())]),
     "cancel": Case("2", PL, c.Cancel(reason="geen budget"), VM1),
@@ -471,8 +481,12 @@ def test_an_evaluation_planned_during_step_10_is_kept_and_fires_then():
     run.do(TM1, c.UpdateImplementationItem(item_id="i1", status="done"))
     outcome = run.do(PE, c.CompleteStep(step="10"))
     [timer] = [t for t in outcome.timers if t.kind == "evaluation"]
-    assert timer.due_at == moment
-    assert run.t.evaluation.planned_on == moment.date()
+    # planned for a Saturday night: the card waits for Monday morning
+    working = DEFAULT_POLICY.working
+    assert moment.weekday() == 5
+    assert timer.due_at == working.next_working_moment(moment)
+    assert working.local(timer.due_at).hour == 9 and working.local(timer.due_at).weekday() == 0
+    assert run.t.evaluation.planned_on == working.local(timer.due_at).date()
 
 
 def test_new_priorities_make_an_earlier_approval_card_stale():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,7 +43,7 @@ async def step_card(bot: BotClient, person: Person, step: str) -> dict:
     return await card_sent_to(bot, person, "step_started", message=messages[0])
 
 
-async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClient):
+async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClient, clock):
     await bot.post(payload("installationUpdate_add_channel", bot.connector))
     await bot.say(
         "<at>Test Bot</at> start Parkeervergunning", fixture="message_channel_mention_api"
@@ -162,14 +164,24 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         evaluation_on="2027-09-01",
         complete="true",
     )
+    # nothing asks for the evaluation before its moment; then the clock brings the card
+    assert not [m for m in await bot.store.outbox_messages() if m["kind"] == "evaluation_request"]
+    runtime = bot.http.server.app[RUNTIME]
+    planned = (await bot.store.trajectory(trajectory.id)).evaluation.planned_at
+    clock.now = planned + timedelta(minutes=1)
+    assert "evaluation" in (await runtime.ticker.fire_due()).kinds
+    evaluation_card = await card_sent_to(bot, MEGAN, "evaluation_request")
     await click(
         bot,
         MEGAN,
-        button(await step_card(bot, MEGAN, "evaluatie"), "Save"),
+        button(evaluation_card, "Save"),
         kpi_0="4",
         went_well="snelle quick win",
         could_be_better="eerder IV betrekken",
     )
+    # the sponsor saw the KPIs on the same card, without the form
+    sponsor_card = json.dumps(await card_sent_to(bot, LYNNE, "evaluation_request"))
+    assert "Doorlooptijd" in sponsor_card and "went_well" not in sponsor_card
 
     done = await bot.store.trajectory(trajectory.id)
     assert done.status.value == "finished", [(s, st.status.value) for s, st in done.steps.items()]
@@ -187,6 +199,14 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         if e.action == "start"
     )
     assert services.template.id == done.template_id
+
+    # the process owner starts the next cycle from the offer; a second click starts nothing
+    offer = await card_sent_to(bot, MEGAN, "next_cycle_offer")
+    await click(bot, MEGAN, button(offer, "Start the next cycle"))
+    await click(bot, MEGAN, button(offer, "Start the next cycle"))
+    cycles = [t for t in await bot.store.trajectories_in_channel("team-id") if t.previous_cycle]
+    assert [c.previous_cycle for c in cycles] == [done.id]
+    assert cycles[0].kpis[0].baseline == 4  # the last measurement is the new baseline
 
 
 def test_reading_a_form_refuses_a_date_that_is_not_iso():

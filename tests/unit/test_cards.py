@@ -44,10 +44,15 @@ def test_every_step_and_kind_has_variants_in_both_languages(exported: list[Path]
             "review_request--7--specialist_iv",
             "stale--decide_kpis--proceseigenaar",
             "form-error--decide_kpis--proceseigenaar",
+            "evaluation_request--evaluatie--proceseigenaar",
+            "evaluation_request--evaluatie--sponsor",
+            "reminder--kpis--proceseigenaar",
+            "task_overdue--2--person",
+            "next_cycle_offer-----proceseigenaar",
         ):
             assert f"{expected}--{language}" in names
     steps = {name.split("--")[1] for name in names if name.startswith("step_started--")}
-    assert steps >= {"1", "2", "3a", "4", "5", "6", "8", "9", "10", "evaluatie"}
+    assert steps >= {"1", "2", "3a", "4", "5", "6", "8", "9", "10"}
 
 
 def test_cards_pass_the_official_schema_and_stay_small(exported, schema_validator):
