@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from wasstraat import commands as c
-from wasstraat.samples import PE, Run, to_step
+from wasstraat.samples import PE, SYSTEM, Run, to_step
 
 REPEATS = 30
 OUT = Path(__file__).with_name("latest.json")
@@ -21,6 +21,7 @@ OUT = Path(__file__).with_name("latest.json")
 def full_trajectory() -> Run:
     run = Run()
     to_step(run, "evaluatie")
+    run.do(SYSTEM, c.EvaluationDue())
     run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
     return run
 

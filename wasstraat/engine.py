@@ -1177,6 +1177,8 @@ def _evaluation_due(ctx: _Ctx, cmd: c.EvaluationDue) -> None:
 
 @rule("record_evaluation", {"proceseigenaar", "projectleider"}, {"evaluatie"})
 def _record_evaluation(ctx: _Ctx, cmd: c.RecordEvaluation) -> None:
+    if ctx.t.evaluation.requested_at is None:
+        raise NotNow("evaluation_not_due")
     names = {k.name for k in ctx.t.kpis}
     unknown = set(cmd.measurements) - names
     if unknown:

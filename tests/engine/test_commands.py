@@ -206,6 +206,7 @@ CASES = {
         c.RecordEvaluation(measurements={"Doorlooptijd": 4}),
         VM1,
         c.RecordEvaluation(measurements={"Omzet": 1}),
+        setup=[(SYSTEM, c.EvaluationDue())],
     ),
     "complete_step": Case(
         "3a",
@@ -374,6 +375,7 @@ def test_next_cycle_carries_the_group_and_the_measured_kpis():
 
     run = Run()
     to_step(run, "evaluatie")
+    run.do(SYSTEM, c.EvaluationDue())
     run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
     nxt = start_trajectory(
         trajectory_id="t2",

@@ -1,0 +1,55 @@
+"""One timer sweep in a process of its own, at an injected moment, for the kill -9 tests.
+
+``python -m tests.scenario.sweeper DATABASE_URL ISO_MOMENT`` prints ``swept`` when the sweep
+has claimed its timers, ``fired`` after each timer's state change has committed, and ``done``
+at the end; the test kills it at one of those lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import datetime
+from typing import Any
+
+from bot import ticker as ticker_module
+from bot.services import Services
+from bot.settings import Settings
+from bot.ticker import Ticker
+from bot.workflow import Workflow
+from storage import Store, open_database
+from wasstraat.template import default_template
+
+
+class ReportingWorkflow(Workflow):
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        outcome = await super().execute(*args, **kwargs)
+        print("fired", flush=True)
+        return outcome
+
+
+async def main(url: str, moment: datetime) -> None:
+    database = await open_database(url, migrate=False)
+    store = Store(database)
+    services = Services(
+        settings=Settings(_env_file=None, database_url=url),  # type: ignore[call-arg]
+        store=store,
+        template=default_template(),
+        clock=lambda: moment,
+    )
+    claim = store.claim_due_timers
+
+    async def reporting_claim(**kwargs: Any) -> list[dict[str, Any]]:
+        timers = await claim(**kwargs)
+        print("swept", len(timers), flush=True)
+        return timers
+
+    store.claim_due_timers = reporting_claim  # type: ignore[method-assign]
+    ticker_module.Workflow = ReportingWorkflow  # type: ignore[misc]
+    await Ticker(services).fire_due()
+    print("done", flush=True)
+    await database.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], datetime.fromisoformat(sys.argv[2])))
