@@ -388,6 +388,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "You have more than one process description open: {products}. Please answer on "
         "the card of the right trajectory.",
     },
+    "command.nudge": {
+        "nl": "herinner nu — herinner wie jouw traject laat wachten (projectleider, "
+        "proceseigenaar)",
+        "en": "remind now — remind whoever your trajectory waits on (project leader, process "
+        "owner)",
+    },
     "command.idea": {
         "nl": "idee <tekst> — stuur een verbeteridee in, op elk moment",
         "en": "idee <text> — send in an improvement idea, at any moment",

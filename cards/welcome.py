@@ -5,7 +5,14 @@ from __future__ import annotations
 from cards.base import Element, bullet_list, card, heading, paragraph
 from cards.catalogue import Language, text
 
-COMMAND_KEYS = ("command.help", "command.start", "command.status", "command.tasks", "command.idea")
+COMMAND_KEYS = (
+    "command.help",
+    "command.start",
+    "command.status",
+    "command.tasks",
+    "command.nudge",
+    "command.idea",
+)
 
 
 def _commands(language: Language) -> list[str]:
