@@ -49,6 +49,7 @@ clean:
 ## Benchmarks (each figure a ratio against a baseline measured in the same run); writes bench/latest.json.
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.timers
 
 ## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
 card-screenshots: $(STAMP) $(NODE_STAMP)

@@ -28,6 +28,7 @@ from wasstraat.model import SYSTEM
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+BATCH = 200  # timers claimed at a time; a sweep goes on until none is due
 SWEEP_JOB = "timers:sweep"
 NEXT_JOB = "timers:next"
 
@@ -65,39 +66,45 @@ class Ticker:
         self._ticking = asyncio.Lock()  # one sweep at a time; stop() waits for it
 
     async def fire_due(self) -> TickStats:
-        """Fire every timer that is due now, each once."""
-        services = self._services
+        """Fire every timer that is due now, each once (in batches, until none is left)."""
         stats = TickStats()
-        now = services.clock()
-        timers = await services.store.claim_due_timers(worker=self._worker, now=now, lease=LEASE)
-        workflow = Workflow(services)
-        for timer in timers:
-            command = command_for(timer)
-            try:
-                if command is not None and timer["trajectory_id"]:
-                    await workflow.execute(
-                        timer["trajectory_id"], command, SYSTEM, activity_id=firing_key(timer)
-                    )
-                    stats.fired += 1
-                    stats.kinds.append(timer["kind"])
-                else:
-                    stats.skipped += 1
-            except (engine.NotNow, engine.AlreadyDecided, TrajectoryNotFound) as refusal:
-                # the moment passed for nothing (step already done, trajectory closed …)
-                log.info("timer %s needed no action (%s)", timer["kind"], refusal.code)
-                stats.skipped += 1
-            except AlreadyProcessed:
-                log.info("timer %s had fired before a restart", timer["kind"])
-                stats.skipped += 1
-            except Exception:
-                log.exception("timer %s failed; it is tried again", timer["kind"])
-                await services.store.release_timer(timer["id"], worker=self._worker)
-                stats.failed += 1
-                continue
-            await services.store.mark_timer_fired(
-                timer["id"], worker=self._worker, due_at=timer["due_at"], now=services.clock()
+        now = self._services.clock()
+        while True:
+            timers = await self._services.store.claim_due_timers(
+                worker=self._worker, now=now, lease=LEASE, limit=BATCH
             )
-        return stats
+            for timer in timers:
+                await self._fire(timer, stats)
+            if len(timers) < BATCH:
+                return stats
+
+    async def _fire(self, timer: dict[str, Any], stats: TickStats) -> None:
+        services = self._services
+        command = command_for(timer)
+        try:
+            if command is not None and timer["trajectory_id"]:
+                await Workflow(services).execute(
+                    timer["trajectory_id"], command, SYSTEM, activity_id=firing_key(timer)
+                )
+                stats.fired += 1
+                stats.kinds.append(timer["kind"])
+            else:
+                stats.skipped += 1
+        except (engine.NotNow, engine.AlreadyDecided, TrajectoryNotFound) as refusal:
+            # the moment passed for nothing (step already done, trajectory closed …)
+            log.info("timer %s needed no action (%s)", timer["kind"], refusal.code)
+            stats.skipped += 1
+        except AlreadyProcessed:
+            log.info("timer %s had fired before a restart", timer["kind"])
+            stats.skipped += 1
+        except Exception:
+            log.exception("timer %s failed; it is tried again", timer["kind"])
+            await services.store.release_timer(timer["id"], worker=self._worker)
+            stats.failed += 1
+            return
+        await services.store.mark_timer_fired(
+            timer["id"], worker=self._worker, due_at=timer["due_at"], now=services.clock()
+        )
 
     # -- the alarm clock ---------------------------------------------------------------------
 
