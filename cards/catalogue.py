@@ -497,6 +497,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "item.todo": {"nl": "Nog te doen", "en": "To do"},
     "item.doing": {"nl": "Bezig", "en": "In progress"},
     "item.done": {"nl": "Klaar", "en": "Done"},
+    "form.session.date": {
+        "nl": "Sessie plannen: datum (de deelnemers krijgen bericht)",
+        "en": "Plan a session: date (the participants are told)",
+    },
+    "form.session.time": {"nl": "Begintijd", "en": "Start time"},
+    "form.session.minutes": {"nl": "Duur in minuten", "en": "Duration in minutes"},
     "form.evaluation.date": {"nl": "Datum evaluatiemoment", "en": "Date of the evaluation moment"},
     "form.evaluation.measure": {
         "nl": "{name}: nieuwe meting (nulmeting {baseline}, doel {target} {unit})",

@@ -198,6 +198,52 @@ def _kpi_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[
     return [{"kind": "propose_kpis", "kpis": kpis}]
 
 
+# -- sessions (3a, 5) -------------------------------------------------------------------------
+
+SESSION_START = time(9, 30)
+SESSION_MINUTES = 120
+
+
+def _session_inputs(view: FormView) -> list[Element]:
+    """Plan a working session: the actors get a calendar invitation when that is switched on."""
+    return [
+        {
+            "type": "Input.Date",
+            "id": "session_on",
+            "label": view.t("form.session.date"),
+            "spacing": "Medium",
+        },
+        {"type": "Input.Time", "id": "session_at", "label": view.t("form.session.time")},
+        {
+            "type": "Input.Number",
+            "id": "session_minutes",
+            "label": view.t("form.session.minutes"),
+            "min": 15,
+            "max": 480,
+            "value": SESSION_MINUTES,
+        },
+    ]
+
+
+def _session_read(inputs: Mapping[str, Any], step: str, zone: ZoneInfo) -> list[dict[str, Any]]:
+    on = _str(inputs, "session_on")
+    if not on:
+        return []
+    at = _str(inputs, "session_at")
+    moment = datetime.combine(
+        date.fromisoformat(on), time.fromisoformat(at) if at else SESSION_START, tzinfo=zone
+    )
+    minutes = _float(inputs, "session_minutes")
+    return [
+        {
+            "kind": "plan_session",
+            "step": step,
+            "at": moment,
+            "minutes": int(minutes) if minutes is not None else SESSION_MINUTES,
+        }
+    ]
+
+
 # -- step 3a ----------------------------------------------------------------------------------
 
 
@@ -205,6 +251,7 @@ def _map_form(view: FormView) -> Form:
     maps = view.trajectory.process_maps
     return [
         _text_input("map_link", view.t("form.map_link"), value=maps[-1] if maps else ""),
+        *_session_inputs(view),
         _complete_toggle(view),
     ], [_save(view, "3a", "map")]
 
@@ -214,7 +261,7 @@ def _map_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[
     commands: list[dict[str, Any]] = []
     if link and link not in t.process_maps:
         commands.append({"kind": "set_process_map", "link": link})
-    return commands + _complete(inputs, "3a")
+    return commands + _session_read(inputs, "3a", zone) + _complete(inputs, "3a")
 
 
 def _merge_form(view: FormView) -> Form:
@@ -297,6 +344,7 @@ def _formule_form(view: FormView) -> Form:
                 value=current.note if current else "",
             ),
         ]
+    body += _session_inputs(view)
     body.append(_complete_toggle(view))
     return body, [_save(view, "5", "formule")]
 
@@ -311,7 +359,7 @@ def _make_formule_read(template: Template) -> Reader:
             note = _str(inputs, f"p_{p.id}_note")
             if matches or note:
                 commands.append({"kind": "assess_p", "p": p.id, "matches": matches, "note": note})
-        return commands + _complete(inputs, "5")
+        return commands + _session_read(inputs, "5", zone) + _complete(inputs, "5")
 
     return read
 

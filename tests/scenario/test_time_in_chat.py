@@ -119,3 +119,30 @@ async def test_only_a_leader_can_nudge(bot: BotClient, clock: FixedClock):
     assert response.status in (200, 201)
     assert [m for m in await bot.store.outbox_messages() if m["kind"] == "reminder"] == []
     assert any("not their project leader" in t for t in bot.connector.texts())
+
+
+async def test_a_session_planned_on_the_card_is_told_and_invited_only_with_the_calendar_on(
+    bot: BotClient, clock: FixedClock
+):
+    from cards.forms import read_form
+    from wasstraat.commands import parse_command
+
+    trajectory_id = await channel_trajectory(bot)
+    workflow = await waiting_on_megan(bot, trajectory_id)
+    await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
+    services = bot.http.server.app[RUNTIME].services
+    trajectory = await bot.store.trajectory(trajectory_id)
+    fields = read_form(
+        "map",
+        {"session_on": "2026-12-10", "session_at": "13:30", "session_minutes": "90"},
+        trajectory,
+        template=services.template,
+        zone=services.zone,
+    )
+    [plan] = [parse_command(str(f["kind"]), f) for f in fields or []]
+    assert plan.at == datetime(2026, 12, 10, 12, 30, tzinfo=UTC) and plan.minutes == 90
+    await workflow.execute(trajectory_id, plan, NOOR)  # Noor is the procesadviseur
+    kinds = [m["kind"] for m in await bot.store.outbox_messages()]
+    assert "session_planned" in kinds
+    assert "calendar_event" not in kinds  # the calendar is off by default
+    assert (await bot.store.trajectory(trajectory_id)).planned_sessions[0].minutes == 90
