@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# replicas that start together migrate one after the other (a PostgreSQL advisory lock)
+MIGRATION_LOCK = 0x57A5_7AA7
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,5 +75,10 @@ async def open_database(url: str, *, migrate: bool = True, **engine_options: Any
     database = Database(engine)
     if migrate:
         async with engine.begin() as conn:
+            if database.dialect == "postgresql":
+                # held until this transaction ends; the next replica then finds the schema done
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             await conn.run_sync(_upgrade)
     return database

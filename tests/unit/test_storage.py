@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -47,6 +48,21 @@ async def test_migrating_twice_is_harmless(database_url: str):
     for _ in range(2):
         database = await open_database(database_url)
         await database.dispose()
+
+
+async def test_replicas_starting_together_migrate_once(database_url: str):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("replicas share a PostgreSQL database; SQLite is one process's")
+    # without the lock the three deadlock on the schema (or fail on a duplicate table)
+    starts = asyncio.gather(*(open_database(database_url) for _ in range(3)))
+    databases = await asyncio.wait_for(starts, timeout=60)
+    try:
+        async with databases[0].engine.connect() as conn:
+            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+        assert len(versions) == 1
+    finally:
+        for database in databases:
+            await database.dispose()
 
 
 async def test_trajectory_round_trip_keeps_aware_timestamps(store: Store):
