@@ -33,7 +33,7 @@ from storage import Store, open_database
 from wasstraat import commands as c
 from wasstraat.engine import FOLLOW_UP_KIND, timer_id
 from wasstraat.model import SYSTEM
-from wasstraat.samples import KPIS, PL, TEMPLATE, Run, to_step
+from wasstraat.samples import TEMPLATE, Run, to_step, waiting_for_kpi_decision
 
 TIMERS = 1000
 OUT = Path(__file__).with_name("latest.json")
@@ -41,16 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 async def _seed(url: str, count: int, due: datetime) -> tuple[Store, list[str]]:
-    run = Run()
-    to_step(run, "2")
-    run.do(PL, c.ProposeKpis(kpis=KPIS))
-    template = run.t
     database = await open_database(url)
     store = Store(database)
     ids = []
     async with store.transaction(now=due) as tx:
-        for n in range(count):
-            trajectory = template.model_copy(update={"id": f"bench-{n:05d}"})
+        for trajectory in waiting_for_kpi_decision(count, prefix="bench"):
             ids.append(trajectory.id)
             await tx.insert_trajectory(trajectory, now=due)
             await tx.set_timer(

@@ -140,4 +140,13 @@ def _finish(run: Run, step: str) -> None:
         run.do(PA, c.CompleteStep(step="5"))
 
 
-__all__ = ["SYSTEM", "Run", "to_step"]
+def waiting_for_kpi_decision(count: int, *, prefix: str = "t") -> list[Trajectory]:
+    """``count`` copies of a trajectory in step 2 whose KPIs wait for the proceseigenaar
+    (for benchmarks and load tests that need many trajectories with an open task)."""
+    run = Run()
+    to_step(run, "2")
+    run.do(PL, c.ProposeKpis(kpis=KPIS))
+    return [run.t.model_copy(update={"id": f"{prefix}-{n:05d}"}) for n in range(count)]
+
+
+__all__ = ["SYSTEM", "Run", "to_step", "waiting_for_kpi_decision"]

@@ -1,0 +1,194 @@
+"""Three bot replicas on one PostgreSQL: timers fire once, the outbox is delivered once, and a
+decision clicked on several replicas at the same moment is taken once.
+
+Replicas are real processes for sweeps and delivery; for card actions, three applications with
+their own connection pools serve the same database. PostgreSQL only: SQLite is one process's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import RUNTIME, create_app
+from bot.settings import Settings
+from storage import Store, open_database
+from tests.conftest import BotClient, FixedClock, payload
+from tests.fakes import FakeConnector
+from tests.scenario.driving import MEGAN, as_person
+from wasstraat.engine import FOLLOW_UP_KIND, timer_id
+from wasstraat.model import Person
+from wasstraat.samples import waiting_for_kpi_decision
+
+ROOT = Path(__file__).resolve().parents[2]
+REPLICAS = 3
+TIMERS = 1000
+MESSAGES = 300
+PEOPLE = 30
+
+
+@pytest.fixture
+def postgres_url(database_url: str) -> str:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("replicas share a PostgreSQL database (set WASSTRAAT_TEST_POSTGRES)")
+    return database_url
+
+
+async def run_replicas(module: str, *args: str) -> list[list[str]]:
+    """Start REPLICAS processes of ``module`` at once; their output lines, per process."""
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            module,
+            *args,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        for _ in range(REPLICAS)
+    ]
+    outputs = await asyncio.wait_for(
+        asyncio.gather(*(process.communicate() for process in processes)), timeout=240
+    )
+    assert [process.returncode for process in processes] == [0] * REPLICAS
+    return [out.decode().splitlines() for out, _ in outputs]
+
+
+async def test_a_thousand_timers_due_in_the_same_second_each_fire_once(postgres_url: str):
+    due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    database = await open_database(postgres_url)
+    store = Store(database)
+    trajectories = waiting_for_kpi_decision(TIMERS)
+    async with store.transaction(now=due) as tx:
+        for trajectory in trajectories:
+            await tx.insert_trajectory(trajectory, now=due)
+            await tx.set_timer(
+                timer_id=timer_id(trajectory.id, "tasks", FOLLOW_UP_KIND),
+                kind=FOLLOW_UP_KIND,
+                due_at=due,
+                trajectory_id=trajectory.id,
+                now=due,
+            )
+    moment = (due + timedelta(days=30)).isoformat()
+    outputs = await run_replicas("tests.scenario.sweeper", postgres_url, moment)
+
+    fired = [sum(line == "fired" for line in lines) for lines in outputs]
+    assert sum(fired) == TIMERS
+    assert sum(1 for n in fired if n) >= 2, fired  # the replicas shared the work
+    audit = await store.audit_entries()
+    firings = Counter(e["trajectory_id"] for e in audit if e["action"] == "follow_up_due")
+    assert set(firings.values()) == {1} and len(firings) == TIMERS
+    reminders = Counter(
+        (e["trajectory_id"], e["detail"]["person"]) for e in audit if e["action"] == "reminder.sent"
+    )
+    assert set(reminders.values()) == {1}
+    await database.dispose()
+
+
+async def test_three_hundred_messages_are_each_delivered_once(postgres_url: str):
+    connector = FakeConnector()
+    await connector.start()
+    database = await open_database(postgres_url)
+    store = Store(database)
+    now = datetime.now(UTC)
+    [trajectory] = waiting_for_kpi_decision(1)
+    people = [Person(aad_object_id=f"person-{n:02d}", name=f"Person {n}") for n in range(PEOPLE)]
+    async with store.transaction(now=now) as tx:
+        await tx.insert_trajectory(trajectory, now=now)
+        for n in range(MESSAGES):
+            person = people[n % PEOPLE]
+            await tx.add_outbox(
+                kind="role_assigned",
+                recipient={"aad_object_id": person.aad_object_id, "name": person.name},
+                payload={"trajectory_id": trajectory.id, "role": "sponsor", "n": n},
+                trajectory_id=trajectory.id,
+                now=now,
+            )
+    for person in people:
+        await store.save_conversation_reference(
+            conversation_id=f"a:personal-{person.aad_object_id}",
+            conversation_type="personal",
+            reference={
+                "conversation": {"id": f"a:personal-{person.aad_object_id}"},
+                "serviceUrl": connector.url,
+                "channelId": "msteams",
+                "bot": {"id": "28:bot"},
+                "user": {"id": f"29:{person.aad_object_id}"},
+            },
+            aad_object_id=person.aad_object_id,
+            now=now,
+        )
+    try:
+        outputs = await run_replicas("tests.replicas.worker", postgres_url)
+    finally:
+        await connector.close()
+
+    sends = [
+        sum(int(line.split()[1]) for line in lines if line.startswith("sent")) for lines in outputs
+    ]
+    assert sum(sends) == MESSAGES
+    assert sum(1 for n in sends if n) >= 2, sends
+    delivered = Counter(conversation for conversation, _ in connector.delivered())
+    assert delivered == {f"a:personal-{p.aad_object_id}": MESSAGES // PEOPLE for p in people}
+    outbox = await store.outbox_messages()
+    assert all(m["sent_at"] is not None for m in outbox)
+    await database.dispose()
+
+
+async def test_one_decision_clicked_on_three_replicas_at_once_is_taken_once(
+    postgres_url: str, connector: FakeConnector, clock: FixedClock
+):
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=postgres_url, deliver_in_background=False, run_timers=False
+    )
+    clients = [
+        TestClient(TestServer(create_app(settings, clock=clock), host="127.0.0.1"))
+        for _ in range(REPLICAS)
+    ]
+    for client in clients:
+        await client.start_server()
+    try:
+        first = BotClient(clients[0], connector)
+        services = clients[0].server.app[RUNTIME].services
+        [trajectory] = waiting_for_kpi_decision(1)
+        trajectory = trajectory.model_copy(
+            update={"roles": {**trajectory.roles, "proceseigenaar": [MEGAN]}}
+        )
+        async with services.store.transaction(now=clock.now) as tx:
+            await tx.insert_trajectory(trajectory, now=clock.now)
+        clicks = []
+        for n, client in enumerate(clients):
+            activity = as_person(payload("invoke_adaptiveCard_action_execute", connector), MEGAN)
+            activity["id"] = f"click-{n}"  # a click on each of her devices
+            activity["value"]["action"] = {
+                "type": "Action.Execute",
+                "verb": "decide_kpis",
+                "data": {
+                    "action": "decide_kpis",
+                    "trajectory": trajectory.id,
+                    "version": trajectory.version,
+                    "step": "2",
+                    "round": trajectory.kpis_round,
+                    "decision": "approve",
+                },
+            }
+            clicks.append(client.post("/api/messages", json=activity))
+        responses = await asyncio.gather(*clicks)
+        assert [r.status for r in responses] == [200] * REPLICAS
+        stored = await first.store.trajectory(trajectory.id)
+        decisions = [a for a in stored.approvals if a.subject == "kpis"]
+        assert len(decisions) == 1
+        assert stored.version == trajectory.version + 1
+        audit = await first.store.audit_entries(trajectory_id=trajectory.id)
+        assert sum(1 for e in audit if e["action"] == "decide_kpis") == 1
+    finally:
+        for client in clients:
+            await client.close()
