@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wasstraat.worktime import TimePolicy, WorkingTime
@@ -69,8 +69,18 @@ class Settings(BaseSettings):
     nudge_pause_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
     evaluation_months: int | None = Field(default=None, ge=1, le=36)
 
-    # calendar invitations through Microsoft Graph (off by default)
+    # Calendar invitations through Microsoft Graph (bot/calendar.py); off by default.
     graph_enabled: bool = False
+    # msal authority base; the tenant is appended from MICROSOFT_APP_TENANT_ID
+    graph_authority: str = "https://login.microsoftonline.com"
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    # an app registration with the Calendars.ReadWrite application permission;
+    # empty means the bot's own MICROSOFT_APP_ID / MICROSOFT_APP_PASSWORD
+    graph_client_id: str = ""
+    graph_client_secret: str = Field(default="", repr=False)
+    # a PEM file of CAs to trust instead of the system's for the token endpoint and Graph
+    graph_ca_bundle: str = ""
+    graph_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
 
     @field_validator("allowed_tenant_ids", mode="before")
     @classmethod
@@ -112,6 +122,48 @@ class Settings(BaseSettings):
             nudge_pause=timedelta(minutes=self.nudge_pause_minutes),
             evaluation_months=self.evaluation_months,
         )
+
+    @field_validator("graph_authority", "graph_base_url")
+    @classmethod
+    def _https_only(cls, value: str) -> str:
+        # a client secret and bearer tokens travel over these: never in plain text
+        if not value.startswith("https://"):
+            raise ValueError("must be an https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _graph_needs_tenant_and_credentials(self) -> Settings:
+        if self.graph_enabled:
+            missing = [
+                name
+                for name, value in (
+                    ("MICROSOFT_APP_TENANT_ID", self.app_tenant_id),
+                    ("WASSTRAAT_GRAPH_CLIENT_ID (or MICROSOFT_APP_ID)", self.graph_app_id),
+                    (
+                        "WASSTRAAT_GRAPH_CLIENT_SECRET (or MICROSOFT_APP_PASSWORD)",
+                        self.graph_app_secret,
+                    ),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError("graph_enabled needs " + ", ".join(missing))
+        return self
+
+    @property
+    def graph_app_id(self) -> str:
+        """The client id msal uses for Graph: its own setting, else the bot's app id."""
+        return self.graph_client_id or self.app_id
+
+    @property
+    def graph_app_secret(self) -> str:
+        """The client secret msal uses for Graph: its own setting, else the bot's password."""
+        return self.graph_client_secret or self.app_password
+
+    @property
+    def graph_tenant_authority(self) -> str:
+        """The msal authority of the municipality's tenant, e.g. ``…/contoso-tenant-id``."""
+        return f"{self.graph_authority}/{self.app_tenant_id}"
 
     @property
     def auth_enabled(self) -> bool:
