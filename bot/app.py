@@ -18,6 +18,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.calendar import calendar_from_settings
 from bot.dispatcher import Dispatcher
 from bot.handler import WasstraatBot
 from bot.services import Clock, Services, system_clock
@@ -180,7 +181,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             policy=settings.time_policy(),
         )
         adapter = build_adapter(settings)
-        dispatcher = Dispatcher(services, adapter)
+        calendar = calendar_from_settings(settings)
+        dispatcher = Dispatcher(services, adapter, calendar=calendar)
         ticker = Ticker(services)
         app[RUNTIME] = Runtime(
             services=services,
@@ -203,6 +205,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         stop.set()
         if delivery is not None:
             await delivery
+        if calendar is not None:
+            await calendar.close()
         await database.dispose()
 
     app.cleanup_ctx.append(lifecycle)

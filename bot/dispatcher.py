@@ -4,6 +4,7 @@ paces to Teams' limits, retries what Teams asks to retry and dead-letters the un
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import random
 import uuid
@@ -23,12 +24,21 @@ from botbuilder.schema import (
     ConversationParameters,
     ConversationReference,
 )
+from botbuilder.schema.teams import TeamsChannelAccount
 
+from bot.calendar import (
+    Attendee,
+    CalendarPermanentError,
+    CalendarTransientError,
+    GraphCalendar,
+    Invitation,
+)
 from bot.pacing import Pacer
 from bot.services import Services
-from cards.catalogue import Language, language_for
+from cards.catalogue import Language, language_for, text
 from cards.detail import detail_card
 from cards.messages import render_message
+from cards.status import step_label
 from wasstraat.model import Trajectory
 
 log = logging.getLogger(__name__)
@@ -39,6 +49,7 @@ MAX_ATTEMPTS = 6
 BASE_BACKOFF = 1.0
 MAX_BACKOFF = 300.0
 LEASE = timedelta(seconds=120)
+CALENDAR_EVENT = "calendar_event"
 
 
 class Unreachable(Exception):
@@ -94,8 +105,10 @@ class Dispatcher:
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         concurrency: int = 16,
+        calendar: GraphCalendar | None = None,
     ) -> None:
         self._services = services
+        self._calendar = calendar
         self._slots = asyncio.Semaphore(concurrency)
         self._adapter = adapter
         self._pacer = pacer or Pacer()
@@ -148,6 +161,9 @@ class Dispatcher:
                 row["id"], worker=self._worker, now=self._services.clock(), error="trajectory gone"
             )
             stats.dead += 1
+            return
+        if row["kind"] == CALENDAR_EVENT:
+            await self._invite(row, trajectory, stats)
             return
         if "aad_object_id" not in row["recipient"] and not trajectory.binding.team_id:
             # channel news for a trajectory that lives in a chat: its people hear it 1:1
@@ -220,6 +236,124 @@ class Dispatcher:
             trajectory_id=trajectory.id,
             now=now,
         )
+
+    # -- calendar invitations -------------------------------------------------------------------
+
+    async def _invite(
+        self, row: dict[str, Any], trajectory: Trajectory, stats: DeliveryStats
+    ) -> None:
+        """Create the planned session's Outlook event (with a Teams meeting) in the organiser's
+        calendar. Graph being busy is retried; a refusal is reported, never dropped silently."""
+        store = self._services.store
+        now = self._services.clock()
+        if self._calendar is None:
+            await self._calendar_failed(row, trajectory, now, "calendar_off", stats)
+            return
+        try:
+            invitation = await self._invitation(row, trajectory)
+            created = await self._calendar.create_event(invitation)
+        except CalendarTransientError as error:
+            attempts = int(row["attempts"]) + 1
+            if attempts >= MAX_ATTEMPTS:
+                await self._calendar_failed(row, trajectory, now, error.code, stats)
+                return
+            delay = error.retry_after if error.retry_after is not None else None
+            if delay is None:
+                delay = backoff(attempts, self._rng)
+            await store.mark_retry(
+                row["id"],
+                worker=self._worker,
+                not_before=now + timedelta(seconds=delay),
+                error=f"calendar {error.status or '-'} {error.code}"[:200],
+            )
+            stats.retried += 1
+            return
+        except (CalendarPermanentError, ValueError) as error:
+            code = getattr(error, "code", type(error).__name__)
+            await self._calendar_failed(row, trajectory, now, str(code), stats)
+            return
+        await store.mark_sent(
+            row["id"], worker=self._worker, now=now, activity_id=created.event_id[:256]
+        )
+        stats.sent += 1
+        if created.uninvited:
+            names = {p.aad_object_id: p.name for p in trajectory.members()}
+            await store.enqueue(
+                kind="calendar_uninvited",
+                recipient=row["recipient"],
+                payload={
+                    "trajectory_id": trajectory.id,
+                    "step": row["payload"].get("step"),
+                    "names": [names.get(oid, "?") for oid in created.uninvited],
+                },
+                trajectory_id=trajectory.id,
+                now=now,
+            )
+
+    async def _invitation(self, row: dict[str, Any], trajectory: Trajectory) -> Invitation:
+        payload = row["payload"]
+        organizer = str(row["recipient"]["aad_object_id"])
+        start = datetime.fromisoformat(str(payload["at"]))
+        language = language_for(None, self._services.settings.default_locale)
+        step = step_label(self._services.template, str(payload["step"]), language)
+        names = {p.aad_object_id: p.name for p in trajectory.members()}
+        attendees = []
+        for object_id in payload.get("attendees") or []:
+            if object_id == organizer:
+                continue
+            attendees.append(
+                Attendee(
+                    object_id=object_id,
+                    name=names.get(object_id, ""),
+                    address=await self._address_of(object_id, trajectory),
+                )
+            )
+        return Invitation(
+            key=f"{trajectory.id}:session:{payload.get('session')}",
+            organizer_id=organizer,
+            subject=text("calendar.subject", language, product=trajectory.product, step=step),
+            body=html.escape(
+                text("calendar.body", language, product=trajectory.product, step=step)
+            ),
+            start=start,
+            end=start + timedelta(minutes=int(payload.get("minutes") or 60)),
+            attendees=tuple(attendees),
+        )
+
+    async def _address_of(self, aad_object_id: str, trajectory: Trajectory) -> str | None:
+        """A person's e-mail address (or UPN), asked of Teams when needed and never stored."""
+        try:
+            _, member = await self._team_member(aad_object_id, trajectory)
+        except Exception:
+            return None
+        return getattr(member, "email", None) or getattr(member, "user_principal_name", None)
+
+    async def _calendar_failed(
+        self,
+        row: dict[str, Any],
+        trajectory: Trajectory,
+        now: datetime,
+        reason: str,
+        stats: DeliveryStats,
+    ) -> None:
+        log.warning("invitation %s not created (%s)", row["id"], reason)
+        await self._services.store.mark_dead(
+            row["id"], worker=self._worker, now=now, error=f"calendar {reason}"[:200]
+        )
+        stats.dead += 1
+        told = {str(row["recipient"]["aad_object_id"])}
+        for leader in trajectory.holders("projectleider"):
+            told.add(leader.aad_object_id)
+        for person in trajectory.members():
+            if person.aad_object_id in told:
+                told.discard(person.aad_object_id)
+                await self._services.store.enqueue(
+                    kind="calendar_failed",
+                    recipient={"aad_object_id": person.aad_object_id, "name": person.name},
+                    payload={"trajectory_id": trajectory.id, "step": row["payload"].get("step")},
+                    trajectory_id=trajectory.id,
+                    now=now,
+                )
 
     # -- sending ----------------------------------------------------------------------------------
 
@@ -332,12 +466,13 @@ class Dispatcher:
             return ConversationReference().deserialize(stored)
         return await self._create_personal(recipient["aad_object_id"], trajectory)
 
-    async def _create_personal(
+    async def _team_member(
         self, aad_object_id: str, trajectory: Trajectory
-    ) -> ConversationReference:
-        """Create the 1:1 chat once, via the trajectory's team, and remember it."""
-        store = self._services.store
-        team_ref = await store.conversation_reference(trajectory.binding.conversation_id)
+    ) -> tuple[ConversationReference, TeamsChannelAccount]:
+        """The person as a member of the trajectory's team (and the team's reference)."""
+        team_ref = await self._services.store.conversation_reference(
+            trajectory.binding.conversation_id
+        )
         if team_ref is None or not trajectory.binding.team_id:
             raise Unreachable("no team to find the person in")
         base = ConversationReference().deserialize(team_ref)
@@ -346,15 +481,21 @@ class Dispatcher:
 
         async def lookup(context: TurnContext) -> None:
             try:
-                member = await TeamsInfo.get_team_member(context, team_id, aad_object_id)
-                found["member"] = member
+                found["member"] = await TeamsInfo.get_team_member(context, team_id, aad_object_id)
             except Exception as error:
                 found["error"] = error
 
         await self._adapter.continue_conversation(base, lookup, self._services.settings.app_id)
         if "error" in found:
             raise found["error"]
-        member = found["member"]
+        return base, found["member"]
+
+    async def _create_personal(
+        self, aad_object_id: str, trajectory: Trajectory
+    ) -> ConversationReference:
+        """Create the 1:1 chat once, via the trajectory's team, and remember it."""
+        store = self._services.store
+        base, member = await self._team_member(aad_object_id, trajectory)
         tenant = trajectory.binding.tenant_id
         parameters = ConversationParameters(
             is_group=False,

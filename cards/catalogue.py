@@ -294,6 +294,23 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "I could not create the calendar invitation for the {step} session in "
         "'{product}'. Please send the invitation yourself from Outlook or Teams.",
     },
+    "calendar.subject": {
+        "nl": "Wasstraat '{product}': sessie {step}",
+        "en": "Wasstraat '{product}': session {step}",
+    },
+    "calendar.body": {
+        "nl": "Werksessie voor {step} van het traject '{product}', gepland via de Wasstraat-bot "
+        "in Teams.",
+        "en": "Working session for {step} of the trajectory '{product}', planned with the "
+        "Wasstraat bot in Teams.",
+    },
+    "calendar_uninvited.body": {
+        "nl": "De uitnodiging voor de sessie van {step} in '{product}' staat in je agenda, maar "
+        "ik kon niet iedereen uitnodigen (geen e-mailadres bekend): {names}. Nodig hen zelf uit.",
+        "en": "The invitation for the {step} session in '{product}' is in your calendar, but I "
+        "could not invite everyone (no e-mail address known): {names}. Please invite them "
+        "yourself.",
+    },
     "evaluation_request.kpi": {
         "nl": "{name}: nulmeting {baseline} {unit}, doel {target} {unit}",
         "en": "{name}: baseline {baseline} {unit}, target {target} {unit}",

@@ -435,6 +435,14 @@ def _calendar_failed(view: View) -> Rendered:
     return Rendered(text=view.t("calendar_failed.body", product=view.product, step=view.step()))
 
 
+@renders("calendar_uninvited")
+def _calendar_uninvited(view: View) -> Rendered:
+    names = ", ".join(str(n) for n in view.data.get("names") or [])
+    return Rendered(
+        text=view.t("calendar_uninvited.body", product=view.product, step=view.step(), names=names)
+    )
+
+
 @renders("next_cycle_offer")
 def _next_cycle_offer(view: View) -> Rendered:
     body = [paragraph(view.t("notice.next_cycle_offer", product=view.product))]
