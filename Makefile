@@ -1,11 +1,11 @@
-# The project's interface: run, test, playground (and later bench, package).
+# The project's interface: run, test, playground, bench, package.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint playground bench clean
+.PHONY: run test lint playground bench card-screenshots package icons clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ playground: $(NODE_STAMP)
 		-e http://127.0.0.1:3978/api/messages -c msteams --dt -p 56150
 
 clean:
-	rm -rf $(VENV) node_modules data artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules data artifacts dist .pytest_cache .mypy_cache .ruff_cache
 
 ## Benchmarks (each figure a ratio against a baseline measured in the same run); writes bench/latest.json.
 bench: $(STAMP)
@@ -54,3 +54,12 @@ bench: $(STAMP)
 ## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
 card-screenshots: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m tests.tools.render_cards docs/cards
+
+## Build the Teams app package dist/wasstraat-<version>.zip from the settings (MICROSOFT_APP_ID,
+## WASSTRAAT_PUBLIC_DOMAIN, ...; see README), checked against the official manifest schema first.
+package: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m manifest.build
+
+## Redraw the app icons in manifest/icons/ (a test keeps the committed PNGs equal to the drawing).
+icons: $(STAMP)
+	$(BIN)/python -m manifest.icons
