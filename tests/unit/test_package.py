@@ -196,7 +196,7 @@ def test_every_dutch_string_that_teams_can_localize_has_an_english_translation(b
     titles = checks.command_titles(manifest)
     assert {"name.short", "name.full", "description.short", "description.full"} <= set(localizable)
     assert set(titles) <= set(localizable)
-    assert len(titles) == 10
+    assert len(titles) == 11
     assert set(english) - {"$schema"} == set(localizable)
     for key, dutch in localizable.items():
         if key.endswith(".description") or key.startswith("description."):
@@ -214,7 +214,7 @@ def test_every_command_in_the_menu_is_one_the_bot_understands_in_both_languages(
         assert COMMANDS.get(english_word) is COMMANDS.get(dutch_word), (dutch, english[key])
     menu = {parse(title)[0] for title in checks.command_titles(manifest).values()}
     assert {COMMANDS.get(word) for word in menu} == {
-        COMMANDS.get(word) for word in ("help", "status", "start", "mijn", "idee")
+        COMMANDS.get(word) for word in ("help", "status", "start", "mijn", "idee", "herinner")
     }
 
 
