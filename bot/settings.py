@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
 
     # time policy: prompts and reminders only in working time (see the README's time policy)
+    working_time_only: bool = True
     working_hours_start: time = time(9, 0)
     working_hours_end: time = time(17, 0)
     working_days: Annotated[frozenset[int], NoDecode] = frozenset({1, 2, 3, 4, 5})  # ISO: 1=Mon
@@ -115,6 +116,7 @@ class Settings(BaseSettings):
                 subdivision=self.holiday_subdivision,
                 closed_days=self.closed_days,
                 open_days=self.open_days,
+                always=not self.working_time_only,
             ),
             remind_after_working_days=self.remind_after_working_days,
             remind_every_working_days=self.remind_every_working_days,

@@ -1140,6 +1140,7 @@ def _on_start_evaluatie(ctx: _Ctx) -> None:
         evaluation.planned_on = day
         evaluation.planned_at = working.opening(day)
         ctx.tell_role("proceseigenaar", "evaluation_planned", on=day.isoformat())
+        _invite_to_evaluation(ctx)
     # planned during step 10 or just now; a moment already past comes at once
     ctx.set_timer("evaluatie", "evaluation", max(evaluation.planned_at, ctx.now))
 
@@ -1159,6 +1160,27 @@ def _plan_evaluation(ctx: _Ctx, cmd: c.PlanEvaluation) -> None:
         ctx.set_timer("evaluatie", "evaluation", moment)
     for person in ctx.t.members():
         ctx.tell(person, "evaluation_planned", on=on.isoformat())
+    _invite_to_evaluation(ctx)
+
+
+EVALUATION_MINUTES = 90
+
+
+def _invite_to_evaluation(ctx: _Ctx) -> None:
+    """The project group's evaluation meeting, in the proceseigenaar's calendar."""
+    evaluation = ctx.t.evaluation
+    owners = ctx.t.holders("proceseigenaar")
+    if not owners or evaluation.planned_at is None or evaluation.planned_on is None:
+        return
+    _invite(
+        ctx,
+        owners[0],
+        "evaluatie",
+        f"evaluation-{evaluation.planned_on.isoformat()}",
+        evaluation.planned_at,
+        EVALUATION_MINUTES,
+        ctx.t.members(),
+    )
 
 
 @rule("evaluation_due", CLOCK, {"evaluatie"})
@@ -1228,15 +1250,28 @@ def _plan_session(ctx: _Ctx, cmd: c.PlanSession) -> None:
     )
     for person in attendees.values():
         ctx.tell(person, "session_planned", step=cmd.step, at=_iso(cmd.at), minutes=cmd.minutes)
-    # the calendar invitation (when the deployment has the calendar on) goes out from the organizer
+    _invite(ctx, ctx.actor, cmd.step, str(number), cmd.at, cmd.minutes, list(attendees.values()))
+
+
+def _invite(
+    ctx: _Ctx,
+    organizer: Person,
+    step: str,
+    session: str,
+    at: datetime,
+    minutes: int,
+    attendees: list[Person],
+) -> None:
+    """A calendar invitation from the organizer (sent only when the deployment has the
+    calendar on); ``session`` names it, so planning it again gives the same event."""
     ctx.tell(
-        ctx.actor,
+        organizer,
         "calendar_event",
-        step=cmd.step,
-        session=number,
-        at=_iso(cmd.at),
-        minutes=cmd.minutes,
-        attendees=[p.aad_object_id for p in attendees.values()],
+        step=step,
+        session=session,
+        at=_iso(at),
+        minutes=minutes,
+        attendees=[p.aad_object_id for p in attendees],
     )
 
 

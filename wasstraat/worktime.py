@@ -40,6 +40,7 @@ class WorkingTime:
     subdivision: str | None = None
     closed_days: frozenset[date] = frozenset()  # extra days off (a bridge day, a closure)
     open_days: frozenset[date] = frozenset()  # public holidays the organisation works anyway
+    always: bool = False  # no working-time policy: every moment counts (a 24/7 service desk)
 
     def __post_init__(self) -> None:
         if not self.start < self.end:
@@ -57,6 +58,8 @@ class WorkingTime:
         return _public_holidays(self.country, self.subdivision).get(day)
 
     def is_working_day(self, day: date) -> bool:
+        if self.always:
+            return True
         if day in self.closed_days:
             return False
         if day in self.open_days:
@@ -67,6 +70,8 @@ class WorkingTime:
         return moment.astimezone(self.zone)
 
     def is_working_time(self, moment: datetime) -> bool:
+        if self.always:
+            return True
         local = self.local(moment)
         return self.is_working_day(local.date()) and self.start <= local.time() < self.end
 

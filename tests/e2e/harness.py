@@ -55,6 +55,8 @@ def running_bot(workdir: Path, log: Path) -> Iterator[int]:
         **os.environ,
         "WASSTRAAT_PORT": str(port),
         "WASSTRAAT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+        # the test runs at any hour: prompts must not wait for Monday morning
+        "WASSTRAAT_WORKING_TIME_ONLY": "false",
         "PYTHONUNBUFFERED": "1",
     }
     for name in ("MICROSOFT_APP_ID", "MICROSOFT_APP_PASSWORD", "WASSTRAAT_ALLOWED_TENANT_IDS"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -197,3 +197,14 @@ def test_a_planned_session_invites_the_steps_actors():
     assert actors | {PA.aad_object_id} == set(event["attendees"])
     assert {r[0] for r in sent(outcome, "session_planned")} == set(event["attendees"])
     assert isinstance(run.t.planned_sessions[0].organizer, Person)
+
+
+def test_planning_the_evaluation_invites_the_project_group():
+    run = Run()
+    to_step(run, "10")
+    moment = WORKING.opening(date(2026, 9, 1))
+    outcome = run.do(PE, c.PlanEvaluation(on=moment.date(), at=moment))
+    [(organizer, event)] = sent(outcome, "calendar_event")
+    assert organizer == PE.aad_object_id
+    assert event["session"] == "evaluation-2026-09-01" and event["step"] == "evaluatie"
+    assert set(event["attendees"]) == {p.aad_object_id for p in run.t.members()}

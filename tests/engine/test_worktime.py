@@ -113,3 +113,10 @@ def test_the_next_working_moment_is_working_time_and_never_earlier(moment: datet
     assert result >= aware
     assert NL.is_working_time(result)
     assert result.tzinfo is UTC
+
+
+def test_without_a_working_time_policy_every_moment_counts():
+    always = WorkingTime(always=True)
+    night = local(2026, 12, 25, 3, 0)  # Christmas night
+    assert always.next_working_moment(night) == night
+    assert always.add_working_days(night, 2) == local(2026, 12, 27, 3, 0)
