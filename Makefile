@@ -30,7 +30,7 @@ test: $(STAMP) $(NODE_STAMP)
 	env -u WASSTRAAT_TEST_POSTGRES $(BIN)/python -m pytest
 	@if [ -n "$${WASSTRAAT_TEST_POSTGRES:-}" ]; then \
 		echo "== the same tests on PostgreSQL"; \
-		$(BIN)/python -m pytest tests/unit tests/scenario tests/replicas; \
+		$(BIN)/python -m pytest tests/unit tests/scenario tests/replicas tests/chaos; \
 	fi
 
 lint: $(STAMP)

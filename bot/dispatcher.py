@@ -48,7 +48,6 @@ DEAD_STATUSES = frozenset({403, 404})
 MAX_ATTEMPTS = 6
 BASE_BACKOFF = 1.0
 MAX_BACKOFF = 300.0
-LEASE = timedelta(seconds=120)
 CALENDAR_EVENT = "calendar_event"
 
 
@@ -109,6 +108,8 @@ class Dispatcher:
     ) -> None:
         self._services = services
         self._calendar = calendar
+        # a message claimed by a process that died is claimed again after this
+        self._lease = timedelta(seconds=services.settings.delivery_lease_seconds)
         self._slots = asyncio.Semaphore(concurrency)
         self._adapter = adapter
         self._pacer = pacer or Pacer()
@@ -137,7 +138,7 @@ class Dispatcher:
         """One round: claim what is due and deliver it, per recipient in order."""
         stats = DeliveryStats()
         rows = await self._services.store.claim_outbox(
-            worker=self._worker, now=self._services.clock(), lease=LEASE, limit=limit
+            worker=self._worker, now=self._services.clock(), lease=self._lease, limit=limit
         )
         by_recipient: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in rows:

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     run_timers: bool = True
     timer_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
     delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
 
     # time policy: prompts and reminders only in working time (see the README's time policy)
     working_time_only: bool = True

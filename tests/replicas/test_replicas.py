@@ -22,9 +22,9 @@ from bot.settings import Settings
 from storage import Store, open_database
 from tests.conftest import BotClient, FixedClock, payload
 from tests.fakes import FakeConnector
+from tests.replicas.seeding import people, seed_messages
 from tests.scenario.driving import MEGAN, as_person
 from wasstraat.engine import FOLLOW_UP_KIND, timer_id
-from wasstraat.model import Person
 from wasstraat.samples import waiting_for_kpi_decision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,32 +100,8 @@ async def test_three_hundred_messages_are_each_delivered_once(postgres_url: str)
     store = Store(database)
     now = datetime.now(UTC)
     [trajectory] = waiting_for_kpi_decision(1)
-    people = [Person(aad_object_id=f"person-{n:02d}", name=f"Person {n}") for n in range(PEOPLE)]
-    async with store.transaction(now=now) as tx:
-        await tx.insert_trajectory(trajectory, now=now)
-        for n in range(MESSAGES):
-            person = people[n % PEOPLE]
-            await tx.add_outbox(
-                kind="role_assigned",
-                recipient={"aad_object_id": person.aad_object_id, "name": person.name},
-                payload={"trajectory_id": trajectory.id, "role": "sponsor", "n": n},
-                trajectory_id=trajectory.id,
-                now=now,
-            )
-    for person in people:
-        await store.save_conversation_reference(
-            conversation_id=f"a:personal-{person.aad_object_id}",
-            conversation_type="personal",
-            reference={
-                "conversation": {"id": f"a:personal-{person.aad_object_id}"},
-                "serviceUrl": connector.url,
-                "channelId": "msteams",
-                "bot": {"id": "28:bot"},
-                "user": {"id": f"29:{person.aad_object_id}"},
-            },
-            aad_object_id=person.aad_object_id,
-            now=now,
-        )
+    recipients = people(PEOPLE)
+    await seed_messages(store, trajectory, recipients, MESSAGES, service_url=connector.url, now=now)
     try:
         outputs = await run_replicas("tests.replicas.worker", postgres_url)
     finally:
@@ -137,7 +113,7 @@ async def test_three_hundred_messages_are_each_delivered_once(postgres_url: str)
     assert sum(sends) == MESSAGES
     assert sum(1 for n in sends if n) >= 2, sends
     delivered = Counter(conversation for conversation, _ in connector.delivered())
-    assert delivered == {f"a:personal-{p.aad_object_id}": MESSAGES // PEOPLE for p in people}
+    assert delivered == {f"a:personal-{p.aad_object_id}": MESSAGES // PEOPLE for p in recipients}
     outbox = await store.outbox_messages()
     assert all(m["sent_at"] is not None for m in outbox)
     await database.dispose()

@@ -1,7 +1,8 @@
 """A bot replica's delivery loop in a process of its own, for the replica and chaos tests.
 
-``python -m tests.replicas.worker DATABASE_URL`` delivers the outbox until nothing is pending
-(or 120 s pass), printing ``sent N`` after each round and ``done`` at the end.
+``python -m tests.replicas.worker DATABASE_URL [LEASE_SECONDS]`` delivers the outbox until
+nothing is pending (or 120 s pass), printing ``ready`` when it starts, ``sent N`` after each
+round and ``done`` at the end.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ from storage import Store, open_database
 from wasstraat.template import default_template
 
 
-async def main(url: str) -> None:
+async def main(url: str, lease: float) -> None:
     database = await open_database(url, migrate=False)
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=url, delivery_lease_seconds=lease
+    )
     services = Services(
         settings=settings, store=Store(database), template=default_template(), clock=system_clock
     )
     dispatcher = Dispatcher(services, build_adapter(settings))
     deadline = time.monotonic() + 120
+    print("ready", flush=True)
     while time.monotonic() < deadline:
         stats = await dispatcher.deliver_due(limit=50)
         print("sent", stats.sent, flush=True)
@@ -43,4 +47,4 @@ async def main(url: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 120.0))
