@@ -13,12 +13,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.registry import Registry
-from bot.trajectories import channel_status_card, my_tasks_card, trajectory_for_viewer
+from bot.trajectories import (
+    channel_status_card,
+    dossier_links_card,
+    my_tasks_card,
+    trajectory_for_viewer,
+)
 from bot.turn import Turn
 from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.catalogue import MESSAGES
-from cards.detail import MY_TASKS, detail_card
+from cards.detail import DOSSIER, MY_TASKS, detail_card
 from cards.forms import FORM_IDS, SUBMIT_FORM, read_form
 from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, render_message
 from cards.outcomes import (
@@ -75,6 +80,16 @@ async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
         zone=viewer.zone,
         now=viewer.now,
     )
+
+
+@ACTIONS.register(DOSSIER)
+async def dossier_links(turn: Turn, data: Mapping[str, Any]) -> Element:
+    trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
+    actor = turn.actor
+    if trajectory is None or actor is None or not trajectory.roles_of(actor.aad_object_id):
+        await refuse(turn, DOSSIER, "not_a_member")
+        return error_card(turn.text("dossier.none_here"))
+    return await dossier_links_card(turn, [trajectory])
 
 
 async def refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None = None) -> None:

@@ -20,6 +20,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.calendar import calendar_from_settings
 from bot.dispatcher import Dispatcher
+from bot.downloads import Links, download_dossier
 from bot.handler import WasstraatBot
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
@@ -167,6 +168,12 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "unavailable"}, status=503)
 
 
+async def dossier_download(request: web.Request) -> web.StreamResponse:
+    """A dossier behind a signed, expiring link (see bot/downloads.py)."""
+    services = request.app[RUNTIME].services
+    return await download_dossier(request, await Links.create(services))
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
     """Build the bot's web application; the database is opened (and migrated) on start-up."""
     app = web.Application(client_max_size=settings.max_body_bytes)
@@ -212,4 +219,5 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/downloads/dossier", dossier_download)
     return app

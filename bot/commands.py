@@ -9,6 +9,7 @@ from bot.trajectories import (
     add_idea,
     answer_check_by_text,
     channel_status_card,
+    export_by_text,
     my_tasks_card,
     nudge_by_text,
     start_trajectory,
@@ -71,6 +72,12 @@ async def nudge_command(turn: Turn, args: str) -> None:
         await turn.reply_text("unknown")
         return
     await nudge_by_text(turn)
+
+
+@COMMANDS.register("export", "dossier")
+async def export_command(turn: Turn, _args: str) -> None:
+    """'export': the trajectory's dossier as a Word document, behind an expiring link."""
+    await export_by_text(turn)
 
 
 @COMMANDS.register("idee", "idea")

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     timer_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
     delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    # the address people reach the bot at, for download links (default: http://host:port)
+    public_url: str = ""
+    # the key download links are signed with; empty: generated once, kept in the database
+    link_secret: str = Field(default="", repr=False)
 
     # time policy: prompts and reminders only in working time (see the README's time policy)
     working_time_only: bool = True
@@ -167,6 +171,10 @@ class Settings(BaseSettings):
     def graph_tenant_authority(self) -> str:
         """The msal authority of the municipality's tenant, e.g. ``…/contoso-tenant-id``."""
         return f"{self.graph_authority}/{self.app_tenant_id}"
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def auth_enabled(self) -> bool:

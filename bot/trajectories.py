@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.downloads import Links
 from bot.turn import Turn
 from bot.workflow import Workflow
-from cards.detail import tasks_card
+from cards.detail import dossier_card, tasks_card
 from cards.messages import idea_choice_card
 from cards.outcomes import nudge_receipt
 from cards.status import status_card, step_label
@@ -176,6 +177,31 @@ def _per_trajectory(turn: Turn, trajectory: Trajectory) -> str | None:
     """One inbox key per trajectory a single message acts on (a redelivery changes nothing)."""
     key = turn.inbox_key
     return None if key is None else f"{key}:{trajectory.id}"[:255]
+
+
+async def dossier_links_card(turn: Turn, trajectories: list[Trajectory]) -> dict[str, Any]:
+    """Signed, expiring download links for the dossiers of these trajectories (members only)."""
+    actor = turn.actor
+    mine = [t for t in trajectories if actor is not None and t.roles_of(actor.aad_object_id)]
+    links = await Links.create(turn.services)
+    made = [(t.product, *links.dossier_url(t.id, turn.language)) for t in mine]
+    until = made[0][2] if made else turn.services.clock()
+    local = until.astimezone(turn.services.zone)
+    return dossier_card(
+        [(product, url) for product, url, _ in made], f"{local:%H:%M}", turn.language
+    )
+
+
+async def export_by_text(turn: Turn) -> None:
+    """'export': the dossiers of the sender's trajectories here (else all of theirs)."""
+    actor = turn.actor
+    if actor is None:
+        await turn.reply_text("start.no_identity")
+        return
+    store = turn.services.store
+    theirs = await store.trajectories_of(actor.aad_object_id)
+    here = [t for t in theirs if t.binding.channel_key == turn.binding.channel_key]
+    await turn.reply_card(await dossier_links_card(turn, here or theirs))
 
 
 async def my_tasks_card(turn: Turn) -> dict[str, Any]:

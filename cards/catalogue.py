@@ -311,6 +311,190 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "could not invite everyone (no e-mail address known): {names}. Please invite them "
         "yourself.",
     },
+    "dossier.title": {
+        "nl": "Dossier '{product}'",
+        "en": "Dossier '{product}'",
+    },
+    "dossier.started": {
+        "nl": "Gestart op {date}; projectleider: {leader}",
+        "en": "Started on {date}; project leader: {leader}",
+    },
+    "dossier.status.running": {
+        "nl": "Stand: loopt",
+        "en": "Status: running",
+    },
+    "dossier.status.paused": {
+        "nl": "Stand: gepauzeerd",
+        "en": "Status: paused",
+    },
+    "dossier.status.cancelled": {
+        "nl": "Stand: gestopt",
+        "en": "Status: cancelled",
+    },
+    "dossier.status.finished": {
+        "nl": "Stand: afgerond",
+        "en": "Status: finished",
+    },
+    "dossier.kpis": {
+        "nl": "KPI's",
+        "en": "KPIs",
+    },
+    "dossier.process": {
+        "nl": "Procesbeschrijving en controle (stap 3)",
+        "en": "Process description and check (step 3)",
+    },
+    "dossier.klantreis": {
+        "nl": "Klantreis (stap 4)",
+        "en": "Customer journey (step 4)",
+    },
+    "dossier.assessment": {
+        "nl": "Serviceformule en de 6 P's (stap 5)",
+        "en": "Service formula and the 6 P's (step 5)",
+    },
+    "dossier.plan": {
+        "nl": "Verbeterplan met het oordeel van de specialisten (stap 6–8)",
+        "en": "Improvement plan with the specialists' verdicts (steps 6–8)",
+    },
+    "dossier.implementation": {
+        "nl": "Implementatieplan (stap 9–10)",
+        "en": "Implementation plan (steps 9–10)",
+    },
+    "dossier.evaluation": {
+        "nl": "Evaluatie",
+        "en": "Evaluation",
+    },
+    "dossier.audit": {
+        "nl": "Verloop (audittrail)",
+        "en": "History (audit trail)",
+    },
+    "dossier.none": {
+        "nl": "(nog niets vastgelegd)",
+        "en": "(nothing recorded yet)",
+    },
+    "dossier.yes": {
+        "nl": "ja",
+        "en": "yes",
+    },
+    "dossier.no": {
+        "nl": "nee",
+        "en": "no",
+    },
+    "dossier.check": {
+        "nl": "Controle door vakinhoudelijk medewerkers: {agree} klopt, {disagree} klopt niet",
+        "en": "Check by subject-matter staff: {agree} agree, {disagree} disagree",
+    },
+    "dossier.evaluation_planned": {
+        "nl": "Evaluatiemoment: {date}",
+        "en": "Evaluation moment: {date}",
+    },
+    "dossier.evaluation_open": {
+        "nl": "Nog niet geëvalueerd.",
+        "en": "Not evaluated yet.",
+    },
+    "dossier.evaluation_recorded": {
+        "nl": "Geëvalueerd op {date}.",
+        "en": "Evaluated on {date}.",
+    },
+    "dossier.col.role": {
+        "nl": "Rol",
+        "en": "Role",
+    },
+    "dossier.col.people": {
+        "nl": "Wie",
+        "en": "Who",
+    },
+    "dossier.col.kpi": {
+        "nl": "KPI",
+        "en": "KPI",
+    },
+    "dossier.col.unit": {
+        "nl": "Eenheid",
+        "en": "Unit",
+    },
+    "dossier.col.baseline": {
+        "nl": "Nulmeting",
+        "en": "Baseline",
+    },
+    "dossier.col.target": {
+        "nl": "Doel",
+        "en": "Target",
+    },
+    "dossier.col.measured": {
+        "nl": "Gemeten",
+        "en": "Measured",
+    },
+    "dossier.col.p": {
+        "nl": "P",
+        "en": "P",
+    },
+    "dossier.col.matches": {
+        "nl": "Past",
+        "en": "Fits",
+    },
+    "dossier.col.note": {
+        "nl": "Toelichting",
+        "en": "Note",
+    },
+    "dossier.col.improvement": {
+        "nl": "Verbetering",
+        "en": "Improvement",
+    },
+    "dossier.col.verdicts": {
+        "nl": "Oordeel specialisten",
+        "en": "Specialists' verdicts",
+    },
+    "dossier.col.priority": {
+        "nl": "Prioriteit",
+        "en": "Priority",
+    },
+    "dossier.col.item": {
+        "nl": "Actie",
+        "en": "Action",
+    },
+    "dossier.col.owner": {
+        "nl": "Trekker",
+        "en": "Owner",
+    },
+    "dossier.col.done_by": {
+        "nl": "Klaar op",
+        "en": "Done by",
+    },
+    "dossier.col.progress": {
+        "nl": "Stand",
+        "en": "Progress",
+    },
+    "dossier.col.when": {
+        "nl": "Wanneer",
+        "en": "When",
+    },
+    "dossier.col.who": {
+        "nl": "Wie",
+        "en": "Who",
+    },
+    "dossier.col.what": {
+        "nl": "Wat",
+        "en": "What",
+    },
+    "dossier.button": {
+        "nl": "Dossier (Word)",
+        "en": "Dossier (Word)",
+    },
+    "dossier.ready": {
+        "nl": "Het dossier van '{product}' staat klaar: de link werkt tot {time}.",
+        "en": "The dossier of '{product}' is ready: the link works until {time}.",
+    },
+    "dossier.download": {
+        "nl": "Dossier downloaden",
+        "en": "Download the dossier",
+    },
+    "dossier.none_here": {
+        "nl": "Je neemt hier geen deel aan een traject, dus er is geen dossier voor je.",
+        "en": "You take part in no trajectory here, so there is no dossier for you.",
+    },
+    "command.export": {
+        "nl": "export — het dossier van je traject als Word-document",
+        "en": "export — your trajectory's dossier as a Word document",
+    },
     "evaluation_request.kpi": {
         "nl": "{name}: nulmeting {baseline} {unit}, doel {target} {unit}",
         "en": "{name}: baseline {baseline} {unit}, target {target} {unit}",

@@ -13,6 +13,7 @@ from wasstraat.engine import Waiting, waiting_on
 from wasstraat.model import StepStatus, Trajectory
 from wasstraat.template import Template
 
+DOSSIER = "dossier"
 MY_TASKS = "tasks.refresh"
 STATUS_ICON = {
     StepStatus.WAITING: "○",
@@ -116,8 +117,26 @@ def detail_card(
     ]
     return card(
         body,
-        [execute(text("status.refresh", language), TRAJECTORY_DETAIL, trajectory=trajectory.id)],
+        [
+            execute(text("status.refresh", language), TRAJECTORY_DETAIL, trajectory=trajectory.id),
+            execute(text("dossier.button", language), DOSSIER, trajectory=trajectory.id),
+        ],
     )
+
+
+def dossier_card(links: list[tuple[str, str]], until: str, language: Language) -> Element:
+    """Download links for dossiers: (product, url); they work until ``until``."""
+    if not links:
+        return card([paragraph(text("dossier.none_here", language))])
+    body: list[Element] = [
+        paragraph(text("dossier.ready", language, product=product, time=until))
+        for product, _url in links
+    ]
+    actions: list[Element] = [
+        {"type": "Action.OpenUrl", "title": f"{text('dossier.download', language)}: {p}", "url": u}
+        for p, u in links
+    ]
+    return card(body, actions[:5])
 
 
 def tasks_card(

@@ -12,6 +12,7 @@ COMMAND_KEYS = (
     "command.tasks",
     "command.nudge",
     "command.idea",
+    "command.export",
 )
 
 

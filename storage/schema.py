@@ -160,3 +160,12 @@ threads = Table(
     Column("activity_id", String(256), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -485,6 +485,22 @@ class Store:
             due = due.replace(tzinfo=UTC)
         return due
 
+    # -- app secrets ----------------------------------------------------------------------------
+
+    async def app_secret(self, name: str, *, new_value: str, now: datetime) -> str:
+        """The secret ``name``; the first caller's ``new_value`` wins, every replica reads it."""
+        async with self._write() as conn:
+            await conn.execute(
+                _insert(conn, schema.app_secrets)
+                .values(name=name, value=new_value, created_at=now)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+        async with self._db.engine.connect() as conn:
+            value = await conn.scalar(
+                select(schema.app_secrets.c.value).where(schema.app_secrets.c.name == name)
+            )
+        return str(value)
+
     # -- channel threads --------------------------------------------------------------------
 
     async def thread(self, trajectory_id: str) -> tuple[str, str] | None:
