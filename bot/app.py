@@ -20,7 +20,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.calendar import calendar_from_settings
 from bot.dispatcher import Dispatcher
-from bot.downloads import Links, download_dossier
+from bot.downloads import Links, download_dossier, download_person
 from bot.handler import WasstraatBot
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
@@ -174,6 +174,12 @@ async def dossier_download(request: web.Request) -> web.StreamResponse:
     return await download_dossier(request, await Links.create(services))
 
 
+async def person_download(request: web.Request) -> web.StreamResponse:
+    """An administrator's export of one person's data, behind a signed, expiring link."""
+    services = request.app[RUNTIME].services
+    return await download_person(request, await Links.create(services))
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
     """Build the bot's web application; the database is opened (and migrated) on start-up."""
     app = web.Application(client_max_size=settings.max_body_bytes)
@@ -220,4 +226,5 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/downloads/dossier", dossier_download)
+    app.router.add_get("/downloads/person", person_download)
     return app

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from bot.downloads import Links
+from bot.privacy import audit_export, remove_person
 from bot.registry import Registry
 from bot.trajectories import (
     add_idea,
@@ -78,6 +80,35 @@ async def nudge_command(turn: Turn, args: str) -> None:
 async def export_command(turn: Turn, _args: str) -> None:
     """'export': the trajectory's dossier as a Word document, behind an expiring link."""
     await export_by_text(turn)
+
+
+@COMMANDS.register("admin")
+async def admin_command(turn: Turn, args: str) -> None:
+    """'admin export <object id>' / 'admin verwijder <object id>': AVG requests, for the
+    configured administrators only, in their 1:1 chat; audited."""
+    actor = turn.actor
+    if actor is None or actor.aad_object_id not in turn.services.settings.admin_ids:
+        await turn.reply_text("unknown")  # not an administrator: as if there were no command
+        return
+    if turn.conversation_type != "personal":
+        await turn.reply_text("admin.personal_only")
+        return
+    words = args.split()
+    if len(words) != 2 or words[0].lower() not in ADMIN_EXPORT | ADMIN_REMOVE:
+        await turn.reply_text("admin.usage")
+        return
+    action, person_id = words[0].lower(), words[1]
+    if action in ADMIN_EXPORT:
+        await audit_export(turn.services, person_id, actor)
+        links = await Links.create(turn.services)
+        await turn.reply_text("admin.exported", url=links.person_url(person_id))
+        return
+    removed, running = await remove_person(turn.services, person_id, actor)
+    await turn.reply_text("admin.removed", removed=removed, running=running)
+
+
+ADMIN_EXPORT = frozenset({"export", "inzage"})
+ADMIN_REMOVE = frozenset({"verwijder", "remove"})
 
 
 @COMMANDS.register("idee", "idea")

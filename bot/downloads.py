@@ -15,6 +15,7 @@ from urllib.parse import quote
 from aiohttp import web
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
+from bot.privacy import person_export
 from bot.services import Services
 from cards.catalogue import language_for
 from reports.dossier import dossier
@@ -55,6 +56,11 @@ class Links:
         until = self._services.clock() + LINK_TTL
         return f"{base}/downloads/dossier?token={quote(token)}", until
 
+    def person_url(self, person_id: str) -> str:
+        """A download link for everything kept about one person (for an administrator)."""
+        token = self._serializer.dumps({"p": person_id})
+        return f"{self._services.settings.public_base_url}/downloads/person?token={quote(token)}"
+
     def read(self, token: str) -> dict[str, Any] | None:
         """The link's content, or None when forged or expired."""
         try:
@@ -67,7 +73,7 @@ class Links:
 async def download_dossier(request: web.Request, links: Links) -> web.StreamResponse:
     """GET /downloads/dossier?token=…: the .docx, or 403 for a forged or expired link."""
     content = links.read(request.query.get("token", ""))
-    if content is None:
+    if content is None or "t" not in content:
         return web.json_response({"error": "link expired or not valid"}, status=403)
     services = links.services
     trajectory = await services.store.trajectory(str(content.get("t")))
@@ -81,6 +87,21 @@ async def download_dossier(request: web.Request, links: Links) -> web.StreamResp
         content_type=DOCX,
         headers={
             "Content-Disposition": f'attachment; filename="dossier-{safe}.docx"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def download_person(request: web.Request, links: Links) -> web.StreamResponse:
+    """GET /downloads/person?token=…: the JSON export of one person's data."""
+    content = links.read(request.query.get("token", ""))
+    if content is None or "p" not in content:
+        return web.json_response({"error": "link expired or not valid"}, status=403)
+    data = await person_export(links.services, str(content["p"]))
+    return web.json_response(
+        data,
+        headers={
+            "Content-Disposition": 'attachment; filename="persoonsgegevens.json"',
             "Cache-Control": "no-store",
         },
     )

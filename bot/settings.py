@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
     # the address people reach the bot at, for download links (default: http://host:port)
     public_url: str = ""
+    # AVG: closed trajectories are anonymised this many days after they closed (0: never)
+    retention_days: int = Field(default=730, ge=0, le=36500)
+    # Entra object ids of the administrators who may export or remove a person's data
+    admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     # the key download links are signed with; empty: generated once, kept in the database
     link_secret: str = Field(default="", repr=False)
 
@@ -95,7 +99,7 @@ class Settings(BaseSettings):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("working_days", "closed_days", "open_days", mode="before")
+    @field_validator("working_days", "closed_days", "open_days", "admin_ids", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

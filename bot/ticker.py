@@ -13,11 +13,12 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.privacy import anonymize_expired
 from bot.services import Services
 from bot.workflow import TrajectoryNotFound, Workflow
 from storage import AlreadyProcessed
@@ -28,6 +29,7 @@ from wasstraat.model import SYSTEM
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+RETENTION_EVERY = timedelta(hours=1)
 BATCH = 200  # timers claimed at a time; a sweep goes on until none is due
 SWEEP_JOB = "timers:sweep"
 NEXT_JOB = "timers:next"
@@ -63,6 +65,7 @@ class Ticker:
         self._services = services
         self._worker = worker or uuid.uuid4().hex[:12]
         self._scheduler: AsyncIOScheduler | None = None
+        self._retention_at: datetime | None = None
         self._ticking = asyncio.Lock()  # one sweep at a time; stop() waits for it
 
     async def fire_due(self) -> TickStats:
@@ -148,8 +151,17 @@ class Ticker:
             try:
                 await self.fire_due()
                 await self.plan_next()
+                await self._retention()
             except Exception:
                 log.exception("timer sweep failed; the next sweep tries again")
+
+    async def _retention(self) -> None:
+        """At most hourly: anonymise closed trajectories past the retention period."""
+        now = self._services.clock()
+        if self._retention_at is not None and now - self._retention_at < RETENTION_EVERY:
+            return
+        self._retention_at = now
+        await anonymize_expired(self._services)
 
     async def stop(self) -> None:
         """Stop the alarm clock and let a sweep under way finish (before the database closes)."""

@@ -101,6 +101,10 @@ class Turn:
         return activity_binding(self.activity)
 
     @property
+    def conversation_type(self) -> str:
+        return self.activity.conversation.conversation_type or "personal"
+
+    @property
     def in_channel(self) -> bool:
         return (self.activity.conversation.conversation_type or "") == "channel"
 

@@ -495,6 +495,24 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "export — het dossier van je traject als Word-document",
         "en": "export — your trajectory's dossier as a Word document",
     },
+    "admin.personal_only": {
+        "nl": "Beheeropdrachten gaan alleen in je 1-op-1-chat met mij.",
+        "en": "Administrative commands only work in your 1:1 chat with me.",
+    },
+    "admin.usage": {
+        "nl": "Gebruik: admin export <object-id> of admin verwijder <object-id>.",
+        "en": "Usage: admin export <object id> or admin remove <object id>.",
+    },
+    "admin.exported": {
+        "nl": "Alles wat ik over deze persoon bewaar, als JSON (de link werkt een uur): {url}",
+        "en": "Everything I keep about this person, as JSON (the link works for an hour): {url}",
+    },
+    "admin.removed": {
+        "nl": "Verwijderd uit {removed} afgeronde trajecten. Nog lopend: {running} (wijs daar "
+        "eerst de rol aan iemand anders toe).",
+        "en": "Removed from {removed} closed trajectories. Still running: {running} (assign "
+        "the role there to someone else first).",
+    },
     "evaluation_request.kpi": {
         "nl": "{name}: nulmeting {baseline} {unit}, doel {target} {unit}",
         "en": "{name}: baseline {baseline} {unit}, target {target} {unit}",

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -164,6 +164,23 @@ class Transaction:
                 actor=actor,
                 action=action,
                 detail=dict(detail or {}),
+            )
+        )
+
+    async def pseudonymize_rows(self, trajectory_id: str, mapping: Mapping[str, str]) -> None:
+        """The trajectory's audit rows under their pseudonyms; its delivered messages (which
+        carry names) are deleted."""
+        for old, new in mapping.items():
+            await self._conn.execute(
+                update(schema.audit)
+                .where(schema.audit.c.trajectory_id == trajectory_id, schema.audit.c.actor == old)
+                .values(actor=new)
+            )
+        outbox = schema.outbox
+        await self._conn.execute(
+            delete(outbox).where(
+                outbox.c.trajectory_id == trajectory_id,
+                or_(outbox.c.sent_at.is_not(None), outbox.c.dead_at.is_not(None)),
             )
         )
 
@@ -484,6 +501,39 @@ class Store:
         if due is not None and due.tzinfo is None:
             due = due.replace(tzinfo=UTC)
         return due
+
+    # -- personal data (AVG) ----------------------------------------------------------------------
+
+    async def trajectories_mentioning(self, aad_object_id: str) -> list[Trajectory]:
+        """Every trajectory whose document names the person (roles, answers, audit …)."""
+        document = cast(schema.trajectories.c.document, Text)
+        async with self._db.engine.connect() as conn:
+            rows = await conn.scalars(
+                select(schema.trajectories.c.document)
+                .where(document.contains(aad_object_id, autoescape=True))
+                .order_by(schema.trajectories.c.created_at)
+            )
+            return [_row_to_trajectory(row) for row in rows]
+
+    async def closed_before(self, cutoff: datetime, *, limit: int = 100) -> list[Trajectory]:
+        """Finished or cancelled trajectories untouched since ``cutoff``."""
+        table = schema.trajectories
+        async with self._db.engine.connect() as conn:
+            rows = await conn.scalars(
+                select(table.c.document)
+                .where(table.c.status.in_(("finished", "cancelled")), table.c.updated_at < cutoff)
+                .order_by(table.c.updated_at)
+                .limit(limit)
+            )
+            return [_row_to_trajectory(row) for row in rows]
+
+    async def personal_audit(self, aad_object_id: str) -> list[dict[str, Any]]:
+        """Audit entries made by the person (outside any trajectory's document too)."""
+        async with self._db.engine.connect() as conn:
+            rows = await conn.execute(
+                select(schema.audit).where(schema.audit.c.actor == aad_object_id)
+            )
+            return [dict(row._mapping) for row in rows]
 
     # -- app secrets ----------------------------------------------------------------------------
 

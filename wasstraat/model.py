@@ -303,6 +303,7 @@ class Trajectory(BaseModel):
     evaluation: Evaluation = Field(default_factory=Evaluation)
     follow_ups: dict[str, FollowUp] = Field(default_factory=dict)  # key → open task
     paused_at: datetime | None = None
+    anonymized_at: datetime | None = None  # closed and past retention: people replaced
     audit: list[AuditEntry] = Field(default_factory=list)
     version: int = 0
 
