@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiohttp import web
 
 from bot.app import create_app
+from bot.logs import configure
 from bot.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    configure(settings.log_level, settings.log_format)
     print(f"Wasstraat bot on http://{settings.host}:{settings.port}/api/messages", flush=True)
     web.run_app(
         create_app(settings),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from bot.calendar import calendar_from_settings
 from bot.dispatcher import Dispatcher
 from bot.downloads import Links, download_dossier, download_person
 from bot.handler import WasstraatBot
+from bot.logs import correlated, new_correlation_id
+from bot.metrics import CONTENT_TYPE, Metrics
 from bot.services import Clock, Services, system_clock
 from bot.settings import Settings
 from bot.ticker import Ticker
@@ -44,6 +47,7 @@ class Runtime:
     bot: WasstraatBot
     dispatcher: Dispatcher
     ticker: Ticker
+    metrics: Metrics
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
@@ -89,8 +93,42 @@ def _problem(status: int, reason: str) -> web.Response:
 
 
 async def messages(request: web.Request) -> web.Response:
-    """POST /api/messages: validate, authenticate, check the tenant, dedupe, run the turn."""
+    """POST /api/messages, under a correlation id, counted and logged (type, status, time)."""
     runtime = request.app[RUNTIME]
+    started = time.perf_counter()
+    with correlated(new_correlation_id("turn")):
+        about: dict[str, str] = {}
+        status = 500
+        try:
+            response = await _handle(request, runtime, about)
+            status = response.status
+            return response
+        finally:
+            outcome = "ok" if status < 400 else "refused" if status < 500 else "failed"
+            kind = _label(about.get("type", ""))
+            runtime.metrics.turns.labels(type=kind, outcome=outcome).inc()
+            log.info(
+                "turn handled",
+                extra={
+                    "activity_type": kind,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+
+
+KNOWN_TYPES = frozenset(
+    {"message", "invoke", "conversationUpdate", "installationUpdate", "messageReaction", "event"}
+)
+
+
+def _label(kind: str) -> str:
+    """Activity types as metric labels: a fixed set, whatever a client sends."""
+    return kind if kind in KNOWN_TYPES else "other"
+
+
+async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str]) -> web.Response:
+    """Validate, authenticate, check the tenant, dedupe, run the turn."""
     settings = runtime.services.settings
     if request.content_type != "application/json":
         return _problem(415, "expected application/json")
@@ -102,6 +140,7 @@ async def messages(request: web.Request) -> web.Response:
         return _problem(400, "malformed JSON")
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         return _problem(400, "not an activity")
+    about["type"] = body["type"]
     try:
         activity = Activity().deserialize(body)
         conversation_id = activity.conversation.id if activity.conversation else None
@@ -160,6 +199,27 @@ def _duplicate_response(activity: Activity, settings: Settings) -> web.Response:
     return web.Response(status=200)
 
 
+async def readyz(request: web.Request) -> web.Response:
+    """200 when the database answers and its schema is at the newest migration."""
+    runtime = request.app.get(RUNTIME)
+    database = runtime.services.store.database if runtime is not None else None
+    problems = []
+    if database is None or not await database.ping():
+        problems.append("database")
+    elif not await database.migrated():
+        problems.append("migrations")
+    if problems:
+        return web.json_response({"status": "not ready", "problems": problems}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format."""
+    runtime = request.app[RUNTIME]
+    await runtime.metrics.refresh(runtime.services.store, runtime.services.clock())
+    return web.Response(body=runtime.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+
+
 async def healthz(request: web.Request) -> web.Response:
     """200 only while the database answers."""
     runtime = request.app.get(RUNTIME)
@@ -203,6 +263,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             bot=WasstraatBot(services),
             dispatcher=dispatcher,
             ticker=ticker,
+            metrics=Metrics(),
         )
         if settings.run_timers:
             ticker.start(sweep_seconds=settings.timer_sweep_seconds)
@@ -225,6 +286,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.cleanup_ctx.append(lifecycle)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/downloads/dossier", dossier_download)
     app.router.add_get("/downloads/person", person_download)
     return app

@@ -33,6 +33,7 @@ from bot.calendar import (
     GraphCalendar,
     Invitation,
 )
+from bot.logs import correlated
 from bot.pacing import Pacer
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
@@ -154,6 +155,10 @@ class Dispatcher:
         return stats
 
     async def _deliver(self, row: dict[str, Any], stats: DeliveryStats) -> None:
+        with correlated(f"delivery-{row['id']}"):
+            await self._deliver_row(row, stats)
+
+    async def _deliver_row(self, row: dict[str, Any], stats: DeliveryStats) -> None:
         store = self._services.store
         trajectory_id = row["payload"].get("trajectory_id")
         trajectory = await store.trajectory(trajectory_id) if trajectory_id else None
@@ -182,6 +187,7 @@ class Dispatcher:
             row["id"], worker=self._worker, now=self._services.clock(), activity_id=activity_id
         )
         stats.sent += 1
+        log.info("message delivered", extra={"outbox_id": row["id"], "kind": row["kind"]})
 
     async def _failed(
         self, row: dict[str, Any], trajectory: Trajectory, error: Exception, stats: DeliveryStats

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, ge=1, le=65535)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
     deliver_in_background: bool = True
     run_timers: bool = True
     timer_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)

@@ -18,6 +18,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.logs import correlated
 from bot.privacy import anonymize_expired
 from bot.services import Services
 from bot.workflow import TrajectoryNotFound, Workflow
@@ -82,6 +83,10 @@ class Ticker:
                 return stats
 
     async def _fire(self, timer: dict[str, Any], stats: TickStats) -> None:
+        with correlated(f"timer-{timer['id']}"):
+            await self._fire_timer(timer, stats)
+
+    async def _fire_timer(self, timer: dict[str, Any], stats: TickStats) -> None:
         services = self._services
         command = command_for(timer)
         try:

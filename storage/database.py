@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -33,6 +34,16 @@ class Database:
         except Exception:
             return False
         return True
+
+    async def migrated(self) -> bool:
+        """True when the schema is at the newest migration."""
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        try:
+            async with self.engine.connect() as conn:
+                current = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+        except Exception:
+            return False
+        return current == head
 
     async def dispose(self) -> None:
         await self.engine.dispose()

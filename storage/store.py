@@ -29,6 +29,13 @@ def _insert(conn: AsyncConnection, table: schema.Table) -> Any:
     return sqlite.insert(table)
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """Aggregates (min/max) skip the column type: make them aware UTC again."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 def _row_to_trajectory(document: Mapping[str, Any]) -> Trajectory:
     return Trajectory.model_validate(document)
 
@@ -534,6 +541,33 @@ class Store:
                 select(schema.audit).where(schema.audit.c.actor == aad_object_id)
             )
             return [dict(row._mapping) for row in rows]
+
+    # -- operations ---------------------------------------------------------------------------
+
+    async def operational_state(self, now: datetime) -> dict[str, Any]:
+        """What a monitor wants to know: the outbox backlog and overdue timers."""
+        outbox, timers = schema.outbox, schema.timers
+        pending = (outbox.c.sent_at.is_(None), outbox.c.dead_at.is_(None))
+        due = (timers.c.fired_at.is_(None), timers.c.due_at <= now)
+        async with self._db.engine.connect() as conn:
+            backlog = (
+                await conn.execute(
+                    select(func.count(), func.min(outbox.c.created_at)).where(*pending)
+                )
+            ).one()
+            dead = await conn.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.dead_at.is_not(None))
+            )
+            overdue = (
+                await conn.execute(select(func.count(), func.min(timers.c.due_at)).where(*due))
+            ).one()
+        return {
+            "outbox_pending": int(backlog[0]),
+            "outbox_oldest": _aware(backlog[1]),
+            "dead_letters": int(dead or 0),
+            "timers_due": int(overdue[0]),
+            "timer_oldest": _aware(overdue[1]),
+        }
 
     # -- app secrets ----------------------------------------------------------------------------
 
