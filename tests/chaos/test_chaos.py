@@ -120,7 +120,7 @@ async def test_an_activity_redelivered_after_a_crash_before_the_answer_changes_s
 
 
 async def test_the_database_away_for_30_seconds_leaves_no_partial_state_and_loses_nothing(
-    database_url: str, connector: FakeConnector, clock: FixedClock
+    database_url: str, connector: FakeConnector
 ):
     if not database_url.startswith("postgresql"):
         pytest.skip("the database as a server that can become unreachable: PostgreSQL")
@@ -135,8 +135,10 @@ async def test_the_database_away_for_30_seconds_leaves_no_partial_state_and_lose
         delivery_interval_seconds=0.2,
         delivery_lease_seconds=2,
         run_timers=False,
+        working_time_only=False,  # real time, any hour: nothing waits for the morning
     )
-    client = TestClient(TestServer(create_app(settings, clock=clock), host="127.0.0.1"))
+    # real time: leases and retries must run out while the test waits for the recovery
+    client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
     await client.start_server()
     bot = BotClient(client, connector)
     try:
@@ -151,7 +153,7 @@ async def test_the_database_away_for_30_seconds_leaves_no_partial_state_and_lose
             recipients,
             100,
             service_url=connector.url,
-            now=clock.now,
+            now=datetime.now(UTC),
             insert=False,
         )
         ideas = [f"idee nummer {n}" for n in range(12)]
@@ -172,11 +174,12 @@ async def test_the_database_away_for_30_seconds_leaves_no_partial_state_and_lose
                 failed.append(activity)  # Teams sends these again
             else:
                 assert response.status in (200, 201)
-        assert len(failed) == 4
+        # the four during the outage failed (a first request on a dead pooled connection may too)
+        assert activities[4:8] == failed[:4] or all(a in failed for a in activities[4:8])
         for activity in failed:
             assert (await bot.post(activity)).status in (200, 201)
 
-        for _ in range(100):  # the dispatcher catches up by itself
+        for _ in range(300):  # the dispatcher catches up by itself
             rows = await bot.store.outbox_messages()
             if all(m["sent_at"] or m["dead_at"] for m in rows):
                 break
