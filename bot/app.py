@@ -20,6 +20,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.calendar import calendar_from_settings
+from bot.connectors import ReusedConnectors
 from bot.dispatcher import Dispatcher
 from bot.downloads import Links, download_dossier, download_person
 from bot.handler import WasstraatBot
@@ -66,7 +67,8 @@ def _auth_configuration(settings: Settings) -> SimpleNamespace:
 
 
 def build_adapter(settings: Settings) -> CloudAdapter:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_auth_configuration(settings)))
+    authentication = ConfigurationBotFrameworkAuthentication(_auth_configuration(settings))
+    adapter = CloudAdapter(ReusedConnectors(authentication))
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         # A fault: log it with a code (no message text or personal data), answer politely,
