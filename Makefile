@@ -50,6 +50,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.timers
+	$(BIN)/python -m bench.turns
 
 ## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
 card-screenshots: $(STAMP) $(NODE_STAMP)

@@ -10,6 +10,8 @@ P1. Three servers on loopback get the same load (CONCURRENCY requests in flight,
 
 P3. ``status`` for one channel with 10,000 trajectories stored (in other channels) against 10.
 
+P4. Resident memory of ``python -m bot`` with 10,000 trajectories stored against 10.
+
 Run: ``make bench`` (or ``python -m bench.turns``); SQLite, in a temporary folder.
 """
 
@@ -18,7 +20,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import os
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -39,7 +43,8 @@ from tests.fakes import FakeConnector
 from wasstraat.model import Binding, Person
 from wasstraat.samples import waiting_for_kpi_decision
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "playground"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "playground"
 TURNS = 600
 CONCURRENCY = 20
 OUT = Path(__file__).with_name("latest.json")
@@ -236,6 +241,62 @@ async def status_cost(folder: Path, stored: int) -> float:
 Runner = Callable[[], Awaitable[dict[str, Any]]]
 
 
+async def resident_memory(folder: Path, stored: int, connector: FakeConnector) -> int:
+    """RSS in kB of ``python -m bot`` on a database with ``stored`` trajectories, after
+    twenty ``status`` turns and a metrics scrape."""
+    url_db = f"sqlite+aiosqlite:///{folder / f'rss-{stored}.db'}"
+    now = datetime.now(UTC)
+    database = await open_database(url_db)
+    store = Store(database)
+    async with store.transaction(now=now) as tx:
+        for trajectory in waiting_for_kpi_decision(stored, prefix=f"r{stored}"):
+            await tx.insert_trajectory(trajectory, now=now)
+    await database.dispose()
+    port = 3990 + stored % 7
+    env = {
+        **os.environ,
+        "WASSTRAAT_DATABASE_URL": url_db,
+        "WASSTRAAT_PORT": str(port),
+        "WASSTRAAT_LOG_LEVEL": "WARNING",
+        "MICROSOFT_APP_ID": "",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(200):
+                try:
+                    async with session.get(f"{base}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+            body = fixture("message_text_personal")
+            body["serviceUrl"] = connector.url
+            for _ in range(20):
+                body = {**body, "id": uuid.uuid4().hex, "text": "status"}
+                async with session.post(f"{base}/api/messages", json=body) as response:
+                    assert response.status < 300, response.status
+            async with session.get(f"{base}/metrics") as response:
+                await response.read()
+        status = await asyncio.to_thread(Path(f"/proc/{process.pid}/status").read_text)
+        return int(
+            next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
+        )
+    finally:
+        process.terminate()
+        await process.wait()
+
+
 async def main_async() -> dict[str, Any]:
     connector = FakeConnector(enforce_limits=False)
     await connector.start()
@@ -247,6 +308,8 @@ async def main_async() -> dict[str, Any]:
             floor = await measure(aiohttp_echo_app, connector)
             small = await status_cost(folder, 10)
             large = await status_cost(folder, 10_000)
+            rss_small = await resident_memory(folder, 10, connector)
+            rss_large = await resident_memory(folder, 10_000, connector)
     finally:
         await connector.close()
     return {
@@ -258,6 +321,9 @@ async def main_async() -> dict[str, Any]:
         "p3_status_ms_10": round(small * 1000, 3),
         "p3_status_ms_10000": round(large * 1000, 3),
         "p3_ratio": round(large / small, 2),
+        "p4_rss_kb_10": rss_small,
+        "p4_rss_kb_10000": rss_large,
+        "p4_ratio": round(rss_large / rss_small, 2),
     }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.logs import correlated
+from bot.logs import correlated, new_correlation_id
 from bot.privacy import anonymize_expired
 from bot.services import Services
 from bot.workflow import TrajectoryNotFound, Workflow
@@ -153,12 +153,16 @@ class Ticker:
         if self._scheduler is None:
             return
         async with self._ticking:
-            try:
-                await self.fire_due()
-                await self.plan_next()
-                await self._retention()
-            except Exception:
-                log.exception("timer sweep failed; the next sweep tries again")
+            with correlated(new_correlation_id("sweep")):
+                await self._sweep()
+
+    async def _sweep(self) -> None:
+        try:
+            await self.fire_due()
+            await self.plan_next()
+            await self._retention()
+        except Exception:
+            log.exception("timer sweep failed; the next sweep tries again")
 
     async def _retention(self) -> None:
         """At most hourly: anonymise closed trajectories past the retention period."""

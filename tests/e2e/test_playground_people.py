@@ -90,11 +90,16 @@ async def test_kpi_approval_and_3b_check_across_people(playgrounds, browser: Bro
     # Alex finishes step 1 and proposes a KPI on his step-2 card
     await step1.get_by_role("checkbox", name="This step is done").check()
     await step1.get_by_role("button", name="Save").click()
+    # step 4 starts with step 2: let both cards arrive before typing (a card arriving while
+    # one types makes the Playground draw the chat again, and what was typed is gone)
+    await expect(card(alex, "Your role: Customer-journey coach")).to_be_visible(timeout=TIMEOUT)
     kpis = card(alex, "Record the KPIs")
-    await kpis.get_by_label("Name").first.fill("Doorlooptijd", timeout=TIMEOUT)
+    name = kpis.get_by_label("Name").first
+    await name.fill("Doorlooptijd", timeout=TIMEOUT)
     await kpis.get_by_label("Unit (e.g. days, %)").first.fill("dagen")
     await kpis.get_by_label("Baseline").first.fill("10")
     await kpis.get_by_label("Target").first.fill("3")
+    await expect(name).to_have_value("Doorlooptijd")
     await kpis.get_by_role("button", name="Submit to the process owner").click()
 
     # Megan's KPI card arrives in her chat; approving updates that card in place
