@@ -69,17 +69,24 @@ async def _write_effects(
     services: Services,
 ) -> None:
     trajectory = outcome.trajectory
-    for message in outcome.messages:
-        if message.kind == "calendar_event" and not services.settings.graph_enabled:
-            continue  # the calendar is off: the session is planned, no invitation is sent
-        await tx.add_outbox(
-            kind=message.kind,
-            recipient=recipient_of(message, trajectory),
-            payload={"trajectory_id": trajectory.id, "version": trajectory.version, **message.data},
-            trajectory_id=trajectory.id,
-            now=now,
-            not_before=_not_before(message, actor, now, services.policy),
-        )
+    await tx.add_outbox_many(
+        [
+            {
+                "kind": message.kind,
+                "recipient": recipient_of(message, trajectory),
+                "payload": {
+                    "trajectory_id": trajectory.id,
+                    "version": trajectory.version,
+                    **message.data,
+                },
+                "trajectory_id": trajectory.id,
+                "not_before": _not_before(message, actor, now, services.policy),
+            }
+            for message in outcome.messages
+            if not (message.kind == "calendar_event" and not services.settings.graph_enabled)
+        ],
+        now=now,
+    )
     for timer in outcome.timers:
         if timer.due_at is None:
             await tx.cancel_timer(timer.timer_id)
@@ -92,14 +99,18 @@ async def _write_effects(
                 payload=timer.data,
                 now=now,
             )
-    for entry in outcome.audit:
-        await tx.audit(
-            action=entry.action,
-            at=entry.at,
-            actor=entry.actor,
-            trajectory_id=trajectory.id,
-            detail=entry.detail,
-        )
+    await tx.audit_many(
+        [
+            {
+                "action": entry.action,
+                "at": entry.at,
+                "actor": entry.actor,
+                "trajectory_id": trajectory.id,
+                "detail": entry.detail,
+            }
+            for entry in outcome.audit
+        ]
+    )
 
 
 def _apply_all(
@@ -129,6 +140,10 @@ def _apply_all(
         )
     assert combined is not None
     return combined
+
+
+def _members(trajectory: Trajectory) -> tuple[dict[str, list[Person]], dict[str, Any]]:
+    return trajectory.roles, trajectory.substitutes
 
 
 class Workflow:
@@ -202,7 +217,10 @@ class Workflow:
             try:
                 async with services.store.transaction(activity_id=activity_id, now=now) as tx:
                     await tx.update_trajectory(
-                        outcome.trajectory, expected_version=trajectory.version, now=now
+                        outcome.trajectory,
+                        expected_version=trajectory.version,
+                        now=now,
+                        members_changed=_members(outcome.trajectory) != _members(trajectory),
                     )
                     await _write_effects(tx, outcome, now, actor, services)
             except StaleVersion:

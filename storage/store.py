@@ -77,7 +77,12 @@ class Transaction:
             )
 
     async def update_trajectory(
-        self, trajectory: Trajectory, *, expected_version: int, now: datetime
+        self,
+        trajectory: Trajectory,
+        *,
+        expected_version: int,
+        now: datetime,
+        members_changed: bool = True,
     ) -> None:
         """Write the new state if the stored version is still ``expected_version``."""
         result = await self._conn.execute(
@@ -96,7 +101,8 @@ class Transaction:
         )
         if result.rowcount != 1:
             raise StaleVersion(trajectory.id)
-        await self._set_members(trajectory)
+        if members_changed:
+            await self._set_members(trajectory)
 
     async def add_outbox(
         self,
@@ -119,6 +125,35 @@ class Transaction:
                 attempts=0,
             )
         )
+
+    async def add_outbox_many(self, rows: list[dict[str, Any]], *, now: datetime) -> None:
+        """Several outbox messages in one statement (``kind``, ``recipient``, ``payload``,
+        ``trajectory_id``, ``not_before``)."""
+        if rows:
+            await self._conn.execute(
+                schema.outbox.insert(),
+                [
+                    {
+                        "trajectory_id": row.get("trajectory_id"),
+                        "kind": row["kind"],
+                        "recipient": dict(row["recipient"]),
+                        "payload": dict(row["payload"]),
+                        "created_at": now,
+                        "not_before": row.get("not_before") or now,
+                        "attempts": 0,
+                    }
+                    for row in rows
+                ],
+            )
+
+    async def audit_many(self, rows: list[dict[str, Any]]) -> None:
+        """Several audit entries in one statement (``action``, ``at``, ``actor``,
+        ``trajectory_id``, ``detail``)."""
+        if rows:
+            await self._conn.execute(
+                schema.audit.insert(),
+                [{**row, "detail": dict(row.get("detail") or {})} for row in rows],
+            )
 
     async def set_timer(
         self,
