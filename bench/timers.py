@@ -30,8 +30,9 @@ from bot.settings import Settings
 from bot.ticker import Ticker
 from bot.workflow import Workflow
 from storage import Store, open_database
+from tests.replicas.seeding import seed_due_follow_ups
 from wasstraat import commands as c
-from wasstraat.engine import FOLLOW_UP_KIND, timer_id
+from wasstraat.engine import timer_id
 from wasstraat.model import SYSTEM
 from wasstraat.samples import TEMPLATE, Run, to_step, waiting_for_kpi_decision
 
@@ -43,19 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 async def _seed(url: str, count: int, due: datetime) -> tuple[Store, list[str]]:
     database = await open_database(url)
     store = Store(database)
-    ids = []
-    async with store.transaction(now=due) as tx:
-        for trajectory in waiting_for_kpi_decision(count, prefix="bench"):
-            ids.append(trajectory.id)
-            await tx.insert_trajectory(trajectory, now=due)
-            await tx.set_timer(
-                timer_id=timer_id(trajectory.id, "tasks", FOLLOW_UP_KIND),
-                kind=FOLLOW_UP_KIND,
-                due_at=due,
-                trajectory_id=trajectory.id,
-                now=due,
-            )
-    return store, ids
+    trajectories = waiting_for_kpi_decision(count, prefix="bench")
+    await seed_due_follow_ups(store, trajectories, due)
+    return store, [t.id for t in trajectories]
 
 
 def _services(store: Store, now: datetime) -> Services:

@@ -40,6 +40,7 @@ from bot.app import RUNTIME, _auth_configuration, create_app
 from bot.settings import Settings
 from storage import Store, open_database
 from tests.fakes import FakeConnector
+from tests.replicas.seeding import approve_kpis
 from wasstraat.model import Binding, Person
 from wasstraat.samples import waiting_for_kpi_decision
 
@@ -173,19 +174,7 @@ async def wasstraat_approvals(folder: Path, connector: FakeConnector) -> dict[st
             await tx.insert_trajectory(trajectory, now=now)
             body = copy.deepcopy(base)
             body["id"] = uuid.uuid4().hex
-            body["value"]["action"] = {
-                "type": "Action.Execute",
-                "verb": "decide_kpis",
-                "data": {
-                    "action": "decide_kpis",
-                    "trajectory": trajectory.id,
-                    "version": trajectory.version,
-                    "step": "2",
-                    "round": trajectory.kpis_round,
-                    "decision": "approve",
-                },
-            }
-            bodies.append(body)
+            bodies.append(approve_kpis(body, trajectory))
     await database.dispose()
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=url_db, deliver_in_background=False, run_timers=False

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from storage import Store
+from wasstraat.engine import FOLLOW_UP_KIND, timer_id
 from wasstraat.model import Person, Trajectory
 
 
@@ -49,3 +51,34 @@ async def seed_messages(
             aad_object_id=person.aad_object_id,
             now=now,
         )
+
+
+async def seed_due_follow_ups(store: Store, trajectories: list[Trajectory], due: datetime) -> None:
+    """The trajectories stored, each with its follow-up timer due at ``due``."""
+    async with store.transaction(now=due) as tx:
+        for trajectory in trajectories:
+            await tx.insert_trajectory(trajectory, now=due)
+            await tx.set_timer(
+                timer_id=timer_id(trajectory.id, "tasks", FOLLOW_UP_KIND),
+                kind=FOLLOW_UP_KIND,
+                due_at=due,
+                trajectory_id=trajectory.id,
+                now=due,
+            )
+
+
+def approve_kpis(activity: dict[str, Any], trajectory: Trajectory) -> dict[str, Any]:
+    """``activity`` (an Action.Execute invoke) turned into approving the trajectory's KPIs."""
+    activity["value"]["action"] = {
+        "type": "Action.Execute",
+        "verb": "decide_kpis",
+        "data": {
+            "action": "decide_kpis",
+            "trajectory": trajectory.id,
+            "version": trajectory.version,
+            "step": "2",
+            "round": trajectory.kpis_round,
+            "decision": "approve",
+        },
+    }
+    return activity

@@ -22,9 +22,13 @@ from bot.settings import Settings
 from storage import Store, open_database
 from tests.conftest import BotClient, FixedClock, payload
 from tests.fakes import FakeConnector
-from tests.replicas.seeding import people, seed_messages
+from tests.replicas.seeding import (
+    approve_kpis,
+    people,
+    seed_due_follow_ups,
+    seed_messages,
+)
 from tests.scenario.driving import MEGAN, as_person
-from wasstraat.engine import FOLLOW_UP_KIND, timer_id
 from wasstraat.samples import waiting_for_kpi_decision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,17 +70,7 @@ async def test_a_thousand_timers_due_in_the_same_second_each_fire_once(postgres_
     due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     database = await open_database(postgres_url)
     store = Store(database)
-    trajectories = waiting_for_kpi_decision(TIMERS)
-    async with store.transaction(now=due) as tx:
-        for trajectory in trajectories:
-            await tx.insert_trajectory(trajectory, now=due)
-            await tx.set_timer(
-                timer_id=timer_id(trajectory.id, "tasks", FOLLOW_UP_KIND),
-                kind=FOLLOW_UP_KIND,
-                due_at=due,
-                trajectory_id=trajectory.id,
-                now=due,
-            )
+    await seed_due_follow_ups(store, waiting_for_kpi_decision(TIMERS), due)
     moment = (due + timedelta(days=30)).isoformat()
     outputs = await run_replicas("tests.scenario.sweeper", postgres_url, moment)
 
@@ -144,18 +138,7 @@ async def test_one_decision_clicked_on_three_replicas_at_once_is_taken_once(
         for n, client in enumerate(clients):
             activity = as_person(payload("invoke_adaptiveCard_action_execute", connector), MEGAN)
             activity["id"] = f"click-{n}"  # a click on each of her devices
-            activity["value"]["action"] = {
-                "type": "Action.Execute",
-                "verb": "decide_kpis",
-                "data": {
-                    "action": "decide_kpis",
-                    "trajectory": trajectory.id,
-                    "version": trajectory.version,
-                    "step": "2",
-                    "round": trajectory.kpis_round,
-                    "decision": "approve",
-                },
-            }
+            approve_kpis(activity, trajectory)
             clicks.append(client.post("/api/messages", json=activity))
         responses = await asyncio.gather(*clicks)
         assert [r.status for r in responses] == [200] * REPLICAS
