@@ -50,7 +50,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.timers
-	$(BIN)/python -m bench.turns
+	WASSTRAAT_BENCH_POSTGRES=$$(bash .ci/postgres.sh 2>/dev/null || true) $(BIN)/python -m bench.turns
 
 ## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
 card-screenshots: $(STAMP) $(NODE_STAMP)

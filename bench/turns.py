@@ -32,9 +32,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import asyncpg
 from aiohttp import web
 from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from sqlalchemy.engine import make_url
 
 from bot.app import RUNTIME, _auth_configuration, create_app
 from bot.settings import Settings
@@ -155,8 +157,10 @@ def aiohttp_echo_app() -> web.Application:
     return app
 
 
-async def wasstraat_approvals(folder: Path, connector: FakeConnector) -> dict[str, float]:
-    url_db = f"sqlite+aiosqlite:///{folder / 'turns.db'}"
+async def wasstraat_approvals(
+    folder: Path, connector: FakeConnector, url_db: str | None = None
+) -> dict[str, float]:
+    url_db = url_db or f"sqlite+aiosqlite:///{folder / 'turns.db'}"
     now = datetime.now(UTC)
     database = await open_database(url_db)
     store = Store(database)
@@ -207,9 +211,9 @@ async def measure(
         await runner.cleanup()
 
 
-async def status_cost(folder: Path, stored: int) -> float:
+async def status_cost(folder: Path, stored: int, url_db: str | None = None) -> float:
     """Seconds per `status` in a channel with 3 trajectories, `stored` in all."""
-    url_db = f"sqlite+aiosqlite:///{folder / f'status-{stored}.db'}"
+    url_db = url_db or f"sqlite+aiosqlite:///{folder / f'status-{stored}.db'}"
     now = datetime.now(UTC)
     database = await open_database(url_db)
     store = Store(database)
@@ -286,6 +290,38 @@ async def resident_memory(folder: Path, stored: int, connector: FakeConnector) -
         await process.wait()
 
 
+PG_ADMIN = "WASSTRAAT_BENCH_POSTGRES"  # an admin URL (``make bench`` sets it when it can)
+
+
+async def fresh_postgres_database() -> str:
+    url = make_url(os.environ[PG_ADMIN])
+    name = f"wasstraat_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+async def postgres_figures(connector: FakeConnector) -> dict[str, Any]:
+    """P1 and P3 again on PostgreSQL (each in a fresh database)."""
+    connector_free = FakeConnector(enforce_limits=False)
+    await connector_free.start()
+    try:
+        ours = await wasstraat_approvals(Path("."), connector_free, await fresh_postgres_database())
+        small = await status_cost(Path("."), 10, await fresh_postgres_database())
+        large = await status_cost(Path("."), 10_000, await fresh_postgres_database())
+    finally:
+        await connector_free.close()
+    return {
+        "pg_p1_wasstraat_approvals": ours,
+        "pg_p3_status_ms_10": round(small * 1000, 3),
+        "pg_p3_status_ms_10000": round(large * 1000, 3),
+        "pg_p3_ratio": round(large / small, 2),
+    }
+
+
 async def main_async() -> dict[str, Any]:
     connector = FakeConnector(enforce_limits=False)
     await connector.start()
@@ -301,7 +337,9 @@ async def main_async() -> dict[str, Any]:
             rss_large = await resident_memory(folder, 10_000, connector)
     finally:
         await connector.close()
+    postgres = await postgres_figures(connector) if os.environ.get(PG_ADMIN) else {}
     return {
+        **postgres,
         "p1_wasstraat_approvals": ours,
         "p1_sdk_echo": sdk,
         "p1_aiohttp_echo": floor,
