@@ -1,0 +1,1 @@
+"""The Teams edge: aiohttp app, adapter and authentication, activity handling, delivery."""

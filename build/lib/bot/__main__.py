@@ -1,0 +1,26 @@
+"""``python -m bot``: run the bot with settings from the environment (or ``.env``)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.logs import configure
+from bot.settings import Settings
+
+
+def main() -> None:
+    settings = Settings()
+    configure(settings.log_level, settings.log_format)
+    print(f"Wasstraat bot on http://{settings.host}:{settings.port}/api/messages", flush=True)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+    )
+
+
+if __name__ == "__main__":
+    main()

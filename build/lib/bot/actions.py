@@ -1,0 +1,291 @@
+"""Card actions: one handler per action id (carried in the card's data), looked up in a registry.
+
+A handler returns the card that replaces the one that was clicked. Card data is never trusted:
+the trajectory is loaded fresh, the engine checks who may act, and a stale, forged or repeated
+click changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.registry import Registry
+from bot.trajectories import (
+    channel_status_card,
+    dossier_links_card,
+    my_tasks_card,
+    trajectory_for_viewer,
+)
+from bot.turn import Turn
+from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
+from cards.base import ACTION_KEY, Element, card, heading, paragraph
+from cards.catalogue import MESSAGES
+from cards.detail import DOSSIER, MY_TASKS, detail_card
+from cards.forms import FORM_IDS, SUBMIT_FORM, read_form
+from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, render_message
+from cards.outcomes import (
+    ADD_IMPROVEMENT,
+    ROUNDS,
+    error_card,
+    form_with_error,
+    not_allowed_card,
+    receipt_card,
+    stale_card,
+)
+from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
+from storage import AlreadyProcessed
+from wasstraat import engine
+from wasstraat.commands import parse_command
+from wasstraat.model import StepStatus, Trajectory
+
+ActionHandler = Callable[[Turn, Mapping[str, Any]], Awaitable[Element]]
+
+ACTIONS: Registry[ActionHandler] = Registry("card action")
+
+MAX_AUDITED_ID = 64
+
+
+def action_id(data: Mapping[str, Any], verb: object = None) -> str:
+    """The action id from the card data, else the Action.Execute verb."""
+    value = data.get(ACTION_KEY)
+    if isinstance(value, str) and value:
+        return value
+    return verb if isinstance(verb, str) else ""
+
+
+@ACTIONS.register(STATUS_REFRESH)
+async def refresh_status(turn: Turn, _data: Mapping[str, Any]) -> Element:
+    return await channel_status_card(turn)
+
+
+@ACTIONS.register(MY_TASKS)
+async def refresh_tasks(turn: Turn, _data: Mapping[str, Any]) -> Element:
+    return await my_tasks_card(turn)
+
+
+@ACTIONS.register(TRAJECTORY_DETAIL)
+async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
+    trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
+    if trajectory is None:
+        await refuse(turn, TRAJECTORY_DETAIL, "not_visible")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    return detail_card(
+        trajectory,
+        template=viewer.template,
+        language=viewer.language,
+        zone=viewer.zone,
+        now=viewer.now,
+    )
+
+
+@ACTIONS.register(DOSSIER)
+async def dossier_links(turn: Turn, data: Mapping[str, Any]) -> Element:
+    trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
+    actor = turn.actor
+    if trajectory is None or actor is None or not trajectory.roles_of(actor.aad_object_id):
+        await refuse(turn, DOSSIER, "not_a_member")
+        return error_card(turn.text("dossier.none_here"))
+    return await dossier_links_card(turn, [trajectory])
+
+
+async def refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None = None) -> None:
+    """Leave an audit entry for a refused card action (no personal data beyond the actor)."""
+    now = turn.services.clock()
+    actor = turn.actor
+    async with turn.services.store.transaction(now=now) as tx:
+        await tx.audit(
+            action="card_action.refused",
+            at=now,
+            actor=actor.aad_object_id if actor else None,
+            trajectory_id=trajectory_id,
+            detail={"reason": reason, "action": name[:MAX_AUDITED_ID]},
+        )
+
+
+def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> bool:
+    step = data.get("step")
+    if isinstance(step, str) and trajectory.status_of(step) is not StepStatus.ACTIVE:
+        return True
+    round_field = ROUNDS.get(name)
+    return round_field is not None and data.get("round") != getattr(trajectory, round_field)
+
+
+@ACTIONS.register(*DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, ADD_IMPROVEMENT, NUDGE)
+async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
+    """A card button that gives the engine a command about one trajectory."""
+    name = action_id(data)
+    trajectory_id = data.get("trajectory")
+    actor = turn.actor
+    store = turn.services.store
+    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    if trajectory is None or actor is None:
+        await refuse(turn, name, "unknown_trajectory" if actor else "no_identity")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    if _is_stale(trajectory, name, data):
+        return stale_card(trajectory, name, viewer)
+    try:
+        command = parse_command(name, dict(data))
+        outcome = await Workflow(turn.services).execute(
+            trajectory.id, command, actor, activity_id=turn.inbox_key
+        )
+    except ValidationError:
+        return form_with_error(trajectory, name, turn.text("error.invalid"), viewer)
+    except engine.NotAllowed:
+        await refuse(turn, name, "not_allowed", trajectory.id)
+        return not_allowed_card(trajectory, name, viewer)
+    except (engine.AlreadyDecided, engine.NotNow, AlreadyProcessed, TrajectoryNotFound):
+        fresh = await store.trajectory(trajectory.id) or trajectory
+        return stale_card(fresh, name, viewer)
+    except engine.InvalidInput as error:
+        key = f"error.{error.code}"
+        message = turn.text(key if key in MESSAGES else "error.invalid")
+        return form_with_error(trajectory, name, message, viewer)
+    return receipt_card(outcome.trajectory, name, data, actor.name, viewer)
+
+
+@ACTIONS.register(SUBMIT_FORM)
+async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
+    """A step form: its inputs become engine commands, applied all or nothing."""
+    trajectory_id = data.get("trajectory")
+    actor = turn.actor
+    store = turn.services.store
+    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    form_id = data.get("form")
+    known = FORM_IDS.get(form_id) if isinstance(form_id, str) else None
+    step = known[0] if known else ""
+    # the role only picks which card to show again; what may be done is the engine's call
+    role = data.get("role")
+    if known is not None and not (
+        isinstance(role, str) and role in turn.services.template.step(known[0]).actors
+    ):
+        role = known[1]
+    if trajectory is None or actor is None or known is None or not isinstance(role, str):
+        await refuse(turn, SUBMIT_FORM, "unknown_form")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    if trajectory.status_of(step) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
+        return stale_card(trajectory, "complete_step", viewer)
+    try:
+        fields = (
+            read_form(str(form_id), data, trajectory, template=viewer.template, zone=viewer.zone)
+            or []
+        )
+        commands = [parse_command(str(f["kind"]), f) for f in fields]
+        if not commands:
+            raise engine.InvalidInput("nothing_to_do")
+        outcome = await Workflow(turn.services).execute_many(
+            trajectory.id, commands, actor, activity_id=turn.inbox_key
+        )
+    except ValueError:  # pydantic's ValidationError, or a form value such as a bad date
+        return step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
+    except engine.NotAllowed:
+        await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
+        return not_allowed_card(trajectory, commands[0].kind, viewer)
+    except (engine.AlreadyDecided, AlreadyProcessed, TrajectoryNotFound):
+        fresh = await store.trajectory(trajectory.id) or trajectory
+        return stale_card(fresh, "complete_step", viewer)
+    except engine.EngineError as error:
+        key = f"error.{error.code}"
+        message = turn.text(
+            key
+            if key in MESSAGES
+            else "error.not_now"
+            if isinstance(error, engine.NotNow)
+            else "error.invalid"
+        )
+        return step_card(turn, trajectory, step, role, error=message)
+    return step_card(turn, outcome.trajectory, step, role, saved=True)
+
+
+def _reviews_stale(trajectory: Trajectory, data: Mapping[str, Any]) -> bool:
+    """A review form made for an earlier text of an improvement."""
+    revisions = data.get("revisions")
+    if data.get("form") != "review" or not isinstance(revisions, dict):
+        return False
+    return any(
+        (improvement := trajectory.improvement(str(i))) is None or improvement.revision != r
+        for i, r in revisions.items()
+    )
+
+
+def step_card(
+    turn: Turn,
+    trajectory: Trajectory,
+    step: str,
+    role: str,
+    *,
+    error: str | None = None,
+    saved: bool = False,
+) -> Element:
+    """The step's card for this role again, refreshed, with what happened on top."""
+    viewer = turn.viewer
+    rendered = render_message(
+        "step_started",
+        {"step": step, "role": role, "saved": saved},
+        trajectory,
+        language=viewer.language,
+        template=viewer.template,
+        zone=viewer.zone,
+    )
+    result = rendered.card or error_card("")
+    if error:
+        result["body"].insert(
+            1,
+            {
+                "type": "TextBlock",
+                "text": error,
+                "wrap": True,
+                "color": "Attention",
+                "weight": "Bolder",
+            },
+        )
+    return result
+
+
+@ACTIONS.register(NEXT_CYCLE)
+async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
+    """The proceseigenaar (or project leader) starts the next cycle of a finished trajectory:
+    the project group and the KPIs (last measurement as the new baseline) carry over."""
+    trajectory_id = data.get("trajectory")
+    actor = turn.actor
+    store = turn.services.store
+    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    if trajectory is None or actor is None:
+        await refuse(turn, NEXT_CYCLE, "unknown_trajectory" if actor else "no_identity")
+        return error_card(turn.text("action.unknown"))
+    viewer = turn.viewer
+    if not any(trajectory.holds(actor.aad_object_id, r) for r in engine.LEADERS):
+        await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)
+        return not_allowed_card(trajectory, "cancel", viewer)
+    leader = (trajectory.holders("projectleider") or [actor])[0]
+    try:
+        outcome = await Workflow(turn.services).start(
+            product=trajectory.product,
+            binding=trajectory.binding,
+            project_leader=leader,
+            activity_id=turn.inbox_key,
+            previous=trajectory,
+        )
+    except (engine.EngineError, AlreadyProcessed, NextCycleExists):
+        return stale_card(trajectory, NEXT_CYCLE, viewer)
+    return card(
+        [
+            heading(outcome.trajectory.product),
+            paragraph(turn.text("next_cycle.started", product=outcome.trajectory.product)),
+        ]
+    )
+
+
+async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:
+    """Run the handler for the action; an unknown or forged id changes nothing and is audited."""
+    name = action_id(data, verb)
+    handler = ACTIONS.get(name)
+    if handler is not None:
+        return await handler(turn, {**data, ACTION_KEY: name})
+    await refuse(turn, name, "unknown_action")
+    return error_card(turn.text("action.unknown"))

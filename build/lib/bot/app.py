@@ -1,0 +1,295 @@
+"""``create_app(settings)``: the whole aiohttp application, composed from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.calendar import calendar_from_settings
+from bot.connectors import ReusedConnectors
+from bot.dispatcher import Dispatcher
+from bot.downloads import Links, download_dossier, download_person
+from bot.handler import WasstraatBot
+from bot.logs import correlated, new_correlation_id
+from bot.metrics import CONTENT_TYPE, Metrics
+from bot.services import Clock, Services, system_clock
+from bot.settings import Settings
+from bot.ticker import Ticker
+from bot.turn import activity_locale, activity_tenant, inbox_key
+from cards.catalogue import language_for, text
+from storage import Store, open_database
+from wasstraat.template import default_template
+
+log = logging.getLogger(__name__)
+
+# activity types whose id is remembered so that a redelivery changes nothing
+MAX_ID_LENGTH = 500  # longer conversation or activity ids are not Teams'
+DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
+
+
+@dataclass(slots=True)
+class Runtime:
+    services: Services
+    adapter: CloudAdapter
+    bot: WasstraatBot
+    dispatcher: Dispatcher
+    ticker: Ticker
+    metrics: Metrics
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def _auth_configuration(settings: Settings) -> SimpleNamespace:
+    """The SDK's configuration object; without an app id, authentication is disabled."""
+    if not settings.auth_enabled:
+        return SimpleNamespace(APP_ID="", APP_PASSWORD="", APP_TYPE="MultiTenant", APP_TENANTID="")
+    return SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+
+
+def build_adapter(settings: Settings) -> CloudAdapter:
+    authentication = ConfigurationBotFrameworkAuthentication(_auth_configuration(settings))
+    adapter = CloudAdapter(ReusedConnectors(authentication))
+
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        # A fault: log it with a code (no message text or personal data), answer politely,
+        # and leave every stored state as it was.
+        code = uuid.uuid4().hex[:8]
+        log.error(
+            "turn failed",
+            exc_info=error,
+            extra={"code": code, "activity_type": context.activity.type},
+        )
+        if context.activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+            language = language_for(activity_locale(context.activity), settings.default_locale)
+            try:
+                await context.send_activity(text("error.fault", language, code=code))
+            except Exception:
+                log.warning("could not tell the user about fault %s", code)
+
+    adapter.on_turn_error = on_turn_error
+    return adapter
+
+
+def _problem(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+async def messages(request: web.Request) -> web.Response:
+    """POST /api/messages, under a correlation id, counted and logged (type, status, time)."""
+    runtime = request.app[RUNTIME]
+    started = time.perf_counter()
+    with correlated(new_correlation_id("turn")):
+        about: dict[str, str] = {}
+        status = 500
+        try:
+            response = await _handle(request, runtime, about)
+            status = response.status
+            return response
+        finally:
+            outcome = "ok" if status < 400 else "refused" if status < 500 else "failed"
+            kind = _label(about.get("type", ""))
+            runtime.metrics.turns.labels(type=kind, outcome=outcome).inc()
+            log.info(
+                "turn handled",
+                extra={
+                    "activity_type": kind,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+
+
+KNOWN_TYPES = frozenset(
+    {"message", "invoke", "conversationUpdate", "installationUpdate", "messageReaction", "event"}
+)
+
+
+def _label(kind: str) -> str:
+    """Activity types as metric labels: a fixed set, whatever a client sends."""
+    return kind if kind in KNOWN_TYPES else "other"
+
+
+async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str]) -> web.Response:
+    """Validate, authenticate, check the tenant, dedupe, run the turn."""
+    settings = runtime.services.settings
+    if request.content_type != "application/json":
+        return _problem(415, "expected application/json")
+    try:
+        body = json.loads(await request.read())
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "body too large")
+    except (ValueError, UnicodeDecodeError):
+        return _problem(400, "malformed JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
+        return _problem(400, "not an activity")
+    about["type"] = body["type"]
+    try:
+        activity = Activity().deserialize(body)
+        conversation_id = activity.conversation.id if activity.conversation else None
+    except Exception:
+        return _problem(400, "not an activity")
+    if not conversation_id or not activity.service_url:
+        return _problem(400, "activity without conversation or serviceUrl")
+    if len(str(conversation_id)) > MAX_ID_LENGTH or len(str(activity.id or "")) > MAX_ID_LENGTH:
+        return _problem(400, "identifier too long")
+
+    auth_header = request.headers.get("Authorization", "")
+    try:
+        authentication = await runtime.adapter.bot_framework_authentication.authenticate_request(
+            activity, auth_header
+        )
+    except Exception as error:
+        # PermissionError for a missing or rejected token; a malformed one raises jwt errors
+        log.info("request refused: %s", type(error).__name__)
+        return _problem(401, "unauthorized")
+
+    if not settings.is_tenant_allowed(activity_tenant(activity)):
+        log.warning("activity from a tenant that is not allowed refused")
+        return _problem(403, "tenant not allowed")
+
+    dedupe = inbox_key(activity) if activity.type in DEDUPED_TYPES else None
+    if dedupe and await runtime.services.store.inbox_seen(dedupe):
+        return _duplicate_response(activity, settings)
+
+    invoke_response = await runtime.adapter.process_activity(
+        authentication, activity, runtime.bot.on_turn
+    )
+    if dedupe:
+        await runtime.services.store.remember_activity(dedupe, now=runtime.services.clock())
+    runtime.dispatcher.wake()  # the turn may have queued messages
+    await runtime.ticker.plan_next()  # … or set a timer
+    if invoke_response:
+        # Serialized here exactly once: botbuilder 4.17.1's own CloudAdapter.process
+        # serializes an already-serialized body again and fails.
+        body_out = invoke_response.body
+        if body_out is not None and not isinstance(body_out, dict | list | str | int | float):
+            body_out = serializer_helper(body_out)
+        return web.json_response(body_out, status=invoke_response.status)
+    return web.Response(status=201)
+
+
+def _duplicate_response(activity: Activity, settings: Settings) -> web.Response:
+    if activity.type == ActivityTypes.invoke:
+        language = language_for(activity_locale(activity), settings.default_locale)
+        return web.json_response(
+            {
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": text("action.already_processed", language),
+            }
+        )
+    return web.Response(status=200)
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """200 when the database answers and its schema is at the newest migration."""
+    runtime = request.app.get(RUNTIME)
+    database = runtime.services.store.database if runtime is not None else None
+    problems = []
+    if database is None or not await database.ping():
+        problems.append("database")
+    elif not await database.migrated():
+        problems.append("migrations")
+    if problems:
+        return web.json_response({"status": "not ready", "problems": problems}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format."""
+    runtime = request.app[RUNTIME]
+    await runtime.metrics.refresh(runtime.services.store, runtime.services.clock())
+    return web.Response(body=runtime.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 only while the database answers."""
+    runtime = request.app.get(RUNTIME)
+    if runtime is not None and await runtime.services.store.database.ping():
+        return web.json_response({"status": "ok"})
+    return web.json_response({"status": "unavailable"}, status=503)
+
+
+async def dossier_download(request: web.Request) -> web.StreamResponse:
+    """A dossier behind a signed, expiring link (see bot/downloads.py)."""
+    services = request.app[RUNTIME].services
+    return await download_dossier(request, await Links.create(services))
+
+
+async def person_download(request: web.Request) -> web.StreamResponse:
+    """An administrator's export of one person's data, behind a signed, expiring link."""
+    services = request.app[RUNTIME].services
+    return await download_person(request, await Links.create(services))
+
+
+def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
+    """Build the bot's web application; the database is opened (and migrated) on start-up."""
+    app = web.Application(client_max_size=settings.max_body_bytes)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        database = await open_database(settings.database_url)
+        services = Services(
+            settings=settings,
+            store=Store(database),
+            template=default_template(),
+            clock=clock,
+            policy=settings.time_policy(),
+        )
+        adapter = build_adapter(settings)
+        calendar = calendar_from_settings(settings)
+        dispatcher = Dispatcher(services, adapter, calendar=calendar)
+        ticker = Ticker(services)
+        app[RUNTIME] = Runtime(
+            services=services,
+            adapter=adapter,
+            bot=WasstraatBot(services),
+            dispatcher=dispatcher,
+            ticker=ticker,
+            metrics=Metrics(),
+        )
+        if settings.run_timers:
+            ticker.start(sweep_seconds=settings.timer_sweep_seconds)
+        stop = asyncio.Event()
+        delivery = (
+            asyncio.create_task(dispatcher.run(stop, interval=settings.delivery_interval_seconds))
+            if settings.deliver_in_background
+            else None
+        )
+        log.info("wasstraat ready (database: %s)", database.dialect)
+        yield
+        await ticker.stop()
+        stop.set()
+        if delivery is not None:
+            await delivery
+        if calendar is not None:
+            await calendar.close()
+        await database.dispose()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get("/downloads/dossier", dossier_download)
+    app.router.add_get("/downloads/person", person_download)
+    return app

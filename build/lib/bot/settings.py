@@ -1,0 +1,204 @@
+"""Deployment settings, read from the environment or a `.env` file."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from wasstraat.worktime import TimePolicy, WorkingTime
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can configure; defaults run the bot locally with SQLite.
+
+    The Bot Framework credentials use their customary names (``MICROSOFT_APP_ID`` …);
+    every other setting is prefixed with ``WASSTRAAT_``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="WASSTRAAT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    app_id: str = Field(
+        default="", validation_alias=AliasChoices("MICROSOFT_APP_ID", "MicrosoftAppId")
+    )
+    app_password: str = Field(
+        default="",
+        validation_alias=AliasChoices("MICROSOFT_APP_PASSWORD", "MicrosoftAppPassword"),
+        repr=False,
+    )
+    app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        default="SingleTenant",
+        validation_alias=AliasChoices("MICROSOFT_APP_TYPE", "MicrosoftAppType"),
+    )
+    app_tenant_id: str = Field(
+        default="",
+        validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "MicrosoftAppTenantId"),
+    )
+
+    allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    database_url: str = "sqlite+aiosqlite:///data/wasstraat.db"
+    default_locale: str = "nl-NL"
+    timezone: str = "Europe/Amsterdam"
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    deliver_in_background: bool = True
+    run_timers: bool = True
+    timer_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
+    delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    # the address people reach the bot at, for download links (default: http://host:port)
+    public_url: str = ""
+    # AVG: closed trajectories are anonymised this many days after they closed (0: never)
+    retention_days: int = Field(default=730, ge=0, le=36500)
+    # Entra object ids of the administrators who may export or remove a person's data
+    admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # the key download links are signed with; empty: generated once, kept in the database
+    link_secret: str = Field(default="", repr=False)
+
+    # time policy: prompts and reminders only in working time (see the README's time policy)
+    working_time_only: bool = True
+    working_hours_start: time = time(9, 0)
+    working_hours_end: time = time(17, 0)
+    working_days: Annotated[frozenset[int], NoDecode] = frozenset({1, 2, 3, 4, 5})  # ISO: 1=Mon
+    holiday_country: str = "NL"
+    holiday_subdivision: str | None = None
+    closed_days: Annotated[frozenset[date], NoDecode] = frozenset()
+    open_days: Annotated[frozenset[date], NoDecode] = frozenset()
+    remind_after_working_days: int = Field(default=3, ge=1, le=60)
+    remind_every_working_days: int = Field(default=5, ge=1, le=60)
+    escalate_after_working_days: int = Field(default=10, ge=1, le=120)
+    nudge_pause_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    evaluation_months: int | None = Field(default=None, ge=1, le=36)
+
+    # Calendar invitations through Microsoft Graph (bot/calendar.py); off by default.
+    graph_enabled: bool = False
+    # msal authority base; the tenant is appended from MICROSOFT_APP_TENANT_ID
+    graph_authority: str = "https://login.microsoftonline.com"
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    # an app registration with the Calendars.ReadWrite application permission;
+    # empty means the bot's own MICROSOFT_APP_ID / MICROSOFT_APP_PASSWORD
+    graph_client_id: str = ""
+    graph_client_secret: str = Field(default="", repr=False)
+    # a PEM file of CAs to trust instead of the system's for the token endpoint and Graph
+    graph_ca_bundle: str = ""
+    graph_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+
+    @field_validator("allowed_tenant_ids", mode="before")
+    @classmethod
+    def _split_tenants(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("working_days", "closed_days", "open_days", "admin_ids", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _iso_weekdays(cls, value: frozenset[int]) -> frozenset[int]:
+        if not value or not value <= set(range(1, 8)):
+            raise ValueError("working days are ISO weekday numbers 1 (Monday) to 7 (Sunday)")
+        return value
+
+    def time_policy(self) -> TimePolicy:
+        """The deployment's working time and follow-up cadence, for the engine."""
+        return TimePolicy(
+            working=WorkingTime(
+                timezone=self.timezone,
+                start=self.working_hours_start,
+                end=self.working_hours_end,
+                workdays=frozenset(day - 1 for day in self.working_days),
+                country=self.holiday_country,
+                subdivision=self.holiday_subdivision,
+                closed_days=self.closed_days,
+                open_days=self.open_days,
+                always=not self.working_time_only,
+            ),
+            remind_after_working_days=self.remind_after_working_days,
+            remind_every_working_days=self.remind_every_working_days,
+            escalate_after_working_days=self.escalate_after_working_days,
+            nudge_pause=timedelta(minutes=self.nudge_pause_minutes),
+            evaluation_months=self.evaluation_months,
+        )
+
+    @field_validator("graph_authority", "graph_base_url")
+    @classmethod
+    def _https_only(cls, value: str) -> str:
+        # a client secret and bearer tokens travel over these: never in plain text
+        if not value.startswith("https://"):
+            raise ValueError("must be an https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _graph_needs_tenant_and_credentials(self) -> Settings:
+        if self.graph_enabled:
+            missing = [
+                name
+                for name, value in (
+                    ("MICROSOFT_APP_TENANT_ID", self.app_tenant_id),
+                    ("WASSTRAAT_GRAPH_CLIENT_ID (or MICROSOFT_APP_ID)", self.graph_app_id),
+                    (
+                        "WASSTRAAT_GRAPH_CLIENT_SECRET (or MICROSOFT_APP_PASSWORD)",
+                        self.graph_app_secret,
+                    ),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError("graph_enabled needs " + ", ".join(missing))
+        return self
+
+    @property
+    def graph_app_id(self) -> str:
+        """The client id msal uses for Graph: its own setting, else the bot's app id."""
+        return self.graph_client_id or self.app_id
+
+    @property
+    def graph_app_secret(self) -> str:
+        """The client secret msal uses for Graph: its own setting, else the bot's password."""
+        return self.graph_client_secret or self.app_password
+
+    @property
+    def graph_tenant_authority(self) -> str:
+        """The msal authority of the municipality's tenant, e.g. ``…/contoso-tenant-id``."""
+        return f"{self.graph_authority}/{self.app_tenant_id}"
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def auth_enabled(self) -> bool:
+        """JWT validation is on whenever an app id is configured."""
+        return bool(self.app_id)
+
+    @property
+    def tenant_allow_list(self) -> frozenset[str]:
+        """Tenants whose activities are accepted; empty means any (local trial only).
+
+        A configured app tenant is always allowed, so a single-tenant deployment is
+        restricted to its own tenant without further configuration.
+        """
+        if self.app_tenant_id:
+            return self.allowed_tenant_ids | {self.app_tenant_id}
+        return self.allowed_tenant_ids
+
+    def is_tenant_allowed(self, tenant_id: str | None) -> bool:
+        allowed = self.tenant_allow_list
+        if not allowed:
+            return True
+        return tenant_id is not None and tenant_id in allowed

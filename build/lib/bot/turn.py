@@ -1,0 +1,158 @@
+"""A typed view of one incoming activity: who, where, which language, and how to answer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Activity
+
+from bot.services import Services
+from cards.catalogue import Language, language_for, text
+from cards.outcomes import Viewer
+from wasstraat.model import Binding, Person
+
+THREAD_MARKER = ";messageid="
+
+
+def activity_tenant(activity: Activity) -> str | None:
+    """The tenant an activity comes from (Teams puts it in two places)."""
+    if activity.conversation is not None and activity.conversation.tenant_id:
+        return str(activity.conversation.tenant_id)
+    tenant = as_dict(activity.channel_data).get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+        return str(tenant["id"])
+    return None
+
+
+def activity_locale(activity: Activity) -> str | None:
+    if activity.locale:
+        return str(activity.locale)
+    for entity in activity.entities or []:
+        properties = getattr(entity, "additional_properties", None) or {}
+        if getattr(entity, "type", None) == "clientInfo" and properties.get("locale"):
+            return str(properties["locale"])
+    return None
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (payloads are not trusted)."""
+    return value if isinstance(value, dict) else {}
+
+
+def inbox_key(activity: Activity) -> str | None:
+    """The key a processed activity is remembered by: its id within its conversation and
+    channel (Teams ids are only unique there), hashed to a fixed length."""
+    if not activity.id:
+        return None
+    conversation = activity.conversation.id if activity.conversation else ""
+    raw = f"{activity.channel_id or ''}|{conversation}|{activity.id}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def activity_binding(activity: Activity) -> Binding:
+    channel_data = as_dict(activity.channel_data)
+    team = as_dict(channel_data.get("team"))
+    channel = as_dict(channel_data.get("channel"))
+    conversation_id = str(activity.conversation.id).split(THREAD_MARKER)[0]
+    return Binding(
+        tenant_id=activity_tenant(activity),
+        conversation_id=conversation_id,
+        team_id=team.get("id") if isinstance(team.get("id"), str) else None,
+        channel_id=channel.get("id") if isinstance(channel.get("id"), str) else None,
+    )
+
+
+def activity_actor(activity: Activity) -> Person | None:
+    """The sender as a person, by Entra object id; None when the channel does not give one."""
+    sender = activity.from_property
+    if sender is None or not sender.aad_object_id:
+        return None
+    return Person(aad_object_id=str(sender.aad_object_id), name=str(sender.name or ""))
+
+
+@dataclass(slots=True)
+class Turn:
+    context: TurnContext
+    services: Services
+    dialogs: DialogContext | None = None
+
+    @property
+    def activity(self) -> Activity:
+        return self.context.activity
+
+    @property
+    def inbox_key(self) -> str | None:
+        return inbox_key(self.activity)
+
+    @property
+    def language(self) -> Language:
+        return language_for(activity_locale(self.activity), self.services.settings.default_locale)
+
+    @property
+    def actor(self) -> Person | None:
+        return activity_actor(self.activity)
+
+    @property
+    def binding(self) -> Binding:
+        return activity_binding(self.activity)
+
+    @property
+    def conversation_type(self) -> str:
+        return self.activity.conversation.conversation_type or "personal"
+
+    @property
+    def in_channel(self) -> bool:
+        return (self.activity.conversation.conversation_type or "") == "channel"
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(
+            language=self.language,
+            template=self.services.template,
+            zone=self.services.zone,
+            now=self.services.clock(),
+        )
+
+    def text(self, key: str, **values: object) -> str:
+        return text(key, self.language, **values)
+
+    async def remember_conversation(self, *, keep_existing: bool = False) -> None:
+        """Store where the bot can reach this conversation later (proactive messages).
+
+        For a channel thread the channel itself is stored, so a later post starts a new thread.
+        With ``keep_existing`` a stored reference is left as it is (events such as
+        conversationUpdate carry no locale and arrive together with the installation).
+        """
+        activity = self.activity
+        conversation_type = activity.conversation.conversation_type or "personal"
+        reference = TurnContext.get_conversation_reference(activity)
+        base = str(activity.conversation.id).split(THREAD_MARKER)[0]
+        reference.conversation.id = base
+        reference.activity_id = None  # a later message starts anew instead of replying
+        reference.locale = activity_locale(activity)
+        sender = activity.from_property
+        await self.services.store.save_conversation_reference(
+            conversation_id=base,
+            conversation_type=conversation_type,
+            reference=reference.serialize(),
+            tenant_id=activity_tenant(activity),
+            aad_object_id=(
+                sender.aad_object_id if sender and conversation_type == "personal" else None
+            ),
+            now=self.services.clock(),
+            keep_existing=keep_existing,
+        )
+
+    async def reply_text(self, key: str, **values: object) -> None:
+        await self.context.send_activity(MessageFactory.text(self.text(key, **values)))
+
+    async def reply_plain(self, message: str) -> None:
+        """Text already taken from the catalogue (e.g. several receipts together)."""
+        await self.context.send_activity(MessageFactory.text(message))
+
+    async def reply_card(self, card: dict[str, Any]) -> None:
+        await self.context.send_activity(MessageFactory.attachment(CardFactory.adaptive_card(card)))

@@ -1,0 +1,231 @@
+"""Applying engine commands to stored trajectories: load, apply, and write the new state with
+its outbox messages, timers and audit entries in ONE transaction, with a version check."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.services import Services
+from storage import StaleVersion
+from storage.store import Transaction
+from wasstraat import engine
+from wasstraat.commands import Command
+from wasstraat.model import Binding, Person, Trajectory
+from wasstraat.worktime import TimePolicy
+
+CONFLICT_RETRIES = 3
+
+
+class TrajectoryNotFound(engine.EngineError):
+    """No trajectory with that id (a forged or outdated card)."""
+
+
+class NextCycleExists(engine.EngineError):
+    """The next cycle of this trajectory was already started."""
+
+
+def next_cycle_id(previous: Trajectory) -> str:
+    """The next cycle's id follows from its predecessor's, so it can be started only once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"wasstraat:next-cycle:{previous.id}").hex
+
+
+def recipient_of(message: engine.Message, trajectory: Trajectory) -> dict[str, Any]:
+    """Where an outbox message goes: a person (by Entra object id) or the trajectory's channel."""
+    if message.recipient is not None:
+        return {"aad_object_id": message.recipient.aad_object_id, "name": message.recipient.name}
+    return {
+        "channel": trajectory.binding.channel_key,
+        "conversation_id": trajectory.binding.conversation_id,
+    }
+
+
+# messages that are not prompts to a person: they go out at once, at any hour
+NOT_PROMPTS = frozenset({"calendar_event"})
+
+
+def _not_before(
+    message: engine.Message, actor: Person, now: datetime, policy: TimePolicy
+) -> datetime:
+    """Prompts and reminders reach people in working time only: one due at night waits for the
+    morning. What answers the actor's own action, and channel posts, go out at once."""
+    if (
+        message.recipient is None
+        or message.recipient.aad_object_id == actor.aad_object_id
+        or message.kind in NOT_PROMPTS
+    ):
+        return now
+    return policy.working.next_working_moment(now)
+
+
+async def _write_effects(
+    tx: Transaction,
+    outcome: engine.Outcome,
+    now: datetime,
+    actor: Person,
+    services: Services,
+) -> None:
+    trajectory = outcome.trajectory
+    await tx.add_outbox_many(
+        [
+            {
+                "kind": message.kind,
+                "recipient": recipient_of(message, trajectory),
+                "payload": {
+                    "trajectory_id": trajectory.id,
+                    "version": trajectory.version,
+                    **message.data,
+                },
+                "trajectory_id": trajectory.id,
+                "not_before": _not_before(message, actor, now, services.policy),
+            }
+            for message in outcome.messages
+            if not (message.kind == "calendar_event" and not services.settings.graph_enabled)
+        ],
+        now=now,
+    )
+    for timer in outcome.timers:
+        if timer.due_at is None:
+            await tx.cancel_timer(timer.timer_id)
+        else:
+            await tx.set_timer(
+                timer_id=timer.timer_id,
+                kind=timer.kind,
+                due_at=timer.due_at,
+                trajectory_id=trajectory.id,
+                payload=timer.data,
+                now=now,
+            )
+    await tx.audit_many(
+        [
+            {
+                "action": entry.action,
+                "at": entry.at,
+                "actor": entry.actor,
+                "trajectory_id": trajectory.id,
+                "detail": entry.detail,
+            }
+            for entry in outcome.audit
+        ]
+    )
+
+
+def _apply_all(
+    trajectory: Trajectory,
+    commands: list[Command],
+    actor: Person,
+    now: Any,
+    template: Any,
+    policy: TimePolicy,
+) -> engine.Outcome:
+    """The engine applied command after command; the effects of all of them together."""
+    if not commands:
+        raise engine.InvalidInput("nothing_to_do")
+    combined: engine.Outcome | None = None
+    for command in commands:
+        outcome = engine.apply(
+            combined.trajectory if combined else trajectory, command, actor, now, template, policy
+        )
+        if combined is None:
+            combined = outcome
+            continue
+        combined = engine.Outcome(
+            trajectory=outcome.trajectory,
+            messages=[*combined.messages, *outcome.messages],
+            timers=list({t.timer_id: t for t in [*combined.timers, *outcome.timers]}.values()),
+            audit=[*combined.audit, *outcome.audit],
+        )
+    assert combined is not None
+    return combined
+
+
+def _members(trajectory: Trajectory) -> tuple[dict[str, list[Person]], dict[str, Any]]:
+    return trajectory.roles, trajectory.substitutes
+
+
+class Workflow:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def start(
+        self,
+        *,
+        product: str,
+        binding: Binding,
+        project_leader: Person,
+        activity_id: str | None = None,
+        previous: Trajectory | None = None,
+    ) -> engine.Outcome:
+        """Create a trajectory; raises ``storage.AlreadyProcessed`` for a redelivered activity."""
+        services = self._services
+        now = services.clock()
+        if previous is not None and await services.store.trajectory(next_cycle_id(previous)):
+            raise NextCycleExists("next_cycle_started")
+        outcome = engine.start_trajectory(
+            trajectory_id=next_cycle_id(previous) if previous else uuid.uuid4().hex,
+            product=product,
+            binding=binding,
+            project_leader=project_leader,
+            template=services.template,
+            now=now,
+            previous=previous,
+            policy=services.policy,
+        )
+        try:
+            async with services.store.transaction(activity_id=activity_id, now=now) as tx:
+                await tx.insert_trajectory(outcome.trajectory, now=now)
+                await _write_effects(tx, outcome, now, project_leader, services)
+        except IntegrityError:
+            if previous is not None:  # two clicks at once: the other one started it
+                raise NextCycleExists("next_cycle_started") from None
+            raise
+        return outcome
+
+    async def execute(
+        self,
+        trajectory_id: str,
+        command: Command,
+        actor: Person,
+        *,
+        activity_id: str | None = None,
+    ) -> engine.Outcome:
+        """Apply a command. On a write conflict it is retried on fresh state, unless the sender
+        named the version it saw: then the other writer decided first (AlreadyDecided)."""
+        return await self.execute_many(trajectory_id, [command], actor, activity_id=activity_id)
+
+    async def execute_many(
+        self,
+        trajectory_id: str,
+        commands: list[Command],
+        actor: Person,
+        *,
+        activity_id: str | None = None,
+    ) -> engine.Outcome:
+        """Apply several commands (one form) in order, all or nothing, in one transaction."""
+        services = self._services
+        for _attempt in range(CONFLICT_RETRIES):
+            trajectory = await services.store.trajectory(trajectory_id)
+            if trajectory is None:
+                raise TrajectoryNotFound("unknown_trajectory")
+            now = services.clock()
+            outcome = _apply_all(
+                trajectory, commands, actor, now, services.template, services.policy
+            )
+            try:
+                async with services.store.transaction(activity_id=activity_id, now=now) as tx:
+                    await tx.update_trajectory(
+                        outcome.trajectory,
+                        expected_version=trajectory.version,
+                        now=now,
+                        members_changed=_members(outcome.trajectory) != _members(trajectory),
+                    )
+                    await _write_effects(tx, outcome, now, actor, services)
+            except StaleVersion:
+                if any(command.expected_version is not None for command in commands):
+                    raise engine.AlreadyDecided("stale_version") from None
+                continue
+            return outcome
+        raise engine.AlreadyDecided("conflict")

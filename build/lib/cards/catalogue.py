@@ -1,0 +1,763 @@
+"""Every user-facing text, in Dutch (default) and English. Nothing user-facing lives elsewhere."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["nl", "en"]
+
+MESSAGES: dict[str, dict[Language, str]] = {
+    # welcome and help
+    "welcome.title": {"nl": "Welkom bij de Wasstraat", "en": "Welcome to the Wasstraat"},
+    "welcome.body": {
+        "nl": "Ik begeleid het traject van tien stappen om een proces te verbeteren vanuit de "
+        "inwoner: LEAN, serviceformules en klantreizen. Ik houd bij wie waaraan werkt, stuur "
+        "iedereen op tijd een kaart met wat er van hem of haar gevraagd wordt, verzamel "
+        "akkoorden en vergeet het evaluatiemoment niet.",
+        "en": "I guide the ten-step trajectory for improving a process from the resident's point "
+        "of view: LEAN, service formulas and customer journeys. I keep track of who is working on "
+        "what, send everyone a card with what is asked of them in good time, collect approvals "
+        "and never forget the evaluation moment.",
+    },
+    "welcome.commands": {"nl": "Wat je tegen mij kunt zeggen:", "en": "What you can say to me:"},
+    "help.title": {"nl": "Zo werk je met de Wasstraat", "en": "How to work with the Wasstraat"},
+    "help.in_channel": {
+        "nl": "In een kanaal: noem mij eerst met @, bijvoorbeeld '@Wasstraat status'.",
+        "en": "In a channel: mention me first with @, for example '@Wasstraat status'.",
+    },
+    "command.help": {"nl": "help — deze uitleg", "en": "help — this explanation"},
+    "command.start": {
+        "nl": "start <product of dienst> — begin een traject, bijvoorbeeld "
+        "'start Parkeervergunning'",
+        "en": "start <product or service> — start a trajectory, for example "
+        "'start Parkeervergunning'",
+    },
+    "command.status": {
+        "nl": "status — de trajecten hier en in welke stap ze zijn",
+        "en": "status — the trajectories here and the step they are in",
+    },
+    "unknown": {
+        "nl": "Dat begrijp ik niet. Typ 'help' om te zien wat ik kan.",
+        "en": "I don't understand that. Type 'help' to see what I can do.",
+    },
+    # start
+    "start.ask_product": {
+        "nl": "Voor welk product of welke dienst wil je een traject starten? "
+        "Bijvoorbeeld: Parkeervergunning aanvragen.",
+        "en": "Which product or service do you want to start a trajectory for? "
+        "For example: Parkeervergunning aanvragen.",
+    },
+    "start.product_missing": {
+        "nl": "Ik mis de naam van het product of de dienst. Probeer het nog eens.",
+        "en": "I'm missing the name of the product or service. Please try again.",
+    },
+    "start.product_too_long": {
+        "nl": "Die naam is te lang (hoogstens 200 tekens). Kies een kortere naam.",
+        "en": "That name is too long (200 characters at most). Choose a shorter name.",
+    },
+    "start.started": {
+        "nl": "Het traject '{product}' is gestart, met jou als projectleider. "
+        "We beginnen met {step}. Stel de projectgroep samen en vraag de sponsor en de "
+        "proceseigenaar om steun. De klantreis (stap 4) kan daarna meteen parallel beginnen.",
+        "en": "The trajectory '{product}' has started, with you as project leader. "
+        "We begin with {step}. Assemble the project group and ask the sponsor and the "
+        "process owner for their support. The customer journey (step 4) can then start in "
+        "parallel.",
+    },
+    "start.no_identity": {
+        "nl": "Ik kan niet vaststellen wie je bent in de organisatie, dus ik kan geen traject "
+        "starten. Probeer het vanuit Microsoft Teams met je werkaccount.",
+        "en": "I cannot tell who you are in the organisation, so I cannot start a trajectory. "
+        "Please try from Microsoft Teams with your work account.",
+    },
+    # status
+    "status.title": {"nl": "Trajecten", "en": "Trajectories"},
+    "status.none": {
+        "nl": "Hier loopt nog geen traject. Begin er een met 'start <product of dienst>'.",
+        "en": "No trajectory runs here yet. Start one with 'start <product or service>'.",
+    },
+    "status.active_steps": {"nl": "Nu bezig: {steps}", "en": "In progress: {steps}"},
+    "status.no_active_steps": {"nl": "Geen actieve stap", "en": "No active step"},
+    "status.leader": {"nl": "Projectleider: {name}", "en": "Project leader: {name}"},
+    "status.started_on": {"nl": "Gestart op {date}", "en": "Started on {date}"},
+    "status.step": {"nl": "Stap {id}: {name}", "en": "Step {id}: {name}"},
+    "status.refresh": {"nl": "Vernieuwen", "en": "Refresh"},
+    "status.refreshed_at": {"nl": "Bijgewerkt om {time}", "en": "Updated at {time}"},
+    "status.more": {
+        "nl": "En nog {count} eerdere trajecten.",
+        "en": "And {count} earlier trajectories.",
+    },
+    "status.waiting": {"nl": "Wacht op: {people}", "en": "Waiting on: {people}"},
+    "status.overdue": {"nl": "Te laat: {people}", "en": "Overdue: {people}"},
+    "status.details": {"nl": "Details", "en": "Details"},
+    "waiting.approve": {"nl": "akkoord", "en": "approval"},
+    "waiting.check": {"nl": "controle", "en": "check"},
+    "waiting.review": {"nl": "toets", "en": "review"},
+    "waiting.complete": {"nl": "afronden", "en": "to finish"},
+    "waiting.evaluate": {"nl": "evaluatie", "en": "evaluation"},
+    "step.status.waiting": {"nl": "Nog niet begonnen", "en": "Not started"},
+    "step.status.active": {"nl": "Bezig", "en": "In progress"},
+    "step.status.done": {"nl": "Klaar", "en": "Done"},
+    "step.status.merged": {"nl": "Samengevoegd met 3a", "en": "Merged with 3a"},
+    "step.status.skipped": {"nl": "Overgeslagen", "en": "Skipped"},
+    "detail.since": {"nl": "sinds {date}", "en": "since {date}"},
+    "detail.done_on": {"nl": "op {date}", "en": "on {date}"},
+    "detail.deadline": {"nl": "uiterlijk {date}", "en": "due {date}"},
+    "detail.roles": {"nl": "Projectgroep", "en": "Project group"},
+    "detail.improvements": {
+        "nl": "{count} verbeterideeën, {selected} gekozen",
+        "en": "{count} improvement ideas, {selected} chosen",
+    },
+    "tasks.title": {"nl": "Mijn taken", "en": "My tasks"},
+    "tasks.none": {
+        "nl": "Je hebt nu geen openstaande taken. Fijn!",
+        "en": "You have no open tasks right now. Nice!",
+    },
+    "tasks.line": {"nl": "{product}: {what} bij {step}", "en": "{product}: {what} in {step}"},
+    "command.tasks": {
+        "nl": "mijn taken — wat er nu van jou gevraagd wordt, in alle trajecten",
+        "en": "mijn taken (my tasks) — what is asked of you now, in every trajectory",
+    },
+    "trajectory.status.running": {"nl": "Loopt", "en": "Running"},
+    "trajectory.status.paused": {"nl": "Gepauzeerd", "en": "Paused"},
+    "trajectory.status.cancelled": {"nl": "Gestopt", "en": "Cancelled"},
+    "trajectory.status.finished": {"nl": "Afgerond", "en": "Finished"},
+    # messages the bot sends when something happens (the outbox kinds)
+    "task.title": {"nl": "{product} · {step}", "en": "{product} · {step}"},
+    "task.your_role": {"nl": "Jouw rol: {role}", "en": "Your role: {role}"},
+    "task.deadline": {"nl": "Graag vóór {date}", "en": "Please by {date}"},
+    "task.status": {"nl": "Bekijk de stand", "en": "View the status"},
+    "role_assigned.body": {
+        "nl": "Je bent toegevoegd aan het traject '{product}' als {role}. Je krijgt van mij een "
+        "bericht zodra er iets van je gevraagd wordt.",
+        "en": "You have been added to the trajectory '{product}' as {role}. I will message you "
+        "as soon as something is asked of you.",
+    },
+    "substitute_assigned.body": {
+        "nl": "Je neemt in het traject '{product}' de rol {role} waar voor {absent}.",
+        "en": "In the trajectory '{product}' you stand in as {role} for {absent}.",
+    },
+    "approval.kpis": {
+        "nl": "Wil je deze KPI's goedkeuren?",
+        "en": "Do you approve these KPIs?",
+    },
+    "approval.plan": {
+        "nl": "Het verbeterplan is definitief gemaakt. Keur je het goed?",
+        "en": "The improvement plan has been finalised. Do you approve it?",
+    },
+    "approval.priorities": {
+        "nl": "Keur je deze prioriteiten en volgorde goed?",
+        "en": "Do you approve these priorities and this order?",
+    },
+    "approval.kpi_line": {
+        "nl": "{name}: nu {baseline} {unit}, doel {target} {unit} (gemeten via {how})",
+        "en": "{name}: now {baseline} {unit}, target {target} {unit} (measured via {how})",
+    },
+    "approval.remark": {
+        "nl": "Toelichting (verplicht bij afwijzen)",
+        "en": "Remark (required when rejecting)",
+    },
+    "approval.approve": {"nl": "Goedkeuren", "en": "Approve"},
+    "approval.reject": {"nl": "Afwijzen", "en": "Reject"},
+    "rejected.body": {
+        "nl": "{by} heeft {subject} afgewezen: {remark}",
+        "en": "{by} rejected {subject}: {remark}",
+    },
+    "subject.kpis": {"nl": "de KPI's", "en": "the KPIs"},
+    "subject.plan": {"nl": "het verbeterplan", "en": "the improvement plan"},
+    "subject.priorities": {"nl": "de prioriteiten", "en": "the priorities"},
+    "check.body": {
+        "nl": "Klopt de procesbeschrijving met hoe het nu gaat? Je kunt ook gewoon in deze chat "
+        "antwoorden met 'klopt' of 'klopt niet, …'.",
+        "en": "Does the process description match how things run today? You can also simply "
+        "reply in this chat with 'correct' or 'not correct, …'.",
+    },
+    "check.link": {"nl": "Open de procesbeschrijving", "en": "Open the process description"},
+    "check.remark": {
+        "nl": "Wat mist er of klopt er niet?",
+        "en": "What is missing or wrong?",
+    },
+    "check.close": {"nl": "Controle nu afsluiten", "en": "Close the check now"},
+    "check.agree": {"nl": "Klopt", "en": "Correct"},
+    "check.disagree": {"nl": "Klopt niet", "en": "Not correct"},
+    "check_progress.body": {
+        "nl": "Controle procesbeschrijving '{product}': {answered} van {asked} antwoorden binnen.",
+        "en": "Process description check '{product}': {answered} of {asked} answers in.",
+    },
+    "check_summary.body": {
+        "nl": "De controle van de procesbeschrijving van '{product}' is afgerond: {agree} keer "
+        "'klopt', {disagree} keer 'klopt niet'.",
+        "en": "The check of the process description of '{product}' is finished: {agree} times "
+        "'correct', {disagree} times 'not correct'.",
+    },
+    "check_summary.missing": {
+        "nl": "Geen antwoord van: {names}.",
+        "en": "No answer from: {names}.",
+    },
+    "review_request.body": {
+        "nl": "Toets de gekozen verbeteringen van '{product}' ({count}).",
+        "en": "Review the chosen improvements of '{product}' ({count}).",
+    },
+    "plan_sent_back.body": {
+        "nl": "Een specialist ging niet akkoord: het verbeterplan van '{product}' gaat terug "
+        "naar stap 6.",
+        "en": "A specialist disagreed: the improvement plan of '{product}' goes back to step 6.",
+    },
+    "notice.support_confirmed": {
+        "nl": "{by} steunt het traject '{product}'.",
+        "en": "{by} supports the trajectory '{product}'.",
+    },
+    "notice.reviews_summary": {
+        "nl": "Alle toetsen van het verbeterplan van '{product}' zijn binnen.",
+        "en": "All reviews of the improvement plan of '{product}' are in.",
+    },
+    "notice.implementation_assigned": {
+        "nl": "Je trekt een actie in het implementatieplan van '{product}'.",
+        "en": "You lead an action in the implementation plan of '{product}'.",
+    },
+    "notice.evaluation_planned": {
+        "nl": "Het evaluatiemoment van '{product}' is gepland op {on}.",
+        "en": "The evaluation moment of '{product}' is planned on {on}.",
+    },
+    "notice.evaluation_request": {
+        "nl": "Het is tijd voor de evaluatie van '{product}': meet de KPI's opnieuw en bespreek "
+        "wat goed ging en wat beter kan.",
+        "en": "It is time to evaluate '{product}': measure the KPIs again and discuss what went "
+        "well and what could be better.",
+    },
+    "notice.next_cycle_offer": {
+        "nl": "Het traject '{product}' is afgerond. Wil je een volgende cyclus starten?",
+        "en": "The trajectory '{product}' is finished. Do you want to start a next cycle?",
+    },
+    "notice.step_started": {
+        "nl": "'{product}': {step} is begonnen.",
+        "en": "'{product}': {step} has started.",
+    },
+    "notice.step_done": {
+        "nl": "'{product}': {step} is afgerond.",
+        "en": "'{product}': {step} is done.",
+    },
+    "notice.trajectory_paused": {
+        "nl": "Het traject '{product}' is gepauzeerd.",
+        "en": "The trajectory '{product}' is paused.",
+    },
+    "notice.trajectory_resumed": {
+        "nl": "Het traject '{product}' loopt weer.",
+        "en": "The trajectory '{product}' is running again.",
+    },
+    "notice.trajectory_cancelled": {
+        "nl": "Het traject '{product}' is gestopt.",
+        "en": "The trajectory '{product}' has been cancelled.",
+    },
+    "reminder.body": {
+        "nl": "Herinnering: '{product}' wacht sinds {since} op jou ({what}).",
+        "en": "Reminder: '{product}' has been waiting on you since {since} ({what}).",
+    },
+    "reminder.nudged": {
+        "nl": "{by} vraagt je even naar '{product}' te kijken: het wacht sinds {since} op jou "
+        "({what}).",
+        "en": "{by} asks you to take a look at '{product}': it has been waiting on you since "
+        "{since} ({what}).",
+    },
+    "task_overdue.body": {
+        "nl": "'{product}', {step}: {name} heeft sinds {since} niet gereageerd ({what}). "
+        "Stuur een herinnering, neem contact op of wijs de rol aan iemand anders toe.",
+        "en": "'{product}', {step}: {name} has not responded since {since} ({what}). "
+        "Send a reminder, get in touch, or assign the role to someone else.",
+    },
+    "nudge.button": {"nl": "Herinner nu", "en": "Remind now"},
+    "receipt.nudge": {
+        "nl": "Herinnering gestuurd over '{product}' aan: {names}.",
+        "en": "Reminder sent about '{product}' to: {names}.",
+    },
+    "receipt.nudge_skipped": {
+        "nl": "Net al herinnerd, nu overgeslagen: {names}.",
+        "en": "Reminded just now, skipped this time: {names}.",
+    },
+    "receipt.nudge_nobody": {
+        "nl": "Niemand herinnerd: wie op '{product}' moet reageren, kreeg net al een herinnering.",
+        "en": "Nobody reminded: everyone '{product}' waits on was reminded just now.",
+    },
+    "nudge.none": {
+        "nl": "Geen van jouw trajecten hier wacht op iemand, of je bent er geen projectleider "
+        "of proceseigenaar van.",
+        "en": "None of your trajectories here is waiting on anyone, or you are not their "
+        "project leader or process owner.",
+    },
+    "session_planned.body": {
+        "nl": "'{product}': de sessie voor {step} is gepland op {at} ({minutes} minuten).",
+        "en": "'{product}': the session for {step} is planned on {at} ({minutes} minutes).",
+    },
+    "calendar_failed.body": {
+        "nl": "Ik kon de agenda-uitnodiging voor de sessie van {step} in '{product}' niet maken. "
+        "Stuur de uitnodiging zelf via Outlook of Teams.",
+        "en": "I could not create the calendar invitation for the {step} session in "
+        "'{product}'. Please send the invitation yourself from Outlook or Teams.",
+    },
+    "calendar.subject": {
+        "nl": "Wasstraat '{product}': sessie {step}",
+        "en": "Wasstraat '{product}': session {step}",
+    },
+    "calendar.body": {
+        "nl": "Werksessie voor {step} van het traject '{product}', gepland via de Wasstraat-bot "
+        "in Teams.",
+        "en": "Working session for {step} of the trajectory '{product}', planned with the "
+        "Wasstraat bot in Teams.",
+    },
+    "calendar_uninvited.body": {
+        "nl": "De uitnodiging voor de sessie van {step} in '{product}' staat in je agenda, maar "
+        "ik kon niet iedereen uitnodigen (geen e-mailadres bekend): {names}. Nodig hen zelf uit.",
+        "en": "The invitation for the {step} session in '{product}' is in your calendar, but I "
+        "could not invite everyone (no e-mail address known): {names}. Please invite them "
+        "yourself.",
+    },
+    "dossier.title": {
+        "nl": "Dossier '{product}'",
+        "en": "Dossier '{product}'",
+    },
+    "dossier.started": {
+        "nl": "Gestart op {date}; projectleider: {leader}",
+        "en": "Started on {date}; project leader: {leader}",
+    },
+    "dossier.status.running": {
+        "nl": "Stand: loopt",
+        "en": "Status: running",
+    },
+    "dossier.status.paused": {
+        "nl": "Stand: gepauzeerd",
+        "en": "Status: paused",
+    },
+    "dossier.status.cancelled": {
+        "nl": "Stand: gestopt",
+        "en": "Status: cancelled",
+    },
+    "dossier.status.finished": {
+        "nl": "Stand: afgerond",
+        "en": "Status: finished",
+    },
+    "dossier.kpis": {
+        "nl": "KPI's",
+        "en": "KPIs",
+    },
+    "dossier.process": {
+        "nl": "Procesbeschrijving en controle (stap 3)",
+        "en": "Process description and check (step 3)",
+    },
+    "dossier.klantreis": {
+        "nl": "Klantreis (stap 4)",
+        "en": "Customer journey (step 4)",
+    },
+    "dossier.assessment": {
+        "nl": "Serviceformule en de 6 P's (stap 5)",
+        "en": "Service formula and the 6 P's (step 5)",
+    },
+    "dossier.plan": {
+        "nl": "Verbeterplan met het oordeel van de specialisten (stap 6–8)",
+        "en": "Improvement plan with the specialists' verdicts (steps 6–8)",
+    },
+    "dossier.implementation": {
+        "nl": "Implementatieplan (stap 9–10)",
+        "en": "Implementation plan (steps 9–10)",
+    },
+    "dossier.evaluation": {
+        "nl": "Evaluatie",
+        "en": "Evaluation",
+    },
+    "dossier.audit": {
+        "nl": "Verloop (audittrail)",
+        "en": "History (audit trail)",
+    },
+    "dossier.none": {
+        "nl": "(nog niets vastgelegd)",
+        "en": "(nothing recorded yet)",
+    },
+    "dossier.yes": {
+        "nl": "ja",
+        "en": "yes",
+    },
+    "dossier.no": {
+        "nl": "nee",
+        "en": "no",
+    },
+    "dossier.check": {
+        "nl": "Controle door vakinhoudelijk medewerkers: {agree} klopt, {disagree} klopt niet",
+        "en": "Check by subject-matter staff: {agree} agree, {disagree} disagree",
+    },
+    "dossier.evaluation_planned": {
+        "nl": "Evaluatiemoment: {date}",
+        "en": "Evaluation moment: {date}",
+    },
+    "dossier.evaluation_open": {
+        "nl": "Nog niet geëvalueerd.",
+        "en": "Not evaluated yet.",
+    },
+    "dossier.evaluation_recorded": {
+        "nl": "Geëvalueerd op {date}.",
+        "en": "Evaluated on {date}.",
+    },
+    "dossier.col.role": {
+        "nl": "Rol",
+        "en": "Role",
+    },
+    "dossier.col.people": {
+        "nl": "Wie",
+        "en": "Who",
+    },
+    "dossier.col.kpi": {
+        "nl": "KPI",
+        "en": "KPI",
+    },
+    "dossier.col.unit": {
+        "nl": "Eenheid",
+        "en": "Unit",
+    },
+    "dossier.col.baseline": {
+        "nl": "Nulmeting",
+        "en": "Baseline",
+    },
+    "dossier.col.target": {
+        "nl": "Doel",
+        "en": "Target",
+    },
+    "dossier.col.measured": {
+        "nl": "Gemeten",
+        "en": "Measured",
+    },
+    "dossier.col.p": {
+        "nl": "P",
+        "en": "P",
+    },
+    "dossier.col.matches": {
+        "nl": "Past",
+        "en": "Fits",
+    },
+    "dossier.col.note": {
+        "nl": "Toelichting",
+        "en": "Note",
+    },
+    "dossier.col.improvement": {
+        "nl": "Verbetering",
+        "en": "Improvement",
+    },
+    "dossier.col.verdicts": {
+        "nl": "Oordeel specialisten",
+        "en": "Specialists' verdicts",
+    },
+    "dossier.col.priority": {
+        "nl": "Prioriteit",
+        "en": "Priority",
+    },
+    "dossier.col.item": {
+        "nl": "Actie",
+        "en": "Action",
+    },
+    "dossier.col.owner": {
+        "nl": "Trekker",
+        "en": "Owner",
+    },
+    "dossier.col.done_by": {
+        "nl": "Klaar op",
+        "en": "Done by",
+    },
+    "dossier.col.progress": {
+        "nl": "Stand",
+        "en": "Progress",
+    },
+    "dossier.col.when": {
+        "nl": "Wanneer",
+        "en": "When",
+    },
+    "dossier.col.who": {
+        "nl": "Wie",
+        "en": "Who",
+    },
+    "dossier.col.what": {
+        "nl": "Wat",
+        "en": "What",
+    },
+    "dossier.button": {
+        "nl": "Dossier (Word)",
+        "en": "Dossier (Word)",
+    },
+    "dossier.ready": {
+        "nl": "Het dossier van '{product}' staat klaar: de link werkt tot {time}.",
+        "en": "The dossier of '{product}' is ready: the link works until {time}.",
+    },
+    "dossier.download": {
+        "nl": "Dossier downloaden",
+        "en": "Download the dossier",
+    },
+    "dossier.none_here": {
+        "nl": "Je neemt hier geen deel aan een traject, dus er is geen dossier voor je.",
+        "en": "You take part in no trajectory here, so there is no dossier for you.",
+    },
+    "command.export": {
+        "nl": "export — het dossier van je traject als Word-document",
+        "en": "export — your trajectory's dossier as a Word document",
+    },
+    "admin.personal_only": {
+        "nl": "Beheeropdrachten gaan alleen in je 1-op-1-chat met mij.",
+        "en": "Administrative commands only work in your 1:1 chat with me.",
+    },
+    "admin.usage": {
+        "nl": "Gebruik: admin export <object-id> of admin verwijder <object-id>.",
+        "en": "Usage: admin export <object id> or admin remove <object id>.",
+    },
+    "admin.exported": {
+        "nl": "Alles wat ik over deze persoon bewaar, als JSON (de link werkt een uur): {url}",
+        "en": "Everything I keep about this person, as JSON (the link works for an hour): {url}",
+    },
+    "admin.removed": {
+        "nl": "Verwijderd uit {removed} afgeronde trajecten. Nog lopend: {running} (wijs daar "
+        "eerst de rol aan iemand anders toe).",
+        "en": "Removed from {removed} closed trajectories. Still running: {running} (assign "
+        "the role there to someone else first).",
+    },
+    "evaluation_request.kpi": {
+        "nl": "{name}: nulmeting {baseline} {unit}, doel {target} {unit}",
+        "en": "{name}: baseline {baseline} {unit}, target {target} {unit}",
+    },
+    "next_cycle.button": {"nl": "Volgende cyclus starten", "en": "Start the next cycle"},
+    "next_cycle.started": {
+        "nl": "De volgende cyclus van '{product}' is gestart.",
+        "en": "The next cycle of '{product}' has started.",
+    },
+    "notice.generic": {
+        "nl": "Er is iets veranderd in het traject '{product}'.",
+        "en": "Something changed in the trajectory '{product}'.",
+    },
+    "delivery_failed.body": {
+        "nl": "Ik kon {name} geen bericht sturen over '{product}' (de app is voor deze persoon "
+        "niet bereikbaar). Vraag diegene de Wasstraat-app te installeren, of wijs de rol aan "
+        "iemand anders toe.",
+        "en": "I could not message {name} about '{product}' (the app cannot reach this person). "
+        "Ask them to install the Wasstraat app, or assign the role to someone else.",
+    },
+    "receipt.approve": {
+        "nl": "Goedgekeurd door {name} op {date}.",
+        "en": "Approved by {name} on {date}.",
+    },
+    "receipt.reject": {
+        "nl": "Afgewezen door {name} op {date}: {remark}",
+        "en": "Rejected by {name} on {date}: {remark}",
+    },
+    "receipt.check_agree": {
+        "nl": "Bedankt! Je antwoord: klopt.",
+        "en": "Thank you! Your answer: correct.",
+    },
+    "receipt.check_disagree": {
+        "nl": "Bedankt! Je antwoord: klopt niet — {remark}",
+        "en": "Thank you! Your answer: not correct — {remark}",
+    },
+    "receipt.check_closed": {
+        "nl": "De controle is afgesloten; de samenvatting komt zo.",
+        "en": "The check is closed; the summary follows.",
+    },
+    "receipt.improvement": {
+        "nl": "Je idee is toegevoegd aan '{product}'. Dank je wel!",
+        "en": "Your idea has been added to '{product}'. Thank you!",
+    },
+    "action.stale": {
+        "nl": "Dit is al afgehandeld{by}. Er is niets veranderd; hieronder de actuele stand.",
+        "en": "This has already been dealt with{by}. Nothing has changed; the current state is "
+        "below.",
+    },
+    "action.stale_by": {"nl": " door {name} op {date}", "en": " by {name} on {date}"},
+    "action.not_allowed": {
+        "nl": "Deze knop is voor de {roles} van '{product}'. Er is niets veranderd.",
+        "en": "This button is for the {roles} of '{product}'. Nothing has changed.",
+    },
+    "error.remark_required": {
+        "nl": "Schrijf er kort bij waarom, dan weet de ander wat er anders moet.",
+        "en": "Please add a short explanation, so the others know what must change.",
+    },
+    "error.one_person_only": {
+        "nl": "Voor de rol {role} kies je één persoon. Er is niets veranderd.",
+        "en": "Choose one person for the role {role}. Nothing has changed.",
+    },
+    "error.invalid": {
+        "nl": "Dat kon ik niet verwerken; controleer wat je invulde. Er is niets veranderd.",
+        "en": "I could not process that; please check what you entered. Nothing has changed.",
+    },
+    "error.not_now": {
+        "nl": "Dat kan nu niet in dit traject (de stap loopt niet of het traject is gepauzeerd). "
+        "Er is niets veranderd.",
+        "en": "That is not possible in this trajectory right now (the step is not running or the "
+        "trajectory is paused). Nothing has changed.",
+    },
+    "idea.usage": {
+        "nl": "Typ 'idee' gevolgd door je verbeteridee, bijvoorbeeld: idee formulier vooraf "
+        "online invullen.",
+        "en": "Type 'idee' followed by your improvement idea, for example: idee fill in the form "
+        "online beforehand.",
+    },
+    "idea.none": {
+        "nl": "Je doet nog niet mee aan een lopend traject, dus ik weet niet waar dit idee bij "
+        "hoort.",
+        "en": "You are not part of a running trajectory yet, so I don't know where this idea "
+        "belongs.",
+    },
+    "idea.choose": {
+        "nl": "Bij welk traject hoort je idee?",
+        "en": "Which trajectory does your idea belong to?",
+    },
+    "check.choose": {
+        "nl": "Je hebt meer dan één procesbeschrijving openstaan: {products}. Antwoord op de "
+        "kaart van het juiste traject.",
+        "en": "You have more than one process description open: {products}. Please answer on "
+        "the card of the right trajectory.",
+    },
+    "command.nudge": {
+        "nl": "herinner nu — herinner wie jouw traject laat wachten (projectleider, "
+        "proceseigenaar)",
+        "en": "remind now — remind whoever your trajectory waits on (project leader, process "
+        "owner)",
+    },
+    "command.idea": {
+        "nl": "idee <tekst> — stuur een verbeteridee in, op elk moment",
+        "en": "idee <text> — send in an improvement idea, at any moment",
+    },
+    "roles.button": {"nl": "Rollen toewijzen", "en": "Assign roles"},
+    "roles.title": {"nl": "Projectgroep van '{product}'", "en": "Project group of '{product}'"},
+    "roles.intro": {
+        "nl": "Kies per rol wie het doet. Iedereen krijgt daarna van mij een bericht.",
+        "en": "Choose who takes each role. Everyone then gets a message from me.",
+    },
+    "roles.reason": {
+        "nl": "Reden van een wijziging (bijv. verlof)",
+        "en": "Reason for a change (e.g. leave)",
+    },
+    "roles.save": {"nl": "Opslaan", "en": "Save"},
+    "roles.saved": {
+        "nl": "De rollen zijn opgeslagen ({count} gewijzigd).",
+        "en": "The roles have been saved ({count} changed).",
+    },
+    "roles.no_roster": {
+        "nl": "Ik kan de leden van dit team nu niet ophalen. Probeer het zo nog eens.",
+        "en": "I cannot fetch the members of this team right now. Please try again shortly.",
+    },
+    "form.submit": {"nl": "Opslaan", "en": "Save"},
+    "form.complete": {"nl": "Deze stap is klaar", "en": "This step is done"},
+    "form.saved": {"nl": "Opgeslagen.", "en": "Saved."},
+    "form.support": {"nl": "Ik steun dit traject", "en": "I support this trajectory"},
+    "form.kpi": {"nl": "KPI {n}", "en": "KPI {n}"},
+    "form.kpi.name": {"nl": "Naam", "en": "Name"},
+    "form.kpi.unit": {"nl": "Eenheid (bijv. dagen, %)", "en": "Unit (e.g. days, %)"},
+    "form.kpi.baseline": {"nl": "Nulmeting", "en": "Baseline"},
+    "form.kpi.target": {"nl": "Doel", "en": "Target"},
+    "form.kpi.how": {"nl": "Hoe meten we dit?", "en": "How is it measured?"},
+    "form.kpi.submit": {
+        "nl": "Voorleggen aan de proceseigenaar",
+        "en": "Submit to the process owner",
+    },
+    "form.map_link": {
+        "nl": "Link naar de procesplaat (https://…)",
+        "en": "Link to the process map (https://…)",
+    },
+    "form.merge": {"nl": "3b samenvoegen met 3a", "en": "Merge 3b into 3a"},
+    "form.klantreis.method": {
+        "nl": "Hoe is de klantreis gedaan?",
+        "en": "How was the customer journey done?",
+    },
+    "method.own_interviews": {
+        "nl": "Eigen interviews met inwoners",
+        "en": "Own interviews with residents",
+    },
+    "method.vng_klantreis": {
+        "nl": "Bestaande klantreis (VNG)",
+        "en": "Existing customer journey (VNG)",
+    },
+    "method.other_feedback": {"nl": "Andere klantfeedback", "en": "Other customer feedback"},
+    "form.klantreis.link": {
+        "nl": "Link (bij een VNG-klantreis verplicht)",
+        "en": "Link (required for a VNG journey)",
+    },
+    "form.klantreis.findings": {"nl": "Bevindingen", "en": "Findings"},
+    "form.klantreis.pain": {"nl": "Pijnpunten (één per regel)", "en": "Pain points (one per line)"},
+    "form.formule": {"nl": "Serviceformule", "en": "Service formula"},
+    "form.p.matches": {"nl": "{p}: past bij de formule", "en": "{p}: matches the formula"},
+    "form.p.note": {
+        "nl": "{p}: toelichting (verplicht als het afwijkt)",
+        "en": "{p}: note (required if it differs)",
+    },
+    "form.improvement.select": {"nl": "Uitvoeren", "en": "Carry out"},
+    "form.horizon": {"nl": "Soort", "en": "Kind"},
+    "horizon.quick_win": {"nl": "Quick win", "en": "Quick win"},
+    "horizon.long_term": {"nl": "Lange termijn", "en": "Long term"},
+    "form.no_improvements": {
+        "nl": "Er zijn nog geen verbeterideeën. Iedereen kan ze insturen met 'idee <tekst>'.",
+        "en": "There are no improvement ideas yet. Anyone can send them with 'idee <text>'.",
+    },
+    "form.verdict": {"nl": "Oordeel", "en": "Verdict"},
+    "verdict.akkoord": {"nl": "Akkoord", "en": "Agree"},
+    "verdict.akkoord_onder_voorwaarden": {
+        "nl": "Akkoord onder voorwaarden",
+        "en": "Agree with conditions",
+    },
+    "verdict.niet_akkoord": {"nl": "Niet akkoord", "en": "Disagree"},
+    "form.review.remark": {"nl": "Toelichting", "en": "Explanation"},
+    "form.review.cost": {"nl": "Geschatte ICT-kosten", "en": "Estimated ICT cost"},
+    "form.review.lead_time": {"nl": "Geschatte doorlooptijd", "en": "Estimated lead time"},
+    "form.finalise": {
+        "nl": "Plan definitief maken en voorleggen",
+        "en": "Finalise the plan and submit it",
+    },
+    "form.priority": {
+        "nl": "Volgorde (1 = eerst; leeg = niet uitvoeren)",
+        "en": "Order (1 = first; empty = not carried out)",
+    },
+    "form.owner": {"nl": "Trekker", "en": "Owner"},
+    "form.target_date": {"nl": "Klaar op", "en": "Done by"},
+    "form.priorities.save": {
+        "nl": "Prioriteiten vastleggen en goedkeuren",
+        "en": "Set and approve the priorities",
+    },
+    "form.item.status": {"nl": "Stand", "en": "Progress"},
+    "item.todo": {"nl": "Nog te doen", "en": "To do"},
+    "item.doing": {"nl": "Bezig", "en": "In progress"},
+    "item.done": {"nl": "Klaar", "en": "Done"},
+    "form.session.date": {
+        "nl": "Sessie plannen: datum (de deelnemers krijgen bericht)",
+        "en": "Plan a session: date (the participants are told)",
+    },
+    "form.session.time": {"nl": "Begintijd", "en": "Start time"},
+    "form.session.minutes": {"nl": "Duur in minuten", "en": "Duration in minutes"},
+    "form.evaluation.date": {"nl": "Datum evaluatiemoment", "en": "Date of the evaluation moment"},
+    "form.evaluation.measure": {
+        "nl": "{name}: nieuwe meting (nulmeting {baseline}, doel {target} {unit})",
+        "en": "{name}: new measurement (baseline {baseline}, target {target} {unit})",
+    },
+    "form.evaluation.went_well": {"nl": "Wat ging goed?", "en": "What went well?"},
+    "form.evaluation.better": {"nl": "Wat kan beter?", "en": "What could be better?"},
+    "form.idea": {"nl": "Verbeteridee (mag altijd)", "en": "Improvement idea (any time)"},
+    "form.idea.send": {"nl": "Idee insturen", "en": "Send idea"},
+    # card actions and errors
+    "action.unknown": {
+        "nl": "Deze knop ken ik niet (meer). Er is niets veranderd. Typ 'status' voor de "
+        "actuele stand.",
+        "en": "I don't know this button (any more). Nothing has changed. Type 'status' for the "
+        "current state.",
+    },
+    "action.already_processed": {
+        "nl": "Dit had ik al verwerkt.",
+        "en": "I had already processed this.",
+    },
+    "error.fault": {
+        "nl": "Sorry, er ging bij mij iets mis. Er is niets kwijtgeraakt; probeer het zo nog eens. "
+        "Blijft het misgaan, noem dan code {code} aan de beheerder.",
+        "en": "Sorry, something went wrong on my side. Nothing was lost; please try again in a "
+        "moment. If it keeps failing, give code {code} to the administrator.",
+    },
+}
+
+
+def language_for(locale: str | None, default_locale: str = "nl-NL") -> Language:
+    """Dutch unless the user's Teams locale (or, without one, the default) is English."""
+    chosen = (locale or default_locale or "nl").strip().lower()
+    return "en" if chosen.startswith("en") else "nl"
+
+
+def text(key: str, language: Language, /, **values: object) -> str:
+    """The catalogue text for ``key`` in ``language``, with ``values`` filled in."""
+    template = MESSAGES[key][language]
+    return template.format(**values) if values else template

@@ -1,0 +1,170 @@
+"""The detail card of one trajectory (the ten steps as a timeline) and a person's task list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cards.base import Element, card, execute, heading, paragraph
+from cards.catalogue import Language, text
+from cards.status import TRAJECTORY_DETAIL, local_date, step_label
+from wasstraat.engine import Waiting, waiting_on
+from wasstraat.model import StepStatus, Trajectory
+from wasstraat.template import Template
+
+DOSSIER = "dossier"
+MY_TASKS = "tasks.refresh"
+STATUS_ICON = {
+    StepStatus.WAITING: "○",
+    StepStatus.ACTIVE: "◐",
+    StepStatus.DONE: "●",
+    StepStatus.MERGED: "●",
+    StepStatus.SKIPPED: "–",
+}
+
+
+def detail_card(
+    trajectory: Trajectory,
+    *,
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
+    now: datetime,
+) -> Element:
+    """Every step with its state and dates, who the trajectory waits on, the project group."""
+    waiting = waiting_on(trajectory, template)
+    rows: list[Element] = []
+    for step in template.steps:
+        state = trajectory.steps.get(step.id)
+        status = state.status if state else StepStatus.WAITING
+        when = ""
+        if state is not None and status is StepStatus.ACTIVE and state.started_at:
+            when = text("detail.since", language, date=local_date(state.started_at, language, zone))
+            if state.deadline:
+                when += ", " + text(
+                    "detail.deadline", language, date=local_date(state.deadline, language, zone)
+                )
+        elif state is not None and state.done_at:
+            when = text("detail.done_on", language, date=local_date(state.done_at, language, zone))
+        people = ", ".join(w.person.name for w in waiting if w.step == step.id)
+        facts = " · ".join(
+            part for part in (text(f"step.status.{status.value}", language), when, people) if part
+        )
+        rows.append(
+            {
+                "type": "ColumnSet",
+                "spacing": "Small",
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [{"type": "TextBlock", "text": STATUS_ICON[status]}],
+                    },
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": [
+                            {
+                                "type": "TextBlock",
+                                "wrap": True,
+                                "text": step_label(template, step.id, language),
+                                "weight": "Bolder" if status is StepStatus.ACTIVE else "Default",
+                            },
+                            {
+                                "type": "TextBlock",
+                                "wrap": True,
+                                "isSubtle": True,
+                                "spacing": "None",
+                                "text": facts,
+                            },
+                        ],
+                    },
+                ],
+            }
+        )
+    group = [
+        f"{template.role(role).name.get(language)}: {', '.join(p.name for p in people)}"
+        for role, people in trajectory.roles.items()
+        if people and role in {r.id for r in template.roles}
+    ]
+    selected = sum(1 for i in trajectory.improvements if i.selected)
+    body: list[Element] = [
+        heading(trajectory.product),
+        paragraph(
+            text(f"trajectory.status.{trajectory.status.value}", language),
+            subtle=True,
+            spacing="None",
+        ),
+        *rows,
+        paragraph(text("detail.roles", language), spacing="Medium"),
+        {
+            "type": "TextBlock",
+            "wrap": True,
+            "spacing": "None",
+            "isSubtle": True,
+            "text": "\n".join(f"- {line}" for line in group),
+        },
+        paragraph(
+            text(
+                "detail.improvements",
+                language,
+                count=len(trajectory.improvements),
+                selected=selected,
+            ),
+            subtle=True,
+        ),
+    ]
+    return card(
+        body,
+        [
+            execute(text("status.refresh", language), TRAJECTORY_DETAIL, trajectory=trajectory.id),
+            execute(text("dossier.button", language), DOSSIER, trajectory=trajectory.id),
+        ],
+    )
+
+
+def dossier_card(links: list[tuple[str, str]], until: str, language: Language) -> Element:
+    """Download links for dossiers: (product, url); they work until ``until``."""
+    if not links:
+        return card([paragraph(text("dossier.none_here", language))])
+    body: list[Element] = [
+        paragraph(text("dossier.ready", language, product=product, time=until))
+        for product, _url in links
+    ]
+    actions: list[Element] = [
+        {"type": "Action.OpenUrl", "title": f"{text('dossier.download', language)}: {p}", "url": u}
+        for p, u in links
+    ]
+    return card(body, actions[:5])
+
+
+def tasks_card(
+    tasks: Sequence[tuple[Trajectory, Waiting]],
+    *,
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
+    now: datetime,
+) -> Element:
+    """'Mijn taken': what is asked of one person now, across trajectories."""
+    body: list[Element] = [heading(text("tasks.title", language))]
+    if not tasks:
+        body.append(paragraph(text("tasks.none", language)))
+    for trajectory, task in tasks:
+        line = text(
+            "tasks.line",
+            language,
+            product=trajectory.product,
+            what=text(f"waiting.{task.what}", language),
+            step=step_label(template, task.step, language),
+        )
+        block = paragraph(line, spacing="Small")
+        if task.deadline is not None:
+            block["text"] += " — " + text(
+                "detail.deadline", language, date=local_date(task.deadline, language, zone)
+            )
+            if task.overdue(now):
+                block["color"] = "Attention"
+        body.append(block)
+    return card(body, [execute(text("status.refresh", language), MY_TASKS)])

@@ -1,0 +1,196 @@
+"""Every card variant, rendered from a demo trajectory, for validation and review.
+
+``python -m cards export DIR`` writes one JSON file per variant, named
+``{what}--{detail}--{viewer}--{language}.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from cards.base import Element
+from cards.catalogue import Language, text
+from cards.detail import detail_card, tasks_card
+from cards.messages import idea_choice_card, render_message
+from cards.outcomes import (
+    Viewer,
+    error_card,
+    form_with_error,
+    not_allowed_card,
+    receipt_card,
+    stale_card,
+)
+from cards.roles import roles_form
+from cards.status import status_card
+from cards.welcome import help_card, welcome_card
+from wasstraat import commands as c
+from wasstraat.engine import waiting_on
+from wasstraat.model import Decision, Kpi
+from wasstraat.samples import KC, PA, PE, PL, SP, TEMPLATE, VM1, VM2, Run, to_step
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+def _demo_runs() -> list[Run]:
+    full = Run()
+    to_step(full, "evaluatie")
+    full.do(
+        PL.model_copy(update={"aad_object_id": "system"}),
+        c.EvaluationDue(),
+        after=timedelta(days=180),
+    )
+    full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+    rejected = Run()
+    to_step(rejected, "2")
+    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
+    rejected.do(PL, c.ProposeKpis(kpis=[kpi]))
+    rejected.do(PE, c.DecideKpis(decision=Decision.REJECT, remark="Ook klanttevredenheid"))
+    waiting = Run()
+    to_step(waiting, "2")
+    waiting.do(PL, c.ProposeKpis(kpis=[kpi]))
+    # three weeks without an answer: a reminder to the proceseigenaar, the leader is told
+    waiting.do(
+        PL.model_copy(update={"aad_object_id": "system"}), c.FollowUpDue(), after=timedelta(days=21)
+    )
+    waiting.do(PL, c.Nudge(), after=timedelta(days=2))
+    return [full, rejected, waiting]
+
+
+def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
+    seen: set[str] = set()
+    for run in _demo_runs():
+        for outcome in run.outcomes:
+            for message in outcome.messages:
+                detail = message.data.get("step") or message.data.get("subject") or "-"
+                viewer = message.data.get("role") or (
+                    "channel" if message.recipient is None else "person"
+                )
+                name = f"{message.kind}--{detail}--{viewer}"
+                if name in seen:
+                    continue
+                rendered = render_message(
+                    message.kind,
+                    message.data,
+                    outcome.trajectory,
+                    language=language,
+                    template=TEMPLATE,
+                    zone=ZONE,
+                )
+                if rendered.card is not None:
+                    seen.add(name)
+                    yield name, rendered.card
+
+
+def variants() -> Iterator[tuple[str, Element]]:
+    """(name, card) for every card the bot can show."""
+    runs = _demo_runs()
+    finished, rejected = runs[0].t, runs[1].t
+    for language in LANGUAGES:
+        viewer = Viewer(language=language, template=TEMPLATE, zone=ZONE, now=runs[0].now)
+        suffix = f"--{language}"
+        for scope, in_channel in (("personal", False), ("channel", True)):
+            yield f"welcome--{scope}--all{suffix}", welcome_card(language, in_channel=in_channel)
+            yield f"help--{scope}--all{suffix}", help_card(language, in_channel=in_channel)
+        for detail, shown in (("empty", []), ("two-trajectories", [rejected, finished])):
+            yield (
+                f"status--{detail}--all{suffix}",
+                status_card(shown, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
+            )
+        for detail, trajectory in (("finished", finished), ("step-2", rejected)):
+            yield (
+                f"detail--{detail}--all{suffix}",
+                detail_card(
+                    trajectory, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now
+                ),
+            )
+        tasks = [(rejected, task) for task in waiting_on(rejected, TEMPLATE)]
+        for detail, listed in (("open", tasks), ("none", [])):
+            yield (
+                f"tasks--{detail}--person{suffix}",
+                tasks_card(listed, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
+            )
+        roster = [PL, PE, PA, KC, SP, VM1, VM2]
+        yield (
+            f"roles-form--step-1--projectleider{suffix}",
+            roles_form(rejected, roster, template=TEMPLATE, language=language),
+        )
+        yield (
+            f"roles-form--error--projectleider{suffix}",
+            roles_form(
+                rejected,
+                roster,
+                template=TEMPLATE,
+                language=language,
+                error=text("error.one_person_only", language, role="Sponsor"),
+            ),
+        )
+        for name, card in _message_variants(language):
+            yield f"{name}{suffix}", card
+        yield (
+            f"receipt--approve--proceseigenaar{suffix}",
+            receipt_card(
+                rejected, "decide_kpis", {"decision": "approve", "step": "2"}, PE.name, viewer
+            ),
+        )
+        yield (
+            f"receipt--reject--proceseigenaar{suffix}",
+            receipt_card(
+                rejected,
+                "decide_kpis",
+                {"decision": "reject", "step": "2", "remark": "Te vaag"},
+                PE.name,
+                viewer,
+            ),
+        )
+        yield (
+            f"receipt--check-agree--vakinhoudelijk_medewerker{suffix}",
+            receipt_card(finished, "answer_check", {"agrees": True, "step": "3b"}, "", viewer),
+        )
+        yield (
+            f"receipt--check-disagree--vakinhoudelijk_medewerker{suffix}",
+            receipt_card(
+                finished,
+                "answer_check",
+                {"agrees": False, "step": "3b", "remark": "Stap 4 mist"},
+                "",
+                viewer,
+            ),
+        )
+        yield (
+            f"receipt--idea--member{suffix}",
+            receipt_card(finished, "add_improvement", {}, "", viewer),
+        )
+        yield (
+            f"stale--decide_kpis--proceseigenaar{suffix}",
+            stale_card(finished, "decide_kpis", viewer),
+        )
+        yield (
+            f"refused--decide_kpis--not-a-holder{suffix}",
+            not_allowed_card(rejected, "decide_kpis", viewer),
+        )
+        yield (
+            f"form-error--decide_kpis--proceseigenaar{suffix}",
+            form_with_error(
+                rejected, "decide_kpis", text("error.remark_required", language), viewer
+            ),
+        )
+        yield (
+            f"idea-choice--two-trajectories--member{suffix}",
+            idea_choice_card([rejected, finished], "Formulier vooraf online invullen", language),
+        )
+        yield f"error--unknown-action--all{suffix}", error_card(text("action.unknown", language))
+
+
+def export(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, card in variants():
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,479 @@
+"""What each outbox message looks like for its recipient: a card or a short text.
+
+Pure functions of the message kind, its data, the current trajectory, the recipient's role and
+language. One renderer per message kind, in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cards.base import Element, card, execute, heading, paragraph
+from cards.catalogue import Language, text
+from cards.forms import step_form
+from cards.roles import ROLES_FORM
+from cards.status import STATUS_REFRESH, local_date, step_label
+from wasstraat.model import StepStatus, Trajectory
+from wasstraat.template import Template
+
+# card action ids that map onto engine commands
+DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
+ANSWER_CHECK = "answer_check"
+CLOSE_CHECK = "close_check"
+NUDGE = "nudge"
+NEXT_CYCLE = "start_next_cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    text: str | None = None
+    card: Element | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Everything a renderer may look at."""
+
+    kind: str
+    data: Mapping[str, Any]
+    trajectory: Trajectory
+    language: Language
+    template: Template
+    zone: ZoneInfo
+
+    def t(self, key: str, **values: object) -> str:
+        return text(key, self.language, **values)
+
+    @property
+    def product(self) -> str:
+        return self.trajectory.product
+
+    def step(self, step_id: str | None = None) -> str:
+        return step_label(self.template, step_id or str(self.data["step"]), self.language)
+
+    def role(self, role_id: str | None = None) -> str:
+        return self.template.role(role_id or str(self.data["role"])).name.get(self.language)
+
+    def date(self, iso: str | None) -> str | None:
+        if not iso:
+            return None
+        return local_date(datetime.fromisoformat(iso), self.language, self.zone)
+
+    def ref(self, action: str, **extra: Any) -> dict[str, Any]:
+        """The data a card action carries: which trajectory, step and version it was made for."""
+        return {
+            "trajectory": self.trajectory.id,
+            "version": self.trajectory.version,
+            **({"step": self.data["step"]} if "step" in self.data else {}),
+            **extra,
+        }
+
+
+Renderer = Callable[[View], Rendered]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(*kinds: str) -> Callable[[Renderer], Renderer]:
+    def register(renderer: Renderer) -> Renderer:
+        for kind in kinds:
+            RENDERERS[kind] = renderer
+        return renderer
+
+    return register
+
+
+def _task(
+    view: View, body: list[Element], actions: list[Element] | None = None, step: str | None = None
+) -> Element:
+    title = view.t("task.title", product=view.product, step=view.step(step))
+    return card([heading(title), *body], actions)
+
+
+@renders("step_started")
+def _step_started(view: View) -> Rendered:
+    if "role" not in view.data:  # to the channel
+        return Rendered(text=view.t("notice.step_started", product=view.product, step=view.step()))
+    step = view.template.step(str(view.data["step"]))
+    ask = step.asks.get(str(view.data["role"]))
+    body = [paragraph(view.t("task.your_role", role=view.role()), subtle=True)]
+    if ask is not None:
+        body.append(paragraph(ask.get(view.language)))
+    deadline = view.trajectory.steps[step.id].deadline
+    if deadline is not None:
+        body.append(paragraph(view.t("task.deadline", date=view.date(deadline.isoformat()))))
+    actions: list[Element] = []
+    if step.id == "1" and view.data["role"] == "projectleider":
+        actions.append(execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id))
+    form = step_form(
+        view.trajectory,
+        step.id,
+        str(view.data["role"]),
+        template=view.template,
+        language=view.language,
+    )
+    if form is not None and view.trajectory.status_of(step.id) is StepStatus.ACTIVE:
+        body += form[0]
+        actions += form[1]
+    if view.data.get("saved"):
+        body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
+    body.append(_idea_input(view))
+    actions += [
+        execute(view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id),
+        execute(view.t("task.status"), STATUS_REFRESH),
+    ]
+    return Rendered(card=_task(view, body, actions))
+
+
+def _idea_input(view: View) -> Element:
+    return {
+        "type": "Input.Text",
+        "id": "text",
+        "label": view.t("form.idea"),
+        "maxLength": 2000,
+        "spacing": "Large",
+    }
+
+
+@renders("step_done")
+def _step_done(view: View) -> Rendered:
+    return Rendered(text=view.t("notice.step_done", product=view.product, step=view.step()))
+
+
+@renders("role_assigned")
+def _role_assigned(view: View) -> Rendered:
+    return Rendered(text=view.t("role_assigned.body", product=view.product, role=view.role()))
+
+
+@renders("substitute_assigned")
+def _substitute_assigned(view: View) -> Rendered:
+    return Rendered(
+        text=view.t(
+            "substitute_assigned.body",
+            product=view.product,
+            role=view.role(),
+            absent=view.data.get("absent", ""),
+        )
+    )
+
+
+def _approval_lines(view: View, subject: str) -> list[str]:
+    t = view.trajectory
+    if subject == "kpis":
+        return [
+            view.t(
+                "approval.kpi_line",
+                name=k.name,
+                baseline=_num(k.baseline),
+                unit=k.unit,
+                target=_num(k.target),
+                how=k.how_measured or "-",
+            )
+            for k in t.kpis
+        ]
+    if subject == "priorities":
+        ranked = sorted((i for i in t.improvements if i.priority), key=lambda i: i.priority or 0)
+        return [
+            f"{i.priority}. {i.text}" + (f" ({i.owner.name})" if i.owner else "") for i in ranked
+        ]
+    return [i.text for i in t.improvements if i.selected]
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@renders("approval_request")
+def _approval_request(view: View) -> Rendered:
+    subject = str(view.data["subject"])
+    step = {"kpis": "2", "plan": "8", "priorities": "9"}[subject]
+    lines = _approval_lines(view, subject)
+    body = [paragraph(view.t(f"approval.{subject}"))]
+    if lines:
+        body.append(
+            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
+        )
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "remark",
+            "isMultiline": True,
+            "maxLength": 2000,
+            "label": view.t("approval.remark"),
+        }
+    )
+    ref = view.ref(DECIDE[subject], step=step, round=view.data.get("round"))
+    actions = [
+        execute(view.t("approval.approve"), DECIDE[subject], decision="approve", **ref),
+        execute(view.t("approval.reject"), DECIDE[subject], decision="reject", **ref),
+    ]
+    return Rendered(card=_task(view, body, actions, step=step))
+
+
+@renders("rejected")
+def _rejected(view: View) -> Rendered:
+    subject = view.t(f"subject.{view.data['subject']}")
+    return Rendered(
+        text=view.t(
+            "rejected.body",
+            by=view.data.get("by", ""),
+            subject=subject,
+            remark=view.data.get("remark", ""),
+        )
+    )
+
+
+@renders("check_request")
+def _check_request(view: View) -> Rendered:
+    body = [paragraph(view.t("check.body"))]
+    deadline = view.date(view.data.get("deadline"))
+    if deadline:
+        body.append(paragraph(view.t("task.deadline", date=deadline)))
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "remark",
+            "isMultiline": True,
+            "maxLength": 2000,
+            "label": view.t("check.remark"),
+        }
+    )
+    ref = view.ref(ANSWER_CHECK, step="3b")
+    actions: list[Element] = []
+    link = view.data.get("link")
+    if link:
+        actions.append({"type": "Action.OpenUrl", "title": view.t("check.link"), "url": link})
+    actions += [
+        execute(view.t("check.agree"), ANSWER_CHECK, agrees=True, **ref),
+        execute(view.t("check.disagree"), ANSWER_CHECK, agrees=False, **ref),
+    ]
+    return Rendered(card=_task(view, body, actions, step="3b"))
+
+
+@renders("check_progress")
+def _check_progress(view: View) -> Rendered:
+    line = view.t(
+        "check_progress.body",
+        product=view.product,
+        answered=view.data.get("answered", 0),
+        asked=view.data.get("asked", 0),
+    )
+    if view.trajectory.status_of("3b") is not StepStatus.ACTIVE:
+        return Rendered(text=line)
+    close = execute(view.t("check.close"), CLOSE_CHECK, **view.ref(CLOSE_CHECK, step="3b"))
+    return Rendered(card=_task(view, [paragraph(line)], [close], step="3b"))
+
+
+@renders("check_summary")
+def _check_summary(view: View) -> Rendered:
+    summary = view.t(
+        "check_summary.body",
+        product=view.product,
+        agree=view.data.get("agree", 0),
+        disagree=view.data.get("disagree", 0),
+    )
+    missing = view.data.get("missing") or []
+    if missing:
+        summary += " " + view.t("check_summary.missing", names=", ".join(missing))
+    return Rendered(text=summary)
+
+
+@renders("review_request")
+def _review_request(view: View) -> Rendered:
+    improvements = [view.trajectory.improvement(i) for i in view.data.get("improvements", [])]
+    body = [paragraph(view.t("review_request.body", product=view.product, count=len(improvements)))]
+    deadline = view.date(view.data.get("deadline"))
+    if deadline:
+        body.append(paragraph(view.t("task.deadline", date=deadline)))
+    actions: list[Element] = []
+    form = step_form(
+        view.trajectory,
+        "7",
+        str(view.data.get("role", "")),
+        template=view.template,
+        language=view.language,
+    )
+    if form is not None and view.trajectory.status_of("7") is StepStatus.ACTIVE:
+        body += form[0]
+        actions += form[1]
+    return Rendered(card=_task(view, body, actions or None, step="7"))
+
+
+@renders("plan_sent_back")
+def _plan_sent_back(view: View) -> Rendered:
+    return Rendered(text=view.t("plan_sent_back.body", product=view.product))
+
+
+@renders("delivery_failed")
+def _delivery_failed(view: View) -> Rendered:
+    return Rendered(
+        text=view.t("delivery_failed.body", name=view.data.get("name", "?"), product=view.product)
+    )
+
+
+NOTICES = (
+    "support_confirmed",
+    "reviews_summary",
+    "implementation_assigned",
+    "evaluation_planned",
+    "trajectory_paused",
+    "trajectory_resumed",
+    "trajectory_cancelled",
+)
+
+
+def _notice(view: View) -> Rendered:
+    return Rendered(
+        text=view.t(
+            f"notice.{view.kind}",
+            product=view.product,
+            by=view.data.get("by", ""),
+            on=view.data.get("on", ""),
+        )
+    )
+
+
+for _kind in NOTICES:
+    RENDERERS[_kind] = _notice
+
+
+@renders("evaluation_request")
+def _evaluation_request(view: View) -> Rendered:
+    """The project group's evaluation card: every KPI with its baseline and target; the
+    proceseigenaar also gets the fields for the new measurements and the lessons."""
+    body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
+    role = str(view.data.get("role", ""))
+    form = step_form(
+        view.trajectory, "evaluatie", role, template=view.template, language=view.language
+    )
+    active = view.trajectory.status_of("evaluatie") is StepStatus.ACTIVE
+    actions: list[Element] = []
+    if form is not None and active:
+        body += form[0]
+        actions += form[1]
+    elif view.trajectory.kpis:
+        lines = [
+            view.t(
+                "evaluation_request.kpi",
+                name=k.name,
+                baseline=_num(k.baseline),
+                target=_num(k.target),
+                unit=k.unit,
+            )
+            for k in view.trajectory.kpis
+        ]
+        body.append(
+            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
+        )
+    actions.append(execute(view.t("task.status"), STATUS_REFRESH))
+    return Rendered(card=_task(view, body, actions, step="evaluatie"))
+
+
+@renders("reminder")
+def _reminder(view: View) -> Rendered:
+    """The task's own card again, with the reminder on top."""
+    task = str(view.data.get("task", ""))
+    since = view.date(view.data.get("since")) or ""
+    what = view.t(f"waiting.{view.data.get('what', 'complete')}")
+    key = "reminder.nudged" if view.data.get("nudged") else "reminder.body"
+    line = view.t(key, product=view.product, since=since, what=what, by=view.data.get("by", ""))
+    renderer = RENDERERS.get(task) if task != "reminder" else None
+    inner = renderer(replace(view, kind=task)) if renderer is not None else None
+    if inner is None or inner.card is None:
+        return Rendered(text=line)
+    reminded = dict(inner.card)
+    reminded["body"] = [
+        inner.card["body"][0],
+        {"type": "TextBlock", "text": line, "wrap": True, "color": "Attention"},
+        *inner.card["body"][1:],
+    ]
+    return Rendered(card=reminded)
+
+
+@renders("task_overdue")
+def _task_overdue(view: View) -> Rendered:
+    line = view.t(
+        "task_overdue.body",
+        product=view.product,
+        step=view.step(),
+        name=view.data.get("name", "?"),
+        since=view.date(view.data.get("since")) or "",
+        what=view.t(f"waiting.{view.data.get('what', 'complete')}"),
+    )
+    actions = [
+        execute(view.t("nudge.button"), NUDGE, trajectory=view.trajectory.id),
+        execute(view.t("task.status"), STATUS_REFRESH),
+    ]
+    return Rendered(card=_task(view, [paragraph(line)], actions))
+
+
+@renders("session_planned")
+def _session_planned(view: View) -> Rendered:
+    at = view.data.get("at")
+    when = ""
+    if isinstance(at, str):
+        local = datetime.fromisoformat(at).astimezone(view.zone)
+        when = f"{view.date(at)} {local:%H:%M}"
+    return Rendered(
+        text=view.t(
+            "session_planned.body",
+            product=view.product,
+            step=view.step(),
+            at=when,
+            minutes=view.data.get("minutes", ""),
+        )
+    )
+
+
+@renders("calendar_failed")
+def _calendar_failed(view: View) -> Rendered:
+    return Rendered(text=view.t("calendar_failed.body", product=view.product, step=view.step()))
+
+
+@renders("calendar_uninvited")
+def _calendar_uninvited(view: View) -> Rendered:
+    names = ", ".join(str(n) for n in view.data.get("names") or [])
+    return Rendered(
+        text=view.t("calendar_uninvited.body", product=view.product, step=view.step(), names=names)
+    )
+
+
+@renders("next_cycle_offer")
+def _next_cycle_offer(view: View) -> Rendered:
+    body = [paragraph(view.t("notice.next_cycle_offer", product=view.product))]
+    actions = [execute(view.t("next_cycle.button"), NEXT_CYCLE, trajectory=view.trajectory.id)]
+    return Rendered(card=card([heading(view.product), *body], actions))
+
+
+def render_message(
+    kind: str,
+    data: Mapping[str, Any],
+    trajectory: Trajectory,
+    *,
+    language: Language,
+    template: Template,
+    zone: ZoneInfo,
+) -> Rendered:
+    view = View(
+        kind=kind, data=data, trajectory=trajectory, language=language, template=template, zone=zone
+    )
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        return Rendered(text=view.t("notice.generic", product=trajectory.product))
+    return renderer(view)
+
+
+def idea_choice_card(trajectories: list[Trajectory], idea: str, language: Language) -> Element:
+    """Which trajectory an idea belongs to, one button each."""
+    actions = [
+        execute(t.product, "add_improvement", trajectory=t.id, text=idea[:2000])
+        for t in trajectories[:5]
+    ]
+    return card(
+        [paragraph(text("idea.choose", language)), paragraph(f"“{idea}”", subtle=True)], actions
+    )

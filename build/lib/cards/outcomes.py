@@ -1,0 +1,163 @@
+"""Cards that answer a click: a receipt, 'already dealt with', 'not for you', or the form again
+with what to correct. Pure functions of the trajectory and the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cards.base import Element, card, heading, paragraph
+from cards.catalogue import Language, text
+from cards.messages import ANSWER_CHECK, DECIDE, NUDGE, render_message
+from cards.status import local_date, status_card, step_label
+from wasstraat.engine import RULES, nudged_now
+from wasstraat.model import Trajectory
+from wasstraat.template import Template
+
+ADD_IMPROVEMENT = "add_improvement"
+ROUNDS = {
+    "decide_kpis": "kpis_round",
+    "decide_plan": "plan_round",
+    "decide_priorities": "priorities_round",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    language: Language
+    template: Template
+    zone: ZoneInfo
+    now: datetime
+
+    def t(self, key: str, **values: object) -> str:
+        return text(key, self.language, **values)
+
+    def date(self, moment: datetime) -> str:
+        return local_date(moment, self.language, self.zone)
+
+
+def stale_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Element:
+    """'Already dealt with (by X on …)' above the trajectory's current state."""
+    names = {p.aad_object_id: p.name for p in trajectory.members()}
+    last = next((e for e in reversed(trajectory.audit) if e.action == action), None)
+    by = ""
+    if last is not None and names.get(last.actor):
+        by = viewer.t("action.stale_by", name=names[last.actor], date=viewer.date(last.at))
+    current = status_card(
+        [trajectory],
+        template=viewer.template,
+        language=viewer.language,
+        zone=viewer.zone,
+        now=viewer.now,
+    )
+    current["body"].insert(0, paragraph(viewer.t("action.stale", by=by)))
+    return current
+
+
+def receipt_card(
+    trajectory: Trajectory, action: str, data: Mapping[str, Any], actor: str, viewer: Viewer
+) -> Element:
+    """What the clicked card turns into once the click was taken."""
+    remark = str(data.get("remark") or "")
+    if action == ADD_IMPROVEMENT:
+        line = viewer.t("receipt.improvement", product=trajectory.product)
+    elif action == "close_check":
+        line = viewer.t("receipt.check_closed")
+    elif action == NUDGE:
+        line = nudge_receipt(trajectory, viewer)
+    elif action == ANSWER_CHECK:
+        agrees = data.get("agrees") in (True, "true")
+        line = (
+            viewer.t("receipt.check_agree")
+            if agrees
+            else viewer.t("receipt.check_disagree", remark=remark)
+        )
+    else:
+        decision = "approve" if data.get("decision") == "approve" else "reject"
+        line = viewer.t(
+            f"receipt.{decision}", name=actor, date=viewer.date(viewer.now), remark=remark
+        )
+    step = data.get("step")
+    title = trajectory.product
+    if isinstance(step, str) and step in trajectory.steps:
+        title = f"{title} · {step_label(viewer.template, step, viewer.language)}"
+    return card([heading(title), paragraph(line)])
+
+
+def nudge_receipt(trajectory: Trajectory, viewer: Viewer) -> str:
+    """Who a "herinner nu" just reminded, and who was skipped (reminded a moment ago)."""
+    reminded, skipped = nudged_now(trajectory, viewer.now)
+    product = trajectory.product
+    if not reminded:
+        return viewer.t("receipt.nudge_nobody", product=product)
+    line = viewer.t("receipt.nudge", product=product, names=", ".join(reminded))
+    if skipped:
+        line += " " + viewer.t("receipt.nudge_skipped", names=", ".join(skipped))
+    return line
+
+
+def not_allowed_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Element:
+    rule = RULES.get(action)
+    known = {role.id for role in viewer.template.roles}
+    labels = [
+        viewer.template.role(r).name.get(viewer.language)
+        for r in sorted(rule.roles if rule else ())
+        if r in known
+    ]
+    return card(
+        [
+            paragraph(
+                viewer.t(
+                    "action.not_allowed",
+                    roles=" / ".join(labels) or "-",
+                    product=trajectory.product,
+                )
+            )
+        ]
+    )
+
+
+def _form_data(trajectory: Trajectory, action: str) -> tuple[str, dict[str, Any]] | None:
+    """The message a form card was rendered from, rebuilt from the current state."""
+    if action == ANSWER_CHECK:
+        check = trajectory.check
+        return "check_request", {
+            "deadline": check.deadline.isoformat() if check.deadline else None,
+            "link": trajectory.process_maps[-1] if trajectory.process_maps else None,
+        }
+    for subject, kind in DECIDE.items():
+        if kind == action:
+            round_field = ROUNDS.get(action)
+            extra = {"round": getattr(trajectory, round_field)} if round_field else {}
+            return "approval_request", {"subject": subject, **extra}
+    return None
+
+
+def form_with_error(trajectory: Trajectory, action: str, message: str, viewer: Viewer) -> Element:
+    """Field errors go back on the form itself, so the person can correct and click again."""
+    form = _form_data(trajectory, action)
+    rendered = (
+        render_message(
+            form[0],
+            form[1],
+            trajectory,
+            language=viewer.language,
+            template=viewer.template,
+            zone=viewer.zone,
+        )
+        if form is not None
+        else None
+    )
+    error = {**paragraph(message), "color": "Attention", "weight": "Bolder"}
+    if rendered is None or rendered.card is None:
+        return card([error])
+    result = rendered.card
+    result["body"].insert(1, error)
+    return result
+
+
+def error_card(message: str) -> Element:
+    return card([paragraph(message)])

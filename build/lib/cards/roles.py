@@ -1,0 +1,72 @@
+"""Assigning the roles of the project group: a choice list per role from the team's roster.
+
+(The Playground has no people picker, and the roster list works in every Teams client.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cards.base import Element, card, execute, heading, paragraph
+from cards.catalogue import Language, text
+from wasstraat.model import Person, Trajectory
+from wasstraat.template import Template
+
+ROLES_FORM = "roles.form"
+ASSIGN_ROLES = "roles.assign"
+ROLE_INPUT = "role__"
+
+
+def assignable_roles(template: Template) -> list[str]:
+    """Roles people can be given (not the projectleider, who starts the trajectory)."""
+    return [r.id for r in template.roles if r.teams_user and r.id != "projectleider"]
+
+
+def roles_form(
+    trajectory: Trajectory,
+    roster: Sequence[Person],
+    *,
+    template: Template,
+    language: Language,
+    error: str | None = None,
+) -> Element:
+    choices = [{"title": p.name or p.aad_object_id, "value": p.aad_object_id} for p in roster]
+    body: list[Element] = [
+        heading(text("roles.title", language, product=trajectory.product)),
+        paragraph(text("roles.intro", language)),
+    ]
+    if error:
+        body.append({**paragraph(error), "color": "Attention", "weight": "Bolder"})
+    for role_id in assignable_roles(template):
+        role = template.role(role_id)
+        current = ",".join(p.aad_object_id for p in trajectory.holders(role_id))
+        field: Element = {
+            "type": "Input.ChoiceSet",
+            "id": f"{ROLE_INPUT}{role_id}",
+            "label": role.name.get(language),
+            "isMultiSelect": role.several,
+            "style": "compact",
+            "choices": choices,
+        }
+        if current:
+            field["value"] = current
+        body.append(field)
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "reason",
+            "maxLength": 500,
+            "label": text("roles.reason", language),
+        }
+    )
+    return card(
+        body,
+        [
+            execute(
+                text("roles.save", language),
+                ASSIGN_ROLES,
+                trajectory=trajectory.id,
+                version=trajectory.version,
+            )
+        ],
+    )

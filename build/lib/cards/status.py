@@ -1,0 +1,142 @@
+"""The status card: the trajectories of one channel (or chat) and the step each is in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cards.base import Element, card, execute, heading, paragraph
+from cards.catalogue import Language, text
+from wasstraat.engine import Waiting, waiting_on
+from wasstraat.model import Trajectory
+from wasstraat.template import Template
+
+STATUS_REFRESH = "status.refresh"
+TRAJECTORY_DETAIL = "trajectory.detail"
+DATE_FORMAT = {"nl": "%d-%m-%Y", "en": "%Y-%m-%d"}
+
+
+def local_date(moment: datetime, language: Language, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime(DATE_FORMAT[language])
+
+
+def step_label(template: Template, step_id: str, language: Language) -> str:
+    """'Stap 2: KPI's bepalen'; a step without a number (the evaluation) goes by its name."""
+    name = template.step(step_id).name.get(language)
+    return text("status.step", language, id=step_id, name=name) if step_id[0].isdigit() else name
+
+
+def _people(waiting: list[Waiting], language: Language) -> str:
+    """'Megan Bowen (approval), Adele Vance (check)': at most five, then a count."""
+    parts = [f"{w.person.name} ({text(f'waiting.{w.what}', language)})" for w in waiting[:5]]
+    if len(waiting) > 5:
+        parts.append(f"+{len(waiting) - 5}")
+    return ", ".join(parts)
+
+
+def _trajectory_block(
+    trajectory: Trajectory,
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
+    now: datetime,
+) -> Element:
+    active = trajectory.active_steps(template)
+    steps = (
+        text(
+            "status.active_steps",
+            language,
+            steps="; ".join(step_label(template, step_id, language) for step_id in active),
+        )
+        if active
+        else text("status.no_active_steps", language)
+    )
+    leaders = ", ".join(
+        person.name for person in trajectory.holders("projectleider") if person.name
+    )
+    waiting = waiting_on(trajectory, template)
+    late = [w for w in waiting if w.overdue(now)]
+    on_time = [w for w in waiting if not w.overdue(now)]
+    facts = [
+        paragraph(steps, spacing="Small"),
+        paragraph(
+            " · ".join(
+                part
+                for part in (
+                    text(f"trajectory.status.{trajectory.status.value}", language),
+                    text("status.leader", language, name=leaders) if leaders else "",
+                    text(
+                        "status.started_on",
+                        language,
+                        date=local_date(trajectory.created_at, language, zone),
+                    ),
+                )
+                if part
+            ),
+            subtle=True,
+            spacing="None",
+        ),
+    ]
+    if on_time:
+        facts.append(
+            paragraph(
+                text("status.waiting", language, people=_people(on_time, language)), spacing="None"
+            )
+        )
+    if late:
+        facts.append(
+            {
+                **paragraph(
+                    text("status.overdue", language, people=_people(late, language)), spacing="None"
+                ),
+                "color": "Attention",
+            }
+        )
+    return {
+        "type": "Container",
+        "separator": True,
+        "spacing": "Medium",
+        "items": [
+            {"type": "TextBlock", "text": trajectory.product, "weight": "Bolder", "wrap": True},
+            *facts,
+            {
+                "type": "ActionSet",
+                "actions": [
+                    execute(
+                        text("status.details", language),
+                        TRAJECTORY_DETAIL,
+                        trajectory=trajectory.id,
+                    )
+                ],
+            },
+        ],
+    }
+
+
+def status_card(
+    trajectories: Sequence[Trajectory],
+    *,
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
+    now: datetime,
+    total: int | None = None,
+) -> Element:
+    """Every trajectory given, newest first; ``total`` tells how many exist beyond those shown."""
+    body: list[Element] = [heading(text("status.title", language))]
+    if not trajectories:
+        body.append(paragraph(text("status.none", language)))
+    body.extend(_trajectory_block(t, template, language, zone, now) for t in trajectories)
+    if total is not None and total > len(trajectories):
+        body.append(
+            paragraph(text("status.more", language, count=total - len(trajectories)), subtle=True)
+        )
+    body.append(
+        paragraph(
+            text("status.refreshed_at", language, time=now.astimezone(zone).strftime("%H:%M")),
+            subtle=True,
+            spacing="Medium",
+        )
+    )
+    return card(body, [execute(text("status.refresh", language), STATUS_REFRESH)])

@@ -1,0 +1,1 @@
+"""The Teams app package: manifest template, English localization, icons, and the build."""

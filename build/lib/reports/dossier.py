@@ -1,0 +1,219 @@
+"""The trajectory's dossier as a Word document: what a project leader brings to the DT or the
+college. A pure function of the trajectory (no I/O): KPIs, process maps, klantreis, the 6P
+assessment, the improvement plan with the specialists' verdicts, the implementation plan, the
+evaluation and the audit trail, in the reader's language."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from docx import Document
+from docx.document import Document as DocumentType
+
+from cards.catalogue import Language, text
+from cards.status import local_date, step_label
+from wasstraat.model import Horizon, Trajectory
+from wasstraat.template import Template
+
+SECTIONS = (
+    "kpis",
+    "process",
+    "klantreis",
+    "assessment",
+    "plan",
+    "implementation",
+    "evaluation",
+    "audit",
+)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+class _Writer:
+    def __init__(self, language: Language, zone: ZoneInfo) -> None:
+        self.language = language
+        self.zone = zone
+        self.doc: DocumentType = Document()
+
+    def t(self, key: str, **values: object) -> str:
+        return text(key, self.language, **values)
+
+    def when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "–"
+        local = moment.astimezone(self.zone)
+        return f"{local_date(moment, self.language, self.zone)} {local:%H:%M}"
+
+    def heading(self, key: str) -> None:
+        self.doc.add_heading(self.t(f"dossier.{key}"), level=1)
+
+    def line(self, value: str) -> None:
+        self.doc.add_paragraph(value)
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        if not rows:
+            self.line(self.t("dossier.none"))
+            return
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = "Light Grid Accent 1"
+        for cell, header in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = self.t(f"dossier.col.{header}")
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = value
+
+
+def dossier(
+    trajectory: Trajectory, *, template: Template, language: Language, zone: ZoneInfo
+) -> bytes:
+    """The .docx bytes of the trajectory's dossier."""
+    t = trajectory
+    w = _Writer(language, zone)
+    names = {p.aad_object_id: p.name for p in t.members()}
+    names["system"] = "Wasstraat"
+
+    w.doc.add_heading(w.t("dossier.title", product=t.product), level=0)
+    w.line(w.t(f"dossier.status.{t.status.value}"))
+    leaders = ", ".join(p.name for p in t.holders("projectleider"))
+    w.line(w.t("dossier.started", date=local_date(t.created_at, language, zone), leader=leaders))
+    group = [
+        (template.role(role).name.get(language), ", ".join(p.name for p in people))
+        for role, people in t.roles.items()
+        if people and any(r.id == role for r in template.roles)
+    ]
+    w.table(["role", "people"], group)
+
+    w.heading("kpis")
+    w.table(
+        ["kpi", "unit", "baseline", "target", "measured"],
+        [
+            (
+                k.name,
+                k.unit,
+                _number(k.baseline),
+                _number(k.target),
+                _number(k.measurements[-1].value) if k.measurements else "–",
+            )
+            for k in t.kpis
+        ],
+    )
+
+    w.heading("process")
+    for link in t.process_maps:
+        w.line(link)
+    if not t.process_maps:
+        w.line(w.t("dossier.none"))
+    check = t.check
+    if check.sent_at is not None:
+        agree = sum(1 for a in check.answers.values() if a.agrees)
+        w.line(w.t("dossier.check", agree=agree, disagree=len(check.answers) - agree))
+        for answer in check.answers.values():
+            if answer.remark:
+                w.line(f"{answer.by.name}: {answer.remark}")
+
+    w.heading("klantreis")
+    if t.klantreis is None:
+        w.line(w.t("dossier.none"))
+    else:
+        w.line(w.t(f"method.{t.klantreis.method.value}"))
+        if t.klantreis.link:
+            w.line(t.klantreis.link)
+        if t.klantreis.findings:
+            w.line(t.klantreis.findings)
+        for point in t.klantreis.pain_points:
+            w.line(f"– {point}")
+
+    w.heading("assessment")
+    if t.serviceformule:
+        formule = next((f for f in template.serviceformules if f.id == t.serviceformule), None)
+        w.line(formule.name.get(language) if formule else t.serviceformule)
+    w.table(
+        ["p", "matches", "note"],
+        [
+            (
+                p.name.get(language),
+                w.t("dossier.yes") if t.assessment[p.id].matches else w.t("dossier.no"),
+                t.assessment[p.id].note,
+            )
+            for p in template.ps
+            if p.id in t.assessment
+        ],
+    )
+
+    w.heading("plan")
+    for horizon in Horizon:
+        chosen = [i for i in t.improvements if i.selected and i.horizon is horizon]
+        w.doc.add_heading(w.t(f"horizon.{horizon.value}"), level=2)
+        w.table(
+            ["improvement", "verdicts", "priority"],
+            [
+                (
+                    i.text,
+                    "; ".join(
+                        f"{r.by.name}: {w.t(f'verdict.{r.verdict.value}')}"
+                        + (f" ({r.remark})" if r.remark else "")
+                        for r in i.reviews
+                        if r.revision == i.revision
+                    ),
+                    str(i.priority) if i.priority else "–",
+                )
+                for i in chosen
+            ],
+        )
+
+    w.heading("implementation")
+    w.table(
+        ["item", "owner", "done_by", "progress"],
+        [
+            (
+                item.text,
+                item.owner.name if item.owner else "–",
+                item.target_date.isoformat() if item.target_date else "–",
+                w.t(f"item.{item.status.value}"),
+            )
+            for item in t.implementation
+        ],
+    )
+
+    w.heading("evaluation")
+    evaluation = t.evaluation
+    if evaluation.planned_on is not None:
+        w.line(w.t("dossier.evaluation_planned", date=evaluation.planned_on.isoformat()))
+    if evaluation.recorded_at is None:
+        w.line(w.t("dossier.evaluation_open"))
+    else:
+        w.line(w.t("dossier.evaluation_recorded", date=w.when(evaluation.recorded_at)))
+        if evaluation.went_well:
+            w.line(f"{w.t('form.evaluation.went_well')} {evaluation.went_well}")
+        if evaluation.could_be_better:
+            w.line(f"{w.t('form.evaluation.better')} {evaluation.could_be_better}")
+
+    w.heading("audit")
+    w.table(
+        ["when", "who", "what"],
+        [
+            (
+                w.when(entry.at),
+                names.get(entry.actor, "–"),
+                entry.action
+                + (
+                    f" ({step_label(template, str(entry.detail['step']), language)})"
+                    if isinstance(entry.detail.get("step"), str)
+                    and any(s.id == entry.detail["step"] for s in template.steps)
+                    else ""
+                ),
+            )
+            for entry in t.audit
+        ],
+    )
+    out = io.BytesIO()
+    w.doc.save(out)
+    return out.getvalue()

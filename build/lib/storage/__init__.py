@@ -1,0 +1,14 @@
+"""Persistence: one database (SQLite by default, PostgreSQL for replicas), the source of truth."""
+
+from storage.database import Database, open_database
+from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
+from storage.store import Store
+
+__all__ = [
+    "AlreadyProcessed",
+    "Database",
+    "EtagConflict",
+    "StaleVersion",
+    "Store",
+    "open_database",
+]

@@ -1,0 +1,171 @@
+"""The database schema. Migrations under ``migrations/`` create exactly this."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+trajectories = Table(
+    "trajectories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(64), nullable=True),
+    Column("channel_key", String(512), nullable=False),
+    Column("product", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index("ix_trajectories_channel", "channel_key", "created_at"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("trajectory_id", String(64), ForeignKey("trajectories.id"), nullable=True),
+    Column("kind", String(64), nullable=False),
+    Column("recipient", JSON, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("not_before", UtcDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Column("sent_at", UtcDateTime(), nullable=True),
+    Column("sent_activity_id", String(256), nullable=True),
+    Column("dead_at", UtcDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index("ix_outbox_pending", "sent_at", "dead_at", "not_before"),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", String(256), primary_key=True),  # deterministic: {trajectory}:{step}:{kind}
+    Column("trajectory_id", String(64), ForeignKey("trajectories.id"), nullable=True),
+    Column("kind", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Column("fired_at", UtcDateTime(), nullable=True),
+    Index("ix_timers_due", "fired_at", "due_at"),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("activity_id", String(256), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+)
+
+conversation_refs = Table(
+    "conversation_refs",
+    metadata,
+    Column("conversation_id", String(512), primary_key=True),
+    Column("tenant_id", String(64), nullable=True),
+    Column("conversation_type", String(32), nullable=False),
+    # for personal chats: whose chat it is, so that proactive 1:1 messages can find it
+    Column("aad_object_id", String(64), nullable=True, index=True),
+    Column("reference", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("trajectory_id", String(64), nullable=True, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(64), nullable=True),  # Entra object id, never a display name
+    Column("action", String(64), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+dialog_state = Table(
+    "dialog_state",
+    metadata,
+    Column("key", String(512), primary_key=True),
+    Column("etag", String(64), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("aad_object_id", String(64), primary_key=True),
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("conversation_id", String(512), nullable=False),
+    Column("activity_id", String(256), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,129 @@
+"""Personal data in a trajectory (AVG): what is kept about one person, and pseudonymisation.
+
+A trajectory names people by Entra object id and display name in roles, answers, reviews,
+approvals, ideas, measurements and its audit trail. Pure functions over the stored document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from wasstraat.model import SYSTEM, Trajectory, TrajectoryStatus
+
+CLOSED = frozenset({TrajectoryStatus.FINISHED, TrajectoryStatus.CANCELLED})
+# free text a person wrote that may name others: cleared when its author is anonymised
+AUTHORED_TEXT = ("remark", "reason")
+PERSON_FIELDS = ("by", "absent", "substitute", "owner")
+
+
+def _people_in(value: Any, found: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        if isinstance(value.get("aad_object_id"), str):
+            found.setdefault(value["aad_object_id"], str(value.get("name", "")))
+        for item in value.values():
+            _people_in(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _people_in(item, found)
+
+
+def people_in(trajectory: Trajectory) -> dict[str, str]:
+    """Everyone the trajectory names: object id → display name."""
+    found: dict[str, str] = {}
+    _people_in(trajectory.model_dump(mode="json"), found)
+    found.pop(SYSTEM.aad_object_id, None)
+    return found
+
+
+def pseudonym(trajectory_id: str, person_id: str) -> str:
+    """A stable stand-in id within one trajectory, from which the person cannot be read."""
+    return "anon-" + hashlib.sha256(f"{trajectory_id}:{person_id}".encode()).hexdigest()[:16]
+
+
+def _authored_by(value: dict[str, Any], ids: set[str]) -> bool:
+    for name in PERSON_FIELDS:
+        person = value.get(name)
+        if isinstance(person, dict) and person.get("aad_object_id") in ids:
+            return True
+    return False
+
+
+def _replace(value: Any, mapping: dict[str, tuple[str, str]]) -> Any:
+    if isinstance(value, dict):
+        ids = set(mapping)
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            new_key = mapping[key][0] if key in mapping else key
+            result[new_key] = _replace(item, mapping)
+        if value.get("aad_object_id") in mapping:
+            result["aad_object_id"], result["name"] = mapping[value["aad_object_id"]]
+        if _authored_by(value, ids):
+            for name in AUTHORED_TEXT:
+                if isinstance(result.get(name), str) and result[name]:
+                    result[name] = ""
+        return result
+    if isinstance(value, list):
+        return [_replace(item, mapping) for item in value]
+    if isinstance(value, str) and value in mapping:
+        return mapping[value][0]
+    return value
+
+
+def anonymize(
+    trajectory: Trajectory, *, now: datetime, only: set[str] | None = None
+) -> tuple[Trajectory, dict[str, str]]:
+    """The trajectory with ``only`` these people (everyone when None) replaced by pseudonyms,
+    and the free text they wrote cleared; with the mapping old id → pseudonym."""
+    named = people_in(trajectory)
+    targets = sorted(named if only is None else set(named) & only)
+    mapping = {
+        person_id: (pseudonym(trajectory.id, person_id), f"Deelnemer {n}")
+        for n, person_id in enumerate(targets, start=1)
+    }
+    document = _replace(trajectory.model_dump(mode="json"), mapping)
+    result = Trajectory.model_validate(document)
+    if only is None:
+        result.anonymized_at = now
+    return result, {old: new for old, (new, _name) in mapping.items()}
+
+
+def _mentions(value: Any, person_id: str, out: list[Any]) -> None:
+    if isinstance(value, dict):
+        if _authored_by(value, {person_id}):
+            out.append(value)
+            return
+        for key, item in value.items():
+            if key == person_id:  # keyed by person (the 3b answers): theirs only
+                out.append(item)
+            else:
+                _mentions(item, person_id, out)
+    elif isinstance(value, list):
+        for item in value:
+            _mentions(item, person_id, out)
+
+
+def person_data(trajectory: Trajectory, person_id: str) -> dict[str, Any]:
+    """What the trajectory keeps about one person: roles, and every entry by or about them."""
+    document = trajectory.model_dump(mode="json")
+    entries: list[Any] = []
+    for key, value in document.items():
+        if key not in ("roles", "audit"):
+            _mentions(value, person_id, entries)
+    return {
+        "trajectory": trajectory.id,
+        "product": trajectory.product,
+        "status": trajectory.status.value,
+        "roles": sorted(
+            role
+            for role, people in trajectory.roles.items()
+            if any(p.aad_object_id == person_id for p in people)
+        ),
+        "entries": entries,
+        "audit": [
+            entry.model_dump(mode="json")
+            for entry in trajectory.audit
+            if entry.actor == person_id or person_id in str(entry.detail)
+        ],
+    }
