@@ -1,1 +1,0 @@
-"""The Teams edge: aiohttp app, adapter and authentication, activity handling, delivery."""

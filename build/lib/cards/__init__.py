@@ -1,1 +1,0 @@
-"""Adaptive Cards and user-facing texts: pure functions of domain state, viewer and language."""

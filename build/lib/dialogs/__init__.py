@@ -1,1 +1,0 @@
-"""Multi-turn conversations (botbuilder-dialogs) and the database-backed state they live in."""

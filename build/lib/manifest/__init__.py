@@ -1,1 +1,0 @@
-"""The Teams app package: manifest template, English localization, icons, and the build."""
