@@ -82,6 +82,10 @@ async def export_command(turn: Turn, _args: str) -> None:
     await export_by_text(turn)
 
 
+ADMIN_EXPORT = frozenset({"export", "inzage"})
+ADMIN_REMOVE = frozenset({"verwijder", "remove"})
+
+
 @COMMANDS.register("admin")
 async def admin_command(turn: Turn, args: str) -> None:
     """'admin export <object id>' / 'admin verwijder <object id>': AVG requests, for the
@@ -105,10 +109,6 @@ async def admin_command(turn: Turn, args: str) -> None:
         return
     removed, running = await remove_person(turn.services, person_id, actor)
     await turn.reply_text("admin.removed", removed=removed, running=running)
-
-
-ADMIN_EXPORT = frozenset({"export", "inzage"})
-ADMIN_REMOVE = frozenset({"verwijder", "remove"})
 
 
 @COMMANDS.register("idee", "idea")

@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from bot.privacy import person_export
 from bot.services import Services
-from cards.catalogue import language_for
+from cards.catalogue import language_for, text
 from reports.dossier import dossier
 
 LINK_TTL = timedelta(hours=1)
@@ -70,11 +70,17 @@ class Links:
         return content if isinstance(content, dict) else None
 
 
+def _link_dead() -> web.Response:
+    """What a browser shows for an expired or altered link (the language is unknown here)."""
+    message = "\n\n".join(text("download.expired", language) for language in ("nl", "en"))
+    return web.Response(text=message, status=403, headers={"Cache-Control": "no-store"})
+
+
 async def download_dossier(request: web.Request, links: Links) -> web.StreamResponse:
     """GET /downloads/dossier?token=…: the .docx, or 403 for a forged or expired link."""
     content = links.read(request.query.get("token", ""))
     if content is None or "t" not in content:
-        return web.json_response({"error": "link expired or not valid"}, status=403)
+        return _link_dead()
     services = links.services
     trajectory = await services.store.trajectory(str(content.get("t")))
     if trajectory is None:
@@ -96,7 +102,7 @@ async def download_person(request: web.Request, links: Links) -> web.StreamRespo
     """GET /downloads/person?token=…: the JSON export of one person's data."""
     content = links.read(request.query.get("token", ""))
     if content is None or "p" not in content:
-        return web.json_response({"error": "link expired or not valid"}, status=403)
+        return _link_dead()
     data = await person_export(links.services, str(content["p"]))
     return web.json_response(
         data,

@@ -475,6 +475,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Wat",
         "en": "What",
     },
+    "download.expired": {
+        "nl": "Deze downloadlink is verlopen of klopt niet. Vraag in Teams een nieuwe aan met "
+        "'export' of de knop op het traject.",
+        "en": "This download link has expired or is not valid. Ask for a new one in Teams with "
+        "'export' or the button on the trajectory.",
+    },
     "dossier.button": {
         "nl": "Dossier (Word)",
         "en": "Dossier (Word)",

@@ -114,16 +114,9 @@ class Transaction:
         trajectory_id: str | None = None,
         not_before: datetime | None = None,
     ) -> None:
-        await self._conn.execute(
-            schema.outbox.insert().values(
-                trajectory_id=trajectory_id,
-                kind=kind,
-                recipient=dict(recipient),
-                payload=dict(payload),
-                created_at=now,
-                not_before=not_before or now,
-                attempts=0,
-            )
+        row = {"kind": kind, "recipient": recipient, "payload": payload}
+        await self.add_outbox_many(
+            [{**row, "trajectory_id": trajectory_id, "not_before": not_before}], now=now
         )
 
     async def add_outbox_many(self, rows: list[dict[str, Any]], *, now: datetime) -> None:
@@ -199,14 +192,16 @@ class Transaction:
         trajectory_id: str | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
-        await self._conn.execute(
-            schema.audit.insert().values(
-                trajectory_id=trajectory_id,
-                at=at,
-                actor=actor,
-                action=action,
-                detail=dict(detail or {}),
-            )
+        await self.audit_many(
+            [
+                {
+                    "trajectory_id": trajectory_id,
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "detail": detail,
+                }
+            ]
         )
 
     async def pseudonymize_rows(self, trajectory_id: str, mapping: Mapping[str, str]) -> None:

@@ -1192,9 +1192,7 @@ def _evaluation_due(ctx: _Ctx, cmd: c.EvaluationDue) -> None:
     step = ctx.template.step("evaluatie")
     # the whole project group gets the evaluation card; who may record it is the engine's call
     for person in ctx.t.members():
-        roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
-        role = next((r for r in step.actors if r in roles), None) or sorted(roles)[0]
-        ctx.tell(person, "evaluation_request", step="evaluatie", role=role)
+        ctx.tell(person, "evaluation_request", step=step.id, role=_role_in(ctx, person, step.id))
 
 
 @rule("record_evaluation", {"proceseigenaar", "projectleider"}, {"evaluatie"})
@@ -1324,12 +1322,18 @@ def _follow_up(ctx: _Ctx) -> None:
         ctx.set_timer(FOLLOW_UP_SLOT, FOLLOW_UP_KIND, due)
 
 
+def _role_in(ctx: _Ctx, person: Person, step_id: str) -> str:
+    """The role a person acts in at a step (an actor role first), for the card they get."""
+    roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
+    actor_role = next((r for r in ctx.template.step(step_id).actors if r in roles), None)
+    return actor_role or (sorted(roles) or ["?"])[0]
+
+
 def _task_message(ctx: _Ctx, f: FollowUp) -> tuple[str, dict[str, Any]]:
     """The card that asked for this task in the first place (a reminder shows it again)."""
     t = ctx.t
-    step = ctx.template.step(f.step)
     roles = t.roles_of(f.person.aad_object_id, ctx.now)
-    role = next((r for r in step.actors if r in roles), None) or (sorted(roles) or ["?"])[0]
+    role = _role_in(ctx, f.person, f.step)
     deadline = _iso(t.steps[f.step].deadline)
     if f.what == "approve":
         subject = {"2": "kpis", "8": "plan"}.get(f.step, "priorities")
