@@ -202,16 +202,8 @@ class Dispatcher:
             status is None and not isinstance(error, Unreachable)
         )
         if retryable and attempts < MAX_ATTEMPTS:
-            delay = retry_after(error, now) if status == 429 else None
-            if delay is None:
-                delay = backoff(attempts, self._rng)
-            await store.mark_retry(
-                row["id"],
-                worker=self._worker,
-                not_before=now + timedelta(seconds=delay),
-                error=f"{status or type(error).__name__}",
-            )
-            stats.retried += 1
+            wait = retry_after(error, now) if status == 429 else None
+            await self._retry(row, attempts, wait, f"{status or type(error).__name__}", stats)
             return
         log.warning("message %s dead-lettered (status %s)", row["id"], status)
         await store.mark_dead(
@@ -219,6 +211,24 @@ class Dispatcher:
         )
         stats.dead += 1
         await self._report_unreachable(row, trajectory, now)
+
+    async def _retry(
+        self,
+        row: dict[str, Any],
+        attempts: int,
+        wait: float | None,
+        reason: str,
+        stats: DeliveryStats,
+    ) -> None:
+        """Try again after the wait asked for, else after a backoff with jitter."""
+        delay = wait if wait is not None else backoff(attempts, self._rng)
+        await self._services.store.mark_retry(
+            row["id"],
+            worker=self._worker,
+            not_before=self._services.clock() + timedelta(seconds=delay),
+            error=reason,
+        )
+        stats.retried += 1
 
     async def _report_unreachable(
         self, row: dict[str, Any], trajectory: Trajectory, now: datetime
@@ -264,16 +274,8 @@ class Dispatcher:
             if attempts >= MAX_ATTEMPTS:
                 await self._calendar_failed(row, trajectory, now, error.code, stats)
                 return
-            delay = error.retry_after if error.retry_after is not None else None
-            if delay is None:
-                delay = backoff(attempts, self._rng)
-            await store.mark_retry(
-                row["id"],
-                worker=self._worker,
-                not_before=now + timedelta(seconds=delay),
-                error=f"calendar {error.status or '-'} {error.code}"[:200],
-            )
-            stats.retried += 1
+            reason = f"calendar {error.status or '-'} {error.code}"[:200]
+            await self._retry(row, attempts, error.retry_after, reason, stats)
             return
         except (CalendarPermanentError, ValueError) as error:
             code = getattr(error, "code", type(error).__name__)
