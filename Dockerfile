@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     WASSTRAAT_HOST=0.0.0.0 \
     WASSTRAAT_PORT=3978 \
-    WASSTRAAT_DATABASE_URL=sqlite+aiosqlite:////data/wasstraat.db
+    WASSTRAAT_DATABASE_URL=sqlite:////data/wasstraat.db
 
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./

@@ -58,7 +58,7 @@ def configure(level: str, fmt: str) -> None:
 
 
 # libraries that log request bodies or SQL parameters (trajectory documents, names) at DEBUG
-CHATTY = ("msrest", "botframework", "urllib3", "msal", "aiosqlite", "asyncio", "aiohttp.client")
+CHATTY = ("msrest", "botframework", "urllib3", "msal", "asyncio", "aiohttp.client")
 
 
 def quiet_chatty_libraries() -> None:

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     )
 
     allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = frozenset()
-    database_url: str = "sqlite+aiosqlite:///data/wasstraat.db"
+    database_url: str = "sqlite:///data/wasstraat.db"
     default_locale: str = "nl-NL"
     timezone: str = "Europe/Amsterdam"
     host: str = "127.0.0.1"

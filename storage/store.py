@@ -4,25 +4,51 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, or_, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, or_, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
-from storage.database import Database
+from storage.database import Conn, Database
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
 from wasstraat.model import Trajectory
 
 ANY_ETAG = "*"
+RECORDED_KEPT = 1024
+
+# Statements of every turn, built once (their parameters come with each execution).
+_SELECT_INBOX = select(schema.inbox.c.activity_id).where(
+    schema.inbox.c.activity_id == bindparam("activity_id")
+)
+_INSERT_INBOX = schema.inbox.insert().values(
+    activity_id=bindparam("activity_id"), received_at=bindparam("at")
+)
+_UPDATE_TRAJECTORY = (
+    update(schema.trajectories)
+    .where(
+        schema.trajectories.c.id == bindparam("trajectory_id"),
+        schema.trajectories.c.version == bindparam("expected_version"),
+    )
+    .values(
+        product=bindparam("product"),
+        status=bindparam("status"),
+        document=bindparam("document"),
+        version=bindparam("version"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+# the stored JSON text as it is, for pydantic to parse and validate in one pass
+_DOCUMENT = type_coerce(schema.trajectories.c.document, Text).label("document")
+_SELECT_DOCUMENT = select(_DOCUMENT).where(schema.trajectories.c.id == bindparam("id"))
 
 
-def _insert(conn: AsyncConnection, table: schema.Table) -> Any:
+def _insert(conn: Conn, table: schema.Table) -> Any:
     """An INSERT that knows ON CONFLICT for the connection's dialect."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -36,14 +62,17 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def _row_to_trajectory(document: Mapping[str, Any]) -> Trajectory:
+def _row_to_trajectory(document: str | Mapping[str, Any]) -> Trajectory:
+    """A trajectory from its stored document: JSON text is parsed and validated in one pass."""
+    if isinstance(document, str):
+        return Trajectory.model_validate_json(document)
     return Trajectory.model_validate(document)
 
 
 class Transaction:
     """Writes inside one database transaction; obtained from :meth:`Store.transaction`."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self._conn = conn
 
     async def insert_trajectory(self, trajectory: Trajectory, *, now: datetime) -> None:
@@ -86,18 +115,16 @@ class Transaction:
     ) -> None:
         """Write the new state if the stored version is still ``expected_version``."""
         result = await self._conn.execute(
-            update(schema.trajectories)
-            .where(
-                schema.trajectories.c.id == trajectory.id,
-                schema.trajectories.c.version == expected_version,
-            )
-            .values(
-                product=trajectory.product,
-                status=trajectory.status.value,
-                document=trajectory.model_dump(mode="json"),
-                version=trajectory.version,
-                updated_at=now,
-            )
+            _UPDATE_TRAJECTORY,
+            {
+                "trajectory_id": trajectory.id,
+                "expected_version": expected_version,
+                "product": trajectory.product,
+                "status": trajectory.status.value,
+                "document": trajectory.model_dump(mode="json"),
+                "version": trajectory.version,
+                "updated_at": now,
+            },
         )
         if result.rowcount != 1:
             raise StaleVersion(trajectory.id)
@@ -230,14 +257,17 @@ class Store:
         # SQLite has one writer at a time; queueing writers here (instead of in SQLite's busy
         # handler) keeps a busy event loop from turning lock waits into "database is locked".
         self._write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
+        # activities recorded in the inbox by a transaction of this process that committed,
+        # until remember_activity is asked for them (it then has nothing left to write)
+        self._recorded: OrderedDict[str, None] = OrderedDict()
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
+    async def _write(self) -> AsyncIterator[Conn]:
         if self._write_lock is None:
-            async with self._db.engine.connect() as conn, conn.begin():
+            async with self._db.begin() as conn:
                 yield conn
             return
-        async with self._write_lock, self._db.engine.connect() as conn, conn.begin():
+        async with self._write_lock, self._db.begin() as conn:
             yield conn
 
     @property
@@ -253,26 +283,30 @@ class Store:
         try:
             async with self._write() as conn:
                 if activity_id:
-                    await conn.execute(
-                        schema.inbox.insert().values(activity_id=activity_id, received_at=now)
-                    )
+                    await conn.execute(_INSERT_INBOX, {"activity_id": activity_id, "at": now})
                 yield Transaction(conn)
         except IntegrityError as error:
             if activity_id and await self.inbox_seen(activity_id):
                 raise AlreadyProcessed(activity_id) from error
             raise
+        if activity_id:
+            self._recorded[activity_id] = None
+            while len(self._recorded) > RECORDED_KEPT:
+                self._recorded.popitem(last=False)
 
     # -- inbox ---------------------------------------------------------------------------
 
     async def inbox_seen(self, activity_id: str) -> bool:
-        async with self._db.engine.connect() as conn:
-            found = await conn.scalar(
-                select(schema.inbox.c.activity_id).where(schema.inbox.c.activity_id == activity_id)
-            )
+        async with self._db.connect() as conn:
+            found = await conn.scalar(_SELECT_INBOX, {"activity_id": activity_id})
         return found is not None
 
     async def remember_activity(self, activity_id: str, *, now: datetime) -> None:
-        """Record an activity as processed (for turns that wrote nothing else)."""
+        """Record an activity as processed (for turns that wrote nothing else). One that its
+        own transaction in this process recorded needs no second write."""
+        if activity_id in self._recorded:
+            del self._recorded[activity_id]
+            return
         async with self._write() as conn:
             await conn.execute(
                 _insert(conn, schema.inbox)
@@ -283,21 +317,17 @@ class Store:
     # -- trajectories --------------------------------------------------------------------
 
     async def trajectory(self, trajectory_id: str) -> Trajectory | None:
-        async with self._db.engine.connect() as conn:
-            document = await conn.scalar(
-                select(schema.trajectories.c.document).where(
-                    schema.trajectories.c.id == trajectory_id
-                )
-            )
+        async with self._db.connect() as conn:
+            document = await conn.scalar(_SELECT_DOCUMENT, {"id": trajectory_id})
         return None if document is None else _row_to_trajectory(document)
 
     async def trajectories_in_channel(
         self, channel_key: str, *, limit: int = 50
     ) -> list[Trajectory]:
         """The channel's trajectories, newest first."""
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             rows = await conn.scalars(
-                select(schema.trajectories.c.document)
+                select(_DOCUMENT)
                 .where(schema.trajectories.c.channel_key == channel_key)
                 .order_by(schema.trajectories.c.created_at.desc())
                 .limit(limit)
@@ -306,9 +336,9 @@ class Store:
 
     async def trajectories_of(self, aad_object_id: str, *, limit: int = 50) -> list[Trajectory]:
         """The trajectories a person takes part in, newest first."""
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             rows = await conn.scalars(
-                select(schema.trajectories.c.document)
+                select(_DOCUMENT)
                 .join(
                     schema.memberships,
                     schema.memberships.c.trajectory_id == schema.trajectories.c.id,
@@ -323,7 +353,7 @@ class Store:
         query = select(func.count()).select_from(schema.trajectories)
         if channel_key is not None:
             query = query.where(schema.trajectories.c.channel_key == channel_key)
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             return int(await conn.scalar(query) or 0)
 
     # -- conversation references ---------------------------------------------------------
@@ -360,7 +390,7 @@ class Store:
             )
 
     async def conversation_reference(self, conversation_id: str) -> dict[str, Any] | None:
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             reference = await conn.scalar(
                 select(schema.conversation_refs.c.reference).where(
                     schema.conversation_refs.c.conversation_id == conversation_id
@@ -370,7 +400,7 @@ class Store:
 
     async def personal_conversation_reference(self, aad_object_id: str) -> dict[str, Any] | None:
         """The stored 1:1 chat with a person, if the bot has one."""
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             reference = await conn.scalar(
                 select(schema.conversation_refs.c.reference)
                 .where(
@@ -531,7 +561,7 @@ class Store:
             )
 
     async def next_timer_due(self) -> datetime | None:
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             due: datetime | None = await conn.scalar(
                 select(func.min(schema.timers.c.due_at)).where(schema.timers.c.fired_at.is_(None))
             )
@@ -544,9 +574,9 @@ class Store:
     async def trajectories_mentioning(self, aad_object_id: str) -> list[Trajectory]:
         """Every trajectory whose document names the person (roles, answers, audit …)."""
         document = cast(schema.trajectories.c.document, Text)
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             rows = await conn.scalars(
-                select(schema.trajectories.c.document)
+                select(_DOCUMENT)
                 .where(document.contains(aad_object_id, autoescape=True))
                 .order_by(schema.trajectories.c.created_at)
             )
@@ -555,7 +585,7 @@ class Store:
     async def closed_before(self, cutoff: datetime, *, limit: int = 100) -> list[Trajectory]:
         """Finished or cancelled trajectories untouched since ``cutoff``."""
         table = schema.trajectories
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             rows = await conn.scalars(
                 select(table.c.document)
                 .where(table.c.status.in_(("finished", "cancelled")), table.c.updated_at < cutoff)
@@ -566,7 +596,7 @@ class Store:
 
     async def personal_audit(self, aad_object_id: str) -> list[dict[str, Any]]:
         """Audit entries made by the person (outside any trajectory's document too)."""
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             rows = await conn.execute(
                 select(schema.audit).where(schema.audit.c.actor == aad_object_id)
             )
@@ -579,7 +609,7 @@ class Store:
         outbox, timers = schema.outbox, schema.timers
         pending = (outbox.c.sent_at.is_(None), outbox.c.dead_at.is_(None))
         due = (timers.c.fired_at.is_(None), timers.c.due_at <= now)
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             backlog = (
                 await conn.execute(
                     select(func.count(), func.min(outbox.c.created_at)).where(*pending)
@@ -609,7 +639,7 @@ class Store:
                 .values(name=name, value=new_value, created_at=now)
                 .on_conflict_do_nothing(index_elements=["name"])
             )
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             value = await conn.scalar(
                 select(schema.app_secrets.c.value).where(schema.app_secrets.c.name == name)
             )
@@ -619,7 +649,7 @@ class Store:
 
     async def thread(self, trajectory_id: str) -> tuple[str, str] | None:
         """(conversation id, activity id) of the trajectory's channel post, if posted."""
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             row = (
                 await conn.execute(
                     select(schema.threads.c.conversation_id, schema.threads.c.activity_id).where(
@@ -650,14 +680,14 @@ class Store:
         query = select(schema.outbox).order_by(schema.outbox.c.id)
         if trajectory_id is not None:
             query = query.where(schema.outbox.c.trajectory_id == trajectory_id)
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             return [dict(row._mapping) for row in await conn.execute(query)]
 
     async def timers(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
         query = select(schema.timers).order_by(schema.timers.c.due_at, schema.timers.c.id)
         if trajectory_id is not None:
             query = query.where(schema.timers.c.trajectory_id == trajectory_id)
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             return [dict(row._mapping) for row in await conn.execute(query)]
 
     # -- audit ---------------------------------------------------------------------------
@@ -666,7 +696,7 @@ class Store:
         query = select(schema.audit).order_by(schema.audit.c.id)
         if trajectory_id is not None:
             query = query.where(schema.audit.c.trajectory_id == trajectory_id)
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             return [dict(row._mapping) for row in await conn.execute(query)]
 
     # -- dialog state (Bot Framework Storage semantics, serialized by the caller) --------
@@ -676,7 +706,7 @@ class Store:
         keys = list(keys)
         if not keys:
             return {}
-        async with self._db.engine.connect() as conn:
+        async with self._db.connect() as conn:
             rows = await conn.execute(
                 select(
                     schema.dialog_state.c.key,

@@ -45,7 +45,7 @@ async def database_url(tmp_path: Path) -> AsyncIterator[str]:
     database per test, so the whole suite also runs on the scale-out database."""
     admin = os.environ.get("WASSTRAAT_TEST_POSTGRES")
     if not admin:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'wasstraat.db'}"
+        yield f"sqlite:///{tmp_path / 'wasstraat.db'}"
         return
     url = make_url(admin)
     name = f"wasstraat_test_{uuid.uuid4().hex[:12]}"

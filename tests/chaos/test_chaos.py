@@ -67,7 +67,7 @@ async def test_killing_the_dispatcher_again_and_again_loses_no_message(
         assert worker.stdout is not None
         first = await asyncio.wait_for(worker.stdout.readline(), 60)  # it starts delivering
         if kills < KILLS_WANTED and first.startswith(b"ready"):
-            await asyncio.sleep(rng.uniform(0.05, 0.6))
+            await asyncio.sleep(rng.uniform(0.02, 0.3))
             if worker.returncode is None:
                 worker.send_signal(signal.SIGKILL)
                 kills += 1

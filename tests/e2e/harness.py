@@ -54,7 +54,7 @@ def running_bot(workdir: Path, log: Path) -> Iterator[int]:
     env = {
         **os.environ,
         "WASSTRAAT_PORT": str(port),
-        "WASSTRAAT_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+        "WASSTRAAT_DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
         # the test runs at any hour: prompts must not wait for Monday morning
         "WASSTRAAT_WORKING_TIME_ONLY": "false",
         "PYTHONUNBUFFERED": "1",

@@ -24,19 +24,8 @@ async def seed_messages(
     now: datetime,
     insert: bool = True,
 ) -> None:
-    """``count`` short messages spread over ``recipients``, whose chats point at the fake."""
-    async with store.transaction(now=now) as tx:
-        if insert:
-            await tx.insert_trajectory(trajectory, now=now)
-        for n in range(count):
-            person = recipients[n % len(recipients)]
-            await tx.add_outbox(
-                kind="role_assigned",
-                recipient={"aad_object_id": person.aad_object_id, "name": person.name},
-                payload={"trajectory_id": trajectory.id, "role": "sponsor", "n": n},
-                trajectory_id=trajectory.id,
-                now=now,
-            )
+    """``count`` short messages spread over ``recipients``, whose chats point at the fake. The
+    chats are stored first, so that a dispatcher running meanwhile finds them."""
     for person in recipients:
         await store.save_conversation_reference(
             conversation_id=f"a:personal-{person.aad_object_id}",
@@ -51,6 +40,18 @@ async def seed_messages(
             aad_object_id=person.aad_object_id,
             now=now,
         )
+    async with store.transaction(now=now) as tx:
+        if insert:
+            await tx.insert_trajectory(trajectory, now=now)
+        for n in range(count):
+            person = recipients[n % len(recipients)]
+            await tx.add_outbox(
+                kind="role_assigned",
+                recipient={"aad_object_id": person.aad_object_id, "name": person.name},
+                payload={"trajectory_id": trajectory.id, "role": "sponsor", "n": n},
+                trajectory_id=trajectory.id,
+                now=now,
+            )
 
 
 async def seed_due_follow_ups(store: Store, trajectories: list[Trajectory], due: datetime) -> None:

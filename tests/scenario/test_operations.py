@@ -20,7 +20,7 @@ from tests.scenario.test_time_in_chat import LEADER, NOOR, channel_trajectory, w
 async def test_ready_only_with_the_database_at_the_newest_migration(bot: BotClient):
     assert (await bot.http.get("/readyz")).status == 200
     database = bot.http.server.app[RUNTIME].services.store.database
-    async with database.engine.begin() as conn:
+    async with database.begin() as conn:
         await conn.execute(sql("UPDATE alembic_version SET version_num = '0001'"))
     response = await bot.http.get("/readyz")
     assert response.status == 503

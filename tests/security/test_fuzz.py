@@ -48,7 +48,7 @@ class ServedBot:
         self.thread.start()
         self.settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
-            database_url=f"sqlite+aiosqlite:///{database}",
+            database_url=f"sqlite:///{database}",
             deliver_in_background=False,
             run_timers=False,
         )

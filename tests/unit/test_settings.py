@@ -7,7 +7,7 @@ from bot.settings import Settings
 
 def test_defaults_run_locally_with_sqlite_and_dutch(monkeypatch: pytest.MonkeyPatch):
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert settings.database_url.startswith("sqlite+aiosqlite:///data/")
+    assert settings.database_url.startswith("sqlite:///data/")
     assert settings.default_locale == "nl-NL"
     assert settings.timezone == "Europe/Amsterdam"
     assert settings.port == 3978

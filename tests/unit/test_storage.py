@@ -31,7 +31,7 @@ def a_trajectory(trajectory_id: str = "t1", channel: str = "chan"):
 async def test_migrations_from_empty_create_exactly_the_schema(database_url: str):
     database = await open_database(database_url)
     try:
-        async with database.engine.connect() as conn:
+        async with database.connect() as conn:
             diff = await conn.run_sync(
                 lambda sync: compare_metadata(MigrationContext.configure(sync), metadata)
             )
@@ -57,7 +57,7 @@ async def test_replicas_starting_together_migrate_once(database_url: str):
     starts = asyncio.gather(*(open_database(database_url) for _ in range(3)))
     databases = await asyncio.wait_for(starts, timeout=60)
     try:
-        async with databases[0].engine.connect() as conn:
+        async with databases[0].connect() as conn:
             versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
         assert len(versions) == 1
     finally:
@@ -134,7 +134,7 @@ async def test_timers_have_deterministic_ids_and_setting_again_moves_them(store:
         await tx.set_timer(
             timer_id="t1:3b:deadline", kind="deadline", due_at=NOW + timedelta(days=2), now=NOW
         )
-    async with store.database.engine.connect() as conn:
+    async with store.database.connect() as conn:
         rows = (await conn.execute(text("SELECT id, due_at FROM timers"))).all()
     assert len(rows) == 1
 
@@ -158,6 +158,6 @@ async def test_state_etags(store: Store):
 async def test_ping_is_false_when_the_database_is_broken(tmp_path):
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"this is not a database" * 100)
-    database = await open_database(f"sqlite+aiosqlite:///{broken}", migrate=False)
+    database = await open_database(f"sqlite:///{broken}", migrate=False)
     assert not await database.ping()
     await database.dispose()
