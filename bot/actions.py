@@ -131,7 +131,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     try:
         command = parse_command(name, dict(data))
         outcome = await Workflow(turn.services).execute(
-            trajectory.id, command, actor, activity_id=turn.inbox_key
+            trajectory.id, command, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
     except ValidationError:
         return form_with_error(trajectory, name, turn.text("error.invalid"), viewer)
@@ -179,7 +179,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         if not commands:
             raise engine.InvalidInput("nothing_to_do")
         outcome = await Workflow(turn.services).execute_many(
-            trajectory.id, commands, actor, activity_id=turn.inbox_key
+            trajectory.id, commands, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
     except ValueError:  # pydantic's ValidationError, or a form value such as a bad date
         return step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))

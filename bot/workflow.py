@@ -191,10 +191,14 @@ class Workflow:
         actor: Person,
         *,
         activity_id: str | None = None,
+        loaded: Trajectory | None = None,
     ) -> engine.Outcome:
         """Apply a command. On a write conflict it is retried on fresh state, unless the sender
-        named the version it saw: then the other writer decided first (AlreadyDecided)."""
-        return await self.execute_many(trajectory_id, [command], actor, activity_id=activity_id)
+        named the version it saw: then the other writer decided first (AlreadyDecided).
+        ``loaded``: the trajectory as the caller has just read it (it is not read again)."""
+        return await self.execute_many(
+            trajectory_id, [command], actor, activity_id=activity_id, loaded=loaded
+        )
 
     async def execute_many(
         self,
@@ -203,11 +207,15 @@ class Workflow:
         actor: Person,
         *,
         activity_id: str | None = None,
+        loaded: Trajectory | None = None,
     ) -> engine.Outcome:
         """Apply several commands (one form) in order, all or nothing, in one transaction."""
         services = self._services
+        fresh = loaded if loaded is not None and loaded.id == trajectory_id else None
         for _attempt in range(CONFLICT_RETRIES):
-            trajectory = await services.store.trajectory(trajectory_id)
+            # the first attempt may use what the caller read; after a conflict, read again
+            trajectory = fresh or await services.store.trajectory(trajectory_id)
+            fresh = None
             if trajectory is None:
                 raise TrajectoryNotFound("unknown_trajectory")
             now = services.clock()

@@ -274,6 +274,12 @@ def _permitted(
     return None
 
 
+def _private_copy(trajectory: Trajectory) -> Trajectory:
+    """A deep copy for a command to change in place: dumped and validated again, several times
+    faster than ``model_copy(deep=True)`` (``copy.deepcopy`` of the whole model tree)."""
+    return Trajectory.model_validate(trajectory.model_dump())
+
+
 def apply(
     trajectory: Trajectory,
     command: c.Command,
@@ -291,9 +297,7 @@ def apply(
         raise NotAllowed(refusal, kind=command.kind)
     if refusal is not None:
         raise NotNow(refusal, kind=command.kind)
-    ctx = _Ctx(
-        t=trajectory.model_copy(deep=True), template=template, actor=actor, now=now, policy=policy
-    )
+    ctx = _Ctx(t=_private_copy(trajectory), template=template, actor=actor, now=now, policy=policy)
     rule_.handler(ctx, command)
     _follow_up(ctx)
     if not ctx.audit or ctx.audit[0].action != command.kind:
