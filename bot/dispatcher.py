@@ -385,11 +385,11 @@ class Dispatcher:
             if rendered.card is not None
             else MessageFactory.text(rendered.text or "")
         )
-        await self._pacer.acquire(
+        async with self._pacer.sending(
             conversation=str(reference.conversation.id),
             tenant=trajectory.binding.tenant_id or "-",
-        )
-        return await self._continue(reference, activity)
+        ):
+            return await self._continue(reference, activity)
 
     async def _post_to_thread(
         self,
@@ -413,8 +413,8 @@ class Dispatcher:
         tenant = trajectory.binding.tenant_id or "-"
         thread = await services.store.thread(trajectory.id)
         if thread is None:
-            await self._pacer.acquire(conversation=channel, tenant=tenant)
-            root = await self._continue(reference, post)
+            async with self._pacer.sending(conversation=channel, tenant=tenant):
+                root = await self._continue(reference, post)
             if root:
                 await services.store.save_thread(
                     trajectory.id, conversation_id=channel, activity_id=root, now=services.clock()
@@ -422,8 +422,8 @@ class Dispatcher:
             return root
         root = thread[1]
         post.id = root
-        await self._pacer.acquire(conversation=channel, tenant=tenant)
-        await self._continue(reference, post, update=True)
+        async with self._pacer.sending(conversation=channel, tenant=tenant):
+            await self._continue(reference, post, update=True)
         rendered = render_message(
             row["kind"],
             row["payload"],
@@ -435,8 +435,8 @@ class Dispatcher:
         if rendered.text:
             in_thread = ConversationReference().deserialize(reference.serialize())
             in_thread.conversation.id = f"{channel};messageid={root}"
-            await self._pacer.acquire(conversation=in_thread.conversation.id, tenant=tenant)
-            return await self._continue(in_thread, MessageFactory.text(rendered.text))
+            async with self._pacer.sending(conversation=in_thread.conversation.id, tenant=tenant):
+                return await self._continue(in_thread, MessageFactory.text(rendered.text))
         return None
 
     async def _continue(

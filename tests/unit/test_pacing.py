@@ -1,0 +1,51 @@
+"""The pacer counts a send while it is under way, so that no window of arrivals at Teams can
+hold more than the limit however late or out of order concurrent sends arrive."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.pacing import IN_FLIGHT_POLL, Pacer
+
+
+class Stop(Exception):
+    pass
+
+
+async def test_sends_under_way_hold_their_places_and_count_when_done():
+    done = asyncio.Event()
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        # no time passes in this test: the first wait ends the sends under way, the second stops
+        waits.append(seconds)
+        if len(waits) == 1:
+            done.set()
+            for _ in range(10):
+                await asyncio.sleep(0)
+            return
+        raise Stop
+
+    pacer = Pacer(per_conversation="100/hour", per_tenant="3/hour", sleep=sleep)
+    entered: list[str] = []
+    all_in = asyncio.Event()
+
+    async def send(conversation: str) -> None:
+        async with pacer.sending(conversation=conversation, tenant="t"):
+            entered.append(conversation)
+            if len(entered) == 3:
+                all_in.set()
+            await done.wait()
+
+    under_way = [asyncio.create_task(send(name)) for name in ("a", "b", "c")]
+    await all_in.wait()
+
+    with pytest.raises(Stop):
+        await send("d")  # three under way fill the tenant window: wait for one to end …
+
+    await asyncio.gather(*under_way)
+    assert entered == ["a", "b", "c"]
+    assert waits[0] == IN_FLIGHT_POLL
+    assert waits[1] == 5.0  # … then the three count for the hour (a nap is at most 5 s)
