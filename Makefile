@@ -46,11 +46,14 @@ playground: $(NODE_STAMP)
 clean:
 	rm -rf $(VENV) node_modules data artifacts dist .pytest_cache .mypy_cache .ruff_cache
 
-## Benchmarks (each figure a ratio against a baseline measured in the same run); writes bench/latest.json.
+## Benchmarks (each figure a ratio against a baseline measured in the same run); prints a table
+## and writes bench/latest.json. Measures PostgreSQL too when .ci/postgres.sh can start it (or
+## WASSTRAAT_TEST_POSTGRES names one).
 bench: $(STAMP)
-	$(BIN)/python -m bench.engine
-	$(BIN)/python -m bench.timers
-	WASSTRAAT_BENCH_POSTGRES=$$(bash .ci/postgres.sh 2>/dev/null || true) $(BIN)/python -m bench.turns
+	@pg="$${WASSTRAAT_TEST_POSTGRES:-}"; \
+	if [ -z "$$pg" ]; then pg=$$(bash .ci/postgres.sh 2>/dev/null) || pg=""; fi; \
+	if [ -z "$$pg" ]; then echo "PostgreSQL could not be started: SQLite only"; fi; \
+	WASSTRAAT_BENCH_POSTGRES="$$pg" $(BIN)/python -m bench
 
 ## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
 card-screenshots: $(STAMP) $(NODE_STAMP)

@@ -6,22 +6,19 @@ trajectory to JSON once per command (what storing it costs anyway). Run: ``make 
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
-from pathlib import Path
 
+from bench import harness
 from wasstraat import commands as c
-from wasstraat.samples import PE, SYSTEM, Run, to_step
+from wasstraat.samples import PE, Run, to_step
 
 REPEATS = 30
-OUT = Path(__file__).with_name("latest.json")
 
 
 def full_trajectory() -> Run:
     run = Run()
     to_step(run, "evaluatie")
-    run.do(SYSTEM, c.EvaluationDue())
     run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
     return run
 
@@ -51,14 +48,23 @@ def measure() -> dict[str, float]:
     }
 
 
+def rows(result: dict[str, float]) -> list[harness.Row]:
+    return [
+        (
+            "engine: a whole trajectory",
+            f"{result['full_trajectory_ms']} ms",
+            "",
+            f"{result['commands']} commands, {result['per_command_us']} µs each; "
+            f"{result['ratio_engine_to_serialize']}× serializing each state once",
+        )
+    ]
+
+
 def main() -> None:
     result = measure()
     print("engine benchmark (median of", REPEATS, "runs)")
-    for key, value in result.items():
-        print(f"  {key:28} {value}")
-    existing = json.loads(OUT.read_text()) if OUT.exists() else {}
-    existing["engine"] = result
-    OUT.write_text(json.dumps(existing, indent=2) + "\n")
+    print(harness.table(rows(result)))
+    harness.write_latest({"engine": result})
 
 
 if __name__ == "__main__":

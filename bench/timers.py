@@ -15,7 +15,6 @@ Run: ``make bench`` (or ``python -m bench.timers``); SQLite, in a temporary fold
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench import harness
 from bot.services import Services
 from bot.settings import Settings
 from bot.ticker import Ticker
@@ -37,7 +37,6 @@ from wasstraat.model import SYSTEM
 from wasstraat.samples import TEMPLATE, Run, to_step, waiting_for_kpi_decision
 
 TIMERS = 1000
-OUT = Path(__file__).with_name("latest.json")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -61,14 +60,14 @@ def _services(store: Store, now: datetime) -> Services:
 async def sweep(folder: Path) -> dict[str, float]:
     due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning
     now = due + timedelta(days=30)
-    store, _ = await _seed(f"sqlite+aiosqlite:///{folder / 'sweep.db'}", TIMERS, due)
+    store, _ = await _seed(f"sqlite:///{folder / 'sweep.db'}", TIMERS, due)
     started = time.perf_counter()
     stats = await Ticker(_services(store, now)).fire_due()
     swept = time.perf_counter() - started
     assert stats.fired == TIMERS, (stats.fired, stats.skipped, stats.failed)
     await store.database.dispose()
 
-    store, ids = await _seed(f"sqlite+aiosqlite:///{folder / 'direct.db'}", TIMERS, due)
+    store, ids = await _seed(f"sqlite:///{folder / 'direct.db'}", TIMERS, due)
     workflow = Workflow(_services(store, now))
     started = time.perf_counter()
     for trajectory_id in ids:
@@ -85,7 +84,7 @@ async def sweep(folder: Path) -> dict[str, float]:
 
 
 def catch_up(folder: Path) -> dict[str, float]:
-    url = f"sqlite+aiosqlite:///{folder / 'catchup.db'}"
+    url = f"sqlite:///{folder / 'catchup.db'}"
     missed = datetime.now(UTC) - timedelta(days=3)
 
     async def prepare() -> None:
@@ -152,15 +151,32 @@ async def _evaluation_queued(url: str) -> bool:
     return any(m["kind"] == "evaluation_request" for m in messages)
 
 
-def main() -> None:
+def measure() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
-        result = {**asyncio.run(sweep(Path(folder))), **catch_up(Path(folder))}
-    print("timer benchmark (SQLite)")
-    for key, value in result.items():
-        print(f"  {key:28} {value}")
-    existing = json.loads(OUT.read_text()) if OUT.exists() else {}
-    existing["timers"] = result
-    OUT.write_text(json.dumps(existing, indent=2) + "\n")
+        return {**asyncio.run(sweep(Path(folder))), **catch_up(Path(folder))}
+
+
+def rows(result: dict[str, float]) -> list[harness.Row]:
+    return [
+        (
+            "timers: sweep of 1,000 due",
+            f"{result['timers_per_s']} timers/s",
+            "",
+            f"{result['ratio_sweep_to_direct']}× the same commands applied directly (SQLite)",
+        ),
+        (
+            "timers: catch-up after a restart",
+            f"{result['ready_to_fired_s']} s",
+            "",
+            f"after /healthz first answered; {result['start_to_fired_s']} s after the start",
+        ),
+    ]
+
+
+def main() -> None:
+    result = measure()
+    print(harness.table(rows(result)))
+    harness.write_latest({"timers": result})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""The benchmarks' bulk seeding writes rows the store reads as its own (bench/seed.py goes
+around SQLAlchemy for speed, so a schema change must not silently break it)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bench.seed import Placement, Prototype, kpis_proposed, mix, person_in, seed
+from storage import Store, open_database
+from wasstraat.samples import PE
+
+
+async def test_seeded_trajectories_read_back_through_the_store(database_url: str):
+    now = datetime.now(UTC).replace(microsecond=0)
+    prototypes = mix(now)
+    made = await seed(database_url, 2 * len(prototypes), prototypes=prototypes, now=now)
+    mine = await seed(
+        database_url,
+        1,
+        prototypes=[Prototype.of(kpis_proposed(), now=now, history=False)],
+        placement=lambda i: Placement("team-id", 900),
+        now=now,
+        first=100,
+    )
+    database = await open_database(database_url)
+    store = Store(database)
+    try:
+        assert await store.count_trajectories() == 2 * len(prototypes) + 1
+        first = await store.trajectory(made[0].id)
+        assert first is not None and first.id == made[0].id
+        assert first.binding.channel_key == made[0].channel
+        listed = await store.trajectories_in_channel(made[0].channel)
+        assert {t.id for t in listed} == {m.id for m in made if m.channel == made[0].channel}
+        owner = person_in(PE, 900)
+        [waiting] = await store.trajectories_of(owner.aad_object_id)
+        assert waiting.id == mine[0].id and waiting.holds(owner.aad_object_id, "proceseigenaar")
+        assert waiting.status_of("2").value == "active" and waiting.kpis
+        assert await store.personal_conversation_reference(owner.aad_object_id) is not None
+        # everything delivered, no timer due: a bot started on it has nothing to catch up on
+        later = now + timedelta(minutes=1)
+        assert await store.claim_outbox(worker="w", now=later, lease=timedelta(minutes=1)) == []
+        assert await store.claim_due_timers(worker="w", now=later, lease=timedelta(minutes=1)) == []
+        assert len(await store.outbox_messages(trajectory_id=made[-1].id)) > 0
+        assert len(await store.audit_entries(trajectory_id=made[-1].id)) > 0
+        due = await store.next_timer_due()
+        assert due is None or due > now
+    finally:
+        await database.dispose()
