@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
 DEAD_STATUSES = frozenset({403, 404})
+TrajectoryRead = Callable[[str], Awaitable[Trajectory | None]]
 MAX_ATTEMPTS = 6
 BASE_BACKOFF = 1.0
 MAX_BACKOFF = 300.0
@@ -146,22 +147,37 @@ class Dispatcher:
             recipient = row["recipient"]
             by_recipient[recipient.get("aad_object_id") or recipient.get("channel", "")].append(row)
 
+        # the messages of one trajectory in this round are rendered from one read of it (a step
+        # start to 200 people would otherwise read and parse the same document 200 times)
+        reads: dict[str, asyncio.Task[Trajectory | None]] = {}
+
+        def trajectory(trajectory_id: str) -> asyncio.Task[Trajectory | None]:
+            if trajectory_id not in reads:
+                reads[trajectory_id] = asyncio.ensure_future(
+                    self._services.store.trajectory(trajectory_id)
+                )
+            return reads[trajectory_id]
+
         async def deliver_in_order(batch: list[dict[str, Any]]) -> None:
             for row in batch:
                 async with self._slots:
-                    await self._deliver(row, stats)
+                    await self._deliver(row, stats, trajectory)
 
         await asyncio.gather(*(deliver_in_order(batch) for batch in by_recipient.values()))
         return stats
 
-    async def _deliver(self, row: dict[str, Any], stats: DeliveryStats) -> None:
+    async def _deliver(
+        self, row: dict[str, Any], stats: DeliveryStats, trajectory: TrajectoryRead
+    ) -> None:
         with correlated(f"delivery-{row['id']}"):
-            await self._deliver_row(row, stats)
+            await self._deliver_row(row, stats, trajectory)
 
-    async def _deliver_row(self, row: dict[str, Any], stats: DeliveryStats) -> None:
+    async def _deliver_row(
+        self, row: dict[str, Any], stats: DeliveryStats, read: TrajectoryRead
+    ) -> None:
         store = self._services.store
         trajectory_id = row["payload"].get("trajectory_id")
-        trajectory = await store.trajectory(trajectory_id) if trajectory_id else None
+        trajectory = await read(trajectory_id) if trajectory_id else None
         if trajectory is None:
             await store.mark_dead(
                 row["id"], worker=self._worker, now=self._services.clock(), error="trajectory gone"
