@@ -173,7 +173,7 @@ async def open_database(url: str, *, migrate: bool = True, **engine_options: Any
             with inline.begin() as connection:
                 _upgrade(connection)
         return database
-    engine_options.setdefault("pool_pre_ping", True)
+    engine_options.setdefault("pool_pre_ping", False)
     engine = create_async_engine(url, **engine_options)
     database = Database(engine=engine)
     if migrate:
