@@ -1,5 +1,5 @@
-"""``python -m bench [engine] [timers] [turns] [fanout] [scale]`` (``make bench``): run the benchmarks
-(all by default), print one table and merge the results into bench/latest.json.
+"""``python -m bench [engine] [timers] [turns] [fanout] [scale]`` (``make bench``): run the
+benchmarks (all by default), print one table and merge the results into bench/latest.json.
 
 PostgreSQL is measured beside SQLite when WASSTRAAT_BENCH_POSTGRES holds the URL of a server's
 admin database (``make bench`` starts one with .ci/postgres.sh where it can); each benchmark

@@ -11,7 +11,7 @@ import time
 
 from bench import harness
 from wasstraat import commands as c
-from wasstraat.samples import PE, Run, to_step
+from wasstraat.samples import PE, SYSTEM, Run, to_step
 
 REPEATS = 30
 
@@ -19,6 +19,7 @@ REPEATS = 30
 def full_trajectory() -> Run:
     run = Run()
     to_step(run, "evaluatie")
+    run.do(SYSTEM, c.EvaluationDue())
     run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
     return run
 
