@@ -99,12 +99,8 @@ async def once(url: str, *, known_chats: bool = False) -> dict[str, Any]:
         deadline = started + 60
         while time.perf_counter() < deadline:
             stats = await dispatcher.deliver_due(limit=1000)
-            pending = [
-                m
-                for m in await services.store.outbox_messages()
-                if m["sent_at"] is None and m["dead_at"] is None
-            ]
-            if not pending:
+            state = await services.store.operational_state(services.clock())
+            if not state["outbox_pending"]:
                 break
             if not stats.sent:
                 await asyncio.sleep(0.05)  # a retry waits for its moment

@@ -237,6 +237,20 @@ class Numbered(Sequence[bytes]):
         return self._template.replace(self.MARK, str(index)).encode()
 
 
+def bot_environment(url: str, port: int, *, background: bool = True) -> dict[str, str]:
+    """The environment of ``python -m bot`` under measurement; ``background``: its outbox
+    dispatcher and timer sweep run."""
+    environment = {
+        "WASSTRAAT_DATABASE_URL": url,
+        "WASSTRAAT_PORT": str(port),
+        "WASSTRAAT_LOG_LEVEL": "WARNING",
+        "MICROSOFT_APP_ID": "",
+    }
+    if not background:
+        environment |= {"WASSTRAAT_DELIVER_IN_BACKGROUND": "false", "WASSTRAAT_RUN_TIMERS": "false"}
+    return environment
+
+
 # -- databases -------------------------------------------------------------------------------
 
 

@@ -36,15 +36,6 @@ CHANNEL = "team-id"  # the channel of the captured channel message
 WARMUP, TURNS = 30, 300
 
 
-def bot_environment(url: str, port: int) -> dict[str, str]:
-    return {
-        "WASSTRAAT_DATABASE_URL": url,
-        "WASSTRAAT_PORT": str(port),
-        "WASSTRAAT_LOG_LEVEL": "WARNING",
-        "MICROSOFT_APP_ID": "",
-    }
-
-
 @contextlib.asynccontextmanager
 async def bot_on(
     dialect: str, stored: int, workdir: Path, *, profile: Path | None = None
@@ -67,7 +58,7 @@ async def bot_on(
         if profile is not None:
             args = ["-m", "pyinstrument", "-o", str(profile), *args]
         async with harness.running(
-            args, port=port, env=bot_environment(url, port), ready_path="/healthz"
+            args, port=port, env=harness.bot_environment(url, port), ready_path="/healthz"
         ) as bot:
             yield bot
 

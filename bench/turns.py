@@ -103,17 +103,6 @@ def approve_bodies(service_url: str, seeded: list[Any], prototype: Prototype) ->
     return bodies
 
 
-def bot_environment(url: str, port: int) -> dict[str, str]:
-    return {
-        "WASSTRAAT_DATABASE_URL": url,
-        "WASSTRAAT_PORT": str(port),
-        "WASSTRAAT_LOG_LEVEL": "WARNING",
-        "WASSTRAAT_DELIVER_IN_BACKGROUND": "false",
-        "WASSTRAAT_RUN_TIMERS": "false",
-        "MICROSOFT_APP_ID": "",
-    }
-
-
 async def decided(url: str, version: int) -> int:
     """How many trajectories moved past the version their approval card was made for."""
     database = await open_database(url, migrate=False)
@@ -159,7 +148,10 @@ async def approvals(
         if profiler:
             args = [*profiler, *args]
         async with harness.running(
-            args, port=port, env=bot_environment(url, port), ready_path="/healthz"
+            args,
+            port=port,
+            env=harness.bot_environment(url, port, background=False),
+            ready_path="/healthz",
         ) as bot:
             result = await harness.load(
                 bot,
