@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class FakeConnector:
     forbidden: set[str] = field(default_factory=set)  # conversation ids that answer 403
     server: TestServer | None = None
     violations: int = 0
+    # called for each send Teams accepts, before it is answered (a test can crash the sender there)
+    on_send: Callable[[], None] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sent: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
 
@@ -116,6 +119,8 @@ class FakeConnector:
             return self._answer(request, body, 429, {"error": {"code": "Throttled"}})
         self._sent[f"c:{conversation}"].append(now)
         self._sent["tenant"].append(now)
+        if self.on_send is not None:
+            self.on_send()
         status = 200 if "activity_id" in request.match_info else 201
         return self._answer(request, body, status, {"id": f"activity-{next(self._ids)}"})
 
