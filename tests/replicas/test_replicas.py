@@ -46,7 +46,9 @@ def postgres_url(database_url: str) -> str:
 
 
 async def run_replicas(module: str, *args: str) -> list[list[str]]:
-    """Start REPLICAS processes of ``module`` at once; their output lines, per process."""
+    """Start REPLICAS processes of ``module``; once every one has said ``ready`` (set up, imports
+    done), tell them all to go, so that how fast one process starts decides nothing. Their
+    output lines after ``ready``, per process."""
     processes = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -54,13 +56,18 @@ async def run_replicas(module: str, *args: str) -> list[list[str]]:
             module,
             *args,
             cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONPATH": str(ROOT), "WASSTRAAT_START_ON_GO": "1"},
         )
         for _ in range(REPLICAS)
     ]
+    for process in processes:
+        assert process.stdout is not None
+        first = await asyncio.wait_for(process.stdout.readline(), 60)
+        assert first == b"ready\n", first
     outputs = await asyncio.wait_for(
-        asyncio.gather(*(process.communicate() for process in processes)), timeout=240
+        asyncio.gather(*(process.communicate(b"go\n") for process in processes)), timeout=240
     )
     assert [process.returncode for process in processes] == [0] * REPLICAS
     return [out.decode().splitlines() for out, _ in outputs]

@@ -2,12 +2,14 @@
 
 ``python -m tests.replicas.worker DATABASE_URL [LEASE_SECONDS]`` delivers the outbox until
 nothing is pending (or 120 s pass), printing ``ready`` when it starts, ``sent N`` after each
-round and ``done`` at the end.
+round and ``done`` at the end. With ``WASSTRAAT_START_ON_GO`` set it waits, after ``ready``, for
+a line on standard input before it delivers, so that replicas start their work together.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 
@@ -28,8 +30,10 @@ async def main(url: str, lease: float) -> None:
         settings=settings, store=Store(database), template=default_template(), clock=system_clock
     )
     dispatcher = Dispatcher(services, build_adapter(settings))
-    deadline = time.monotonic() + 120
     print("ready", flush=True)
+    if os.environ.get("WASSTRAAT_START_ON_GO"):
+        await asyncio.to_thread(sys.stdin.readline)
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         stats = await dispatcher.deliver_due(limit=50)
         print("sent", stats.sent, flush=True)

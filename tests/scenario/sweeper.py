@@ -2,12 +2,15 @@
 
 ``python -m tests.scenario.sweeper DATABASE_URL ISO_MOMENT`` prints ``swept`` when the sweep
 has claimed its timers, ``fired`` after each timer's state change has committed, and ``done``
-at the end; the test kills it at one of those lines.
+at the end; the test kills it at one of those lines. With ``WASSTRAAT_START_ON_GO`` set it
+prints ``ready`` when set up and waits for a line on standard input before it sweeps, so that
+replicas start their work together.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import datetime
 from typing import Any
@@ -28,6 +31,13 @@ class ReportingWorkflow(Workflow):
         return outcome
 
 
+async def wait_for_go() -> None:
+    """With WASSTRAAT_START_ON_GO: say ``ready`` and wait for the test's go on standard input."""
+    if os.environ.get("WASSTRAAT_START_ON_GO"):
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+
+
 async def main(url: str, moment: datetime) -> None:
     database = await open_database(url, migrate=False)
     store = Store(database)
@@ -46,6 +56,7 @@ async def main(url: str, moment: datetime) -> None:
 
     store.claim_due_timers = reporting_claim  # type: ignore[method-assign]
     ticker_module.Workflow = ReportingWorkflow  # type: ignore[misc]
+    await wait_for_go()
     await Ticker(services).fire_due()
     print("done", flush=True)
     await database.dispose()
