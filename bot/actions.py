@@ -259,7 +259,7 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
         await refuse(turn, NEXT_CYCLE, "unknown_trajectory" if actor else "no_identity")
         return error_card(turn.text("action.unknown"))
     viewer = turn.viewer
-    if not any(trajectory.holds(actor.aad_object_id, r) for r in engine.LEADERS):
+    if not engine.manages(trajectory, actor, turn.services.clock(), turn.services.template):
         await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, "cancel", viewer)
     leader = (trajectory.holders("projectleider") or [actor])[0]

@@ -32,7 +32,6 @@ from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
 from cards.catalogue import language_for, text
 from storage import Store, open_database
-from wasstraat.template import default_template
 
 log = logging.getLogger(__name__)
 
@@ -245,13 +244,14 @@ async def person_download(request: web.Request) -> web.StreamResponse:
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
     """Build the bot's web application; the database is opened (and migrated) on start-up."""
     app = web.Application(client_max_size=settings.max_body_bytes)
+    template = settings.wasstraat()  # a template that cannot run stops the start here
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         database = await open_database(settings.database_url)
         services = Services(
             settings=settings,
             store=Store(database),
-            template=default_template(),
+            template=template,
             clock=clock,
             policy=settings.time_policy(),
         )

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from wasstraat.template import Template, default_template, load_template
 from wasstraat.worktime import TimePolicy, WorkingTime
 
 
@@ -79,6 +80,9 @@ class Settings(BaseSettings):
     escalate_after_working_days: int = Field(default=10, ge=1, le=120)
     nudge_pause_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
     evaluation_months: int | None = Field(default=None, ge=1, le=36)
+    # the municipality's own wasstraat (a JSON file of the default template's shape); empty:
+    # the default template
+    template: str = ""
 
     # Calendar invitations through Microsoft Graph (bot/calendar.py); off by default.
     graph_enabled: bool = False
@@ -113,6 +117,18 @@ class Settings(BaseSettings):
         if not value or not value <= set(range(1, 8)):
             raise ValueError("working days are ISO weekday numbers 1 (Monday) to 7 (Sunday)")
         return value
+
+    def wasstraat(self) -> Template:
+        """The template new trajectories follow, validated; a template that cannot run stops
+        the start with a message naming the field at fault."""
+        if not self.template:
+            return default_template()
+        try:
+            return load_template(self.template)
+        except OSError as error:
+            raise ValueError(f"WASSTRAAT_TEMPLATE: cannot read {self.template}: {error}") from None
+        except ValueError as error:
+            raise ValueError(f"WASSTRAAT_TEMPLATE ({self.template}): {error}") from None
 
     def time_policy(self) -> TimePolicy:
         """The deployment's working time and follow-up cadence, for the engine."""

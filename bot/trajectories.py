@@ -154,7 +154,7 @@ async def nudge_by_text(turn: Turn) -> None:
         t
         for t in await store.trajectories_of(actor.aad_object_id)
         if t.status is TrajectoryStatus.RUNNING
-        and any(t.holds(actor.aad_object_id, role) for role in engine.LEADERS)
+        and engine.manages(t, actor, turn.services.clock(), turn.services.template)
         and t.follow_ups
     ]
     here = [t for t in led if t.binding.channel_key == turn.binding.channel_key]

@@ -13,7 +13,7 @@ from cards.base import Element, card, heading, paragraph
 from cards.catalogue import Language, text
 from cards.messages import ANSWER_CHECK, DECIDE, NUDGE, render_message
 from cards.status import local_date, status_card, step_label
-from wasstraat.engine import RULES, nudged_now
+from wasstraat.engine import nudged_now, roles_for
 from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
@@ -100,12 +100,9 @@ def nudge_receipt(trajectory: Trajectory, viewer: Viewer) -> str:
 
 
 def not_allowed_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Element:
-    rule = RULES.get(action)
-    known = {role.id for role in viewer.template.roles}
     labels = [
         viewer.template.role(r).name.get(viewer.language)
-        for r in sorted(rule.roles if rule else ())
-        if r in known
+        for r in roles_for(action, viewer.template)
     ]
     return card(
         [

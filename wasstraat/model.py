@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from wasstraat.template import Template
 
@@ -290,7 +290,10 @@ class Trajectory(BaseModel):
     sessions: list[Session] = Field(default_factory=list)
     planned_sessions: list[PlannedSession] = Field(default_factory=list)
     check: CheckState = Field(default_factory=CheckState)
-    merge_3b: bool = False  # 3b is merged into 3a (counts as done with 3a)
+    # the check step is merged into the step before it (counts as done with it)
+    check_merged: bool = Field(
+        default=False, validation_alias=AliasChoices("check_merged", "merge_3b")
+    )
     klantreis: Klantreis | None = None
     serviceformule: str | None = None
     assessment: dict[str, PAssessment] = Field(default_factory=dict)  # P id → assessment

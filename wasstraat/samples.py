@@ -18,7 +18,7 @@ from wasstraat.model import (
     Trajectory,
     Verdict,
 )
-from wasstraat.template import default_template
+from wasstraat.template import Template, default_template
 
 TEMPLATE = default_template()
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -54,14 +54,15 @@ ROLES = {
 class Run:
     """Drives one trajectory through commands, keeping every outcome."""
 
-    def __init__(self, now: datetime = T0) -> None:
+    def __init__(self, now: datetime = T0, template: Template = TEMPLATE) -> None:
         self.now = now
+        self.template = template
         outcome = start_trajectory(
             trajectory_id="t1",
             product="Parkeervergunning",
             binding=Binding(conversation_id="chan", tenant_id="tenant"),
             project_leader=PL,
-            template=TEMPLATE,
+            template=template,
             now=now,
         )
         self.t: Trajectory = outcome.trajectory
@@ -69,7 +70,7 @@ class Run:
 
     def do(self, actor: Person, command: c.Command, *, after: timedelta = timedelta(hours=1)):
         self.now += after
-        outcome = apply(self.t, command, actor, self.now, TEMPLATE)
+        outcome = apply(self.t, command, actor, self.now, self.template)
         self.t = outcome.trajectory
         self.outcomes.append(outcome)
         return outcome

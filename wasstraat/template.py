@@ -1,7 +1,12 @@
-"""The wasstraat as data: steps, roles, dependencies and completion rules.
+"""The wasstraat as data: steps, roles, dependencies, what kind of step each is and what each
+role may do in it.
 
-The default template lives in ``default_template.json`` so that a municipality can adapt it
-without touching code; it is validated here when loaded.
+The default template lives in ``default_template.json``; a municipality runs its own variant by
+pointing ``WASSTRAAT_TEMPLATE`` at a file of the same shape. Each step declares its *kind* of
+behaviour (finished by a role, an approval, a check by a group, reviews by specialists, the
+evaluation) with that kind's parameters; the engine picks its code by the kind, never by the
+step's id. ``may`` names, per role, the parts of the step's work that role may do (its card shows
+exactly those): the engine's permissions and the cards are both read from it.
 """
 
 from __future__ import annotations
@@ -9,9 +14,12 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Self
+from pathlib import Path
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+PROJECT_LEADER = "projectleider"  # who starts a trajectory: every template has this role
 
 
 class Frozen(BaseModel):
@@ -21,41 +29,125 @@ class Frozen(BaseModel):
 class Text(Frozen):
     """A user-facing text in Dutch and English."""
 
-    nl: str
-    en: str
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.nl
 
 
-class Completion(StrEnum):
-    """How a step is done (WASSTRAAT.md, 'What done means')."""
-
-    MARKED_DONE = "marked_done"  # the responsible role marks it done
-    APPROVAL = "approval"  # approved by the approver roles
-    ALL_CHECKS_OR_DEADLINE = "all_checks_or_deadline"  # 3b
-    ALL_REVIEWS = "all_reviews"  # 7
-    EVALUATION_RECORDED = "evaluation_recorded"
-
-
 class Role(Frozen):
-    id: str
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     name: Text
     several: bool = False
     teams_user: bool = True
     specialist: bool = False
 
 
+class Section(StrEnum):
+    """A part of a step's work that a role may be given. What each part lets a person do (the
+    commands) is the engine's; which roles get which part at which step is the template's."""
+
+    SUPPORT = "support"  # confirm support for the trajectory
+    KICKOFF = "kickoff"  # record the kick-off meeting
+    KPIS = "kpis"  # propose the KPIs
+    PROCESS_MAP = "process_map"  # link the process description
+    SESSION = "session"  # plan and record working sessions
+    SEND_CHECK = "send_check"  # send the check of a check step
+    CLOSE_CHECK = "close_check"  # close a check early
+    MERGE_CHECK = "merge_check"  # merge a check step into the step before it
+    KLANTREIS = "klantreis"  # record the customer journey
+    SERVICEFORMULE = "serviceformule"  # choose the serviceformule
+    ASSESS_P = "assess_p"  # assess the Ps of the serviceformule
+    PLAN = "plan"  # choose, classify and revise improvements
+    FINALISE = "finalise"  # put the plan up for approval
+    PRIORITIES = "priorities"  # order the improvements, with owners and dates
+    IMPLEMENTATION = "implementation"  # implementation actions and their progress
+    PLAN_EVALUATION = "plan_evaluation"  # choose the evaluation moment
+
+
+class Requirement(StrEnum):
+    """What must be there before a step finished by a role can be marked done."""
+
+    PROCESS_MAP = "process_map"
+    KLANTREIS = "klantreis"
+    SERVICEFORMULE = "serviceformule"
+    P_ASSESSMENT = "p_assessment"
+    PLAN_READY = "plan_ready"
+    IMPLEMENTATION_DONE = "implementation_done"
+
+
+class Subject(StrEnum):
+    """What an approval step decides on."""
+
+    KPIS = "kpis"
+    PLAN = "plan"
+    PRIORITIES = "priorities"
+
+
+class FinishedBy(Frozen):
+    """Done when one of ``by`` marks it done (once what it ``requires`` is there)."""
+
+    type: Literal["finished_by"] = "finished_by"
+    by: tuple[str, ...] = Field(min_length=1)
+    requires: tuple[Requirement, ...] = ()
+    requires_roles: tuple[str, ...] = ()  # roles that must have a holder
+    requires_support_from: tuple[str, ...] = ()  # roles whose holder must confirm support
+
+
+class Approval(Frozen):
+    """Done when the ``approvers`` approve what was put up (``all`` seats, or ``any`` one);
+    a rejection sends it back with the remark, and a new proposal is a new round."""
+
+    type: Literal["approval"] = "approval"
+    subject: Subject
+    approvers: tuple[str, ...] = Field(min_length=1)
+    rule: Literal["all", "any"] = "all"
+
+
+class Check(Frozen):
+    """Done when every member of ``group`` who was asked has answered, at the step's deadline,
+    or when closed early; ``merge_into`` names the step it may be merged into."""
+
+    type: Literal["check"] = "check"
+    group: str
+    merge_into: str | None = None
+
+
+class Reviews(Frozen):
+    """Done when every reviewer has reviewed every chosen improvement (or at the deadline); a
+    "niet akkoord" sends the plan back to ``send_back_to``. No ``reviewers``: every specialist."""
+
+    type: Literal["reviews"] = "reviews"
+    reviewers: tuple[str, ...] = ()
+    send_back_to: str
+
+
+class Evaluation(Frozen):
+    """The evaluation moment, months after the step before it: ``recorders`` record it."""
+
+    type: Literal["evaluation"] = "evaluation"
+    recorders: tuple[str, ...] = Field(min_length=1)
+
+
+StepKind = Annotated[
+    FinishedBy | Approval | Check | Reviews | Evaluation, Field(discriminator="type")
+]
+
+
 class Step(Frozen):
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9_]{1,20}$")
     name: Text
     depends_on: tuple[str, ...] = ()
-    responsible: str
-    actors: tuple[str, ...]
-    approvers: tuple[str, ...] = ()
-    completion: Completion
+    responsible: str  # whom the step is on: the one told when others are late
+    actors: tuple[str, ...]  # who get the step's card when it starts
+    kind: StepKind
+    may: dict[str, tuple[Section, ...]] = Field(default_factory=dict)
     deadline_days: int | None = Field(default=None, ge=1, le=365)
     asks: dict[str, Text] = Field(default_factory=dict)
+
+    def sections(self, role: str) -> tuple[Section, ...]:
+        return self.may.get(role, ())
 
 
 class Named(Frozen):
@@ -65,10 +157,16 @@ class Named(Frozen):
     name: Text
 
 
+class TemplateError(ValueError):
+    """A template that cannot run, with the field it is about."""
+
+
 class Template(Frozen):
-    id: str
+    id: str = Field(min_length=1, max_length=64)
+    version: int = Field(default=1, ge=1)
+    managers: tuple[str, ...] = ("projectleider", "proceseigenaar")
     roles: tuple[Role, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[Step, ...] = Field(min_length=1)
     ps: tuple[Named, ...]
     serviceformules: tuple[Named, ...]
     evaluation_months: int = Field(default=6, ge=1, le=60)
@@ -76,23 +174,75 @@ class Template(Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         role_ids = {role.id for role in self.roles}
+        if len(role_ids) != len(self.roles):
+            raise TemplateError("roles: role ids must be unique")
         step_ids = [step.id for step in self.steps]
         if len(set(step_ids)) != len(step_ids):
-            raise ValueError("step ids must be unique")
-        if len(role_ids) != len(self.roles):
-            raise ValueError("role ids must be unique")
+            raise TemplateError("steps: step ids must be unique")
+        if PROJECT_LEADER not in role_ids:
+            raise TemplateError(
+                "roles: the role 'projectleider' (who starts a trajectory) is missing"
+            )
+        for manager in self.managers:
+            if manager not in role_ids:
+                raise TemplateError(f"managers: unknown role '{manager}'")
         seen: set[str] = set()
+        kinds: dict[str, str] = {}
+        subjects: set[Subject] = set()
         for step in self.steps:
+            where = f"steps[{step.id}]"
             for dep in step.depends_on:
                 if dep not in seen:
-                    raise ValueError(
-                        f"step {step.id} depends on {dep}, which is not an earlier step"
-                    )
-            for role in (step.responsible, *step.actors, *step.approvers, *step.asks):
+                    raise TemplateError(f"{where}.depends_on: '{dep}' is not an earlier step")
+            kind = step.kind
+            named = [step.responsible, *step.actors, *step.asks, *step.may]
+            if isinstance(kind, FinishedBy):
+                named += [*kind.by, *kind.requires_roles, *kind.requires_support_from]
+            elif isinstance(kind, Approval):
+                named += kind.approvers
+            elif isinstance(kind, Check):
+                named.append(kind.group)
+            elif isinstance(kind, Reviews):
+                named += kind.reviewers
+            else:
+                named += kind.recorders
+            for role in named:
                 if role not in role_ids:
-                    raise ValueError(f"step {step.id} names unknown role {role}")
-            if step.completion is Completion.APPROVAL and not step.approvers:
-                raise ValueError(f"step {step.id} is completed by approval but has no approvers")
+                    raise TemplateError(f"{where}: unknown role '{role}'")
+            if isinstance(kind, (Check, Reviews, Evaluation)):
+                if kind.type in kinds:
+                    raise TemplateError(
+                        f"{where}.kind: only one step may be of kind '{kind.type}'"
+                        f" (step {kinds[kind.type]} is already)"
+                    )
+                kinds[kind.type] = step.id
+            if isinstance(kind, Check):
+                if step.deadline_days is None:
+                    raise TemplateError(f"{where}.deadline_days: a check needs a deadline")
+                if kind.merge_into is not None and kind.merge_into not in step.depends_on:
+                    raise TemplateError(
+                        f"{where}.kind.merge_into: '{kind.merge_into}' is not a step it depends on"
+                    )
+            if isinstance(kind, Reviews) and kind.send_back_to not in seen:
+                raise TemplateError(
+                    f"{where}.kind.send_back_to: '{kind.send_back_to}' is not an earlier step"
+                )
+            if isinstance(kind, Approval):
+                if kind.subject in subjects:
+                    raise TemplateError(
+                        f"{where}.kind.subject: '{kind.subject}' is approved in two steps"
+                    )
+                subjects.add(kind.subject)
+                proposing = {
+                    Subject.KPIS: Section.KPIS,
+                    Subject.PLAN: Section.FINALISE,
+                    Subject.PRIORITIES: Section.PRIORITIES,
+                }[kind.subject]
+                if not any(proposing in sections for sections in step.may.values()):
+                    raise TemplateError(
+                        f"{where}.may: no role may put up the {kind.subject.value}"
+                        f" (give one the '{proposing.value}' part)"
+                    )
             seen.add(step.id)
         return self
 
@@ -102,9 +252,33 @@ class Template(Frozen):
                 return step
         raise KeyError(step_id)
 
+    def steps_of(
+        self, kind: type[FinishedBy | Approval | Check | Reviews | Evaluation]
+    ) -> list[Step]:
+        return [step for step in self.steps if isinstance(step.kind, kind)]
+
+    def approval_step(self, subject: Subject | str) -> Step | None:
+        return next(
+            (
+                step
+                for step in self.steps
+                if isinstance(step.kind, Approval) and step.kind.subject == subject
+            ),
+            None,
+        )
+
+    def one(self, kind: type[Check | Reviews | Evaluation]) -> Step | None:
+        """The step of a kind that occurs at most once (the check, the reviews, the evaluation)."""
+        found = self.steps_of(kind)
+        return found[0] if found else None
+
     @property
     def specialist_roles(self) -> tuple[str, ...]:
         return tuple(role.id for role in self.roles if role.specialist)
+
+    def reviewers(self, step: Step) -> tuple[str, ...]:
+        assert isinstance(step.kind, Reviews)
+        return step.kind.reviewers or self.specialist_roles
 
     def role(self, role_id: str) -> Role:
         for role in self.roles:
@@ -112,9 +286,26 @@ class Template(Frozen):
                 return role
         raise KeyError(role_id)
 
+    @property
+    def key(self) -> str:
+        """The template and its version, as a running trajectory names what it started with."""
+        return f"{self.id}@{self.version}"
+
 
 @cache
 def default_template() -> Template:
     """The municipality's default wasstraat, validated once per process."""
     raw = resources.files(__package__).joinpath("default_template.json").read_text("utf-8")
     return Template.model_validate_json(raw)
+
+
+def load_template(path: str | Path) -> Template:
+    """A template from a file, validated; raises ``ValueError`` naming the field at fault."""
+    try:
+        return Template.model_validate_json(Path(path).read_text("utf-8"))
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in problem['loc']) or 'template'}: {problem['msg']}"
+            for problem in error.errors(include_url=False, include_input=False)
+        ]
+        raise TemplateError("; ".join(problems)) from None

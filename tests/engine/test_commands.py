@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
 
 from wasstraat import commands as c
-from wasstraat.engine import RULES, AlreadyDecided, InvalidInput, NotAllowed, NotNow, apply
+from wasstraat.engine import (
+    FOLLOW_UP_KIND,
+    RULES,
+    AlreadyDecided,
+    InvalidInput,
+    NotAllowed,
+    NotNow,
+    apply,
+)
 from wasstraat.model import TrajectoryStatus
 from wasstraat.samples import (
     IV,
@@ -278,7 +286,7 @@ def test_the_wrong_moment_is_refused(kind):
             run.do(case.actor, case.command)
         return
     rule = RULES[kind]
-    if not rule.steps:
+    if rule.anytime:
         # any-time commands are refused once the trajectory is cancelled
         run.do(PL, c.Cancel(reason="stop"))
         assert run.t.status is TrajectoryStatus.CANCELLED
@@ -532,3 +540,26 @@ def test_the_plan_can_be_adjusted_in_step_8_and_goes_up_again():
     for approver in (PE, TM1, TM2):
         run.do(approver, c.DecidePlan(decision="approve"))
     assert run.status("8") == "done"
+
+
+def _observable(outcome) -> tuple:
+    """What a command leaves behind apart from its own bookkeeping (version, audit, the list of
+    open tasks and its timer): the trajectory's content, messages and other timers."""
+    document = outcome.trajectory.model_dump(exclude={"version", "audit", "follow_ups"})
+    messages = [(m.recipient, m.kind, sorted(m.data)) for m in outcome.messages]
+    timers = [(t.timer_id, t.due_at) for t in outcome.timers if t.kind != FOLLOW_UP_KIND]
+    return document, messages, timers
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_every_rule_does_what_a_rule_that_does_nothing_would_not(kind, monkeypatch):
+    """Each rule's happy path, against the same command with the rule's handler turned into a
+    no-op: the outcomes must differ, so no rule can silently stop working."""
+    case = CASES[kind]
+    run = prepared(case)
+    # the follow-up is given when a reminder is due: weeks later
+    now = run.now + timedelta(days=30) if kind == "follow_up_due" else run.now
+    real = _observable(apply(run.t, case.command, case.actor, now, TEMPLATE))
+    monkeypatch.setitem(RULES, kind, replace(RULES[kind], handler=lambda ctx, cmd: None))
+    idle = _observable(apply(run.t, case.command, case.actor, now, TEMPLATE))
+    assert real != idle

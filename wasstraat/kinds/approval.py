@@ -1,0 +1,307 @@
+"""A step done by approval: what is put up for a decision (the KPIs, the plan, the priorities)
+is approved by the step's approvers, every seat (``all``) or one of them (``any``). A rejection
+goes back with its remark; putting it up again starts a new round."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from wasstraat import commands as c
+from wasstraat.context import (
+    AlreadyDecided,
+    Ctx,
+    InvalidInput,
+    NotNow,
+    Places,
+    behaviour,
+    rule,
+    section_places,
+)
+from wasstraat.kinds.finished import role_in
+from wasstraat.model import (
+    Approval as Decided,
+)
+from wasstraat.model import (
+    Decision,
+    ImplementationItem,
+    Person,
+    Trajectory,
+)
+from wasstraat.template import PROJECT_LEADER, Approval, Section, Step, Subject, Template
+
+ROUNDS = {
+    Subject.KPIS: "kpis_round",
+    Subject.PLAN: "plan_round",
+    Subject.PRIORITIES: "priorities_round",
+}
+
+
+def current_round(t: Trajectory, subject: Subject | str) -> int:
+    return int(getattr(t, ROUNDS[Subject(subject)]))
+
+
+def put_up(t: Trajectory, subject: Subject | str) -> bool:
+    """Whether something is up for a decision in the current round."""
+    subject = Subject(subject)
+    if subject is Subject.PLAN:
+        return t.plan_finalised_at is not None
+    if subject is Subject.PRIORITIES:
+        return t.priorities_round > 0 and any(i.priority is not None for i in t.improvements)
+    return t.kpis_round > 0
+
+
+def _in_round(t: Trajectory, subject: Subject, round_: int) -> list[Decided]:
+    return [a for a in t.approvals if a.subject == subject and a.round == round_]
+
+
+def decided_by(t: Trajectory, subject: str, round_: int, person_id: str) -> Decided | None:
+    return next(
+        (a for a in _in_round(t, Subject(subject), round_) if a.by.aad_object_id == person_id),
+        None,
+    )
+
+
+def seats(t: Trajectory, step: Step) -> list[tuple[str, Person]]:
+    assert isinstance(step.kind, Approval)
+    return [(role, p) for role in step.kind.approvers for p in t.holders(role)]
+
+
+def open_seats(t: Trajectory, step: Step, now: datetime | None) -> list[Person]:
+    """Approvers of this round who still have to decide: nobody, once it is rejected; with the
+    rule ``any``, nobody once one approved; else every seat without an approval from its holder
+    or from someone standing in for them."""
+    kind = step.kind
+    assert isinstance(kind, Approval)
+    if not put_up(t, kind.subject):
+        return []
+    decisions = _in_round(t, kind.subject, current_round(t, kind.subject))
+    if any(a.decision is Decision.REJECT for a in decisions):
+        return []
+    approved = {a.by.aad_object_id for a in decisions if a.decision is Decision.APPROVE}
+    if kind.rule == "any" and approved:
+        return []
+    result: dict[str, Person] = {}
+    for role, person in seats(t, step):
+        stand_ins = {
+            sub.substitute.aad_object_id
+            for sub in t.substitutes.get(role, [])
+            if sub.absent.aad_object_id == person.aad_object_id
+            and (now is None or sub.active_at(now))
+        }
+        if person.aad_object_id not in approved and not stand_ins & approved:
+            result.setdefault(person.aad_object_id, person)
+    return list(result.values())
+
+
+@behaviour("approval")
+class ApprovalStep:
+    def start(self, ctx: Ctx, step: Step) -> None:
+        ctx.tell_actors(step)
+
+    def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
+        deciding = open_seats(t, step, None)
+        if deciding:
+            return [(p, "approve") for p in deciding]
+        leads = t.holders(step.responsible) or t.holders(PROJECT_LEADER)
+        return [(p, "complete") for p in leads]
+
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
+        assert isinstance(step.kind, Approval)
+        role = role_in(ctx, person, step)
+        if what == "approve":
+            role = next(
+                (r for r in step.kind.approvers if ctx.t.holds(person.aad_object_id, r)), role
+            )
+            return "approval_request", {
+                "subject": step.kind.subject.value,
+                "role": role,
+                "round": current_round(ctx.t, step.kind.subject),
+            }
+        return "step_started", {"step": step.id, "role": role}
+
+    def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
+        assert isinstance(step.kind, Approval)
+        if role in step.actors:
+            ctx.tell(person, "step_started", step=step.id, role=role)
+        if role in step.kind.approvers and any(
+            p.aad_object_id == person.aad_object_id for p in open_seats(ctx.t, step, ctx.now)
+        ):
+            _ask(ctx, step, [(role, person)])
+
+    def recheck(self, ctx: Ctx, step: Step) -> None:
+        kind = step.kind
+        assert isinstance(kind, Approval)
+        decisions = _in_round(ctx.t, kind.subject, current_round(ctx.t, kind.subject))
+        if (
+            put_up(ctx.t, kind.subject)
+            and any(a.decision is Decision.APPROVE for a in decisions)
+            and not any(a.decision is Decision.REJECT for a in decisions)
+            and not open_seats(ctx.t, step, ctx.now)
+        ):
+            _approved(ctx, step)
+
+
+def _ask(ctx: Ctx, step: Step, people: list[tuple[str, Person]]) -> None:
+    assert isinstance(step.kind, Approval)
+    told: set[str] = set()
+    for role, person in people:
+        if person.aad_object_id in told:
+            continue
+        told.add(person.aad_object_id)
+        ctx.tell(
+            person,
+            "approval_request",
+            subject=step.kind.subject.value,
+            role=role,
+            round=current_round(ctx.t, step.kind.subject),
+        )
+
+
+def _step_for(ctx: Ctx, subject: Subject) -> Step:
+    step = ctx.template.approval_step(subject)
+    if step is None:
+        raise NotNow("nothing_to_decide", subject=subject.value)
+    return step
+
+
+def _decider_places(subject: Subject) -> Places:
+    def places(template: Template, command: c.Base | None) -> list[tuple[Step, frozenset[str]]]:
+        step = template.approval_step(subject)
+        if step is None:
+            return []
+        assert isinstance(step.kind, Approval)
+        return [(step, frozenset(step.kind.approvers))]
+
+    return places
+
+
+def _decide(ctx: Ctx, subject: Subject, decision: Decision, remark: str) -> None:
+    step = _step_for(ctx, subject)
+    kind = step.kind
+    assert isinstance(kind, Approval)
+    round_ = current_round(ctx.t, subject)
+    if not put_up(ctx.t, subject):
+        raise NotNow("nothing_to_decide", subject=subject.value)
+    if decided_by(ctx.t, subject, round_, ctx.actor.aad_object_id) is not None:
+        raise AlreadyDecided("already_decided", subject=subject.value)
+    if not open_seats(ctx.t, step, ctx.now):
+        raise AlreadyDecided("already_decided", subject=subject.value)
+    if decision is Decision.REJECT and not remark.strip():
+        raise InvalidInput("remark_required")
+    role = next(r for r in kind.approvers if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now))
+    ctx.t.approvals.append(
+        Decided(
+            subject=subject.value,
+            by=ctx.actor,
+            role=role,
+            decision=decision,
+            remark=remark,
+            at=ctx.now,
+            round=round_,
+        )
+    )
+    if decision is Decision.REJECT:
+        if subject is Subject.PLAN:
+            ctx.t.plan_finalised_at = None
+        # back to the project leader, with the remark; putting it up again starts a new round
+        ctx.tell_leader("rejected", subject=subject.value, remark=remark, by=ctx.actor.name)
+        return
+    if kind.rule == "any" or not open_seats(ctx.t, step, ctx.now):
+        _approved(ctx, step)
+
+
+def _approved(ctx: Ctx, step: Step) -> None:
+    assert isinstance(step.kind, Approval)
+    if step.kind.subject is Subject.PRIORITIES:
+        _plan_implementation(ctx)
+    ctx.complete(step)
+
+
+@rule("decide_kpis", places=_decider_places(Subject.KPIS))
+def _decide_kpis(ctx: Ctx, cmd: c.DecideKpis) -> None:
+    _decide(ctx, Subject.KPIS, cmd.decision, cmd.remark)
+
+
+@rule("decide_plan", places=_decider_places(Subject.PLAN))
+def _decide_plan(ctx: Ctx, cmd: c.DecidePlan) -> None:
+    _decide(ctx, Subject.PLAN, cmd.decision, cmd.remark)
+
+
+@rule("decide_priorities", places=_decider_places(Subject.PRIORITIES))
+def _decide_priorities(ctx: Ctx, cmd: c.DecidePriorities) -> None:
+    _decide(ctx, Subject.PRIORITIES, cmd.decision, cmd.remark)
+
+
+def _put_up(ctx: Ctx, subject: Subject) -> None:
+    """A new round: every approver is asked (not the one who put it up, if they approve it)."""
+    step = ctx.template.approval_step(subject)
+    if step is None or not ctx.active(step):
+        return
+    asked = [(r, p) for r, p in seats(ctx.t, step) if p.aad_object_id != ctx.actor.aad_object_id]
+    _ask(ctx, step, asked)
+
+
+# -- what is put up ------------------------------------------------------------------------------
+
+
+@rule("propose_kpis", places=section_places(Section.KPIS), section=Section.KPIS)
+def _propose_kpis(ctx: Ctx, cmd: c.ProposeKpis) -> None:
+    names = [k.name.strip().lower() for k in cmd.kpis]
+    if len(set(names)) != len(names):
+        raise InvalidInput("duplicate_kpi")
+    ctx.t.kpis = list(cmd.kpis)
+    ctx.t.kpis_round += 1
+    _put_up(ctx, Subject.KPIS)
+
+
+@rule("finalise_plan", places=section_places(Section.FINALISE), section=Section.FINALISE)
+def _finalise_plan(ctx: Ctx, cmd: c.FinalisePlan) -> None:
+    if ctx.t.plan_finalised_at is not None:
+        raise AlreadyDecided("already_finalised")
+    if not any(i.selected for i in ctx.t.improvements):
+        raise NotNow("nothing_selected")
+    ctx.t.plan_round += 1
+    ctx.t.plan_finalised_at = ctx.now
+    _put_up(ctx, Subject.PLAN)
+
+
+@rule("set_priorities", places=section_places(Section.PRIORITIES), section=Section.PRIORITIES)
+def _set_priorities(ctx: Ctx, cmd: c.SetPriorities) -> None:
+    ids = [p.improvement_id for p in cmd.order]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("duplicate_improvement")
+    selected = {i.id for i in ctx.t.improvements if i.selected}
+    if not set(ids) <= selected:
+        raise InvalidInput("improvement_not_selected")
+    for improvement in ctx.t.improvements:
+        improvement.priority = None
+    for rank, priority in enumerate(cmd.order, start=1):
+        ranked = ctx.t.improvement(priority.improvement_id)
+        if ranked is None:
+            raise InvalidInput("unknown_improvement", improvement=priority.improvement_id)
+        ranked.priority = rank
+        ranked.owner = priority.owner
+        ranked.target_date = priority.target_date
+    ctx.t.priorities_round += 1  # a card made for earlier priorities is stale now
+    _put_up(ctx, Subject.PRIORITIES)
+
+
+def _plan_implementation(ctx: Ctx) -> None:
+    ranked = sorted(
+        (i for i in ctx.t.improvements if i.priority is not None), key=lambda i: i.priority or 0
+    )
+    ctx.t.implementation = [
+        ImplementationItem(
+            id=f"i{n}",
+            text=i.text,
+            improvement_id=i.id,
+            kind="improvement",
+            owner=i.owner,
+            target_date=i.target_date,
+        )
+        for n, i in enumerate(ranked, start=1)
+    ]
+    for item in ctx.t.implementation:
+        if item.owner is not None:
+            ctx.tell(item.owner, "implementation_assigned", item=item.id)

@@ -1,0 +1,166 @@
+"""The evaluation moment: planned months after the step before it (or on a chosen day), it
+sends the whole project group the evaluation card; the ``recorders`` record the measurements
+and the lessons, and the next cycle is offered."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime
+from typing import Any
+
+from wasstraat import commands as c
+from wasstraat.context import (
+    AlreadyDecided,
+    Ctx,
+    InvalidInput,
+    NotNow,
+    behaviour,
+    iso,
+    rule,
+    section_places,
+)
+from wasstraat.kinds.finished import role_in
+from wasstraat.model import Measurement, Person, Trajectory
+from wasstraat.template import Evaluation, Section, Step, Template
+
+EVALUATION_TIMER = "evaluation"
+EVALUATION_MINUTES = 90
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` later (clamped to the month's last day)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _recorders(step: Step) -> tuple[str, ...]:
+    assert isinstance(step.kind, Evaluation)
+    return step.kind.recorders
+
+
+@behaviour("evaluation")
+class EvaluationStep:
+    def start(self, ctx: Ctx, step: Step) -> None:
+        evaluation = ctx.t.evaluation
+        if evaluation.planned_at is None:
+            months = ctx.policy.evaluation_months or ctx.template.evaluation_months
+            working = ctx.policy.working
+            day = working.working_day_on_or_after(working.local(add_months(ctx.now, months)).date())
+            evaluation.planned_on = day
+            evaluation.planned_at = working.opening(day)
+            ctx.tell_role(step.responsible, "evaluation_planned", on=day.isoformat())
+            invite(ctx, step)
+        # planned during the step before or just now; a moment already past comes at once
+        ctx.set_timer(step.id, EVALUATION_TIMER, max(evaluation.planned_at, ctx.now))
+
+    def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
+        if t.evaluation.requested_at is None:  # before the moment, nobody is late
+            return []
+        for role in _recorders(step):
+            if t.holders(role):
+                return [(p, "evaluate") for p in t.holders(role)]
+        return []
+
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
+        return "evaluation_request", {"step": step.id, "role": role_in(ctx, person, step)}
+
+    def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
+        pass
+
+    def recheck(self, ctx: Ctx, step: Step) -> None:
+        pass
+
+
+def invite(ctx: Ctx, step: Step) -> None:
+    """The project group's evaluation meeting, in the calendar of whom the step is on."""
+    evaluation = ctx.t.evaluation
+    owners = ctx.t.holders(step.responsible)
+    if not owners or evaluation.planned_at is None or evaluation.planned_on is None:
+        return
+    ctx.tell(
+        owners[0],
+        "calendar_event",
+        step=step.id,
+        session=f"evaluation-{evaluation.planned_on.isoformat()}",
+        at=iso(evaluation.planned_at),
+        minutes=EVALUATION_MINUTES,
+        attendees=[p.aad_object_id for p in ctx.t.members()],
+    )
+
+
+def _the_evaluation(ctx: Ctx) -> Step:
+    step = ctx.template.one(Evaluation)
+    if step is None:
+        raise NotNow("step_not_active")
+    return step
+
+
+def _evaluation_places(
+    template: Template, command: c.Base | None
+) -> list[tuple[Step, frozenset[str]]]:
+    step = template.one(Evaluation)
+    return [] if step is None else [(step, frozenset(_recorders(step)))]
+
+
+@rule(
+    "plan_evaluation",
+    places=section_places(Section.PLAN_EVALUATION),
+    section=Section.PLAN_EVALUATION,
+)
+def _plan_evaluation(ctx: Ctx, cmd: c.PlanEvaluation) -> None:
+    step = _the_evaluation(ctx)
+    if cmd.at <= ctx.now:
+        raise InvalidInput("date_in_past")
+    if ctx.t.evaluation.requested_at is not None:
+        raise AlreadyDecided("evaluation_requested")
+    # the evaluation card goes out in working time: a Saturday or Koningsdag moves on
+    moment = ctx.policy.working.next_working_moment(cmd.at)
+    on = ctx.policy.working.local(moment).date()
+    ctx.t.evaluation.planned_on = on
+    ctx.t.evaluation.planned_at = moment
+    if ctx.active(step):
+        ctx.set_timer(step.id, EVALUATION_TIMER, moment)
+    for person in ctx.t.members():
+        ctx.tell(person, "evaluation_planned", on=on.isoformat())
+    invite(ctx, step)
+
+
+@rule("evaluation_due", clock=True, places=_evaluation_places)
+def _evaluation_due(ctx: Ctx, cmd: c.EvaluationDue) -> None:
+    step = _the_evaluation(ctx)
+    evaluation = ctx.t.evaluation
+    if evaluation.requested_at is not None:
+        raise AlreadyDecided("evaluation_requested")
+    evaluation.requested_at = ctx.now
+    # the whole project group gets the evaluation card; who may record it is the engine's call
+    for person in ctx.t.members():
+        ctx.tell(person, "evaluation_request", step=step.id, role=role_in(ctx, person, step))
+
+
+@rule("record_evaluation", places=_evaluation_places)
+def _record_evaluation(ctx: Ctx, cmd: c.RecordEvaluation) -> None:
+    step = _the_evaluation(ctx)
+    if ctx.t.evaluation.requested_at is None:
+        raise NotNow("evaluation_not_due")
+    names = {k.name for k in ctx.t.kpis}
+    unknown = set(cmd.measurements) - names
+    if unknown:
+        raise InvalidInput("unknown_kpi", kpis=sorted(unknown))
+    for kpi in ctx.t.kpis:
+        if kpi.name in cmd.measurements:
+            kpi.measurements.append(
+                Measurement(
+                    value=cmd.measurements[kpi.name], at=ctx.now, by=ctx.actor.aad_object_id
+                )
+            )
+    evaluation = ctx.t.evaluation
+    evaluation.measurements = dict(cmd.measurements)
+    evaluation.went_well = cmd.went_well
+    evaluation.could_be_better = cmd.could_be_better
+    evaluation.recorded_at = ctx.now
+    evaluation.by = ctx.actor
+    ctx.cancel_timer(step.id, EVALUATION_TIMER)
+    ctx.complete(step)
+    ctx.tell_role(step.responsible, "next_cycle_offer")

@@ -1,0 +1,168 @@
+"""Reviews by specialists: every reviewer gives a verdict on every chosen improvement (at its
+current text); done when all have, or at the deadline. A "niet akkoord" sends the plan back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wasstraat import commands as c
+from wasstraat.context import (
+    DEADLINE_TIMER,
+    AlreadyDecided,
+    Ctx,
+    InvalidInput,
+    NotNow,
+    behaviour,
+    iso,
+    rule,
+)
+from wasstraat.model import Improvement, Person, Review, StepStatus, Trajectory, Verdict
+from wasstraat.template import Reviews, Step, Template
+
+
+def reviewers(t: Trajectory, template: Template, step: Step) -> list[tuple[str, Person]]:
+    return [(role, person) for role in template.reviewers(step) for person in t.holders(role)]
+
+
+def selected(t: Trajectory) -> list[Improvement]:
+    return [i for i in t.improvements if i.selected]
+
+
+def reviewed(improvement: Improvement, person: Person) -> Review | None:
+    return next(
+        (
+            r
+            for r in improvement.reviews
+            if r.by.aad_object_id == person.aad_object_id and r.revision == improvement.revision
+        ),
+        None,
+    )
+
+
+def missing(t: Trajectory, template: Template, step: Step) -> list[Person]:
+    result: dict[str, Person] = {}
+    for _role, person in reviewers(t, template, step):
+        if any(reviewed(i, person) is None for i in selected(t)):
+            result[person.aad_object_id] = person
+    return list(result.values())
+
+
+def rejected(t: Trajectory) -> list[str]:
+    """Chosen improvements with a "niet akkoord" on their current text."""
+    return [
+        i.id
+        for i in selected(t)
+        if any(r.verdict is Verdict.NIET_AKKOORD and r.revision == i.revision for r in i.reviews)
+    ]
+
+
+def _pending(t: Trajectory, person: Person) -> list[str]:
+    return [i.id for i in selected(t) if not reviewed(i, person)]
+
+
+@behaviour("reviews")
+class ReviewStep:
+    def start(self, ctx: Ctx, step: Step) -> None:
+        if not missing(ctx.t, ctx.template, step):
+            # every chosen improvement was reviewed at its current text: nothing to ask again
+            finish(ctx, step, "all_reviewed")
+            return
+        asked: set[str] = set()
+        for role, person in reviewers(ctx.t, ctx.template, step):
+            # one request a person, however many reviewing roles they hold
+            if person.aad_object_id not in asked and _pending(ctx.t, person):
+                asked.add(person.aad_object_id)
+                _ask(ctx, step, person, role)
+
+    def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
+        return [(p, "review") for p in missing(t, template, step)]
+
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
+        roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
+        role = next((r for r in ctx.template.reviewers(step) if r in roles), "")
+        return "review_request", _request(ctx, step, person, role)
+
+    def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
+        others = ctx.t.roles_of(person.aad_object_id, ctx.now) - {role}
+        if role in ctx.template.reviewers(step) and not others & set(ctx.template.reviewers(step)):
+            _ask(ctx, step, person, role)
+
+    def recheck(self, ctx: Ctx, step: Step) -> None:
+        if not missing(ctx.t, ctx.template, step):
+            finish(ctx, step, "all_reviewed")
+
+
+def _request(ctx: Ctx, step: Step, person: Person, role: str) -> dict[str, Any]:
+    return {
+        "step": step.id,
+        "role": role,
+        "improvements": _pending(ctx.t, person),
+        "deadline": iso(ctx.t.steps[step.id].deadline),
+    }
+
+
+def _ask(ctx: Ctx, step: Step, person: Person, role: str) -> None:
+    ctx.tell(person, "review_request", **_request(ctx, step, person, role))
+
+
+def finish(ctx: Ctx, step: Step, reason: str) -> None:
+    assert isinstance(step.kind, Reviews)
+    sent_back = rejected(ctx.t)
+    late = missing(ctx.t, ctx.template, step)
+    ctx.cancel_timer(step.id, DEADLINE_TIMER)
+    if sent_back:
+        # a "niet akkoord" sends the plan back to the step that made it
+        back = ctx.template.step(step.kind.send_back_to)
+        ctx.reopen(step)
+        ctx.t.steps[back.id].status = StepStatus.WAITING
+        ctx.record("plan.sent_back", improvements=sent_back)
+        ctx.tell_leader("plan_sent_back", improvements=sent_back)
+        ctx.start_step(back)
+        return
+    ctx.tell_leader("reviews_summary", reason=reason, missing=[p.name for p in late])
+    ctx.complete(step, reason=reason, missing=[p.aad_object_id for p in late])
+
+
+def _the_reviews(ctx: Ctx) -> Step:
+    step = ctx.template.one(Reviews)
+    if step is None:
+        raise NotNow("step_not_active")
+    return step
+
+
+def _reviewer_places(
+    template: Template, command: c.Base | None
+) -> list[tuple[Step, frozenset[str]]]:
+    step = template.one(Reviews)
+    return [] if step is None else [(step, frozenset(template.reviewers(step)))]
+
+
+@rule("submit_review", places=_reviewer_places)
+def _submit_review(ctx: Ctx, cmd: c.SubmitReview) -> None:
+    step = _the_reviews(ctx)
+    improvement = ctx.t.improvement(cmd.improvement_id)
+    if improvement is None:
+        raise InvalidInput("unknown_improvement", improvement=cmd.improvement_id)
+    if not improvement.selected:
+        raise InvalidInput("improvement_not_selected")
+    roles = [
+        r for r in ctx.template.reviewers(step) if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now)
+    ]
+    if reviewed(improvement, ctx.actor) is not None:
+        raise AlreadyDecided("already_reviewed")
+    if cmd.verdict is not Verdict.AKKOORD and not cmd.remark.strip():
+        raise InvalidInput("remark_required")
+    improvement.reviews.append(
+        Review(
+            by=ctx.actor,
+            role=roles[0],
+            verdict=cmd.verdict,
+            remark=cmd.remark,
+            cost_estimate=cmd.cost_estimate,
+            lead_time=cmd.lead_time,
+            at=ctx.now,
+            revision=improvement.revision,
+        )
+    )
+    if not missing(ctx.t, ctx.template, step):
+        finish(ctx, step, "all_reviewed")
