@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Declared dependencies (pyproject.toml [tool.deptry]): the product strictly, then the tests and
+# benchmarks too, where only undeclared and merely transitive imports count.
+DEPTRY := $(BIN)/deptry . && $(BIN)/deptry . --exclude '\.venv' --ignore DEP002,DEP004
 
 .PHONY: run test lint playground bench card-screenshots package icons clean
 
@@ -21,12 +24,14 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(STAMP)
 	$(BIN)/python -m bot
 
-## Lint, type-check and run every test tier (unit, HTTP scenarios, Playground end-to-end) on
-## SQLite; with WASSTRAAT_TEST_POSTGRES (an admin URL, as .ci/run sets) the storage-touching
-## tiers run again on PostgreSQL.
+## Lint, type-check, check the package layering and the declared dependencies, and run every test
+## tier (unit, HTTP scenarios, Playground end-to-end) on SQLite; with WASSTRAAT_TEST_POSTGRES (an
+## admin URL, as .ci/run sets) the storage-touching tiers run again on PostgreSQL.
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(DEPTRY)
 	env -u WASSTRAAT_TEST_POSTGRES $(BIN)/python -m pytest
 	@if [ -n "$${WASSTRAAT_TEST_POSTGRES:-}" ]; then \
 		echo "== the same tests on PostgreSQL"; \
@@ -37,6 +42,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(DEPTRY)
 
 ## Open Microsoft 365 Agents Playground against a running bot (start `make run` first).
 playground: $(NODE_STAMP)
@@ -44,7 +51,8 @@ playground: $(NODE_STAMP)
 		-e http://127.0.0.1:3978/api/messages -c msteams --dt -p 56150
 
 clean:
-	rm -rf $(VENV) node_modules data artifacts dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules data artifacts dist .pytest_cache .mypy_cache .ruff_cache \
+		.import_linter_cache
 
 ## Benchmarks (each figure a ratio against a baseline measured in the same run); prints a table
 ## and writes bench/latest.json. Measures PostgreSQL too when .ci/postgres.sh can start it (or
