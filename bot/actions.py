@@ -22,9 +22,15 @@ from bot.trajectories import (
 from bot.turn import Turn
 from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
-from cards.catalogue import MESSAGES
 from cards.detail import DOSSIER, MY_TASKS, detail_card
-from cards.forms import FORM_IDS, SUBMIT_FORM, read_form
+from cards.forms import (
+    EVALUATION_FORM,
+    REVIEW_FORM,
+    SUBMIT_FORM,
+    read_evaluation_form,
+    read_review_form,
+    read_step_form,
+)
 from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, render_message
 from cards.outcomes import (
     ADD_IMPROVEMENT,
@@ -32,6 +38,7 @@ from cards.outcomes import (
     error_card,
     form_with_error,
     not_allowed_card,
+    nudge_receipt,
     receipt_card,
     stale_card,
 )
@@ -40,6 +47,7 @@ from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import parse_command
 from wasstraat.model import StepStatus, Trajectory
+from wasstraat.template import Step
 
 ActionHandler = Callable[[Turn, Mapping[str, Any]], Awaitable[Element]]
 
@@ -142,39 +150,57 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
         fresh = await store.trajectory(trajectory.id) or trajectory
         return stale_card(fresh, name, viewer)
     except engine.InvalidInput as error:
-        key = f"error.{error.code}"
-        message = turn.text(key if key in MESSAGES else "error.invalid")
+        message = turn.refusal(error, trajectory)
+        if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
+            return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
         return form_with_error(trajectory, name, message, viewer)
+    if name == NUDGE:
+        line = nudge_receipt(outcome, actor.aad_object_id, viewer)
+        return card([heading(outcome.trajectory.product), paragraph(line)])
+    if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
+        # an idea sent from a step card: the card stays, with the receipt on top
+        return card_for(
+            turn,
+            outcome.trajectory,
+            "step_started",
+            str(data["step"]),
+            notice=turn.text("receipt.improvement", product=outcome.trajectory.product),
+        )
     return receipt_card(outcome.trajectory, name, data, actor.name, viewer)
 
 
 @ACTIONS.register(SUBMIT_FORM)
 async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
-    """A step form: its inputs become engine commands, applied all or nothing."""
+    """A step form (or a review or evaluation form): its inputs become engine commands, applied
+    all or nothing. Only the parts the person who clicked may use now are read."""
     trajectory_id = data.get("trajectory")
     actor = turn.actor
     store = turn.services.store
+    template = turn.services.template
     trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    step = _template_step(turn, data.get("step"))
     form_id = data.get("form")
-    known = FORM_IDS.get(form_id) if isinstance(form_id, str) else None
-    step = known[0] if known else ""
-    # the role only picks which card to show again; what may be done is the engine's call
-    role = data.get("role")
-    if known is not None and not (
-        isinstance(role, str) and role in turn.services.template.step(known[0]).actors
-    ):
-        role = known[1]
-    if trajectory is None or actor is None or known is None or not isinstance(role, str):
+    if trajectory is None or actor is None or step is None or step.id not in trajectory.steps:
         await refuse(turn, SUBMIT_FORM, "unknown_form")
         return error_card(turn.text("action.unknown"))
     viewer = turn.viewer
-    if trajectory.status_of(step) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
+    roles = trajectory.roles_of(actor.aad_object_id, viewer.now)
+    if not roles:
+        # someone outside the project group learns nothing of the trajectory
+        await refuse(turn, SUBMIT_FORM, "not_a_member", trajectory.id)
+        return error_card(turn.text("action.not_for_you"))
+    card_kind = _CARD_OF_FORM.get(str(form_id), "step_started")
+    if trajectory.status_of(step.id) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
         return stale_card(trajectory, "complete_step", viewer)
     try:
-        fields = (
-            read_form(str(form_id), data, trajectory, template=viewer.template, zone=viewer.zone)
-            or []
-        )
+        if form_id == REVIEW_FORM:
+            fields = read_review_form(data, trajectory)
+        elif form_id == EVALUATION_FORM:
+            fields = read_evaluation_form(data, trajectory)
+        else:
+            fields = read_step_form(
+                data, trajectory, step, roles, template=template, zone=viewer.zone
+            )
         commands = [parse_command(str(f["kind"]), f) for f in fields]
         if not commands:
             raise engine.InvalidInput("nothing_to_do")
@@ -182,7 +208,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
             trajectory.id, commands, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
     except ValueError:  # pydantic's ValidationError, or a form value such as a bad date
-        return step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
+        return card_for(turn, trajectory, card_kind, step.id, error=turn.text("error.invalid"))
     except engine.NotAllowed:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, commands[0].kind, viewer)
@@ -190,22 +216,26 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         fresh = await store.trajectory(trajectory.id) or trajectory
         return stale_card(fresh, "complete_step", viewer)
     except engine.EngineError as error:
-        key = f"error.{error.code}"
-        message = turn.text(
-            key
-            if key in MESSAGES
-            else "error.not_now"
-            if isinstance(error, engine.NotNow)
-            else "error.invalid"
-        )
-        return step_card(turn, trajectory, step, role, error=message)
-    return step_card(turn, outcome.trajectory, step, role, saved=True)
+        return card_for(turn, trajectory, card_kind, step.id, error=turn.refusal(error, trajectory))
+    return card_for(turn, outcome.trajectory, card_kind, step.id, saved=True)
+
+
+_CARD_OF_FORM = {REVIEW_FORM: "review_request", EVALUATION_FORM: "evaluation_request"}
+
+
+def _template_step(turn: Turn, step_id: object) -> Step | None:
+    if not isinstance(step_id, str):
+        return None
+    try:
+        return turn.services.template.step(step_id)
+    except KeyError:
+        return None
 
 
 def _reviews_stale(trajectory: Trajectory, data: Mapping[str, Any]) -> bool:
     """A review form made for an earlier text of an improvement."""
     revisions = data.get("revisions")
-    if data.get("form") != "review" or not isinstance(revisions, dict):
+    if data.get("form") != REVIEW_FORM or not isinstance(revisions, dict):
         return False
     return any(
         (improvement := trajectory.improvement(str(i))) is None or improvement.revision != r
@@ -213,26 +243,32 @@ def _reviews_stale(trajectory: Trajectory, data: Mapping[str, Any]) -> bool:
     )
 
 
-def step_card(
+def card_for(
     turn: Turn,
     trajectory: Trajectory,
+    kind: str,
     step: str,
-    role: str,
     *,
     error: str | None = None,
     saved: bool = False,
+    notice: str | None = None,
 ) -> Element:
-    """The step's card for this role again, refreshed, with what happened on top."""
+    """The card the person was using, drawn again for them from the trajectory as it is now,
+    with what happened on top."""
     viewer = turn.viewer
     rendered = render_message(
-        "step_started",
-        {"step": step, "role": role, "saved": saved},
+        kind,
+        {"step": step, "saved": saved},
         trajectory,
         language=viewer.language,
         template=viewer.template,
         zone=viewer.zone,
+        viewer=turn.actor,
+        now=viewer.now,
     )
     result = rendered.card or error_card("")
+    if notice:
+        result["body"].insert(1, paragraph(notice, spacing="Small"))
     if error:
         result["body"].insert(
             1,

@@ -40,7 +40,7 @@ from cards.catalogue import Language, language_for, text
 from cards.detail import detail_card
 from cards.messages import render_message
 from cards.status import step_label
-from wasstraat.model import Trajectory
+from wasstraat.model import Person, Trajectory
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +395,10 @@ class Dispatcher:
             language=language,
             template=self._services.template,
             zone=self._services.zone,
+            viewer=Person(
+                aad_object_id=recipient["aad_object_id"], name=recipient.get("name") or ""
+            ),
+            now=self._services.clock(),
         )
         activity = (
             MessageFactory.attachment(CardFactory.adaptive_card(rendered.card))

@@ -8,7 +8,7 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 
-from bot.actions import ACTIONS, refuse, step_card
+from bot.actions import ACTIONS, card_for, refuse
 from bot.turn import Turn
 from bot.workflow import Workflow
 from cards.base import Element, paragraph
@@ -16,13 +16,13 @@ from cards.outcomes import error_card, not_allowed_card
 from cards.roles import ASSIGN_ROLES, ROLE_INPUT, ROLES_FORM, assignable_roles, roles_form
 from storage import AlreadyProcessed
 from wasstraat import engine
-from wasstraat.commands import AssignRole
+from wasstraat.commands import AssignRole, Command
 from wasstraat.model import Person, StepStatus, Trajectory
+from wasstraat.template import FinishedBy
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
-ROLE_MANAGERS = ("projectleider", "proceseigenaar")
 
 
 async def fetch_roster(turn: Turn, trajectory: Trajectory) -> list[Person]:
@@ -55,9 +55,7 @@ async def _manageable(turn: Turn, data: Mapping[str, Any], action: str) -> Traje
     if trajectory is None or actor is None:
         await refuse(turn, action, "unknown_trajectory")
         return error_card(turn.text("action.unknown"))
-    if not any(
-        trajectory.holds(actor.aad_object_id, r, turn.services.clock()) for r in ROLE_MANAGERS
-    ):
+    if not engine.manages(trajectory, actor, turn.services.clock(), turn.services.template):
         await refuse(turn, action, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, "assign_role", turn.viewer)
     return trajectory
@@ -94,10 +92,9 @@ async def assign_roles(turn: Turn, data: Mapping[str, Any]) -> Element:
         log.warning("roster could not be fetched", exc_info=True)
         return error_card(turn.text("roles.no_roster"))
     reason = str(data.get("reason") or "")[:500]
-    changed = 0
-    workflow = Workflow(turn.services)
     actor = turn.actor
     assert actor is not None
+    commands: list[Command] = []
     for role_id in assignable_roles(turn.services.template):
         raw = data.get(f"{ROLE_INPUT}{role_id}")
         if not isinstance(raw, str):
@@ -107,27 +104,32 @@ async def assign_roles(turn: Turn, data: Mapping[str, Any]) -> Element:
         current = [p.aad_object_id for p in trajectory.holders(role_id)]
         if not chosen or [p.aad_object_id for p in chosen] == current:
             continue
+        commands.append(AssignRole(role=role_id, people=chosen, reason=reason))
+    changed = len(commands)
+    if commands:
+        # the whole group at once: a refusal of one role assigns none
         try:
-            outcome = await workflow.execute(
-                trajectory.id, AssignRole(role=role_id, people=chosen, reason=reason), actor
+            outcome = await Workflow(turn.services).execute_many(
+                trajectory.id, commands, actor, activity_id=turn.inbox_key
             )
-        except engine.InvalidInput as error:
-            role_name = turn.services.template.role(role_id).name.get(turn.language)
-            message = (
-                turn.text("error.one_person_only", role=role_name)
-                if error.code == "one_person_only"
-                else turn.text("error.invalid")
-            )
-            return await _form(turn, trajectory, message)
-        except (engine.EngineError, AlreadyProcessed):
+        except engine.EngineError as error:
+            return await _form(turn, trajectory, turn.refusal(error, trajectory))
+        except AlreadyProcessed:
             return await _form(turn, trajectory, turn.text("error.not_now"))
         trajectory = outcome.trajectory
-        changed += 1
-    if trajectory.holds(actor.aad_object_id, "projectleider") and (
-        trajectory.status_of("1") is StepStatus.ACTIVE
-    ):
-        # back to the project leader's step card, where step 1 is finished
-        card = step_card(turn, trajectory, "1", "projectleider")
+    # back to the step card where the group is completed, if that step still runs
+    forming = next(
+        (
+            step
+            for step in turn.services.template.steps
+            if isinstance(step.kind, FinishedBy)
+            and step.kind.requires_roles
+            and trajectory.status_of(step.id) is StepStatus.ACTIVE
+        ),
+        None,
+    )
+    if forming is not None:
+        card = card_for(turn, trajectory, "step_started", forming.id)
     else:
         card = await _form(turn, trajectory)
     card["body"].insert(1, paragraph(turn.text("roles.saved", count=changed)))

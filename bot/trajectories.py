@@ -95,11 +95,10 @@ async def answer_check_by_text(turn: Turn, reply: CheckReply) -> bool:
             actor,
             activity_id=turn.inbox_key,
         )
-    except engine.InvalidInput as error:
-        await turn.reply_text(f"error.{error.code}")
+    except engine.EngineError as error:
+        await turn.reply_plain(turn.refusal(error, trajectory))
         return True
-    except (engine.EngineError, AlreadyProcessed):
-        await turn.reply_text("error.not_now")
+    except AlreadyProcessed:
         return True
     if reply.agrees:
         await turn.reply_text("receipt.check_agree")
@@ -137,8 +136,10 @@ async def add_idea(turn: Turn, idea: str) -> None:
         await Workflow(turn.services).execute(
             candidates[0].id, AddImprovement(text=idea), actor, activity_id=turn.inbox_key
         )
-    except (engine.EngineError, AlreadyProcessed):
-        await turn.reply_text("error.not_now")
+    except engine.EngineError as error:
+        await turn.reply_plain(turn.refusal(error, candidates[0]))
+        return
+    except AlreadyProcessed:
         return
     await turn.reply_text("receipt.improvement", product=candidates[0].product)
 
@@ -166,7 +167,7 @@ async def nudge_by_text(turn: Turn) -> None:
             )
         except (engine.EngineError, AlreadyProcessed):
             continue
-        lines.append(nudge_receipt(outcome.trajectory, turn.viewer))
+        lines.append(nudge_receipt(outcome, actor.aad_object_id, turn.viewer))
     if not lines:
         await turn.reply_text("nudge.none")
         return

@@ -12,8 +12,9 @@ from botbuilder.schema import Activity
 
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
-from cards.outcomes import Viewer
-from wasstraat.model import Binding, Person
+from cards.outcomes import Viewer, refusal_message
+from wasstraat.engine import EngineError, NotNow
+from wasstraat.model import Binding, Person, Trajectory
 
 THREAD_MARKER = ";messageid="
 
@@ -115,6 +116,17 @@ class Turn:
             template=self.services.template,
             zone=self.services.zone,
             now=self.services.clock(),
+        )
+
+    def refusal(self, error: EngineError, trajectory: Trajectory | None = None) -> str:
+        """Any refusal of the engine in this person's words: the one place refusals become text."""
+        return refusal_message(
+            error.code,
+            error.detail,
+            language=self.language,
+            template=self.services.template,
+            trajectory=trajectory,
+            not_now=isinstance(error, NotNow),
         )
 
     def text(self, key: str, **values: object) -> str:

@@ -113,35 +113,6 @@ async def _write_effects(
     )
 
 
-def _apply_all(
-    trajectory: Trajectory,
-    commands: list[Command],
-    actor: Person,
-    now: Any,
-    template: Any,
-    policy: TimePolicy,
-) -> engine.Outcome:
-    """The engine applied command after command; the effects of all of them together."""
-    if not commands:
-        raise engine.InvalidInput("nothing_to_do")
-    combined: engine.Outcome | None = None
-    for command in commands:
-        outcome = engine.apply(
-            combined.trajectory if combined else trajectory, command, actor, now, template, policy
-        )
-        if combined is None:
-            combined = outcome
-            continue
-        combined = engine.Outcome(
-            trajectory=outcome.trajectory,
-            messages=[*combined.messages, *outcome.messages],
-            timers=list({t.timer_id: t for t in [*combined.timers, *outcome.timers]}.values()),
-            audit=[*combined.audit, *outcome.audit],
-        )
-    assert combined is not None
-    return combined
-
-
 def _members(trajectory: Trajectory) -> tuple[dict[str, list[Person]], dict[str, Any]]:
     return trajectory.roles, trajectory.substitutes
 
@@ -219,7 +190,7 @@ class Workflow:
             if trajectory is None:
                 raise TrajectoryNotFound("unknown_trajectory")
             now = services.clock()
-            outcome = _apply_all(
+            outcome = engine.apply_all(
                 trajectory, commands, actor, now, services.template, services.policy
             )
             try:

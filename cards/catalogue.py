@@ -95,6 +95,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "waiting.review": {"nl": "toets", "en": "review"},
     "waiting.complete": {"nl": "afronden", "en": "to finish"},
     "waiting.evaluate": {"nl": "evaluatie", "en": "evaluation"},
+    "waiting.implement": {"nl": "actie uitvoeren", "en": "carry out an action"},
     "step.status.waiting": {"nl": "Nog niet begonnen", "en": "Not started"},
     "step.status.active": {"nl": "Bezig", "en": "In progress"},
     "step.status.done": {"nl": "Klaar", "en": "Done"},
@@ -125,6 +126,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     # messages the bot sends when something happens (the outbox kinds)
     "task.title": {"nl": "{product} · {step}", "en": "{product} · {step}"},
     "task.your_role": {"nl": "Jouw rol: {role}", "en": "Your role: {role}"},
+    "task.your_roles": {"nl": "Jouw rollen: {roles}", "en": "Your roles: {roles}"},
     "task.deadline": {"nl": "Graag vóór {date}", "en": "Please by {date}"},
     "task.status": {"nl": "Bekijk de stand", "en": "View the status"},
     "role_assigned.body": {
@@ -273,6 +275,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "receipt.nudge_skipped": {
         "nl": "Net al herinnerd, nu overgeslagen: {names}.",
         "en": "Reminded just now, skipped this time: {names}.",
+    },
+    "receipt.nudge_only_you": {
+        "nl": "Niemand herinnerd: '{product}' wacht nu alleen op jou.",
+        "en": "Nobody reminded: '{product}' is only waiting on you now.",
     },
     "receipt.nudge_nobody": {
         "nl": "Niemand herinnerd: wie op '{product}' moet reageren, kreeg net al een herinnering.",
@@ -581,6 +587,239 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Voor de rol {role} kies je één persoon. Er is niets veranderd.",
         "en": "Choose one person for the role {role}. Nothing has changed.",
     },
+    "error.already_answered": {
+        "nl": "Je hebt deze controle al beantwoord.",
+        "en": "You have already answered this check.",
+    },
+    "error.already_confirmed": {
+        "nl": "Je had je steun al bevestigd.",
+        "en": "You had already confirmed your support.",
+    },
+    "error.already_decided": {
+        "nl": "Hierover is al besloten.",
+        "en": "This has already been decided.",
+    },
+    "error.already_finalised": {
+        "nl": "Het plan ligt al ter goedkeuring voor.",
+        "en": "The plan has already been put up for approval.",
+    },
+    "error.already_merged": {
+        "nl": "De controle is al samengevoegd.",
+        "en": "The check has already been merged.",
+    },
+    "error.already_reviewed": {
+        "nl": "Je hebt deze verbetering al getoetst.",
+        "en": "You have already reviewed this improvement.",
+    },
+    "error.assessment_missing": {
+        "nl": "Beoordeel eerst nog deze P's: {ps}.",
+        "en": "First assess these Ps as well: {ps}.",
+    },
+    "error.check_not_open": {
+        "nl": "De controle staat nu niet open.",
+        "en": "The check is not open now.",
+    },
+    "error.date_in_past": {
+        "nl": "Die datum is al voorbij; kies een moment in de toekomst.",
+        "en": "That date has passed; choose a moment in the future.",
+    },
+    "error.deadline_in_past": {
+        "nl": "Die deadline is al voorbij; kies een latere.",
+        "en": "That deadline has passed; choose a later one.",
+    },
+    "error.duplicate_improvement": {
+        "nl": "Elke verbetering mag maar één keer in de volgorde staan.",
+        "en": "Each improvement may appear only once in the order.",
+    },
+    "error.duplicate_kpi": {
+        "nl": "Twee KPI's hebben dezelfde naam; geef elke KPI een eigen naam.",
+        "en": "Two KPIs have the same name; give each KPI its own name.",
+    },
+    "error.evaluation_not_due": {
+        "nl": "Het evaluatiemoment is nog niet gekomen.",
+        "en": "The evaluation moment has not come yet.",
+    },
+    "error.evaluation_requested": {
+        "nl": "De evaluatie is al gevraagd; het moment ligt vast.",
+        "en": "The evaluation has already been requested; its moment is fixed.",
+    },
+    "error.implementation_open": {
+        "nl": "Nog niet alle acties van het implementatieplan zijn klaar.",
+        "en": "Not all actions of the implementation plan are done yet.",
+    },
+    "error.improvement_not_selected": {
+        "nl": "Die verbetering zit niet in het plan.",
+        "en": "That improvement is not in the plan.",
+    },
+    "error.klantreis_missing": {
+        "nl": "Leg eerst de klantreis vast.",
+        "en": "First record the customer journey.",
+    },
+    "error.link_not_https": {
+        "nl": "Een link moet met https:// beginnen.",
+        "en": "A link must start with https://.",
+    },
+    "error.link_required": {
+        "nl": "Bij een VNG-klantreis hoort een link.",
+        "en": "A VNG customer journey needs a link.",
+    },
+    "error.no_deadline_rule": {
+        "nl": "Deze stap heeft geen deadline.",
+        "en": "This step has no deadline.",
+    },
+    "error.no_implementation_items": {
+        "nl": "Het implementatieplan heeft nog geen acties.",
+        "en": "The implementation plan has no actions yet.",
+    },
+    "error.no_specialists": {
+        "nl": "Wijs eerst de specialisten aan die het plan toetsen.",
+        "en": "First assign the specialists who review the plan.",
+    },
+    "error.no_staff": {
+        "nl": "Er zijn nog geen {role} om de controle aan te vragen.",
+        "en": "There is no {role} yet to ask for the check.",
+    },
+    "error.nobody_waiting": {
+        "nl": "Het traject wacht nu op niemand.",
+        "en": "The trajectory is not waiting on anyone now.",
+    },
+    "error.not_a_holder": {
+        "nl": "Die persoon heeft deze rol niet.",
+        "en": "That person does not hold this role.",
+    },
+    "error.not_a_substitute": {
+        "nl": "Die persoon vervangt niemand in deze rol.",
+        "en": "That person is not substituting in this role.",
+    },
+    "error.not_allowed": {
+        "nl": "Dat mag je rol in dit traject niet. Er is niets veranderd.",
+        "en": "Your role in this trajectory may not do that. Nothing has changed.",
+    },
+    "error.not_a_member": {
+        "nl": "Je hoort niet bij de projectgroep van dit traject. Er is niets veranderd.",
+        "en": "You are not in this trajectory's project group. Nothing has changed.",
+    },
+    "error.not_marked_done": {
+        "nl": "Deze stap wordt niet afgevinkt: hij is klaar zodra wie erover gaat heeft "
+        "gereageerd.",
+        "en": "This step is not ticked off: it is done once those it is about have answered.",
+    },
+    "error.not_mergeable": {
+        "nl": "Deze controle kan niet worden samengevoegd.",
+        "en": "This check cannot be merged.",
+    },
+    "error.not_paused": {
+        "nl": "Het traject is niet gepauzeerd.",
+        "en": "The trajectory is not paused.",
+    },
+    "error.nothing_selected": {
+        "nl": "Kies eerst minstens één verbetering voor het plan.",
+        "en": "First choose at least one improvement for the plan.",
+    },
+    "error.nothing_to_decide": {
+        "nl": "Er ligt nu niets ter goedkeuring voor.",
+        "en": "Nothing is up for approval now.",
+    },
+    "error.nothing_to_do": {
+        "nl": "Er was niets ingevuld of veranderd.",
+        "en": "Nothing was filled in or changed.",
+    },
+    "error.previous_not_finished": {
+        "nl": "Het vorige traject is nog niet afgerond.",
+        "en": "The previous trajectory has not finished yet.",
+    },
+    "error.process_map_missing": {
+        "nl": "Voeg eerst de link naar de procesbeschrijving toe.",
+        "en": "First add the link to the process description.",
+    },
+    "error.product_missing": {
+        "nl": "Noem het product of de dienst, bijvoorbeeld: start Parkeervergunning.",
+        "en": "Name the product or service, for example: start Parking permit.",
+    },
+    "error.product_too_long": {
+        "nl": "Die naam is te lang; houd het kort.",
+        "en": "That name is too long; keep it short.",
+    },
+    "error.role_not_assignable": {
+        "nl": "Deze rol wordt niet in Teams toegewezen.",
+        "en": "This role is not assigned in Teams.",
+    },
+    "error.roles_missing": {
+        "nl": "Wijs eerst nog deze rollen toe: {roles}.",
+        "en": "First assign these roles as well: {roles}.",
+    },
+    "error.self_assignment": {
+        "nl": "Deze rol wijst iemand anders aan jou toe, niet jijzelf.",
+        "en": "Someone else assigns this role to you, not you yourself.",
+    },
+    "error.serviceformule_missing": {
+        "nl": "Kies eerst de serviceformule.",
+        "en": "First choose the service formula.",
+    },
+    "error.stale_version": {
+        "nl": "Deze kaart is intussen verouderd; hieronder staat hoe het er nu voor staat.",
+        "en": "This card is out of date; below is where things stand now.",
+    },
+    "error.step_not_active": {
+        "nl": "{step} loopt nu niet.",
+        "en": "{step} is not running now.",
+    },
+    "error.paused": {
+        "nl": "Het traject is gepauzeerd. Er is niets veranderd.",
+        "en": "The trajectory is paused. Nothing has changed.",
+    },
+    "error.closed": {
+        "nl": "Het traject is afgesloten. Er is niets veranderd.",
+        "en": "The trajectory is closed. Nothing has changed.",
+    },
+    "error.support_missing": {
+        "nl": "Wacht nog op de steun van de {role}.",
+        "en": "Still waiting for the support of the {role}.",
+    },
+    "error.unclassified": {
+        "nl": "Geef eerst bij elke gekozen verbetering aan of het een quick win "
+        "of lange termijn is.",
+        "en": "First mark every chosen improvement as a quick win or long term.",
+    },
+    "error.unknown_improvement": {
+        "nl": "Die verbetering bestaat niet (meer).",
+        "en": "That improvement does not exist (any more).",
+    },
+    "error.unknown_item": {
+        "nl": "Die actie bestaat niet (meer).",
+        "en": "That action does not exist (any more).",
+    },
+    "error.unknown_kpi": {
+        "nl": "Onbekende KPI: {kpis}.",
+        "en": "Unknown KPI: {kpis}.",
+    },
+    "error.unknown_p": {
+        "nl": "Onbekende P van de serviceformule.",
+        "en": "Unknown P of the service formula.",
+    },
+    "error.unknown_role": {
+        "nl": "Onbekende rol.",
+        "en": "Unknown role.",
+    },
+    "error.unknown_serviceformule": {
+        "nl": "Onbekende serviceformule.",
+        "en": "Unknown service formula.",
+    },
+    "error.unknown_step": {
+        "nl": "Onbekende stap.",
+        "en": "Unknown step.",
+    },
+    "error.unresolved_rejection": {
+        "nl": "Deze verbeteringen kregen 'niet akkoord'; pas ze aan of haal ze uit het plan: "
+        "{improvements}.",
+        "en": "These improvements got 'not agreed'; revise them or take them out of the plan: "
+        "{improvements}.",
+    },
+    "error.until_in_past": {
+        "nl": "Die einddatum is al voorbij.",
+        "en": "That end date has passed.",
+    },
+    "error.this_step": {"nl": "Deze stap", "en": "This step"},
     "error.invalid": {
         "nl": "Dat kon ik niet verwerken; controleer wat je invulde. Er is niets veranderd.",
         "en": "I could not process that; please check what you entered. Nothing has changed.",
@@ -660,7 +899,33 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Link naar de procesplaat (https://…)",
         "en": "Link to the process map (https://…)",
     },
-    "form.merge": {"nl": "3b samenvoegen met 3a", "en": "Merge 3b into 3a"},
+    "form.merge": {"nl": "{check} samenvoegen met {into}", "en": "Merge {check} into {into}"},
+    "form.merge.plain": {"nl": "Controle samenvoegen", "en": "Merge the check"},
+    "form.merge.done": {
+        "nl": "De controle is samengevoegd met deze stap.",
+        "en": "The check has been merged into this step.",
+    },
+    "form.support.given": {
+        "nl": "Je steunt dit traject.",
+        "en": "You support this trajectory.",
+    },
+    "form.kickoff": {"nl": "Datum kick-off", "en": "Date of the kick-off"},
+    "form.finalise.done": {
+        "nl": "Het plan ligt ter goedkeuring voor.",
+        "en": "The plan has been put up for approval.",
+    },
+    "task.step_over": {
+        "nl": "{step} is afgerond; hier is niets meer te doen.",
+        "en": "{step} is finished; there is nothing left to do here.",
+    },
+    "review_request.done": {
+        "nl": "Je toets is binnen. Dank je wel.",
+        "en": "Your review is in. Thank you.",
+    },
+    "action.not_for_you": {
+        "nl": "Deze kaart is niet voor jou: je hoort niet bij de projectgroep van dit traject.",
+        "en": "This card is not for you: you are not in this trajectory's project group.",
+    },
     "form.klantreis.method": {
         "nl": "Hoe is de klantreis gedaan?",
         "en": "How was the customer journey done?",

@@ -31,14 +31,19 @@ from wasstraat import commands as c
 from wasstraat.engine import waiting_on
 from wasstraat.model import Decision, Kpi
 from wasstraat.samples import KC, PA, PE, PL, SP, TEMPLATE, VM1, VM2, Run, to_step
+from wasstraat.template import Check, Subject
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
+# the demo's steps, found by what they are in the template
+_KPI_STEP = (TEMPLATE.approval_step(Subject.KPIS) or TEMPLATE.steps[0]).id
+_CHECK_STEP = (TEMPLATE.one(Check) or TEMPLATE.steps[0]).id
+_LAST_STEP = TEMPLATE.steps[-1].id
 
 
 def _demo_runs() -> list[Run]:
     full = Run()
-    to_step(full, "evaluatie")
+    to_step(full, _LAST_STEP)
     full.do(
         PL.model_copy(update={"aad_object_id": "system"}),
         c.EvaluationDue(),
@@ -46,12 +51,12 @@ def _demo_runs() -> list[Run]:
     )
     full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
     rejected = Run()
-    to_step(rejected, "2")
+    to_step(rejected, _KPI_STEP)
     kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
     rejected.do(PL, c.ProposeKpis(kpis=[kpi]))
     rejected.do(PE, c.DecideKpis(decision=Decision.REJECT, remark="Ook klanttevredenheid"))
     waiting = Run()
-    to_step(waiting, "2")
+    to_step(waiting, _KPI_STEP)
     waiting.do(PL, c.ProposeKpis(kpis=[kpi]))
     # three weeks without an answer: a reminder to the proceseigenaar, the leader is told
     waiting.do(
@@ -80,6 +85,8 @@ def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
                     language=language,
                     template=TEMPLATE,
                     zone=ZONE,
+                    viewer=message.recipient,
+                    now=outcome.trajectory.audit[-1].at if outcome.trajectory.audit else None,
                 )
                 if rendered.card is not None:
                     seen.add(name)
@@ -134,7 +141,7 @@ def variants() -> Iterator[tuple[str, Element]]:
         yield (
             f"receipt--approve--proceseigenaar{suffix}",
             receipt_card(
-                rejected, "decide_kpis", {"decision": "approve", "step": "2"}, PE.name, viewer
+                rejected, "decide_kpis", {"decision": "approve", "step": _KPI_STEP}, PE.name, viewer
             ),
         )
         yield (
@@ -142,21 +149,23 @@ def variants() -> Iterator[tuple[str, Element]]:
             receipt_card(
                 rejected,
                 "decide_kpis",
-                {"decision": "reject", "step": "2", "remark": "Te vaag"},
+                {"decision": "reject", "step": _KPI_STEP, "remark": "Te vaag"},
                 PE.name,
                 viewer,
             ),
         )
         yield (
             f"receipt--check-agree--vakinhoudelijk_medewerker{suffix}",
-            receipt_card(finished, "answer_check", {"agrees": True, "step": "3b"}, "", viewer),
+            receipt_card(
+                finished, "answer_check", {"agrees": True, "step": _CHECK_STEP}, "", viewer
+            ),
         )
         yield (
             f"receipt--check-disagree--vakinhoudelijk_medewerker{suffix}",
             receipt_card(
                 finished,
                 "answer_check",
-                {"agrees": False, "step": "3b", "remark": "Stap 4 mist"},
+                {"agrees": False, "step": _CHECK_STEP, "remark": "Stap 4 mist"},
                 "",
                 viewer,
             ),

@@ -1,7 +1,11 @@
-"""The form each actor fills in at each step, and how its inputs become engine commands.
+"""The form a person fills in at a step, drawn from the parts of the step's work the engine says
+they may do now, and how its inputs become engine commands.
 
-The input ids and their reading live side by side here, so a form and its parsing cannot
-drift apart. Submitting a form gives the engine one or more commands, applied all or nothing.
+Each part (:class:`~wasstraat.template.Section`) has a builder and a reader side by side, so a
+form and its parsing cannot drift apart. A card shows the parts of every role the viewer holds
+at the step, once; submitting it reads only the parts the person who clicked may use now, and
+the engine decides again, all or nothing. Buttons that do one thing once (support, merging the
+check, putting the plan up) are parts of their own and are gone once done.
 """
 
 from __future__ import annotations
@@ -15,12 +19,17 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, execute, paragraph
 from cards.catalogue import Language, text
-from wasstraat.model import Trajectory
-from wasstraat.template import Template
+from cards.status import step_label
+from wasstraat.model import Person, Trajectory
+from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
 
 SUBMIT_FORM = "form.submit"
+STEP_FORM = "step"
+REVIEW_FORM = "review"
+EVALUATION_FORM = "evaluation"
 KPI_ROWS = 3
 EVALUATION_HOUR = time(9, 0)
+COMPLETE = "complete"  # the toggle of whoever may mark a step done (not a part of the template)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,21 +37,31 @@ class FormView:
     trajectory: Trajectory
     template: Template
     language: Language
-    role: str
+    step: Step
+    viewer: Person | None = None
 
     def t(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
 
 
-Form = tuple[list[Element], list[Element]]  # body elements, actions
-Builder = Callable[[FormView], Form]
-Reader = Callable[[Mapping[str, Any], Trajectory, ZoneInfo], list[dict[str, Any]]]
+@dataclass(frozen=True, slots=True)
+class Form:
+    body: list[Element]
+    actions: list[Element]
+
+
+Inputs = Mapping[str, Any]
+Commands = list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
-class StepForm:
-    build: Builder
-    read: Reader
+class Part:
+    """One part of a step form: its inputs (or its one button), and how they are read."""
+
+    build: Callable[[FormView], list[Element]]
+    read: Callable[[Inputs, Trajectory, Step, Template, ZoneInfo], Commands]
+    button: str | None = None  # a part that is one button: its title's catalogue key
+    done: Callable[[FormView], str | None] | None = None  # what it did, once it is done
 
 
 def _text_input(
@@ -94,35 +113,23 @@ def _toggle(id_: str, title: str, value: bool = False) -> Element:
     }
 
 
-def _complete_toggle(view: FormView) -> Element:
-    return _toggle("complete", view.t("form.complete"))
-
-
-def _save(view: FormView, step: str, form: str, title_key: str = "form.submit") -> Element:
-    return execute(
-        view.t(title_key),
-        SUBMIT_FORM,
-        trajectory=view.trajectory.id,
-        step=step,
-        form=form,
-        version=view.trajectory.version,
-    )
+def _date(id_: str, label: str, value: date | None = None) -> Element:
+    element: Element = {"type": "Input.Date", "id": id_, "label": label}
+    if value is not None:
+        element["value"] = value.isoformat()
+    return element
 
 
 def _is_on(value: object) -> bool:
     return value is True or value == "true"
 
 
-def _complete(inputs: Mapping[str, Any], step: str) -> list[dict[str, Any]]:
-    return [{"kind": "complete_step", "step": step}] if _is_on(inputs.get("complete")) else []
-
-
-def _str(inputs: Mapping[str, Any], key: str) -> str:
+def _str(inputs: Inputs, key: str) -> str:
     value = inputs.get(key)
     return value.strip() if isinstance(value, str) else ""
 
 
-def _float(inputs: Mapping[str, Any], key: str) -> float | None:
+def _float(inputs: Inputs, key: str) -> float | None:
     raw = inputs.get(key)
     if raw in (None, ""):
         return None
@@ -133,29 +140,45 @@ def _float(inputs: Mapping[str, Any], key: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-# -- step 1 -----------------------------------------------------------------------------------
+def _nothing(view: FormView) -> list[Element]:
+    return []
 
 
-def _support_form(view: FormView) -> Form:
-    return [], [_save(view, "1", "support", "form.support")]
+def num(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _support_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
-    return [{"kind": "confirm_support"}]
+# -- support and kick-off --------------------------------------------------------------------
 
 
-def _leader_1_form(view: FormView) -> Form:
-    return [_complete_toggle(view)], [_save(view, "1", "complete")]
+def _support_done(view: FormView) -> str | None:
+    viewer = view.viewer
+    if viewer is None or not any(
+        p.aad_object_id == viewer.aad_object_id for p in view.trajectory.support_confirmed_by
+    ):
+        return None
+    return view.t("form.support.given")
 
 
-def _complete_read(step: str) -> Reader:
-    return lambda inputs, t, zone: _complete(inputs, step)
+def _kickoff(view: FormView) -> list[Element]:
+    return [_date("kickoff_on", view.t("form.kickoff"), view.trajectory.kickoff_on)]
 
 
-# -- step 2 -----------------------------------------------------------------------------------
+def _kickoff_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    on = _str(inputs, "kickoff_on")
+    if not on or (t.kickoff_on is not None and on == t.kickoff_on.isoformat()):
+        return []
+    return [{"kind": "record_kickoff", "held_on": on}]
 
 
-def _kpi_form(view: FormView) -> Form:
+# -- KPIs -------------------------------------------------------------------------------------
+
+
+def _kpis(view: FormView) -> list[Element]:
     body: list[Element] = []
     kpis = view.trajectory.kpis
     for n in range(1, KPI_ROWS + 1):
@@ -180,10 +203,12 @@ def _kpi_form(view: FormView) -> Form:
                 f"kpi{n}_how", view.t("form.kpi.how"), value=kpi.how_measured if kpi else ""
             ),
         ]
-    return body, [_save(view, "2", "kpis", "form.kpi.submit")]
+    return body
 
 
-def _kpi_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
+def _kpis_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
     kpis = [
         {
             "name": _str(inputs, f"kpi{n}_name"),
@@ -195,17 +220,31 @@ def _kpi_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[
         for n in range(1, KPI_ROWS + 1)
         if _str(inputs, f"kpi{n}_name")
     ]
-    return [{"kind": "propose_kpis", "kpis": kpis}]
+    return [{"kind": "propose_kpis", "kpis": kpis}] if kpis else []
 
 
-# -- sessions (3a, 5) -------------------------------------------------------------------------
+# -- the process description and sessions ----------------------------------------------------------
 
 SESSION_START = time(9, 30)
 SESSION_MINUTES = 120
 
 
-def _session_inputs(view: FormView) -> list[Element]:
-    """Plan a working session: the actors get a calendar invitation when that is switched on."""
+def _process_map(view: FormView) -> list[Element]:
+    maps = view.trajectory.process_maps
+    return [_text_input("map_link", view.t("form.map_link"), value=maps[-1] if maps else "")]
+
+
+def _process_map_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    link = _str(inputs, "map_link")
+    if link and link not in t.process_maps:
+        return [{"kind": "set_process_map", "link": link}]
+    return []
+
+
+def _session(view: FormView) -> list[Element]:
+    """Plan a working session: the actors are told, with a calendar invitation when that is on."""
     return [
         {
             "type": "Input.Date",
@@ -225,7 +264,9 @@ def _session_inputs(view: FormView) -> list[Element]:
     ]
 
 
-def _session_read(inputs: Mapping[str, Any], step: str, zone: ZoneInfo) -> list[dict[str, Any]]:
+def _session_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
     on = _str(inputs, "session_on")
     if not on:
         return []
@@ -237,45 +278,37 @@ def _session_read(inputs: Mapping[str, Any], step: str, zone: ZoneInfo) -> list[
     return [
         {
             "kind": "plan_session",
-            "step": step,
+            "step": step.id,
             "at": moment,
             "minutes": int(minutes) if minutes is not None else SESSION_MINUTES,
         }
     ]
 
 
-# -- step 3a ----------------------------------------------------------------------------------
+def _merge_title(view: FormView) -> str:
+    check = view.template.one(Check)
+    if check is None or not isinstance(check.kind, Check) or check.kind.merge_into is None:
+        return view.t("form.merge.plain")
+    return view.t(
+        "form.merge",
+        check=step_label(view.template, check.id, view.language),
+        into=step_label(view.template, check.kind.merge_into, view.language),
+    )
 
 
-def _map_form(view: FormView) -> Form:
-    maps = view.trajectory.process_maps
-    return [
-        _text_input("map_link", view.t("form.map_link"), value=maps[-1] if maps else ""),
-        *_session_inputs(view),
-        _complete_toggle(view),
-    ], [_save(view, "3a", "map")]
+def _merge_done(view: FormView) -> str | None:
+    return view.t("form.merge.done") if view.trajectory.check_merged else None
 
 
-def _map_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
-    link = _str(inputs, "map_link")
-    commands: list[dict[str, Any]] = []
-    if link and link not in t.process_maps:
-        commands.append({"kind": "set_process_map", "link": link})
-    return commands + _session_read(inputs, "3a", zone) + _complete(inputs, "3a")
+def _close_check_done(view: FormView) -> str | None:
+    check = view.trajectory.check
+    return view.t("receipt.check_closed") if check.closed_at is not None else None
 
 
-def _merge_form(view: FormView) -> Form:
-    return [], [_save(view, "3a", "merge", "form.merge")]
+# -- klantreis, serviceformule, the Ps -------------------------------------------------------------
 
 
-def _merge_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
-    return [{"kind": "merge_check"}]
-
-
-# -- step 4 -----------------------------------------------------------------------------------
-
-
-def _klantreis_form(view: FormView) -> Form:
+def _klantreis(view: FormView) -> list[Element]:
     k = view.trajectory.klantreis
     methods = [
         (m, view.t(f"method.{m}")) for m in ("own_interviews", "vng_klantreis", "other_feedback")
@@ -302,13 +335,14 @@ def _klantreis_form(view: FormView) -> Form:
             multiline=True,
             value="\n".join(k.pain_points) if k else "",
         ),
-        _complete_toggle(view),
-    ], [_save(view, "4", "klantreis")]
+    ]
 
 
 def _klantreis_read(
-    inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo
-) -> list[dict[str, Any]]:
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    if not _str(inputs, "method"):
+        return []
     pains = [line.strip() for line in _str(inputs, "pain_points").splitlines() if line.strip()]
     return [
         {
@@ -317,21 +351,29 @@ def _klantreis_read(
             "link": _str(inputs, "link") or None,
             "findings": _str(inputs, "findings"),
             "pain_points": pains,
-        },
-        *_complete(inputs, "4"),
+        }
     ]
 
 
-# -- step 5 -----------------------------------------------------------------------------------
-
-
-def _formule_form(view: FormView) -> Form:
-    t = view.trajectory
+def _serviceformule(view: FormView) -> list[Element]:
     formules = [(f.id, f.name.get(view.language)) for f in view.template.serviceformules]
-    body: list[Element] = [_choice("formule", view.t("form.formule"), formules, t.serviceformule)]
+    return [_choice("formule", view.t("form.formule"), formules, view.trajectory.serviceformule)]
+
+
+def _serviceformule_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    formule = _str(inputs, "formule")
+    if not formule or formule == t.serviceformule:
+        return []
+    return [{"kind": "choose_serviceformule", "formule": formule}]
+
+
+def _assess_p(view: FormView) -> list[Element]:
+    body: list[Element] = []
     for p in view.template.ps:
         name = p.name.get(view.language)
-        current = t.assessment.get(p.id)
+        current = view.trajectory.assessment.get(p.id)
         body += [
             _toggle(
                 f"p_{p.id}_matches",
@@ -344,30 +386,28 @@ def _formule_form(view: FormView) -> Form:
                 value=current.note if current else "",
             ),
         ]
-    body += _session_inputs(view)
-    body.append(_complete_toggle(view))
-    return body, [_save(view, "5", "formule")]
+    return body
 
 
-def _make_formule_read(template: Template) -> Reader:
-    def read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
-        commands: list[dict[str, Any]] = []
-        if _str(inputs, "formule"):
-            commands.append({"kind": "choose_serviceformule", "formule": _str(inputs, "formule")})
-        for p in template.ps:
-            matches = _is_on(inputs.get(f"p_{p.id}_matches"))
-            note = _str(inputs, f"p_{p.id}_note")
-            if matches or note:
-                commands.append({"kind": "assess_p", "p": p.id, "matches": matches, "note": note})
-        return commands + _session_read(inputs, "5", zone) + _complete(inputs, "5")
-
-    return read
-
-
-# -- step 6 -----------------------------------------------------------------------------------
+def _assess_p_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    commands: Commands = []
+    for p in tpl.ps:
+        matches = _is_on(inputs.get(f"p_{p.id}_matches"))
+        note = _str(inputs, f"p_{p.id}_note")
+        current = t.assessment.get(p.id)
+        if current is not None and current.matches == matches and current.note == note:
+            continue
+        if matches or note:
+            commands.append({"kind": "assess_p", "p": p.id, "matches": matches, "note": note})
+    return commands
 
 
-def _plan_form(view: FormView) -> Form:
+# -- the improvement plan --------------------------------------------------------------------------
+
+
+def _plan(view: FormView) -> list[Element]:
     body: list[Element] = []
     horizons = [(h, view.t(f"horizon.{h}")) for h in ("quick_win", "long_term")]
     if not view.trajectory.improvements:
@@ -383,13 +423,16 @@ def _plan_form(view: FormView) -> Form:
                 i.horizon.value if i.horizon else "quick_win",
             ),
         ]
-    body.append(_complete_toggle(view))
-    return body, [_save(view, "6", "plan")]
+    return body
 
 
-def _plan_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
-    commands: list[dict[str, Any]] = []
+def _plan_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    commands: Commands = []
     for i in t.improvements:
+        if f"sel_{i.id}" not in inputs and f"hor_{i.id}" not in inputs:
+            continue  # an idea that came in after the card was drawn
         selected = _is_on(inputs.get(f"sel_{i.id}"))
         horizon = _str(inputs, f"hor_{i.id}")
         if horizon and (i.horizon is None or horizon != i.horizon.value):
@@ -400,70 +443,17 @@ def _plan_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list
             commands.append(
                 {"kind": "select_improvement", "improvement_id": i.id, "selected": selected}
             )
-    return commands + _complete(inputs, "6")
+    return commands
 
 
-# -- step 7 -----------------------------------------------------------------------------------
+def _finalise_done(view: FormView) -> str | None:
+    moment = view.trajectory.plan_finalised_at
+    if moment is None:
+        return None
+    return view.t("form.finalise.done")
 
 
-def _review_form(view: FormView, with_estimates: bool) -> Form:
-    verdicts = [
-        (v, view.t(f"verdict.{v}"))
-        for v in ("akkoord", "akkoord_onder_voorwaarden", "niet_akkoord")
-    ]
-    body: list[Element] = []
-    for i in (i for i in view.trajectory.improvements if i.selected):
-        body += [
-            paragraph(f"{i.id}. {i.text}", spacing="Medium"),
-            _choice(f"verdict_{i.id}", view.t("form.verdict"), verdicts),
-            _text_input(f"remark_{i.id}", view.t("form.review.remark"), multiline=True),
-        ]
-        if with_estimates:
-            body += [
-                _text_input(f"cost_{i.id}", view.t("form.review.cost"), max_length=200),
-                _text_input(f"lead_{i.id}", view.t("form.review.lead_time"), max_length=200),
-            ]
-    save = _save(view, "7", "review")
-    # what each verdict is about: a review of an earlier text is stale
-    revisions = {i.id: i.revision for i in view.trajectory.improvements if i.selected}
-    for data in (save["data"], save["fallback"]["data"]):
-        data["revisions"] = revisions
-    return body, [save]
-
-
-def _review_builder(with_estimates: bool) -> Builder:
-    return lambda view: _review_form(view, with_estimates)
-
-
-def _review_read(inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo) -> list[dict[str, Any]]:
-    return [
-        {
-            "kind": "submit_review",
-            "improvement_id": i.id,
-            "verdict": _str(inputs, f"verdict_{i.id}"),
-            "remark": _str(inputs, f"remark_{i.id}"),
-            "cost_estimate": _str(inputs, f"cost_{i.id}") or None,
-            "lead_time": _str(inputs, f"lead_{i.id}") or None,
-        }
-        for i in t.improvements
-        if i.selected and _str(inputs, f"verdict_{i.id}")
-    ]
-
-
-# -- step 8, 9, 10, evaluation ------------------------------------------------------------------
-
-
-def _finalise_form(view: FormView) -> Form:
-    return [], [_save(view, "8", "finalise", "form.finalise")]
-
-
-def _finalise_read(
-    inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo
-) -> list[dict[str, Any]]:
-    return [{"kind": "finalise_plan"}]
-
-
-def _priorities_form(view: FormView) -> Form:
+def _priorities(view: FormView) -> list[Element]:
     people = [(p.aad_object_id, p.name) for p in view.trajectory.members()]
     body: list[Element] = []
     for i in (i for i in view.trajectory.improvements if i.selected):
@@ -476,19 +466,14 @@ def _priorities_form(view: FormView) -> Form:
                 people,
                 i.owner.aad_object_id if i.owner else None,
             ),
-            {
-                "type": "Input.Date",
-                "id": f"date_{i.id}",
-                "label": view.t("form.target_date"),
-                **({"value": i.target_date.isoformat()} if i.target_date else {}),
-            },
+            _date(f"date_{i.id}", view.t("form.target_date"), i.target_date),
         ]
-    return body, [_save(view, "9", "priorities", "form.priorities.save")]
+    return body
 
 
 def _priorities_read(
-    inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo
-) -> list[dict[str, Any]]:
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
     members = {p.aad_object_id: p for p in t.members()}
     ranked = []
     for i in t.improvements:
@@ -506,14 +491,16 @@ def _priorities_read(
                     },
                 )
             )
+    if not ranked:
+        return []
     order = [entry for _rank, entry in sorted(ranked, key=lambda pair: pair[0])]
-    return [
-        {"kind": "set_priorities", "order": order},
-        {"kind": "decide_priorities", "decision": "approve"},
-    ]
+    return [{"kind": "set_priorities", "order": order}]
 
 
-def _implementation_form(view: FormView) -> Form:
+# -- implementation --------------------------------------------------------------------------------
+
+
+def _implementation(view: FormView) -> list[Element]:
     statuses = [(s, view.t(f"item.{s}")) for s in ("todo", "doing", "done")]
     body: list[Element] = []
     for item in view.trajectory.implementation:
@@ -521,57 +508,278 @@ def _implementation_form(view: FormView) -> Form:
             paragraph(f"{item.id}. {item.text}", spacing="Medium"),
             _choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value),
         ]
-    body += [
-        {"type": "Input.Date", "id": "evaluation_on", "label": view.t("form.evaluation.date")},
-        _complete_toggle(view),
-    ]
-    return body, [_save(view, "10", "implementation")]
+    return body
 
 
 def _implementation_read(
-    inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo
-) -> list[dict[str, Any]]:
-    commands: list[dict[str, Any]] = []
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
+    commands: Commands = []
     for item in t.implementation:
         status = _str(inputs, f"item_{item.id}")
         if status and status != item.status.value:
             commands.append(
                 {"kind": "update_implementation_item", "item_id": item.id, "status": status}
             )
+    return commands
+
+
+def _plan_evaluation(view: FormView) -> list[Element]:
+    return [
+        _date(
+            "evaluation_on", view.t("form.evaluation.date"), view.trajectory.evaluation.planned_on
+        )
+    ]
+
+
+def _plan_evaluation_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+) -> Commands:
     on = _str(inputs, "evaluation_on")
-    if on:
-        day = date.fromisoformat(on)
-        moment = datetime.combine(day, EVALUATION_HOUR, tzinfo=zone)
-        commands.append({"kind": "plan_evaluation", "on": on, "at": moment})
-    return commands + _complete(inputs, "10")
+    planned = t.evaluation.planned_on
+    if not on or (planned is not None and on == planned.isoformat()):
+        return []
+    moment = datetime.combine(date.fromisoformat(on), EVALUATION_HOUR, tzinfo=zone)
+    return [{"kind": "plan_evaluation", "on": on, "at": moment}]
 
 
-def _evaluation_form(view: FormView) -> Form:
+def _one(kind: str) -> Callable[[Inputs, Trajectory, Step, Template, ZoneInfo], Commands]:
+    return lambda inputs, t, step, tpl, zone: [{"kind": kind}]
+
+
+def _none(inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo) -> Commands:
+    return []
+
+
+PARTS: dict[Section, Part] = {
+    Section.SUPPORT: Part(_nothing, _one("confirm_support"), "form.support", _support_done),
+    Section.KICKOFF: Part(_kickoff, _kickoff_read),
+    Section.KPIS: Part(_kpis, _kpis_read),
+    Section.PROCESS_MAP: Part(_process_map, _process_map_read),
+    Section.SESSION: Part(_session, _session_read),
+    Section.SEND_CHECK: Part(_nothing, _none),  # the check goes out when its step starts
+    Section.CLOSE_CHECK: Part(_nothing, _one("close_check"), "check.close", _close_check_done),
+    Section.MERGE_CHECK: Part(_nothing, _one("merge_check"), "form.merge", _merge_done),
+    Section.KLANTREIS: Part(_klantreis, _klantreis_read),
+    Section.SERVICEFORMULE: Part(_serviceformule, _serviceformule_read),
+    Section.ASSESS_P: Part(_assess_p, _assess_p_read),
+    Section.PLAN: Part(_plan, _plan_read),
+    Section.FINALISE: Part(_nothing, _one("finalise_plan"), "form.finalise", _finalise_done),
+    Section.PRIORITIES: Part(_priorities, _priorities_read),
+    Section.IMPLEMENTATION: Part(_implementation, _implementation_read),
+    Section.PLAN_EVALUATION: Part(_plan_evaluation, _plan_evaluation_read),
+    Section.ESTIMATES: Part(_nothing, _none),  # asked on the review form itself
+}
+
+
+def parts_of(step: Step, roles: set[str]) -> tuple[Section, ...]:
+    """The parts of the step's work these roles have, once each, in the template's order."""
+    found: dict[Section, None] = {}
+    for role, parts in step.may.items():
+        if role in roles:
+            for part in parts:
+                found.setdefault(part, None)
+    return tuple(found)
+
+
+def may_complete(step: Step, roles: set[str]) -> bool:
+    return isinstance(step.kind, FinishedBy) and bool(roles & set(step.kind.by))
+
+
+def _save_title(step: Step, inputs: list[Section]) -> str:
+    if inputs == [Section.KPIS]:
+        return "form.kpi.submit"
+    if inputs == [Section.PRIORITIES]:
+        return "form.priorities.save"
+    return "form.submit"
+
+
+def step_form(
+    trajectory: Trajectory,
+    step: Step,
+    roles: set[str],
+    *,
+    template: Template,
+    language: Language,
+    viewer: Person | None = None,
+) -> Form | None:
+    """The form for whoever holds ``roles`` at this step now: the inputs of their parts under one
+    save button, a button for each one-time part not yet done (what it did, once done), and the
+    "this step is done" toggle for who may mark it done. None when the step asks nothing of them."""
+    view = FormView(trajectory, template, language, step, viewer)
+    parts = parts_of(step, roles)
+    body: list[Element] = []
+    actions: list[Element] = []
+    inputs = [p for p in parts if PARTS[p].button is None and PARTS[p].build(view)]
+    for part in parts:
+        spec = PARTS[part]
+        if spec.button is None:
+            body += spec.build(view)
+            continue
+        done = spec.done(view) if spec.done is not None else None
+        if done:
+            body.append(paragraph(done, subtle=True))
+        else:
+            title = _merge_title(view) if part is Section.MERGE_CHECK else view.t(spec.button)
+            actions.append(
+                execute(
+                    title,
+                    SUBMIT_FORM,
+                    trajectory=trajectory.id,
+                    step=step.id,
+                    form=STEP_FORM,
+                    part=part.value,
+                )
+            )
+    complete = may_complete(step, roles)
+    if complete:
+        body.append(_toggle(COMPLETE, view.t("form.complete")))
+    if inputs or complete:
+        actions.insert(
+            0,
+            execute(
+                view.t(_save_title(step, inputs) if not complete else "form.submit"),
+                SUBMIT_FORM,
+                trajectory=trajectory.id,
+                step=step.id,
+                form=STEP_FORM,
+            ),
+        )
+    if not body and not actions:
+        return None
+    return Form(body, actions)
+
+
+def read_step_form(
+    inputs: Inputs,
+    trajectory: Trajectory,
+    step: Step,
+    roles: set[str],
+    *,
+    template: Template,
+    zone: ZoneInfo,
+) -> Commands:
+    """The commands a submitted step form gives, from the parts these roles have at the step:
+    one button's part alone, or every input part and the "done" toggle. Whether they may is the
+    engine's to decide again."""
+    parts = parts_of(step, roles)
+    pressed = inputs.get("part")
+    if isinstance(pressed, str) and pressed:
+        try:
+            part = Section(pressed)
+        except ValueError:
+            return []
+        if part not in parts or PARTS[part].button is None:
+            return []
+        return PARTS[part].read(inputs, trajectory, step, template, zone)
+    commands: Commands = []
+    for part in parts:
+        if PARTS[part].button is None:
+            commands += PARTS[part].read(inputs, trajectory, step, template, zone)
+    if isinstance(step.kind, Approval) and step.kind.subject is Subject.PRIORITIES:
+        # the approver who sets the priorities approves them with the same click
+        if commands and roles & set(step.kind.approvers):
+            commands.append({"kind": "decide_priorities", "decision": "approve"})
+    if may_complete(step, roles) and _is_on(inputs.get(COMPLETE)):
+        commands.append({"kind": "complete_step", "step": step.id})
+    return commands
+
+
+# -- the reviews and the evaluation (their own cards) ----------------------------------------------
+
+
+def review_form(
+    trajectory: Trajectory,
+    step: Step,
+    role: str,
+    pending: list[str],
+    *,
+    template: Template,
+    language: Language,
+) -> Form:
+    """A reviewer's verdict per improvement still to review; the IT specialist also estimates."""
+    verdicts = [
+        (v, text(f"verdict.{v}", language))
+        for v in ("akkoord", "akkoord_onder_voorwaarden", "niet_akkoord")
+    ]
+    with_estimates = Section.ESTIMATES in step.sections(role)
+    body: list[Element] = []
+    for i in (trajectory.improvement(i) for i in pending):
+        if i is None:
+            continue
+        body += [
+            paragraph(f"{i.id}. {i.text}", spacing="Medium"),
+            _choice(f"verdict_{i.id}", text("form.verdict", language), verdicts),
+            _text_input(f"remark_{i.id}", text("form.review.remark", language), multiline=True),
+        ]
+        if with_estimates:
+            body += [
+                _text_input(f"cost_{i.id}", text("form.review.cost", language), max_length=200),
+                _text_input(
+                    f"lead_{i.id}", text("form.review.lead_time", language), max_length=200
+                ),
+            ]
+    # what each verdict is about: a review of an earlier text is stale
+    revisions = {i.id: i.revision for i in trajectory.improvements if i.id in pending}
+    save = execute(
+        text("form.submit", language),
+        SUBMIT_FORM,
+        trajectory=trajectory.id,
+        step=step.id,
+        form=REVIEW_FORM,
+        role=role,
+        revisions=revisions,
+    )
+    return Form(body, [save] if body else [])
+
+
+def read_review_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
+    return [
+        {
+            "kind": "submit_review",
+            "improvement_id": i.id,
+            "verdict": _str(inputs, f"verdict_{i.id}"),
+            "remark": _str(inputs, f"remark_{i.id}"),
+            "cost_estimate": _str(inputs, f"cost_{i.id}") or None,
+            "lead_time": _str(inputs, f"lead_{i.id}") or None,
+        }
+        for i in trajectory.improvements
+        if i.selected and _str(inputs, f"verdict_{i.id}")
+    ]
+
+
+def evaluation_form(trajectory: Trajectory, step: Step, *, language: Language) -> Form:
     body: list[Element] = [
         _number(
             f"kpi_{n}",
-            view.t(
+            text(
                 "form.evaluation.measure",
+                language,
                 name=k.name,
-                baseline=_num(k.baseline),
-                target=_num(k.target),
+                baseline=num(k.baseline),
+                target=num(k.target),
                 unit=k.unit,
             ),
         )
-        for n, k in enumerate(view.trajectory.kpis)
+        for n, k in enumerate(trajectory.kpis)
     ]
     body += [
-        _text_input("went_well", view.t("form.evaluation.went_well"), multiline=True),
-        _text_input("could_be_better", view.t("form.evaluation.better"), multiline=True),
+        _text_input("went_well", text("form.evaluation.went_well", language), multiline=True),
+        _text_input("could_be_better", text("form.evaluation.better", language), multiline=True),
     ]
-    return body, [_save(view, "evaluatie", "evaluation")]
+    save = execute(
+        text("form.submit", language),
+        SUBMIT_FORM,
+        trajectory=trajectory.id,
+        step=step.id,
+        form=EVALUATION_FORM,
+    )
+    return Form(body, [save])
 
 
-def _evaluation_read(
-    inputs: Mapping[str, Any], t: Trajectory, zone: ZoneInfo
-) -> list[dict[str, Any]]:
+def read_evaluation_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
     measurements = {}
-    for n, kpi in enumerate(t.kpis):
+    for n, kpi in enumerate(trajectory.kpis):
         value = _float(inputs, f"kpi_{n}")
         if value is not None:
             measurements[kpi.name] = value
@@ -583,78 +791,3 @@ def _evaluation_read(
             "could_be_better": _str(inputs, "could_be_better"),
         }
     ]
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def forms(template: Template) -> dict[tuple[str, str], StepForm]:
-    """(step, role) → the form that role fills in at that step."""
-    specialists = {
-        ("7", role): StepForm(_review_builder(role == "specialist_iv"), _review_read)
-        for role in template.specialist_roles
-    }
-    return {
-        ("1", "projectleider"): StepForm(_leader_1_form, _complete_read("1")),
-        ("1", "sponsor"): StepForm(_support_form, _support_read),
-        ("1", "proceseigenaar"): StepForm(_support_form, _support_read),
-        ("2", "projectleider"): StepForm(_kpi_form, _kpi_read),
-        ("2", "procesadviseur"): StepForm(_kpi_form, _kpi_read),
-        ("3a", "procesadviseur"): StepForm(_map_form, _map_read),
-        ("3a", "projectleider"): StepForm(_merge_form, _merge_read),
-        ("4", "klantreiscoach"): StepForm(_klantreis_form, _klantreis_read),
-        ("5", "procesadviseur"): StepForm(_formule_form, _make_formule_read(template)),
-        ("6", "projectleider"): StepForm(_plan_form, _plan_read),
-        **specialists,
-        ("8", "projectleider"): StepForm(_finalise_form, _finalise_read),
-        ("9", "proceseigenaar"): StepForm(_priorities_form, _priorities_read),
-        ("10", "proceseigenaar"): StepForm(_implementation_form, _implementation_read),
-        ("10", "teammanager"): StepForm(_implementation_form, _implementation_read),
-        ("evaluatie", "proceseigenaar"): StepForm(_evaluation_form, _evaluation_read),
-    }
-
-
-FORM_IDS = {
-    "support": ("1", "sponsor"),
-    "complete": ("1", "projectleider"),
-    "kpis": ("2", "projectleider"),
-    "map": ("3a", "procesadviseur"),
-    "merge": ("3a", "projectleider"),
-    "klantreis": ("4", "klantreiscoach"),
-    "formule": ("5", "procesadviseur"),
-    "plan": ("6", "projectleider"),
-    "review": ("7", "specialist_iv"),
-    "finalise": ("8", "projectleider"),
-    "priorities": ("9", "proceseigenaar"),
-    "implementation": ("10", "proceseigenaar"),
-    "evaluation": ("evaluatie", "proceseigenaar"),
-}
-
-
-def step_form(
-    trajectory: Trajectory, step: str, role: str, *, template: Template, language: Language
-) -> Form | None:
-    """The form for this role at this step (None when the step asks no input of the role)."""
-    form = forms(template).get((step, role))
-    if form is None:
-        return None
-    return form.build(FormView(trajectory, template, language, role))
-
-
-def read_form(
-    form_id: str,
-    inputs: Mapping[str, Any],
-    trajectory: Trajectory,
-    *,
-    template: Template,
-    zone: ZoneInfo,
-) -> list[dict[str, Any]] | None:
-    """The commands a submitted form gives (None for an unknown form). Who may give them is
-    the engine's to decide, not the form's."""
-    key = FORM_IDS.get(form_id)
-    if key is None:
-        return None
-    return forms(template)[key].read(inputs, trajectory, zone)

@@ -14,11 +14,22 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
-from cards.forms import step_form
+from cards.forms import evaluation_form, num, review_form, step_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, local_date, step_label
-from wasstraat.model import StepStatus, Trajectory
-from wasstraat.template import Template
+from wasstraat.kinds.approval import current_round, decided_by
+from wasstraat.kinds.reviews import reviewed
+from wasstraat.model import Person, StepStatus, Trajectory
+from wasstraat.template import (
+    Approval,
+    Check,
+    Evaluation,
+    FinishedBy,
+    Reviews,
+    Step,
+    Subject,
+    Template,
+)
 
 # card action ids that map onto engine commands
 DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
@@ -44,9 +55,48 @@ class View:
     language: Language
     template: Template
     zone: ZoneInfo
+    viewer: Person | None = None  # who the card is for (None: as the message's role sees it)
+    now: datetime | None = None
 
     def t(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
+
+    @property
+    def roles(self) -> set[str]:
+        """The roles the card is drawn for: the viewer's, or else the message's role."""
+        if self.viewer is not None:
+            return self.trajectory.roles_of(self.viewer.aad_object_id, self.now)
+        role = self.data.get("role")
+        return {role} if isinstance(role, str) and role else set()
+
+    def roles_at(self, step: Step) -> list[str]:
+        """The viewer's roles the step names, in the step's order (the first one first)."""
+        first = self.role_at(step)
+        roles = self.roles
+        named = [*step.actors, *step.may, *_kind_roles(self.template, step)]
+        others = [r for r in dict.fromkeys(named) if r in roles and r != first]
+        return [first, *others] if first else others
+
+    def role_line(self, step: Step) -> Element | None:
+        roles = self.roles_at(step)
+        if not roles:
+            return None
+        if len(roles) == 1:
+            return paragraph(self.t("task.your_role", role=self.role(roles[0])), subtle=True)
+        names = ", ".join(self.role(r) for r in roles)
+        return paragraph(self.t("task.your_roles", roles=names), subtle=True)
+
+    def role_at(self, step: Step) -> str | None:
+        """The role to name on a step's card: the viewer's first role the step names."""
+        roles = self.roles
+        named = [*step.actors, *step.may, *_kind_roles(self.template, step)]
+        found = next((r for r in named if r in roles), None)
+        if found is not None:
+            return found
+        role = self.data.get("role")
+        if isinstance(role, str) and role in roles | ({role} if self.viewer is None else set()):
+            return role
+        return min(roles) if roles else None
 
     @property
     def product(self) -> str:
@@ -64,13 +114,26 @@ class View:
         return local_date(datetime.fromisoformat(iso), self.language, self.zone)
 
     def ref(self, action: str, **extra: Any) -> dict[str, Any]:
-        """The data a card action carries: which trajectory, step and version it was made for."""
+        """The data a card action carries: which trajectory and step it was made for (what a
+        click decides is checked against the trajectory as it is, by round and state)."""
         return {
             "trajectory": self.trajectory.id,
-            "version": self.trajectory.version,
             **({"step": self.data["step"]} if "step" in self.data else {}),
             **extra,
         }
+
+
+def _kind_roles(template: Template, step: Step) -> tuple[str, ...]:
+    kind = step.kind
+    if isinstance(kind, FinishedBy):
+        return kind.by
+    if isinstance(kind, Approval):
+        return kind.approvers
+    if isinstance(kind, Check):
+        return (kind.group,)
+    if isinstance(kind, Reviews):
+        return template.reviewers(step)
+    return kind.recorders
 
 
 Renderer = Callable[[View], Rendered]
@@ -95,37 +158,58 @@ def _task(
 
 @renders("step_started")
 def _step_started(view: View) -> Rendered:
-    if "role" not in view.data:  # to the channel
+    if "role" not in view.data and view.viewer is None:  # to the channel
         return Rendered(text=view.t("notice.step_started", product=view.product, step=view.step()))
     step = view.template.step(str(view.data["step"]))
-    ask = step.asks.get(str(view.data["role"]))
-    body = [paragraph(view.t("task.your_role", role=view.role()), subtle=True)]
-    if ask is not None:
-        body.append(paragraph(ask.get(view.language)))
+    roles = view.roles
+    line = view.role_line(step)
+    body = [line] if line is not None else []
+    asked: list[str] = []
+    for r in (*step.actors, *step.may):
+        ask = step.asks.get(r)
+        if r in roles and ask is not None and ask.get(view.language) not in asked:
+            asked.append(ask.get(view.language))
+    body += [paragraph(line) for line in asked]
     deadline = view.trajectory.steps[step.id].deadline
     if deadline is not None:
         body.append(paragraph(view.t("task.deadline", date=view.date(deadline.isoformat()))))
     actions: list[Element] = []
-    if step.id == "1" and view.data["role"] == "projectleider":
+    active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
+    kind = step.kind
+    if (
+        active
+        and isinstance(kind, FinishedBy)
+        and kind.requires_roles
+        and roles & set(view.template.managers)
+    ):
         actions.append(execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id))
-    form = step_form(
-        view.trajectory,
-        step.id,
-        str(view.data["role"]),
-        template=view.template,
-        language=view.language,
+    form = (
+        step_form(
+            view.trajectory,
+            step,
+            roles,
+            template=view.template,
+            language=view.language,
+            viewer=view.viewer,
+        )
+        if active
+        else None
     )
-    if form is not None and view.trajectory.status_of(step.id) is StepStatus.ACTIVE:
-        body += form[0]
-        actions += form[1]
+    if form is not None:
+        body += form.body
+        actions = form.actions[:1] + actions + form.actions[1:]
+    if not active:
+        body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
     if view.data.get("saved"):
         body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
     body.append(_idea_input(view))
     actions += [
-        execute(view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id),
+        execute(
+            view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id, step=step.id
+        ),
         execute(view.t("task.status"), STATUS_REFRESH),
     ]
-    return Rendered(card=_task(view, body, actions))
+    return Rendered(card=_task(view, body, actions, step=step.id))
 
 
 def _idea_input(view: View) -> Element:
@@ -145,7 +229,9 @@ def _step_done(view: View) -> Rendered:
 
 @renders("role_assigned")
 def _role_assigned(view: View) -> Rendered:
-    return Rendered(text=view.t("role_assigned.body", product=view.product, role=view.role()))
+    given = view.data.get("roles") or [view.data["role"]]
+    names = ", ".join(view.role(str(r)) for r in given)
+    return Rendered(text=view.t("role_assigned.body", product=view.product, role=names))
 
 
 @renders("substitute_assigned")
@@ -162,19 +248,19 @@ def _substitute_assigned(view: View) -> Rendered:
 
 def _approval_lines(view: View, subject: str) -> list[str]:
     t = view.trajectory
-    if subject == "kpis":
+    if subject == Subject.KPIS:
         return [
             view.t(
                 "approval.kpi_line",
                 name=k.name,
-                baseline=_num(k.baseline),
+                baseline=num(k.baseline),
                 unit=k.unit,
-                target=_num(k.target),
+                target=num(k.target),
                 how=k.how_measured or "-",
             )
             for k in t.kpis
         ]
-    if subject == "priorities":
+    if subject == Subject.PRIORITIES:
         ranked = sorted((i for i in t.improvements if i.priority), key=lambda i: i.priority or 0)
         return [
             f"{i.priority}. {i.text}" + (f" ({i.owner.name})" if i.owner else "") for i in ranked
@@ -182,22 +268,44 @@ def _approval_lines(view: View, subject: str) -> list[str]:
     return [i.text for i in t.improvements if i.selected]
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 @renders("approval_request")
 def _approval_request(view: View) -> Rendered:
     subject = str(view.data["subject"])
-    step = {"kpis": "2", "plan": "8", "priorities": "9"}[subject]
+    step = view.template.approval_step(subject)
+    if step is None:
+        return Rendered(text=view.t("notice.generic", product=view.product))
     lines = _approval_lines(view, subject)
     body = [paragraph(view.t(f"approval.{subject}"))]
     if lines:
         body.append(
             {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
         )
+    round_ = view.data.get("round")
+    mine = (
+        decided_by(
+            view.trajectory,
+            subject,
+            current_round(view.trajectory, subject),
+            view.viewer.aad_object_id,
+        )
+        if view.viewer is not None
+        else None
+    )
+    current = round_ == current_round(view.trajectory, subject)
+    if mine is not None and current:
+        # a decision given: the buttons are gone, what was decided stays
+        body.append(
+            paragraph(
+                view.t(
+                    f"receipt.{mine.decision.value}",
+                    name=mine.by.name,
+                    date=view.date(mine.at.isoformat()),
+                    remark=mine.remark,
+                ),
+                subtle=True,
+            )
+        )
+        return Rendered(card=_task(view, body, None, step=step.id))
     body.append(
         {
             "type": "Input.Text",
@@ -207,12 +315,12 @@ def _approval_request(view: View) -> Rendered:
             "label": view.t("approval.remark"),
         }
     )
-    ref = view.ref(DECIDE[subject], step=step, round=view.data.get("round"))
+    ref = view.ref(DECIDE[subject], step=step.id, round=round_)
     actions = [
         execute(view.t("approval.approve"), DECIDE[subject], decision="approve", **ref),
         execute(view.t("approval.reject"), DECIDE[subject], decision="reject", **ref),
     ]
-    return Rendered(card=_task(view, body, actions, step=step))
+    return Rendered(card=_task(view, body, actions, step=step.id))
 
 
 @renders("rejected")
@@ -228,9 +336,36 @@ def _rejected(view: View) -> Rendered:
     )
 
 
+def _check_step(view: View) -> Step | None:
+    step_id = view.data.get("step")
+    if isinstance(step_id, str):
+        try:
+            return view.template.step(step_id)
+        except KeyError:
+            return None
+    return view.template.one(Check)
+
+
 @renders("check_request")
 def _check_request(view: View) -> Rendered:
+    step = _check_step(view)
+    if step is None:
+        return Rendered(text=view.t("notice.generic", product=view.product))
     body = [paragraph(view.t("check.body"))]
+    answer = (
+        view.trajectory.check.answers.get(view.viewer.aad_object_id)
+        if view.viewer is not None
+        else None
+    )
+    if answer is not None:
+        # answered: the buttons are gone, the answer stays
+        line = (
+            view.t("receipt.check_agree")
+            if answer.agrees
+            else view.t("receipt.check_disagree", remark=answer.remark)
+        )
+        body.append(paragraph(line, subtle=True))
+        return Rendered(card=_task(view, body, None, step=step.id))
     deadline = view.date(view.data.get("deadline"))
     if deadline:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
@@ -243,7 +378,7 @@ def _check_request(view: View) -> Rendered:
             "label": view.t("check.remark"),
         }
     )
-    ref = view.ref(ANSWER_CHECK, step="3b")
+    ref = view.ref(ANSWER_CHECK, step=step.id)
     actions: list[Element] = []
     link = view.data.get("link")
     if link:
@@ -252,7 +387,7 @@ def _check_request(view: View) -> Rendered:
         execute(view.t("check.agree"), ANSWER_CHECK, agrees=True, **ref),
         execute(view.t("check.disagree"), ANSWER_CHECK, agrees=False, **ref),
     ]
-    return Rendered(card=_task(view, body, actions, step="3b"))
+    return Rendered(card=_task(view, body, actions, step=step.id))
 
 
 @renders("check_progress")
@@ -263,10 +398,11 @@ def _check_progress(view: View) -> Rendered:
         answered=view.data.get("answered", 0),
         asked=view.data.get("asked", 0),
     )
-    if view.trajectory.status_of("3b") is not StepStatus.ACTIVE:
+    step = view.template.one(Check)
+    if step is None or view.trajectory.status_of(step.id) is not StepStatus.ACTIVE:
         return Rendered(text=line)
-    close = execute(view.t("check.close"), CLOSE_CHECK, **view.ref(CLOSE_CHECK, step="3b"))
-    return Rendered(card=_task(view, [paragraph(line)], [close], step="3b"))
+    close = execute(view.t("check.close"), CLOSE_CHECK, **view.ref(CLOSE_CHECK, step=step.id))
+    return Rendered(card=_task(view, [paragraph(line)], [close], step=step.id))
 
 
 @renders("check_summary")
@@ -285,23 +421,41 @@ def _check_summary(view: View) -> Rendered:
 
 @renders("review_request")
 def _review_request(view: View) -> Rendered:
-    improvements = [view.trajectory.improvement(i) for i in view.data.get("improvements", [])]
-    body = [paragraph(view.t("review_request.body", product=view.product, count=len(improvements)))]
+    step = view.template.one(Reviews)
+    if step is None:
+        return Rendered(text=view.t("notice.generic", product=view.product))
+    reviewing = view.template.reviewers(step)
+    role = str(view.data.get("role") or "")
+    if role not in view.roles or role not in reviewing:
+        role = next((r for r in reviewing if r in view.roles), role)
+    if view.viewer is not None:
+        pending = [
+            i.id
+            for i in view.trajectory.improvements
+            if i.selected and reviewed(i, view.viewer) is None
+        ]
+    else:
+        pending = [str(i) for i in view.data.get("improvements", [])]
+    body = [paragraph(view.t("task.your_role", role=view.role(role)), subtle=True)] if role else []
+    body.append(paragraph(view.t("review_request.body", product=view.product, count=len(pending))))
+    ask = step.asks.get(role)
+    if ask is not None:
+        body.append(paragraph(ask.get(view.language)))
     deadline = view.date(view.data.get("deadline"))
     if deadline:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
     actions: list[Element] = []
-    form = step_form(
-        view.trajectory,
-        "7",
-        str(view.data.get("role", "")),
-        template=view.template,
-        language=view.language,
-    )
-    if form is not None and view.trajectory.status_of("7") is StepStatus.ACTIVE:
-        body += form[0]
-        actions += form[1]
-    return Rendered(card=_task(view, body, actions or None, step="7"))
+    if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and pending:
+        form = review_form(
+            view.trajectory, step, role, pending, template=view.template, language=view.language
+        )
+        body += form.body
+        actions += form.actions
+    elif not pending:
+        body.append(paragraph(view.t("review_request.done"), subtle=True))
+    if view.data.get("saved"):
+        body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
+    return Rendered(card=_task(view, body, actions or None, step=step.id))
 
 
 @renders("plan_sent_back")
@@ -344,25 +498,27 @@ for _kind in NOTICES:
 
 @renders("evaluation_request")
 def _evaluation_request(view: View) -> Rendered:
-    """The project group's evaluation card: every KPI with its baseline and target; the
-    proceseigenaar also gets the fields for the new measurements and the lessons."""
+    """The project group's evaluation card: every KPI with its baseline and target; who may
+    record the evaluation also gets the fields for the new measurements and the lessons."""
+    step = view.template.one(Evaluation)
+    if step is None:
+        return Rendered(text=view.t("notice.generic", product=view.product))
+    assert isinstance(step.kind, Evaluation)
     body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
-    role = str(view.data.get("role", ""))
-    form = step_form(
-        view.trajectory, "evaluatie", role, template=view.template, language=view.language
-    )
-    active = view.trajectory.status_of("evaluatie") is StepStatus.ACTIVE
+    active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
+    records = bool(view.roles & set(step.kind.recorders))
     actions: list[Element] = []
-    if form is not None and active:
-        body += form[0]
-        actions += form[1]
+    if active and records and view.trajectory.evaluation.requested_at is not None:
+        form = evaluation_form(view.trajectory, step, language=view.language)
+        body += form.body
+        actions += form.actions
     elif view.trajectory.kpis:
         lines = [
             view.t(
                 "evaluation_request.kpi",
                 name=k.name,
-                baseline=_num(k.baseline),
-                target=_num(k.target),
+                baseline=num(k.baseline),
+                target=num(k.target),
                 unit=k.unit,
             )
             for k in view.trajectory.kpis
@@ -371,7 +527,7 @@ def _evaluation_request(view: View) -> Rendered:
             {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
         )
     actions.append(execute(view.t("task.status"), STATUS_REFRESH))
-    return Rendered(card=_task(view, body, actions, step="evaluatie"))
+    return Rendered(card=_task(view, body, actions, step=step.id))
 
 
 @renders("reminder")
@@ -458,9 +614,20 @@ def render_message(
     language: Language,
     template: Template,
     zone: ZoneInfo,
+    viewer: Person | None = None,
+    now: datetime | None = None,
 ) -> Rendered:
+    """The card or text for one message, drawn for ``viewer`` at ``now`` from the trajectory
+    as it is: their roles, only what they may use now, nothing they already did."""
     view = View(
-        kind=kind, data=data, trajectory=trajectory, language=language, template=template, zone=zone
+        kind=kind,
+        data=data,
+        trajectory=trajectory,
+        language=language,
+        template=template,
+        zone=zone,
+        viewer=viewer,
+        now=now,
     )
     renderer = RENDERERS.get(kind)
     if renderer is None:

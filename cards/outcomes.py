@@ -3,17 +3,17 @@ with what to correct. Pure functions of the trajectory and the viewer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, heading, paragraph
-from cards.catalogue import Language, text
-from cards.messages import ANSWER_CHECK, DECIDE, NUDGE, render_message
+from cards.catalogue import MESSAGES, Language, text
+from cards.messages import ANSWER_CHECK, DECIDE, render_message
 from cards.status import local_date, status_card, step_label
-from wasstraat.engine import nudged_now, roles_for
+from wasstraat.engine import Outcome, nudged, roles_for
 from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
@@ -66,8 +66,6 @@ def receipt_card(
         line = viewer.t("receipt.improvement", product=trajectory.product)
     elif action == "close_check":
         line = viewer.t("receipt.check_closed")
-    elif action == NUDGE:
-        line = nudge_receipt(trajectory, viewer)
     elif action == ANSWER_CHECK:
         agrees = data.get("agrees") in (True, "true")
         line = (
@@ -87,13 +85,17 @@ def receipt_card(
     return card([heading(title), paragraph(line)])
 
 
-def nudge_receipt(trajectory: Trajectory, viewer: Viewer) -> str:
-    """Who a "herinner nu" just reminded, and who was skipped (reminded a moment ago)."""
-    reminded, skipped = nudged_now(trajectory, viewer.now)
-    product = trajectory.product
-    if not reminded:
-        return viewer.t("receipt.nudge_nobody", product=product)
-    line = viewer.t("receipt.nudge", product=product, names=", ".join(reminded))
+def nudge_receipt(outcome: Outcome, actor_id: str, viewer: Viewer) -> str:
+    """Whom a "herinner nu" just reminded, and whom it skipped (reminded a moment ago)."""
+    reminded, skipped = nudged(outcome, actor_id)
+    product = outcome.trajectory.product
+    if not reminded and not skipped:
+        return viewer.t("receipt.nudge_only_you", product=product)
+    line = (
+        viewer.t("receipt.nudge", product=product, names=", ".join(reminded))
+        if reminded
+        else viewer.t("receipt.nudge_nobody", product=product)
+    )
     if skipped:
         line += " " + viewer.t("receipt.nudge_skipped", names=", ".join(skipped))
     return line
@@ -154,6 +156,55 @@ def form_with_error(trajectory: Trajectory, action: str, message: str, viewer: V
     result = rendered.card
     result["body"].insert(1, error)
     return result
+
+
+def refusal_message(
+    code: str,
+    detail: Mapping[str, Any],
+    *,
+    language: Language,
+    template: Template,
+    trajectory: Trajectory | None = None,
+    not_now: bool = False,
+) -> str:
+    """What any refusal of the engine says to the person, in their language, naming what is
+    actually wrong (the roles still to assign, whose support is awaited, which step is not
+    running); a refusal without its own words says what kind of refusal it is."""
+    key = f"error.{code}"
+    if key not in MESSAGES:
+        return text("error.not_now" if not_now else "error.invalid", language)
+
+    def role_name(role_id: object) -> str:
+        try:
+            return template.role(str(role_id)).name.get(language)
+        except KeyError:
+            return str(role_id)
+
+    def names(values: object, name: Callable[[object], str]) -> str:
+        items = values if isinstance(values, list | tuple) else [values] if values else []
+        return ", ".join(name(v) for v in items)
+
+    def p_name(p_id: object) -> str:
+        return next((p.name.get(language) for p in template.ps if p.id == p_id), str(p_id))
+
+    def improvement_text(i: object) -> str:
+        found = trajectory.improvement(str(i)) if trajectory is not None else None
+        return f"'{found.text}'" if found is not None else str(i)
+
+    step = detail.get("step")
+    try:
+        step_name = step_label(template, str(step), language) if step else None
+    except KeyError:
+        step_name = None
+    values = {
+        "roles": names(detail.get("roles"), role_name),
+        "role": role_name(detail.get("role", "")),
+        "ps": names(detail.get("ps"), p_name),
+        "improvements": names(detail.get("improvements"), improvement_text),
+        "kpis": names(detail.get("kpis"), str),
+        "step": step_name or text("error.this_step", language),
+    }
+    return text(key, language, **values)
 
 
 def error_card(message: str) -> Element:

@@ -81,9 +81,10 @@ __all__ = [
     "add_months",
     "allowed_actions",
     "apply",
+    "apply_all",
     "manages",
     "next_follow_up",
-    "nudged_now",
+    "nudged",
     "open_tasks",
     "roles_for",
     "scrub",
@@ -136,6 +137,56 @@ def apply(
     ctx.t.audit.extend(ctx.audit)
     ctx.t.version = trajectory.version + 1
     return _outcome(ctx)
+
+
+def apply_all(
+    trajectory: Trajectory,
+    commands: list[c.Command],
+    actor: Person,
+    now: datetime,
+    template: Template,
+    policy: TimePolicy = DEFAULT_POLICY,
+) -> Outcome:
+    """Several commands (one form, one roles card) in order, all or nothing: the effects of all
+    of them together, with one message a person for one thing (someone given two roles at once
+    hears of both in one message)."""
+    if not commands:
+        raise InvalidInput("nothing_to_do")
+    current = trajectory
+    messages: list[Message] = []
+    timers: dict[str, TimerEffect] = {}
+    audit: list[AuditEntry] = []
+    for command in commands:
+        outcome = apply(current, command, actor, now, template, policy)
+        current = outcome.trajectory
+        messages += outcome.messages
+        timers.update({timer.timer_id: timer for timer in outcome.timers})
+        audit += outcome.audit
+    return Outcome(
+        trajectory=current, messages=_one_each(messages), timers=list(timers.values()), audit=audit
+    )
+
+
+def _one_each(messages: list[Message]) -> list[Message]:
+    """The same message to the same person once; the roles one person was given, in one."""
+    kept: list[Message] = []
+    seen: set[str] = set()
+    assigned: dict[str, Message] = {}
+    for message in messages:
+        recipient = message.recipient.aad_object_id if message.recipient else ""
+        if message.kind == "role_assigned" and recipient:
+            first = assigned.get(recipient)
+            if first is not None:
+                roles = first.data.setdefault("roles", [first.data.get("role")])
+                roles.append(message.data.get("role"))
+                continue
+            assigned[recipient] = message
+        key = message.model_dump_json()
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(message)
+    return kept
 
 
 def _outcome(ctx: Ctx) -> Outcome:
@@ -497,12 +548,24 @@ def _nudge(ctx: Ctx, cmd: c.Nudge) -> None:
         _remind(ctx, f, nudged=True, by=ctx.actor.name)
 
 
-def nudged_now(t: Trajectory, now: datetime) -> tuple[list[str], list[str]]:
-    """After a nudge at ``now``: the names reminded, and those skipped (reminded just before)."""
-    nudges = [f for f in t.follow_ups.values() if f.reminded_at is not None]
-    reminded = {f.person.name for f in nudges if f.reminded_at == now}
-    earlier = {f.person.name for f in nudges if f.reminded_at != now}
-    return sorted(reminded), sorted(earlier - reminded)
+def nudged(outcome: Outcome, actor_id: str) -> tuple[list[str], list[str]]:
+    """After a "herinner nu": the names it reminded, and those it skipped because they were
+    reminded a moment before (the one who asked is never among either)."""
+    reminded = {
+        e.detail.get("person")
+        for e in outcome.audit
+        if e.action == "reminder.sent" and e.detail.get("nudged")
+    }
+    names = {p.aad_object_id: p.name for p in outcome.trajectory.members()}
+    skipped = {
+        f.person.aad_object_id
+        for f in outcome.trajectory.follow_ups.values()
+        if f.person.aad_object_id not in reminded and f.person.aad_object_id != actor_id
+    }
+    return (
+        sorted(names.get(str(i), "?") for i in reminded),
+        sorted(names.get(i, "?") for i in skipped),
+    )
 
 
 # -- pausing, cancelling ------------------------------------------------------------------------

@@ -64,6 +64,7 @@ class Section(StrEnum):
     PRIORITIES = "priorities"  # order the improvements, with owners and dates
     IMPLEMENTATION = "implementation"  # implementation actions and their progress
     PLAN_EVALUATION = "plan_evaluation"  # choose the evaluation moment
+    ESTIMATES = "estimates"  # a reviewer who also estimates cost and lead time
 
 
 class Requirement(StrEnum):

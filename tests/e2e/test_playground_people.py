@@ -83,7 +83,7 @@ async def test_kpi_approval_and_3b_check_across_people(playgrounds, browser: Bro
     await alex.screenshot(path=screenshot_path("people-1-roles"))
 
     # Megan gets her step-1 card in her own chat and confirms support
-    support = card(megan, "Your role: Process owner")
+    support = card(megan, "Your roles: Sponsor, Process owner")
     await support.get_by_role("button", name="I support this trajectory").click(timeout=TIMEOUT)
     await expect(card(megan, "Saved.")).to_be_visible(timeout=TIMEOUT)
 
@@ -92,7 +92,9 @@ async def test_kpi_approval_and_3b_check_across_people(playgrounds, browser: Bro
     await step1.get_by_role("button", name="Save").click()
     # step 4 starts with step 2: let both cards arrive before typing (a card arriving while
     # one types makes the Playground draw the chat again, and what was typed is gone)
-    await expect(card(alex, "Your role: Customer-journey coach")).to_be_visible(timeout=TIMEOUT)
+    await expect(card(alex, "Your roles: Customer-journey coach, Project leader")).to_be_visible(
+        timeout=TIMEOUT
+    )
     kpis = card(alex, "Record the KPIs")
     name = kpis.get_by_label("Name").first
     await name.fill("Doorlooptijd", timeout=TIMEOUT)

@@ -563,3 +563,15 @@ def test_every_rule_does_what_a_rule_that_does_nothing_would_not(kind, monkeypat
     monkeypatch.setitem(RULES, kind, replace(RULES[kind], handler=lambda ctx, cmd: None))
     idle = _observable(apply(run.t, case.command, case.actor, now, TEMPLATE))
     assert real != idle
+
+
+def test_the_owner_of_an_open_action_is_waited_on_until_it_is_done():
+    from wasstraat.engine import open_tasks
+
+    run = Run()
+    to_step(run, "10")
+    [item] = run.t.implementation
+    assert item.owner == TM1
+    assert [w.what for w in open_tasks(run.t, TM1.aad_object_id, TEMPLATE)] == ["implement"]
+    run.do(TM1, c.UpdateImplementationItem(item_id=item.id, status="done"))
+    assert open_tasks(run.t, TM1.aad_object_id, TEMPLATE) == []

@@ -47,6 +47,8 @@ async def card_sent_to(
         language="en",
         template=services.template,
         zone=services.zone,
+        viewer=person,
+        now=services.clock(),
     )
     assert rendered.card is not None
     return rendered.card

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,9 @@ from tests.scenario.driving import (
     as_person,
     button,
     card_sent_to,
-    click,
     text_of,
 )
+from tests.scenario.driving import click as driving_click
 from wasstraat.model import Person
 
 TOM = Person(aad_object_id="tm-tom", name="Tom Teammanager")
@@ -41,6 +42,41 @@ async def step_card(bot: BotClient, person: Person, step: str) -> dict:
     ]
     assert messages, f"{person.name} got no card for step {step}"
     return await card_sent_to(bot, person, "step_started", message=messages[0])
+
+
+ONE_TIME = (
+    "I support this trajectory",
+    "Finalise the plan and submit it",
+    "Approve",
+    "Reject",
+    "Correct",
+    "Not correct",
+)
+
+
+def role_line(card: dict) -> list[str] | None:
+    """The roles a card says the viewer holds ("Your role: …" / "Your roles: …, …")."""
+    for block in card.get("body", []):
+        value = block.get("text", "") if isinstance(block, dict) else ""
+        for prefix in ("Your role: ", "Your roles: "):
+            if value.startswith(prefix):
+                return value.removeprefix(prefix).split(", ")
+    return None
+
+
+async def click(bot: BotClient, person: Person, action: dict, **inputs):  # type: ignore[no-untyped-def]
+    """A click as the person makes it, and what they see after: their own role, and a button
+    that did its work gone."""
+    shown = await driving_click(bot, person, action, **inputs)
+    trajectory = (await bot.store.trajectories_in_channel("team-id"))[0]
+    services = bot.http.server.app[RUNTIME].services
+    mine = {services.template.role(r).name.en for r in trajectory.roles_of(person.aad_object_id)}
+    line = role_line(shown)
+    assert line is None or set(line) <= mine, (person.name, line, mine)
+    if action["title"] in ONE_TIME and "Attention" not in json.dumps(shown):
+        titles = [a.get("title") for a in shown.get("actions", [])]
+        assert action["title"] not in titles, (person.name, action["title"])
+    return shown
 
 
 async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClient, clock):
@@ -200,6 +236,40 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     )
     assert services.template.id == done.template_id
 
+    # every card each person got, drawn for them as the trajectory is now: their own role, no
+    # button of a finished step, and one card a task
+    outbox = await bot.store.outbox_messages()
+    tasks = Counter(
+        (
+            m["recipient"].get("aad_object_id"),
+            m["kind"],
+            m["payload"].get("step"),
+            m["payload"].get("subject"),
+            m["payload"].get("round"),
+        )
+        for m in outbox
+        if m["recipient"].get("aad_object_id")
+        and m["kind"] in ("step_started", "approval_request", "check_request", "review_request")
+    )
+    assert [task for task, n in tasks.items() if n > 1] == []
+    for person in (PL, MEGAN, ADELE, ISAIAH, PATTI, LYNNE, TOM, IVO, KOEN):
+        mine = {services.template.role(r).name.en for r in done.roles_of(person.aad_object_id)}
+        for message in outbox:
+            if message["recipient"].get("aad_object_id") != person.aad_object_id:
+                continue
+            if message["kind"] not in ("step_started", "approval_request", "review_request"):
+                continue
+            shown = await card_sent_to(bot, person, message["kind"], message=message)
+            line = role_line(shown)
+            assert line is None or set(line) <= mine, (person.name, message["kind"], line)
+            titles = [a.get("title") for a in shown.get("actions", [])]
+            assert not set(titles) & {"Save", "Approve", "Reject", *ONE_TIME}, (
+                person.name,
+                message["kind"],
+                message["payload"].get("step"),
+                titles,
+            )
+
     # the process owner starts the next cycle from the offer; a second click starts nothing
     offer = await card_sent_to(bot, MEGAN, "next_cycle_offer")
     await click(bot, MEGAN, button(offer, "Start the next cycle"))
@@ -210,16 +280,17 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
 
 
 def test_reading_a_form_refuses_a_date_that_is_not_iso():
-    from cards.forms import read_form
+    from cards.forms import read_step_form
     from wasstraat.samples import TEMPLATE, Run, to_step
 
     run = Run()
     to_step(run, "10")
     with pytest.raises(ValueError):
-        read_form(
-            "implementation",
+        read_step_form(
             {"evaluation_on": "31-12-2027"},
             run.t,
+            TEMPLATE.step("10"),
+            {"proceseigenaar"},
             template=TEMPLATE,
             zone=ZoneInfo("Europe/Amsterdam"),
         )

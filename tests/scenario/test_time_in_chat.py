@@ -92,21 +92,33 @@ async def test_a_reminder_brings_the_approval_card_again(bot: BotClient, clock: 
 
 
 async def test_herinner_nu_in_the_channel_reminds_who_the_trajectory_waits_on(
-    bot: BotClient, clock: FixedClock
+    bot: BotClient, clock: FixedClock, monkeypatch
 ):
     trajectory_id = await channel_trajectory(bot)
     await waiting_on_megan(bot, trajectory_id)
     bot.connector.calls.clear()
+    ticking = clock.now
+
+    def tick() -> datetime:  # time goes on while the bot works, as it does
+        nonlocal ticking
+        ticking += timedelta(milliseconds=3)
+        return ticking
+
+    monkeypatch.setattr(type(clock), "__call__", lambda self: tick())
     await bot.say("<at>Test Bot</at> herinner nu", fixture="message_channel_mention_api")
-    assert any("Megan Bowen" in t for t in bot.connector.texts()), bot.connector.texts()
+    [reply] = [t for t in bot.connector.texts() if "Megan Bowen" in t]
+    assert "Reminder sent" in reply and "Nobody" not in reply, reply
     reminders = [m for m in await bot.store.outbox_messages() if m["kind"] == "reminder"]
     assert {(m["recipient"]["aad_object_id"], m["payload"]["nudged"]) for m in reminders} == {
         (MEGAN.aad_object_id, True),
         (NOOR.aad_object_id, True),  # the klantreis (step 4) waits on Noor meanwhile
     }
-    # again within the hour: nobody is reminded twice
+    # again within the hour: nobody is reminded twice, and the answer says so
+    bot.connector.calls.clear()
     await bot.say("<at>Test Bot</at> herinner nu", fixture="message_channel_mention_api")
     assert len([m for m in await bot.store.outbox_messages() if m["kind"] == "reminder"]) == 2
+    [again] = [t for t in bot.connector.texts() if "Megan Bowen" in t]
+    assert "Nobody reminded" in again and "skipped this time" in again, again
 
 
 async def test_only_a_leader_can_nudge(bot: BotClient, clock: FixedClock):
@@ -124,7 +136,7 @@ async def test_only_a_leader_can_nudge(bot: BotClient, clock: FixedClock):
 async def test_a_session_planned_on_the_card_is_told_and_invited_only_with_the_calendar_on(
     bot: BotClient, clock: FixedClock
 ):
-    from cards.forms import read_form
+    from cards.forms import read_step_form
     from wasstraat.commands import parse_command
 
     trajectory_id = await channel_trajectory(bot)
@@ -132,10 +144,11 @@ async def test_a_session_planned_on_the_card_is_told_and_invited_only_with_the_c
     await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
     services = bot.http.server.app[RUNTIME].services
     trajectory = await bot.store.trajectory(trajectory_id)
-    fields = read_form(
-        "map",
+    fields = read_step_form(
         {"session_on": "2026-12-10", "session_at": "13:30", "session_minutes": "90"},
         trajectory,
+        services.template.step("3a"),
+        {"procesadviseur"},
         template=services.template,
         zone=services.zone,
     )

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from bot.app import RUNTIME, create_app
 from bot.settings import Settings
 from bot.workflow import Workflow
-from cards.forms import FORM_IDS, SUBMIT_FORM
+from cards.forms import EVALUATION_FORM, REVIEW_FORM, STEP_FORM, SUBMIT_FORM
 from tests.conftest import FIXTURES
 from tests.fakes import FakeConnector
 from wasstraat.commands import COMMAND_TYPES
@@ -198,11 +198,12 @@ def test_mutated_teams_payloads_get_no_server_error(
 @EXAMPLES
 @given(
     action=st.sampled_from([*sorted(COMMAND_TYPES), SUBMIT_FORM, "nudge", "dossier", "x" * 80]),
-    form=st.sampled_from([*sorted(FORM_IDS), "", "nope"]),
+    form=st.sampled_from([STEP_FORM, REVIEW_FORM, EVALUATION_FORM, "kpis", "", "nope"]),
     extra=st.dictionaries(
         st.sampled_from(
             [
                 "step",
+                "part",
                 "version",
                 "round",
                 "decision",

@@ -107,4 +107,4 @@ def test_every_button_routes_by_action_id_and_has_a_submit_fallback(exported):
             assert action["fallback"]["type"] == "Action.Submit"
             assert action["fallback"]["data"] == action["data"]
             if action["verb"].startswith(("decide_", "answer_check")):
-                assert {"trajectory", "version", "step"} <= set(action["data"]), path.name
+                assert {"trajectory", "step"} <= set(action["data"]), path.name

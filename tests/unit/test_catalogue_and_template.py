@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import re
 import string
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -68,3 +70,47 @@ def test_every_actor_of_every_step_is_told_what_is_asked_of_them():
             ask = step.asks.get(role)
             assert ask is not None, f"step {step.id} asks nothing of {role}"
             assert ask.nl.strip() and ask.en.strip()
+
+
+def test_no_step_of_the_default_template_is_named_in_code():
+    """Steps are the template's: code finds a step by its kind, never by its id."""
+    root = Path(__file__).resolve().parents[2]
+    ids = "|".join(re.escape(step.id) for step in default_template().steps)
+    quoted = re.compile(rf"""["']({ids})["']""")
+    found = []
+    for package in ("bot", "cards", "reports", "dialogs", "storage", "wasstraat"):
+        for path in sorted((root / package).rglob("*.py")):
+            if path.name == "samples.py":  # the demo cast's driver through the default template
+                continue
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+                for match in quoted.finditer(line):
+                    if path.name == "catalogue.py" and match.group(1) == "evaluatie":
+                        continue  # the Dutch word, in a text
+                    found.append(f"{path.relative_to(root)}:{number}: {match.group(0)}")
+    assert found == []
+
+
+def test_every_refusal_of_the_engine_has_its_own_words():
+    root = Path(__file__).resolve().parents[2]
+    raised = re.compile(r"""(?:NotNow|InvalidInput|AlreadyDecided|NotAllowed)\(\s*"([a-z_]+)\"""")
+    codes = {"not_allowed", "not_a_member", "step_not_active", "paused", "closed"}
+    for path in (root / "wasstraat").rglob("*.py"):
+        codes |= set(raised.findall(path.read_text("utf-8")))
+    assert len(codes) > 40
+    assert sorted(c for c in codes if f"error.{c}" not in MESSAGES) == []
+
+
+def test_a_refusal_names_what_is_actually_wrong():
+    from cards.outcomes import refusal_message
+
+    template = default_template()
+    support = refusal_message(
+        "support_missing", {"role": "proceseigenaar"}, language="nl", template=template
+    )
+    assert support == "Wacht nog op de steun van de Proceseigenaar."
+    roles = refusal_message(
+        "roles_missing", {"roles": ["sponsor", "klantreiscoach"]}, language="en", template=template
+    )
+    assert roles == "First assign these roles as well: Sponsor, Customer-journey coach."
+    step = refusal_message("step_not_active", {"step": "3b"}, language="nl", template=template)
+    assert step.startswith("Stap 3b: Controle procesbeschrijving loopt nu niet")

@@ -18,7 +18,7 @@ from wasstraat.context import (
     rule,
     section_places,
 )
-from wasstraat.kinds.finished import role_in
+from wasstraat.kinds.finished import already_an_actor, role_in
 from wasstraat.model import (
     Approval as Decided,
 )
@@ -122,7 +122,7 @@ class ApprovalStep:
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         assert isinstance(step.kind, Approval)
-        if role in step.actors:
+        if role in step.actors and not already_an_actor(ctx, step, person, role):
             ctx.tell(person, "step_started", step=step.id, role=role)
         if role in step.kind.approvers and any(
             p.aad_object_id == person.aad_object_id for p in open_seats(ctx.t, step, ctx.now)

@@ -73,7 +73,7 @@ def send(ctx: Ctx, step: Step, deadline: datetime) -> None:
         raise InvalidInput("deadline_in_past")
     group = ctx.t.holders(_group(step))
     if not group:
-        raise NotNow("no_staff")
+        raise NotNow("no_staff", role=_group(step))
     check = ctx.t.check
     check.sent_at = ctx.now
     check.deadline = deadline

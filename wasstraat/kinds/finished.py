@@ -24,20 +24,35 @@ class Finished:
 
     def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
         assert isinstance(step.kind, FinishedBy)
+        result: list[tuple[Person, str]] = []
+        if Requirement.IMPLEMENTATION_DONE in step.kind.requires:
+            # whoever owns an action still open is waited on for it
+            owners = {
+                i.owner.aad_object_id: i.owner
+                for i in t.implementation
+                if i.owner is not None and i.status is not ImplementationStatus.DONE
+            }
+            result += [(owner, "implement") for owner in owners.values()]
         for role in step.kind.by:
             if t.holders(role):
-                return [(p, "complete") for p in t.holders(role)]
-        return []
+                return result + [(p, "complete") for p in t.holders(role)]
+        return result
 
     def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
         return "step_started", {"step": step.id, "role": role_in(ctx, person, step)}
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
-        if role in step.actors:
+        if role in step.actors and not already_an_actor(ctx, step, person, role):
             ctx.tell(person, "step_started", step=step.id, role=role)
 
     def recheck(self, ctx: Ctx, step: Step) -> None:
         pass
+
+
+def already_an_actor(ctx: Ctx, step: Step, person: Person, role: str) -> bool:
+    """Whether the person already acts in the step in another role (and so has its card)."""
+    others = ctx.t.roles_of(person.aad_object_id, ctx.now) - {role}
+    return bool(others & set(step.actors))
 
 
 def role_in(ctx: Ctx, person: Person, step: Step) -> str:
