@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
@@ -23,6 +22,7 @@ from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
 from bot.dispatcher import Dispatcher
 from bot.downloads import Links, download_dossier, download_person
+from bot.frontdoor import Refused, check_identifiers, parse_body
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
 from bot.metrics import CONTENT_TYPE, Metrics
@@ -37,7 +37,6 @@ from wasstraat.template import default_template
 log = logging.getLogger(__name__)
 
 # activity types whose id is remembered so that a redelivery changes nothing
-MAX_ID_LENGTH = 500  # longer conversation or activity ids are not Teams'
 DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
 
 
@@ -105,6 +104,10 @@ async def messages(request: web.Request) -> web.Response:
             response = await _handle(request, runtime, about)
             status = response.status
             return response
+        except Exception:
+            # the formatter withholds exception messages (they may quote the request)
+            log.error("request failed", exc_info=True)
+            return _problem(500, "internal error")
         finally:
             outcome = "ok" if status < 400 else "refused" if status < 500 else "failed"
             kind = _label(about.get("type", ""))
@@ -135,14 +138,18 @@ async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str])
     if request.content_type != "application/json":
         return _problem(415, "expected application/json")
     try:
-        body = json.loads(await request.read())
+        body = parse_body(await request.read())
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "body too large")
-    except (ValueError, UnicodeDecodeError):
-        return _problem(400, "malformed JSON")
+    except Refused as refused:
+        return _problem(400, refused.reason)
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         return _problem(400, "not an activity")
     about["type"] = body["type"]
+    try:
+        check_identifiers(body)
+    except Refused as refused:
+        return _problem(400, refused.reason)
     try:
         activity = Activity().deserialize(body)
         conversation_id = activity.conversation.id if activity.conversation else None
@@ -150,8 +157,6 @@ async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str])
         return _problem(400, "not an activity")
     if not conversation_id or not activity.service_url:
         return _problem(400, "activity without conversation or serviceUrl")
-    if len(str(conversation_id)) > MAX_ID_LENGTH or len(str(activity.id or "")) > MAX_ID_LENGTH:
-        return _problem(400, "identifier too long")
 
     auth_header = request.headers.get("Authorization", "")
     try:
