@@ -19,7 +19,7 @@ from bot.trajectories import (
     my_tasks_card,
     trajectory_for_viewer,
 )
-from bot.turn import Turn
+from bot.turn import Turn, input_problem
 from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.catalogue import MESSAGES
@@ -133,8 +133,9 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
         outcome = await Workflow(turn.services).execute(
             trajectory.id, command, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
-    except ValidationError:
-        return form_with_error(trajectory, name, turn.text("error.invalid"), viewer)
+    except ValidationError as error:
+        key, values = input_problem(error)
+        return form_with_error(trajectory, name, turn.text(key, **values), viewer)
     except engine.NotAllowed:
         await refuse(turn, name, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, name, viewer)
@@ -181,7 +182,10 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         outcome = await Workflow(turn.services).execute_many(
             trajectory.id, commands, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
-    except ValueError:  # pydantic's ValidationError, or a form value such as a bad date
+    except ValidationError as error:
+        key, values = input_problem(error)
+        return step_card(turn, trajectory, step, role, error=turn.text(key, **values))
+    except ValueError:  # a form value such as a bad date
         return step_card(turn, trajectory, step, role, error=turn.text("error.invalid"))
     except engine.NotAllowed:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)

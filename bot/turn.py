@@ -9,6 +9,7 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
+from pydantic import ValidationError
 
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
@@ -51,6 +52,15 @@ def inbox_key(activity: Activity) -> str | None:
     conversation = activity.conversation.id if activity.conversation else ""
     raw = f"{activity.channel_id or ''}|{conversation}|{activity.id}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def input_problem(error: ValidationError) -> tuple[str, dict[str, object]]:
+    """The catalogue key (and its values) that tells a person what was wrong with their input;
+    read from the error's types, never from the input itself."""
+    for detail in error.errors(include_input=False, include_url=False):
+        if detail["type"] == "string_too_long":
+            return "error.too_long", {"max": (detail.get("ctx") or {}).get("max_length", "?")}
+    return "error.invalid", {}
 
 
 def activity_binding(activity: Activity) -> Binding:
@@ -146,6 +156,11 @@ class Turn:
             now=self.services.clock(),
             keep_existing=keep_existing,
         )
+
+    async def reply_input_problem(self, error: ValidationError) -> None:
+        """Tell the sender, in their language, what was wrong with what they typed."""
+        key, values = input_problem(error)
+        await self.reply_text(key, **values)
 
     async def reply_text(self, key: str, **values: object) -> None:
         await self.context.send_activity(MessageFactory.text(self.text(key, **values)))

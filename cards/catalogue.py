@@ -748,6 +748,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Dit had ik al verwerkt.",
         "en": "I had already processed this.",
     },
+    # input that is refused: too long, too much, too often (nothing changes)
+    "error.too_long": {
+        "nl": "Dat is te lang (max {max} tekens). Maak het korter; er is niets veranderd.",
+        "en": "That is too long (max {max} characters). Please shorten it; nothing has changed.",
+    },
     "error.fault": {
         "nl": "Sorry, er ging bij mij iets mis. Er is niets kwijtgeraakt; probeer het zo nog eens. "
         "Blijft het misgaan, noem dan code {code} aan de beheerder.",
