@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
@@ -27,7 +28,7 @@ from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.services import Clock, Services, system_clock
-from bot.settings import Settings
+from bot.settings import Settings, is_loopback
 from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
 from cards.catalogue import language_for, text
@@ -247,9 +248,35 @@ async def person_download(request: web.Request) -> web.StreamResponse:
     return await download_person(request, await Links.create(services))
 
 
+ANONYMOUS_WARNING = (
+    "ANONYMOUS MODE: MICROSOFT_APP_ID is empty and WASSTRAAT_ANONYMOUS_MODE is on, so requests "
+    "from any address are served WITHOUT authentication; anyone who reaches this port can act "
+    "as anyone. Only for a trial with the Agents Playground, never with real data."
+)
+
+
+@web.middleware
+async def loopback_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Without authentication, a request from any address but loopback is refused."""
+    if not is_loopback(request.remote or ""):
+        log.warning("request from a non-loopback address refused: no app id is configured")
+        return _problem(403, "served on loopback only: no app id is configured")
+    response: web.StreamResponse = await handler(request)
+    return response
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
-    """Build the bot's web application; the database is opened (and migrated) on start-up."""
-    app = web.Application(client_max_size=settings.max_body_bytes)
+    """Build the bot's web application; the database is opened (and migrated) on start-up.
+
+    Without an app id the application serves loopback only (see ``Settings.startup_refusal``);
+    anonymous mode lifts that, and says so loudly."""
+    refusal = settings.startup_refusal()
+    if refusal:
+        raise ValueError(refusal)
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[loopback_only] if settings.loopback_only else [],
+    )
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         database = await open_database(settings.database_url)
@@ -280,7 +307,17 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             if settings.deliver_in_background
             else None
         )
-        log.info("wasstraat ready (database: %s)", database.dialect)
+        if not settings.auth_enabled and settings.anonymous_mode:
+            log.warning(ANONYMOUS_WARNING)
+        log.info(
+            "wasstraat ready (database: %s, authentication: %s)",
+            database.dialect,
+            "on"
+            if settings.auth_enabled
+            else "OFF, anonymous mode"
+            if settings.anonymous_mode
+            else "off, loopback only",
+        )
         yield
         await ticker.stop()
         stop.set()
