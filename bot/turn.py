@@ -144,6 +144,8 @@ class Turn:
         reference.conversation.id = base
         reference.activity_id = None  # a later message starts anew instead of replying
         reference.locale = activity_locale(activity)
+        if conversation_type != "personal":
+            reference.user = None  # a channel or group chat is nobody's: keep no sender
         sender = activity.from_property
         await self.services.store.save_conversation_reference(
             conversation_id=base,
