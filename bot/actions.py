@@ -40,6 +40,7 @@ from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import parse_command
 from wasstraat.model import StepStatus, Trajectory
+from wasstraat.text import clean_data
 
 ActionHandler = Callable[[Turn, Mapping[str, Any]], Awaitable[Element]]
 
@@ -287,6 +288,7 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
 
 async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:
     """Run the handler for the action; an unknown or forged id changes nothing and is audited."""
+    data = clean_data(dict(data))  # typed text in one form, nothing invisible
     name = action_id(data, verb)
     handler = ACTIONS.get(name)
     if handler is not None:

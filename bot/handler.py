@@ -28,6 +28,7 @@ from cards.catalogue import Language, language_for
 from cards.welcome import welcome_card
 from dialogs.start_trajectory import StartTrajectoryDialog
 from dialogs.state_storage import DatabaseStorage
+from wasstraat.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ class WasstraatBot(TeamsActivityHandler):
         if isinstance(activity.value, dict) and activity.value:
             await self._submit(turn_context, activity.value)
             return
-        text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
+        # typed text in one Unicode form, without invisible or bidi-control characters
+        text = clean_text(TurnContext.remove_recipient_mention(activity) or activity.text or "")
         word, args = parse(" ".join(text.split()))
         dialogs = await self._dialogs.create_context(turn_context)
         turn = Turn(context=turn_context, services=self._services, dialogs=dialogs)

@@ -15,8 +15,10 @@ from bot.services import Services
 from cards.catalogue import Language, language_for, text
 from cards.outcomes import Viewer
 from wasstraat.model import Binding, Person
+from wasstraat.text import clean_text
 
 THREAD_MARKER = ";messageid="
+NAME_LENGTH = Person.model_fields["name"].metadata[0].max_length  # a display name as kept
 
 
 def activity_tenant(activity: Activity) -> str | None:
@@ -81,7 +83,8 @@ def activity_actor(activity: Activity) -> Person | None:
     sender = activity.from_property
     if sender is None or not sender.aad_object_id:
         return None
-    return Person(aad_object_id=str(sender.aad_object_id), name=str(sender.name or ""))
+    name = clean_text(str(sender.name or ""))[:NAME_LENGTH]
+    return Person(aad_object_id=str(sender.aad_object_id), name=name)
 
 
 @dataclass(slots=True)

@@ -753,6 +753,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Dat is te lang (max {max} tekens). Maak het korter; er is niets veranderd.",
         "en": "That is too long (max {max} characters). Please shorten it; nothing has changed.",
     },
+    "error.date_too_far": {
+        "nl": "Die datum ligt te ver weg: kies een moment binnen drie jaar. Er is niets veranderd.",
+        "en": "That date is too far ahead: choose a moment within three years. Nothing has "
+        "changed.",
+    },
     "admin.not_an_object_id": {
         "nl": "Geef het volledige object-id van de persoon uit Entra, zoals "
         "6b1f0c2e-3d4a-4b5c-8d9e-0f1a2b3c4d5e. Er is niets gedaan.",

@@ -1153,6 +1153,7 @@ def _on_start_evaluatie(ctx: _Ctx) -> None:
 def _plan_evaluation(ctx: _Ctx, cmd: c.PlanEvaluation) -> None:
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
+    _not_too_far(ctx, cmd.at)
     if ctx.t.evaluation.requested_at is not None:
         raise AlreadyDecided("evaluation_requested")
     # the evaluation card goes out in working time: a Saturday or Koningsdag moves on
@@ -1168,6 +1169,12 @@ def _plan_evaluation(ctx: _Ctx, cmd: c.PlanEvaluation) -> None:
 
 
 EVALUATION_MINUTES = 90
+PLANNING_HORIZON_MONTHS = 36  # an evaluation or session further ahead is a typing error
+
+
+def _not_too_far(ctx: _Ctx, moment: datetime) -> None:
+    if moment > add_months(ctx.now, PLANNING_HORIZON_MONTHS):
+        raise InvalidInput("date_too_far", months=PLANNING_HORIZON_MONTHS)
 
 
 def _invite_to_evaluation(ctx: _Ctx) -> None:
@@ -1234,6 +1241,7 @@ def _plan_session(ctx: _Ctx, cmd: c.PlanSession) -> None:
         raise NotNow("step_not_active", step=cmd.step)
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
+    _not_too_far(ctx, cmd.at)
     step = ctx.template.step(cmd.step)
     attendees: dict[str, Person] = {ctx.actor.aad_object_id: ctx.actor}
     for role in step.actors:

@@ -78,3 +78,44 @@ async def test_a_fault_is_logged_without_the_text_that_caused_it(
     logged = production_log.getvalue()
     assert "turn failed" in logged and "ValueError" in logged
     assert "Jan de Vries" not in logged
+
+
+# -- invisible characters, numbers that are none, dates far away --------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["\u200b\u200b\u200b", "\u200b \u2060\ufeff", "\u202e\u2066\u200f", "\x00\x00"]
+)
+async def test_a_product_name_of_only_invisible_characters_is_no_name(bot: BotClient, name: str):
+    await bot.say(f"start {name}", locale="nl-NL")
+    # as if no name were given: the bot asks for one
+    assert bot.connector.texts() == [text("start.ask_product", "nl")]
+    assert await bot.store.count_trajectories() == 0
+
+
+@pytest.mark.parametrize(
+    "typed, kept",
+    [
+        ("Pas\u202epoort", "Paspoort"),  # a right-to-left override
+        ("Paspo\u200bort\u2066", "Paspoort"),  # zero-width space, bidi isolate
+        ("Cafe\u0301 vergunning", "Café vergunning"),  # decomposed: kept in NFC
+        ("Rijbe\x00wijs", "Rijbewijs"),  # a NUL byte (PostgreSQL cannot keep one)
+    ],
+)
+async def test_names_are_kept_in_one_form_without_invisible_characters(
+    bot: BotClient, typed: str, kept: str
+):
+    await bot.say(f"start {typed}")
+    [trajectory] = await bot.store.trajectories_in_channel("91de9fff-b6db-4f3b-9fab-0b461f322436")
+    assert trajectory.product == kept
+
+
+async def test_a_remark_of_only_a_zero_width_space_is_no_remark(bot: BotClient):
+    from tests.scenario.driving import button, card_sent_to, click, text_of
+
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    card = await card_sent_to(bot, MEGAN, "approval_request")
+    before = await bot.store.trajectory(trajectory_id)
+    form = await click(bot, MEGAN, button(card, "Reject"), remark="\u200b")
+    assert "Please add a short explanation" in text_of(form)
+    assert await bot.store.trajectory(trajectory_id) == before
