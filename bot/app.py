@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
 import uuid
@@ -23,7 +24,7 @@ from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
 from bot.dispatcher import Dispatcher
 from bot.downloads import Links, download_dossier, download_person
-from bot.frontdoor import Refused, check_identifiers, parse_body
+from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
 from bot.metrics import CONTENT_TYPE, Metrics
@@ -160,6 +161,9 @@ async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str])
         return _problem(400, "activity without conversation or serviceUrl")
 
     auth_header = request.headers.get("Authorization", "")
+    if settings.auth_enabled and not token_expires(auth_header):
+        log.info("request refused: a token without an expiry")
+        return _problem(401, "unauthorized")
     try:
         authentication = await runtime.adapter.bot_framework_authentication.authenticate_request(
             activity, auth_header
@@ -224,6 +228,11 @@ async def readyz(request: web.Request) -> web.Response:
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format."""
     runtime = request.app[RUNTIME]
+    expected = runtime.services.settings.metrics_token
+    if expected and not hmac.compare_digest(
+        request.headers.get("Authorization", "").encode(), f"Bearer {expected}".encode()
+    ):
+        return _problem(401, "unauthorized")
     await runtime.metrics.refresh(runtime.services.store, runtime.services.clock())
     return web.Response(body=runtime.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 

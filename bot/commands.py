@@ -109,7 +109,8 @@ async def admin_command(turn: Turn, args: str) -> None:
     if action in ADMIN_EXPORT:
         await audit_export(turn.services, person_id, actor)
         links = await Links.create(turn.services)
-        await turn.reply_text("admin.exported", url=links.person_url(person_id))
+        url = links.person_url(person_id, actor.aad_object_id)
+        await turn.reply_text("admin.exported", url=url)
         return
     removed, running = await remove_person(turn.services, person_id, actor)
     await turn.reply_text("admin.removed", removed=removed, running=running)

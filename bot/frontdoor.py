@@ -8,6 +8,8 @@ import json
 import re
 from typing import Any
 
+import jwt
+
 # Teams activities nest a handful of levels (an Adaptive Card action's data a few more)
 MAX_NESTING = 32
 # Lengths of what an activity names, as Teams sends them and as storage keeps them
@@ -100,3 +102,18 @@ def check_identifiers(body: dict[str, Any]) -> None:
             raise Refused(f"{name} too long")
         if _CONTROL.search(value):
             raise Refused(f"{name} has control characters")
+
+
+def token_expires(authorization: str) -> bool:
+    """Whether a bearer token names its expiry (``exp``). The SDK checks the signature, issuer,
+    audience and an expiry that is given, but takes a token without one as valid forever.
+    Read without verifying: a token that fails here is refused, one that passes is verified
+    by the SDK next."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme != "Bearer" or not token:
+        return True  # no bearer token at all: the SDK refuses it
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return True  # not a token: the SDK refuses it
+    return isinstance(claims, dict) and isinstance(claims.get("exp"), int | float)

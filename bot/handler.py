@@ -69,6 +69,12 @@ class WasstraatBot(TeamsActivityHandler):
         turn = self._turn(turn_context)
         await turn.reply_card(welcome_card(turn.language, in_channel=turn.in_channel))
 
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """The app was removed: a 1:1 chat's reference (it names the person) is forgotten."""
+        turn = self._turn(turn_context)
+        if turn.conversation_type == "personal":
+            await self._services.store.forget_conversation(turn.binding.conversation_id)
+
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:

@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=730, ge=0, le=36500)
     # Entra object ids of the administrators who may export or remove a person's data
     admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # when set, GET /metrics needs "Authorization: Bearer <this>" (for an exposed endpoint)
+    metrics_token: str = Field(default="", repr=False)
     # the key download links are signed with; empty: generated once, kept in the database
     link_secret: str = Field(default="", repr=False)
 

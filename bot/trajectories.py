@@ -193,7 +193,11 @@ async def dossier_links_card(turn: Turn, trajectories: list[Trajectory]) -> dict
     actor = turn.actor
     mine = [t for t in trajectories if actor is not None and t.roles_of(actor.aad_object_id)]
     links = await Links.create(turn.services)
-    made = [(t.product, *links.dossier_url(t.id, turn.language)) for t in mine]
+    made = [
+        (t.product, *links.dossier_url(t.id, turn.language, actor.aad_object_id))
+        for t in mine
+        if actor is not None
+    ]
     until = made[0][2] if made else turn.services.clock()
     local = until.astimezone(turn.services.zone)
     return dossier_card(

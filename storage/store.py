@@ -457,6 +457,15 @@ class Store:
                 )
             )
 
+    async def forget_conversation(self, conversation_id: str) -> None:
+        """Delete a conversation's stored reference (the app was removed from it)."""
+        async with self._write() as conn:
+            await conn.execute(
+                delete(schema.conversation_refs).where(
+                    schema.conversation_refs.c.conversation_id == conversation_id
+                )
+            )
+
     async def conversation_reference(self, conversation_id: str) -> dict[str, Any] | None:
         async with self._db.connect() as conn:
             reference = await conn.scalar(
