@@ -24,6 +24,7 @@ from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
 from bot.dispatcher import Dispatcher
 from bot.downloads import Links, download_dossier, download_person
+from bot.escaping import EscapeOutgoing
 from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
@@ -70,6 +71,7 @@ def _auth_configuration(settings: Settings) -> SimpleNamespace:
 def build_adapter(settings: Settings) -> CloudAdapter:
     authentication = ConfigurationBotFrameworkAuthentication(_auth_configuration(settings))
     adapter = CloudAdapter(ReusedConnectors(authentication))
+    adapter.use(EscapeOutgoing())  # user text reaches Teams as text, never as markup
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         # A fault: log it with a code (no message text or personal data), answer politely,

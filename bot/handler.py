@@ -20,6 +20,7 @@ from botbuilder.schema import ChannelAccount
 from bot import roles as _roles  # noqa: F401  (registers the role actions)
 from bot.actions import dispatch
 from bot.commands import COMMANDS, START_DIALOG_ID, parse, unknown_command
+from bot.escaping import escape_card
 from bot.services import Services
 from bot.trajectories import start_trajectory
 from bot.turn import Turn, activity_locale, as_dict
@@ -128,7 +129,7 @@ class WasstraatBot(TeamsActivityHandler):
             return await super().on_invoke_activity(turn_context)
         action = as_dict(as_dict(turn_context.activity.value).get("action"))
         data = as_dict(action.get("data"))
-        card = await dispatch(self._turn(turn_context), data, action.get("verb"))
+        card = escape_card(await dispatch(self._turn(turn_context), data, action.get("verb")))
         # The wire form of an AdaptiveCardInvokeResponse, written by bot.app as it is: the SDK's
         # msrest serializer would only turn its model into this same dict, more slowly.
         return InvokeResponse(

@@ -28,8 +28,10 @@ from wasstraat.model import Person
 from wasstraat.samples import KPIS
 
 
-async def trajectory_in_step_2(bot: BotClient) -> tuple[str, Workflow]:
-    await bot.say("start Parkeervergunning")
+async def trajectory_in_step_2(
+    bot: BotClient, product: str = "Parkeervergunning"
+) -> tuple[str, Workflow]:
+    await bot.say(f"start {product}")
     [trajectory] = await bot.store.trajectories_in_channel("91de9fff-b6db-4f3b-9fab-0b461f322436")
     workflow = Workflow(bot.http.server.app[RUNTIME].services)
     roles = {
