@@ -35,7 +35,8 @@ test: $(STAMP) $(NODE_STAMP)
 	env -u WASSTRAAT_TEST_POSTGRES $(BIN)/python -m pytest
 	@if [ -n "$${WASSTRAAT_TEST_POSTGRES:-}" ]; then \
 		echo "== the same tests on PostgreSQL"; \
-		$(BIN)/python -m pytest tests/unit tests/scenario tests/replicas tests/chaos; \
+		$(BIN)/python -m pytest tests/unit tests/scenario tests/replicas tests/chaos \
+			tests/security/test_authentication.py; \
 	fi
 
 lint: $(STAMP)

@@ -19,7 +19,7 @@ from bot.trajectories import (
     my_tasks_card,
     trajectory_for_viewer,
 )
-from bot.turn import Turn
+from bot.turn import Turn, input_problem
 from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.detail import DOSSIER, MY_TASKS, detail_card
@@ -48,6 +48,7 @@ from wasstraat import engine
 from wasstraat.commands import parse_command
 from wasstraat.model import StepStatus, Trajectory
 from wasstraat.template import Step
+from wasstraat.text import clean_data
 
 ActionHandler = Callable[[Turn, Mapping[str, Any]], Awaitable[Element]]
 
@@ -141,8 +142,12 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
         outcome = await Workflow(turn.services).execute(
             trajectory.id, command, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
-    except ValidationError:
-        return form_with_error(trajectory, name, turn.text("error.invalid"), viewer)
+    except ValidationError as error:
+        key, values = input_problem(error)
+        if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
+            message = turn.text(key, **values)
+            return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
+        return form_with_error(trajectory, name, turn.text(key, **values), viewer)
     except engine.NotAllowed:
         await refuse(turn, name, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, name, viewer)
@@ -207,7 +212,10 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         outcome = await Workflow(turn.services).execute_many(
             trajectory.id, commands, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
-    except ValueError:  # pydantic's ValidationError, or a form value such as a bad date
+    except ValidationError as error:
+        key, values = input_problem(error)
+        return card_for(turn, trajectory, card_kind, step.id, error=turn.text(key, **values))
+    except ValueError:  # a form value such as a bad date
         return card_for(turn, trajectory, card_kind, step.id, error=turn.text("error.invalid"))
     except engine.NotAllowed:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
@@ -319,6 +327,7 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
 
 async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:
     """Run the handler for the action; an unknown or forged id changes nothing and is audited."""
+    data = clean_data(dict(data))  # typed text in one form, nothing invisible
     name = action_id(data, verb)
     handler = ACTIONS.get(name)
     if handler is not None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import hmac
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
@@ -23,11 +24,13 @@ from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
 from bot.dispatcher import Dispatcher
 from bot.downloads import Links, download_dossier, download_person
+from bot.escaping import EscapeOutgoing
+from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.services import Clock, Services, system_clock
-from bot.settings import Settings
+from bot.settings import Settings, is_loopback
 from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
 from cards.catalogue import language_for, text
@@ -36,7 +39,6 @@ from storage import Store, open_database
 log = logging.getLogger(__name__)
 
 # activity types whose id is remembered so that a redelivery changes nothing
-MAX_ID_LENGTH = 500  # longer conversation or activity ids are not Teams'
 DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
 
 
@@ -68,6 +70,7 @@ def _auth_configuration(settings: Settings) -> SimpleNamespace:
 def build_adapter(settings: Settings) -> CloudAdapter:
     authentication = ConfigurationBotFrameworkAuthentication(_auth_configuration(settings))
     adapter = CloudAdapter(ReusedConnectors(authentication))
+    adapter.use(EscapeOutgoing())  # user text reaches Teams as text, never as markup
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         # A fault: log it with a code (no message text or personal data), answer politely,
@@ -104,6 +107,10 @@ async def messages(request: web.Request) -> web.Response:
             response = await _handle(request, runtime, about)
             status = response.status
             return response
+        except Exception:
+            # the formatter withholds exception messages (they may quote the request)
+            log.error("request failed", exc_info=True)
+            return _problem(500, "internal error")
         finally:
             outcome = "ok" if status < 400 else "refused" if status < 500 else "failed"
             kind = _label(about.get("type", ""))
@@ -134,14 +141,18 @@ async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str])
     if request.content_type != "application/json":
         return _problem(415, "expected application/json")
     try:
-        body = json.loads(await request.read())
+        body = parse_body(await request.read())
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "body too large")
-    except (ValueError, UnicodeDecodeError):
-        return _problem(400, "malformed JSON")
+    except Refused as refused:
+        return _problem(400, refused.reason)
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         return _problem(400, "not an activity")
     about["type"] = body["type"]
+    try:
+        check_identifiers(body)
+    except Refused as refused:
+        return _problem(400, refused.reason)
     try:
         activity = Activity().deserialize(body)
         conversation_id = activity.conversation.id if activity.conversation else None
@@ -149,10 +160,11 @@ async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str])
         return _problem(400, "not an activity")
     if not conversation_id or not activity.service_url:
         return _problem(400, "activity without conversation or serviceUrl")
-    if len(str(conversation_id)) > MAX_ID_LENGTH or len(str(activity.id or "")) > MAX_ID_LENGTH:
-        return _problem(400, "identifier too long")
 
     auth_header = request.headers.get("Authorization", "")
+    if settings.auth_enabled and not token_expires(auth_header):
+        log.info("request refused: a token without an expiry")
+        return _problem(401, "unauthorized")
     try:
         authentication = await runtime.adapter.bot_framework_authentication.authenticate_request(
             activity, auth_header
@@ -217,6 +229,11 @@ async def readyz(request: web.Request) -> web.Response:
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format."""
     runtime = request.app[RUNTIME]
+    expected = runtime.services.settings.metrics_token
+    if expected and not hmac.compare_digest(
+        request.headers.get("Authorization", "").encode(), f"Bearer {expected}".encode()
+    ):
+        return _problem(401, "unauthorized")
     await runtime.metrics.refresh(runtime.services.store, runtime.services.clock())
     return web.Response(body=runtime.metrics.render(), headers={"Content-Type": CONTENT_TYPE})
 
@@ -241,10 +258,36 @@ async def person_download(request: web.Request) -> web.StreamResponse:
     return await download_person(request, await Links.create(services))
 
 
+ANONYMOUS_WARNING = (
+    "ANONYMOUS MODE: MICROSOFT_APP_ID is empty and WASSTRAAT_ANONYMOUS_MODE is on, so requests "
+    "from any address are served WITHOUT authentication; anyone who reaches this port can act "
+    "as anyone. Only for a trial with the Agents Playground, never with real data."
+)
+
+
+@web.middleware
+async def loopback_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Without authentication, a request from any address but loopback is refused."""
+    if not is_loopback(request.remote or ""):
+        log.warning("request from a non-loopback address refused: no app id is configured")
+        return _problem(403, "served on loopback only: no app id is configured")
+    response: web.StreamResponse = await handler(request)
+    return response
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
-    """Build the bot's web application; the database is opened (and migrated) on start-up."""
-    app = web.Application(client_max_size=settings.max_body_bytes)
+    """Build the bot's web application; the database is opened (and migrated) on start-up.
+
+    Without an app id the application serves loopback only (see ``Settings.startup_refusal``);
+    anonymous mode lifts that, and says so loudly."""
+    refusal = settings.startup_refusal()
+    if refusal:
+        raise ValueError(refusal)
     template = settings.wasstraat()  # a template that cannot run stops the start here
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[loopback_only] if settings.loopback_only else [],
+    )
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         database = await open_database(settings.database_url)
@@ -275,7 +318,17 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             if settings.deliver_in_background
             else None
         )
-        log.info("wasstraat ready (database: %s)", database.dialect)
+        if not settings.auth_enabled and settings.anonymous_mode:
+            log.warning(ANONYMOUS_WARNING)
+        log.info(
+            "wasstraat ready (database: %s, authentication: %s)",
+            database.dialect,
+            "on"
+            if settings.auth_enabled
+            else "OFF, anonymous mode"
+            if settings.anonymous_mode
+            else "off, loopback only",
+        )
         yield
         await ticker.stop()
         stop.set()

@@ -19,6 +19,7 @@ from bot.trajectories import (
 from bot.turn import Turn
 from cards.welcome import help_card
 from dialogs.check_reply import read_check_reply
+from wasstraat.privacy import object_id
 
 CommandHandler = Callable[[Turn, str], Awaitable[None]]
 
@@ -101,11 +102,15 @@ async def admin_command(turn: Turn, args: str) -> None:
     if len(words) != 2 or words[0].lower() not in ADMIN_EXPORT | ADMIN_REMOVE:
         await turn.reply_text("admin.usage")
         return
-    action, person_id = words[0].lower(), words[1]
+    action, person_id = words[0].lower(), object_id(words[1])
+    if person_id is None:  # only a whole, well-formed id matches anything
+        await turn.reply_text("admin.not_an_object_id")
+        return
     if action in ADMIN_EXPORT:
         await audit_export(turn.services, person_id, actor)
         links = await Links.create(turn.services)
-        await turn.reply_text("admin.exported", url=links.person_url(person_id))
+        url = links.person_url(person_id, actor.aad_object_id)
+        await turn.reply_text("admin.exported", url=url)
         return
     removed, running = await remove_person(turn.services, person_id, actor)
     await turn.reply_text("admin.removed", removed=removed, running=running)

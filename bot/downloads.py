@@ -2,7 +2,8 @@
 
 A link carries what it is for (trajectory, language) and when it was made, signed with a key
 every replica shares (kept in the database unless configured); it works for a limited time.
-Anyone with the link can download: it is only ever handed to the project group's members.
+A link names who it was made for, and works only while they are still in the project group
+(for a person's export: still an administrator).
 """
 
 from __future__ import annotations
@@ -49,16 +50,18 @@ class Links:
     def services(self) -> Services:
         return self._services
 
-    def dossier_url(self, trajectory_id: str, language: str) -> tuple[str, datetime]:
-        """A download link for the dossier, and until when it works."""
-        token = self._serializer.dumps({"t": trajectory_id, "l": language})
+    def dossier_url(
+        self, trajectory_id: str, language: str, person_id: str
+    ) -> tuple[str, datetime]:
+        """A download link for the dossier, for one member, and until when it works."""
+        token = self._serializer.dumps({"t": trajectory_id, "l": language, "u": person_id})
         base = self._services.settings.public_base_url
         until = self._services.clock() + LINK_TTL
         return f"{base}/downloads/dossier?token={quote(token)}", until
 
-    def person_url(self, person_id: str) -> str:
+    def person_url(self, person_id: str, admin_id: str) -> str:
         """A download link for everything kept about one person (for an administrator)."""
-        token = self._serializer.dumps({"p": person_id})
+        token = self._serializer.dumps({"p": person_id, "a": admin_id})
         return f"{self._services.settings.public_base_url}/downloads/person?token={quote(token)}"
 
     def read(self, token: str) -> dict[str, Any] | None:
@@ -85,6 +88,8 @@ async def download_dossier(request: web.Request, links: Links) -> web.StreamResp
     trajectory = await services.store.trajectory(str(content.get("t")))
     if trajectory is None:
         return web.json_response({"error": "not found"}, status=404)
+    if not trajectory.roles_of(str(content.get("u"))):
+        return _link_dead()  # no longer in the project group: the link no longer works
     language = language_for(str(content.get("l")), services.settings.default_locale)
     body = dossier(trajectory, template=services.template, language=language, zone=services.zone)
     safe = "".join(ch if ch.isalnum() else "-" for ch in trajectory.product)[:60] or "dossier"
@@ -103,6 +108,8 @@ async def download_person(request: web.Request, links: Links) -> web.StreamRespo
     content = links.read(request.query.get("token", ""))
     if content is None or "p" not in content:
         return _link_dead()
+    if content.get("a") not in links.services.settings.admin_ids:
+        return _link_dead()  # no longer an administrator
     data = await person_export(links.services, str(content["p"]))
     return web.json_response(
         data,

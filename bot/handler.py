@@ -20,6 +20,7 @@ from botbuilder.schema import ChannelAccount
 from bot import roles as _roles  # noqa: F401  (registers the role actions)
 from bot.actions import dispatch
 from bot.commands import COMMANDS, START_DIALOG_ID, parse, unknown_command
+from bot.escaping import escape_card
 from bot.services import Services
 from bot.trajectories import start_trajectory
 from bot.turn import Turn, activity_locale, as_dict
@@ -28,6 +29,7 @@ from cards.catalogue import Language, language_for
 from cards.welcome import welcome_card
 from dialogs.start_trajectory import StartTrajectoryDialog
 from dialogs.state_storage import DatabaseStorage
+from wasstraat.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,12 @@ class WasstraatBot(TeamsActivityHandler):
         turn = self._turn(turn_context)
         await turn.reply_card(welcome_card(turn.language, in_channel=turn.in_channel))
 
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """The app was removed: a 1:1 chat's reference (it names the person) is forgotten."""
+        turn = self._turn(turn_context)
+        if turn.conversation_type == "personal":
+            await self._services.store.forget_conversation(turn.binding.conversation_id)
+
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
@@ -87,7 +95,8 @@ class WasstraatBot(TeamsActivityHandler):
         if isinstance(activity.value, dict) and activity.value:
             await self._submit(turn_context, activity.value)
             return
-        text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
+        # typed text in one Unicode form, without invisible or bidi-control characters
+        text = clean_text(TurnContext.remove_recipient_mention(activity) or activity.text or "")
         word, args = parse(" ".join(text.split()))
         dialogs = await self._dialogs.create_context(turn_context)
         turn = Turn(context=turn_context, services=self._services, dialogs=dialogs)
@@ -120,7 +129,7 @@ class WasstraatBot(TeamsActivityHandler):
             return await super().on_invoke_activity(turn_context)
         action = as_dict(as_dict(turn_context.activity.value).get("action"))
         data = as_dict(action.get("data"))
-        card = await dispatch(self._turn(turn_context), data, action.get("verb"))
+        card = escape_card(await dispatch(self._turn(turn_context), data, action.get("verb")))
         # The wire form of an AdaptiveCardInvokeResponse, written by bot.app as it is: the SDK's
         # msrest serializer would only turn its model into this same dict, more slowly.
         return InvokeResponse(

@@ -79,15 +79,18 @@ async def person_export(services: Services, person_id: str) -> dict[str, Any]:
     """Everything stored about one person (AVG inzageverzoek), as JSON-ready data."""
     trajectories = await services.store.trajectories_mentioning(person_id)
     audit = await services.store.personal_audit(person_id)
+    rows = await services.store.personal_rows(person_id)
     return {
         "person": person_id,
         "exported_at": services.clock().isoformat(),
         "trajectories": [person_data(t, person_id) for t in trajectories],
-        "audit": [
-            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-            for row in audit
-        ],
+        "audit": [_jsonable(row) for row in audit],
+        **{table: [_jsonable(row) for row in found] for table, found in rows.items()},
     }
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
 async def remove_person(services: Services, person_id: str, admin: Person) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, time, timedelta
 from typing import Annotated, Literal
 
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MICROSOFT_APP_TENANT_ID", "MicrosoftAppTenantId"),
     )
 
+    # Without an app id nobody is authenticated: the bot then serves loopback only, unless this
+    # names anonymous mode explicitly (e.g. for the Agents Playground on another host).
+    anonymous_mode: bool = False
     allowed_tenant_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     database_url: str = "sqlite:///data/wasstraat.db"
     default_locale: str = "nl-NL"
@@ -63,6 +67,8 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=730, ge=0, le=36500)
     # Entra object ids of the administrators who may export or remove a person's data
     admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # when set, GET /metrics needs "Authorization: Bearer <this>" (for an exposed endpoint)
+    metrics_token: str = Field(default="", repr=False)
     # the key download links are signed with; empty: generated once, kept in the database
     link_secret: str = Field(default="", repr=False)
 
@@ -203,6 +209,23 @@ class Settings(BaseSettings):
         return bool(self.app_id)
 
     @property
+    def loopback_only(self) -> bool:
+        """Without authentication (and without anonymous mode) only loopback is served."""
+        return not self.auth_enabled and not self.anonymous_mode
+
+    def startup_refusal(self) -> str | None:
+        """Why the bot must not start with these settings, or None: listening on an address
+        other than loopback without an app id would let anyone in as anyone."""
+        if not self.loopback_only or is_loopback(self.host):
+            return None
+        return (
+            f"Refusing to start: WASSTRAAT_HOST={self.host} is not a loopback address and "
+            "MICROSOFT_APP_ID is empty, so nobody would be authenticated. Set MICROSOFT_APP_ID "
+            "(with MICROSOFT_APP_PASSWORD), or listen on 127.0.0.1, or - for a trial with the "
+            "Agents Playground on another host only - set WASSTRAAT_ANONYMOUS_MODE=true."
+        )
+
+    @property
     def tenant_allow_list(self) -> frozenset[str]:
         """Tenants whose activities are accepted; empty means any (local trial only).
 
@@ -218,3 +241,13 @@ class Settings(BaseSettings):
         if not allowed:
             return True
         return tenant_id is not None and tenant_id in allowed
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or name to listen on or hear from) is loopback only."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from bot.downloads import Links
 from bot.turn import Turn
 from bot.workflow import Workflow
@@ -84,16 +86,18 @@ async def answer_check_by_text(turn: Turn, reply: CheckReply) -> bool:
     ]
     if not open_checks:
         return False
+    try:
+        answer = AnswerCheck(agrees=reply.agrees, remark=reply.remark)
+    except ValidationError as error:
+        await turn.reply_input_problem(error)
+        return True
     if len(open_checks) > 1:
         await turn.reply_text("check.choose", products=", ".join(t.product for t in open_checks))
         return True
     trajectory = open_checks[0]
     try:
         await Workflow(turn.services).execute(
-            trajectory.id,
-            AnswerCheck(agrees=reply.agrees, remark=reply.remark),
-            actor,
-            activity_id=turn.inbox_key,
+            trajectory.id, answer, actor, activity_id=turn.inbox_key
         )
     except engine.EngineError as error:
         await turn.reply_plain(turn.refusal(error, trajectory))
@@ -116,6 +120,11 @@ async def add_idea(turn: Turn, idea: str) -> None:
     if actor is None:
         await turn.reply_text("start.no_identity")
         return
+    try:
+        command = AddImprovement(text=idea)
+    except ValidationError as error:
+        await turn.reply_input_problem(error)
+        return
     store = turn.services.store
     here = await store.trajectories_in_channel(turn.binding.channel_key)
     mine = {t.id for t in await store.trajectories_of(actor.aad_object_id)}
@@ -134,7 +143,7 @@ async def add_idea(turn: Turn, idea: str) -> None:
         return
     try:
         await Workflow(turn.services).execute(
-            candidates[0].id, AddImprovement(text=idea), actor, activity_id=turn.inbox_key
+            candidates[0].id, command, actor, activity_id=turn.inbox_key
         )
     except engine.EngineError as error:
         await turn.reply_plain(turn.refusal(error, candidates[0]))
@@ -185,7 +194,11 @@ async def dossier_links_card(turn: Turn, trajectories: list[Trajectory]) -> dict
     actor = turn.actor
     mine = [t for t in trajectories if actor is not None and t.roles_of(actor.aad_object_id)]
     links = await Links.create(turn.services)
-    made = [(t.product, *links.dossier_url(t.id, turn.language)) for t in mine]
+    made = [
+        (t.product, *links.dossier_url(t.id, turn.language, actor.aad_object_id))
+        for t in mine
+        if actor is not None
+    ]
     until = made[0][2] if made else turn.services.clock()
     local = until.astimezone(turn.services.zone)
     return dossier_card(

@@ -9,14 +9,17 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
+from pydantic import ValidationError
 
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
 from cards.outcomes import Viewer, refusal_message
 from wasstraat.engine import EngineError, NotNow
 from wasstraat.model import Binding, Person, Trajectory
+from wasstraat.text import clean_text
 
 THREAD_MARKER = ";messageid="
+NAME_LENGTH = Person.model_fields["name"].metadata[0].max_length  # a display name as kept
 
 
 def activity_tenant(activity: Activity) -> str | None:
@@ -54,6 +57,15 @@ def inbox_key(activity: Activity) -> str | None:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def input_problem(error: ValidationError) -> tuple[str, dict[str, object]]:
+    """The catalogue key (and its values) that tells a person what was wrong with their input;
+    read from the error's types, never from the input itself."""
+    for detail in error.errors(include_input=False, include_url=False):
+        if detail["type"] == "string_too_long":
+            return "error.too_long", {"max": (detail.get("ctx") or {}).get("max_length", "?")}
+    return "error.invalid", {}
+
+
 def activity_binding(activity: Activity) -> Binding:
     channel_data = as_dict(activity.channel_data)
     team = as_dict(channel_data.get("team"))
@@ -72,7 +84,8 @@ def activity_actor(activity: Activity) -> Person | None:
     sender = activity.from_property
     if sender is None or not sender.aad_object_id:
         return None
-    return Person(aad_object_id=str(sender.aad_object_id), name=str(sender.name or ""))
+    name = clean_text(str(sender.name or ""))[:NAME_LENGTH]
+    return Person(aad_object_id=str(sender.aad_object_id), name=name)
 
 
 @dataclass(slots=True)
@@ -146,6 +159,8 @@ class Turn:
         reference.conversation.id = base
         reference.activity_id = None  # a later message starts anew instead of replying
         reference.locale = activity_locale(activity)
+        if conversation_type != "personal":
+            reference.user = None  # a channel or group chat is nobody's: keep no sender
         sender = activity.from_property
         await self.services.store.save_conversation_reference(
             conversation_id=base,
@@ -158,6 +173,11 @@ class Turn:
             now=self.services.clock(),
             keep_existing=keep_existing,
         )
+
+    async def reply_input_problem(self, error: ValidationError) -> None:
+        """Tell the sender, in their language, what was wrong with what they typed."""
+        key, values = input_problem(error)
+        await self.reply_text(key, **values)
 
     async def reply_text(self, key: str, **values: object) -> None:
         await self.context.send_activity(MessageFactory.text(self.text(key, **values)))

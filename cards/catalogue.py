@@ -1013,6 +1013,22 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Dit had ik al verwerkt.",
         "en": "I had already processed this.",
     },
+    # input that is refused: too long, too much, too often (nothing changes)
+    "error.too_long": {
+        "nl": "Dat is te lang (max {max} tekens). Maak het korter; er is niets veranderd.",
+        "en": "That is too long (max {max} characters). Please shorten it; nothing has changed.",
+    },
+    "error.date_too_far": {
+        "nl": "Die datum ligt te ver weg: kies een moment binnen drie jaar. Er is niets veranderd.",
+        "en": "That date is too far ahead: choose a moment within three years. Nothing has "
+        "changed.",
+    },
+    "admin.not_an_object_id": {
+        "nl": "Geef het volledige object-id van de persoon uit Entra, zoals "
+        "6b1f0c2e-3d4a-4b5c-8d9e-0f1a2b3c4d5e. Er is niets gedaan.",
+        "en": "Give the person's whole Entra object id, such as "
+        "6b1f0c2e-3d4a-4b5c-8d9e-0f1a2b3c4d5e. Nothing was done.",
+    },
     "error.fault": {
         "nl": "Sorry, er ging bij mij iets mis. Er is niets kwijtgeraakt; probeer het zo nog eens. "
         "Blijft het misgaan, noem dan code {code} aan de beheerder.",

@@ -133,11 +133,10 @@ def _float(inputs: Inputs, key: str) -> float | None:
     raw = inputs.get(key)
     if raw in (None, ""):
         return None
-    try:
-        value = float(str(raw).replace(",", "."))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    value = float(str(raw).replace(",", "."))  # ValueError: the form says "invalid"
+    if not math.isfinite(value):  # "NaN", "Infinity": not a measurement
+        raise ValueError("not a finite number")
+    return value
 
 
 def _nothing(view: FormView) -> list[Element]:

@@ -197,6 +197,7 @@ def refusal_message(
     except KeyError:
         step_name = None
     values = {
+        **{k: v for k, v in detail.items() if isinstance(v, str | int | float)},
         "roles": names(detail.get("roles"), role_name),
         "role": role_name(detail.get("role", "")),
         "ps": names(detail.get("ps"), p_name),

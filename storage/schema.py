@@ -57,7 +57,11 @@ trajectories = Table(
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # retention counts from closing; nothing done to a closed trajectory moves it
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("anonymized_at", UtcDateTime(), nullable=True),
     Index("ix_trajectories_channel", "channel_key", "created_at"),
+    Index("ix_trajectories_closed", "closed_at"),
 )
 
 outbox = Table(

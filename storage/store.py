@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -17,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from storage import schema
 from storage.database import Conn, Database
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
-from wasstraat.model import Trajectory
+from wasstraat.model import Trajectory, TrajectoryStatus
+from wasstraat.privacy import names_person, replace_ids
 
 ANY_ETAG = "*"
 RECORDED_KEPT = 1024
@@ -41,11 +43,20 @@ _UPDATE_TRAJECTORY = (
         document=bindparam("document"),
         version=bindparam("version"),
         updated_at=bindparam("updated_at"),
+        # set once, when the trajectory closes: the basis of retention
+        closed_at=func.coalesce(schema.trajectories.c.closed_at, bindparam("closed_at")),
+        anonymized_at=bindparam("anonymized_at"),
     )
 )
+CLOSED_STATUSES = (TrajectoryStatus.FINISHED.value, TrajectoryStatus.CANCELLED.value)
 # the stored JSON text as it is, for pydantic to parse and validate in one pass
 _DOCUMENT = type_coerce(schema.trajectories.c.document, Text).label("document")
 _SELECT_DOCUMENT = select(_DOCUMENT).where(schema.trajectories.c.id == bindparam("id"))
+
+
+def _quoted(value: str) -> str:
+    """A string as stored JSON writes it: a whole value or key, not a fragment."""
+    return json.dumps(value)
 
 
 def _insert(conn: Conn, table: schema.Table) -> Any:
@@ -60,6 +71,11 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
     return moment.replace(tzinfo=UTC)
+
+
+def _closed_at(trajectory: Trajectory, now: datetime) -> datetime | None:
+    """When a write closes the trajectory, now (a closed one keeps its first closing time)."""
+    return now if trajectory.status.value in CLOSED_STATUSES else None
 
 
 def _row_to_trajectory(document: str | Mapping[str, Any]) -> Trajectory:
@@ -87,6 +103,8 @@ class Transaction:
                 version=trajectory.version,
                 created_at=trajectory.created_at,
                 updated_at=now,
+                closed_at=_closed_at(trajectory, now),
+                anonymized_at=trajectory.anonymized_at,
             )
         )
         await self._set_members(trajectory)
@@ -124,6 +142,8 @@ class Transaction:
                 "document": trajectory.model_dump(mode="json"),
                 "version": trajectory.version,
                 "updated_at": now,
+                "closed_at": _closed_at(trajectory, now),
+                "anonymized_at": trajectory.anonymized_at,
             },
         )
         if result.rowcount != 1:
@@ -232,21 +252,69 @@ class Transaction:
         )
 
     async def pseudonymize_rows(self, trajectory_id: str, mapping: Mapping[str, str]) -> None:
-        """The trajectory's audit rows under their pseudonyms; its delivered messages (which
-        carry names) are deleted."""
-        for old, new in mapping.items():
-            await self._conn.execute(
-                update(schema.audit)
-                .where(schema.audit.c.trajectory_id == trajectory_id, schema.audit.c.actor == old)
-                .values(actor=new)
-            )
-        outbox = schema.outbox
-        await self._conn.execute(
-            delete(outbox).where(
-                outbox.c.trajectory_id == trajectory_id,
-                or_(outbox.c.sent_at.is_not(None), outbox.c.dead_at.is_not(None)),
+        """After the trajectory's document was pseudonymised: its audit rows under the
+        pseudonyms (actor and detail); its messages and timers that name a replaced person,
+        and every message already delivered (they carry names), deleted; the conversation
+        references of replaced people who take part in nothing any more, deleted; channel
+        references that name them as the last sender, without that sender."""
+        mapping = dict(mapping)
+        audit, outbox, timers = schema.audit, schema.outbox, schema.timers
+        rows = await self._conn.execute(
+            select(audit.c.id, audit.c.actor, audit.c.detail).where(
+                audit.c.trajectory_id == trajectory_id
             )
         )
+        for row in rows.all():
+            actor = mapping.get(row.actor, row.actor) if row.actor else row.actor
+            detail = replace_ids(row.detail, mapping)
+            if actor != row.actor or detail != row.detail:
+                await self._conn.execute(
+                    update(audit).where(audit.c.id == row.id).values(actor=actor, detail=detail)
+                )
+        messages = await self._conn.execute(
+            select(outbox.c.id, outbox.c.recipient, outbox.c.payload, outbox.c.sent_at)
+            .add_columns(outbox.c.dead_at)
+            .where(outbox.c.trajectory_id == trajectory_id)
+        )
+        doomed = [
+            row.id
+            for row in messages.all()
+            if row.sent_at is not None
+            or row.dead_at is not None
+            or any(names_person([row.recipient, row.payload], old) for old in mapping)
+        ]
+        if doomed:
+            await self._conn.execute(delete(outbox).where(outbox.c.id.in_(doomed)))
+        due = await self._conn.execute(
+            select(timers.c.id, timers.c.payload).where(timers.c.trajectory_id == trajectory_id)
+        )
+        stale = [row.id for row in due.all() if any(names_person(row.payload, o) for o in mapping)]
+        if stale:
+            await self._conn.execute(delete(timers).where(timers.c.id.in_(stale)))
+        await self._forget_references(list(mapping))
+
+    async def _forget_references(self, people: list[str]) -> None:
+        refs, members = schema.conversation_refs, schema.memberships
+        for person in people:
+            still_member = (
+                select(members.c.aad_object_id).where(members.c.aad_object_id == person).exists()
+            )
+            await self._conn.execute(
+                delete(refs).where(refs.c.aad_object_id == person, ~still_member)
+            )
+            naming = await self._conn.execute(
+                select(refs.c.conversation_id, refs.c.reference).where(
+                    refs.c.conversation_type != "personal",
+                    cast(refs.c.reference, Text).contains(_quoted(person), autoescape=True),
+                )
+            )
+            for row in naming.all():
+                if names_person(row.reference.get("user"), person):
+                    await self._conn.execute(
+                        update(refs)
+                        .where(refs.c.conversation_id == row.conversation_id)
+                        .values(reference={**row.reference, "user": None})
+                    )
 
 
 class Store:
@@ -386,6 +454,15 @@ class Store:
                 stmt.on_conflict_do_update(
                     index_elements=["conversation_id"],
                     set_={k: v for k, v in values.items() if k != "conversation_id"},
+                )
+            )
+
+    async def forget_conversation(self, conversation_id: str) -> None:
+        """Delete a conversation's stored reference (the app was removed from it)."""
+        async with self._write() as conn:
+            await conn.execute(
+                delete(schema.conversation_refs).where(
+                    schema.conversation_refs.c.conversation_id == conversation_id
                 )
             )
 
@@ -572,35 +649,103 @@ class Store:
     # -- personal data (AVG) ----------------------------------------------------------------------
 
     async def trajectories_mentioning(self, aad_object_id: str) -> list[Trajectory]:
-        """Every trajectory whose document names the person (roles, answers, audit …)."""
+        """Every trajectory whose document names the person (roles, answers, audit …): the whole
+        id as a value or a key, never a fragment of something else."""
         document = cast(schema.trajectories.c.document, Text)
         async with self._db.connect() as conn:
             rows = await conn.scalars(
                 select(_DOCUMENT)
-                .where(document.contains(aad_object_id, autoescape=True))
+                .where(document.contains(_quoted(aad_object_id), autoescape=True))
                 .order_by(schema.trajectories.c.created_at)
             )
-            return [_row_to_trajectory(row) for row in rows]
+            found = [_row_to_trajectory(row) for row in rows]
+        return [t for t in found if names_person(t.model_dump(mode="json"), aad_object_id)]
 
     async def closed_before(self, cutoff: datetime, *, limit: int = 100) -> list[Trajectory]:
-        """Finished or cancelled trajectories untouched since ``cutoff``."""
+        """Finished or cancelled trajectories, not yet anonymised, that closed before
+        ``cutoff`` (whatever was done to them since)."""
         table = schema.trajectories
         async with self._db.connect() as conn:
             rows = await conn.scalars(
-                select(table.c.document)
-                .where(table.c.status.in_(("finished", "cancelled")), table.c.updated_at < cutoff)
-                .order_by(table.c.updated_at)
+                select(_DOCUMENT)
+                .where(
+                    table.c.status.in_(CLOSED_STATUSES),
+                    table.c.closed_at < cutoff,
+                    table.c.anonymized_at.is_(None),
+                )
+                .order_by(table.c.closed_at)
                 .limit(limit)
             )
             return [_row_to_trajectory(row) for row in rows]
 
     async def personal_audit(self, aad_object_id: str) -> list[dict[str, Any]]:
-        """Audit entries made by the person (outside any trajectory's document too)."""
+        """Audit entries made by the person or naming them in their detail (outside any
+        trajectory's document too)."""
+        audit = schema.audit
         async with self._db.connect() as conn:
             rows = await conn.execute(
-                select(schema.audit).where(schema.audit.c.actor == aad_object_id)
+                select(audit)
+                .where(
+                    or_(
+                        audit.c.actor == aad_object_id,
+                        cast(audit.c.detail, Text).contains(
+                            _quoted(aad_object_id), autoescape=True
+                        ),
+                    )
+                )
+                .order_by(audit.c.id)
             )
-            return [dict(row._mapping) for row in rows]
+            found = [dict(row._mapping) for row in rows]
+        return [
+            row
+            for row in found
+            if row["actor"] == aad_object_id or names_person(row["detail"], aad_object_id)
+        ]
+
+    async def personal_rows(self, aad_object_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Everything else stored under the person's id: messages to or about them, their
+        conversation references and memberships (for an AVG export)."""
+        needle = _quoted(aad_object_id)
+        outbox, refs, members = schema.outbox, schema.conversation_refs, schema.memberships
+        async with self._db.connect() as conn:
+            messages = await conn.execute(
+                select(outbox)
+                .where(
+                    or_(
+                        cast(outbox.c.recipient, Text).contains(needle, autoescape=True),
+                        cast(outbox.c.payload, Text).contains(needle, autoescape=True),
+                    )
+                )
+                .order_by(outbox.c.id)
+            )
+            references = await conn.execute(
+                select(refs).where(
+                    or_(
+                        refs.c.aad_object_id == aad_object_id,
+                        cast(refs.c.reference, Text).contains(needle, autoescape=True),
+                    )
+                )
+            )
+            memberships = await conn.execute(
+                select(members).where(members.c.aad_object_id == aad_object_id)
+            )
+            result = {
+                "outbox": [dict(row._mapping) for row in messages],
+                "conversation_references": [dict(row._mapping) for row in references],
+                "memberships": [dict(row._mapping) for row in memberships],
+            }
+        result["outbox"] = [
+            row
+            for row in result["outbox"]
+            if names_person([row["recipient"], row["payload"]], aad_object_id)
+        ]
+        result["conversation_references"] = [
+            row
+            for row in result["conversation_references"]
+            if row["aad_object_id"] == aad_object_id
+            or names_person(row["reference"], aad_object_id)
+        ]
+        return result
 
     # -- operations ---------------------------------------------------------------------------
 

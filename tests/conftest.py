@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
+import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
 from bot.app import RUNTIME, create_app
+from bot.logs import handler_for
 from bot.settings import Settings
 from storage import Store, open_database
 from tests.fakes import FakeConnector
@@ -32,6 +35,21 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture
+def production_log() -> Iterator[io.StringIO]:
+    """Everything logged while the test runs, as the deployed bot writes it (JSON lines)."""
+    stream = io.StringIO()
+    handler = handler_for("json")
+    handler.setStream(stream)  # type: ignore[attr-defined]
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture

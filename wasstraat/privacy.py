@@ -7,10 +7,43 @@ approvals, ideas, measurements and its audit trail. Pure functions over the stor
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from typing import Any
 
 from wasstraat.model import SYSTEM, Trajectory, TrajectoryStatus
+
+# an Entra object id: a GUID, as Teams writes it (lower case)
+OBJECT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def object_id(value: str) -> str | None:
+    """``value`` as a well-formed Entra object id (lower case), or None when it is not one."""
+    candidate = value.strip().lower()
+    return candidate if OBJECT_ID.fullmatch(candidate) else None
+
+
+def names_person(value: Any, person_id: str) -> bool:
+    """Whether JSON-like ``value`` holds ``person_id`` whole: as a string or a key."""
+    if isinstance(value, str):
+        return value == person_id
+    if isinstance(value, dict):
+        return any(k == person_id or names_person(v, person_id) for k, v in value.items())
+    if isinstance(value, list):
+        return any(names_person(item, person_id) for item in value)
+    return False
+
+
+def replace_ids(value: Any, mapping: dict[str, str]) -> Any:
+    """JSON-like ``value`` with every whole id in ``mapping`` (as a string or a key) replaced."""
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    if isinstance(value, dict):
+        return {mapping.get(k, k): replace_ids(v, mapping) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_ids(item, mapping) for item in value]
+    return value
+
 
 CLOSED = frozenset({TrajectoryStatus.FINISHED, TrajectoryStatus.CANCELLED})
 # free text a person wrote that may name others: cleared when its author is anonymised

@@ -17,6 +17,7 @@ from wasstraat.context import (
     rule,
     section_places,
 )
+from wasstraat.kinds.evaluation import not_too_far
 from wasstraat.model import (
     ImplementationItem,
     Improvement,
@@ -74,6 +75,7 @@ def _plan_session(ctx: Ctx, cmd: c.PlanSession) -> None:
     step = _running_step(ctx, cmd.step, Section.SESSION)
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
+    not_too_far(ctx, cmd.at)
     attendees: dict[str, Person] = {ctx.actor.aad_object_id: ctx.actor}
     for role in step.actors:
         for person in ctx.t.holders(role):

@@ -208,3 +208,24 @@ def test_planning_the_evaluation_invites_the_project_group():
     assert organizer == PE.aad_object_id
     assert event["session"] == "evaluation-2026-09-01" and event["step"] == "evaluatie"
     assert set(event["attendees"]) == {p.aad_object_id for p in run.t.members()}
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(2030, 1, 2)])
+def test_an_evaluation_more_than_three_years_ahead_is_refused(day: date):
+    from wasstraat.engine import InvalidInput
+
+    run = Run()
+    to_step(run, "10")
+    before = run.t
+    moment = WORKING.opening(day)
+    with pytest.raises(InvalidInput, match="date_too_far"):
+        run.do(PE, c.PlanEvaluation(on=moment.date(), at=moment))
+    assert run.t == before
+
+
+def test_an_evaluation_within_three_years_is_planned():
+    run = Run()
+    to_step(run, "10")
+    moment = WORKING.opening(date(2028, 9, 1))
+    run.do(PE, c.PlanEvaluation(on=moment.date(), at=moment))
+    assert run.t.evaluation.planned_on == date(2028, 9, 1)

@@ -164,3 +164,25 @@ async def test_a_valid_token_from_a_foreign_tenant_is_refused(
     response = await secured.post("/api/messages", json=activity, headers={"Authorization": header})
     assert response.status == 403
     assert (await stored(secured))[0] == 0
+
+
+async def test_a_signed_token_without_an_expiry_is_refused(
+    secured: TestClient, connector: FakeConnector
+):
+    activity = payload("message_text_personal", connector, text="start Paspoort")
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": APP_ID,
+        "iat": now - 60,
+        "nbf": now - 60,
+        "serviceurl": activity["serviceUrl"],
+    }
+    forever = jwt.encode(claims, SIGNING_KEY, algorithm="RS256", headers={"kid": KID})
+    before = await stored(secured)
+    response = await secured.post(
+        "/api/messages", json=activity, headers={"Authorization": f"Bearer {forever}"}
+    )
+    assert response.status == 401
+    assert await stored(secured) == before
+    assert connector.calls == []

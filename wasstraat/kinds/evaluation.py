@@ -25,6 +25,7 @@ from wasstraat.template import Evaluation, Section, Step, Template
 
 EVALUATION_TIMER = "evaluation"
 EVALUATION_MINUTES = 90
+PLANNING_HORIZON_MONTHS = 36  # an evaluation or session further ahead is a typing error
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -33,6 +34,11 @@ def add_months(moment: datetime, months: int) -> datetime:
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
+
+
+def not_too_far(ctx: Ctx, moment: datetime) -> None:
+    if moment > add_months(ctx.now, PLANNING_HORIZON_MONTHS):
+        raise InvalidInput("date_too_far", months=PLANNING_HORIZON_MONTHS)
 
 
 def _recorders(step: Step) -> tuple[str, ...]:
@@ -113,6 +119,7 @@ def _plan_evaluation(ctx: Ctx, cmd: c.PlanEvaluation) -> None:
     step = _the_evaluation(ctx)
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
+    not_too_far(ctx, cmd.at)
     if ctx.t.evaluation.requested_at is not None:
         raise AlreadyDecided("evaluation_requested")
     # the evaluation card goes out in working time: a Saturday or Koningsdag moves on
