@@ -115,6 +115,16 @@ async def refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None =
         )
 
 
+async def outsider(turn: Turn, trajectory: Trajectory, name: str) -> Element | None:
+    """The answer to someone outside the project group (no content of the trajectory, the
+    refusal audited), or None for a member: the gate's first question."""
+    actor = turn.actor
+    if actor is not None and trajectory.roles_of(actor.aad_object_id, turn.services.clock()):
+        return None
+    await refuse(turn, name, "not_a_member", trajectory.id)
+    return error_card(turn.text("action.not_for_you"))
+
+
 def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> bool:
     step = data.get("step")
     if isinstance(step, str) and trajectory.status_of(step) is not StepStatus.ACTIVE:
@@ -134,8 +144,11 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     if trajectory is None or actor is None:
         await refuse(turn, name, "unknown_trajectory" if actor else "no_identity")
         return error_card(turn.text("action.unknown"))
+    if (refused := await outsider(turn, trajectory, name)) is not None:
+        return refused
     viewer = turn.viewer
     if _is_stale(trajectory, name, data):
+        await refuse(turn, name, "stale", trajectory.id)
         return stale_card(trajectory, name, viewer)
     try:
         command = parse_command(name, dict(data))
@@ -143,6 +156,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
             trajectory.id, command, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
     except ValidationError as error:
+        await refuse(turn, name, "invalid", trajectory.id)
         key, values = input_problem(error)
         if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
             message = turn.text(key, **values)
@@ -151,10 +165,15 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     except engine.NotAllowed:
         await refuse(turn, name, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, name, viewer)
-    except (engine.AlreadyDecided, engine.NotNow, AlreadyProcessed, TrajectoryNotFound):
+    except (engine.AlreadyDecided, engine.NotNow) as error:
+        await refuse(turn, name, error.code, trajectory.id)
+        fresh = await store.trajectory(trajectory.id) or trajectory
+        return stale_card(fresh, name, viewer)
+    except (AlreadyProcessed, TrajectoryNotFound):
         fresh = await store.trajectory(trajectory.id) or trajectory
         return stale_card(fresh, name, viewer)
     except engine.InvalidInput as error:
+        await refuse(turn, name, error.code, trajectory.id)
         message = turn.refusal(error, trajectory)
         if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
             return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
@@ -189,13 +208,12 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         await refuse(turn, SUBMIT_FORM, "unknown_form")
         return error_card(turn.text("action.unknown"))
     viewer = turn.viewer
+    if (refused := await outsider(turn, trajectory, SUBMIT_FORM)) is not None:
+        return refused
     roles = trajectory.roles_of(actor.aad_object_id, viewer.now)
-    if not roles:
-        # someone outside the project group learns nothing of the trajectory
-        await refuse(turn, SUBMIT_FORM, "not_a_member", trajectory.id)
-        return error_card(turn.text("action.not_for_you"))
     card_kind = _CARD_OF_FORM.get(str(form_id), "step_started")
     if trajectory.status_of(step.id) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
+        await refuse(turn, SUBMIT_FORM, "stale", trajectory.id)
         return stale_card(trajectory, "complete_step", viewer)
     try:
         if form_id == REVIEW_FORM:
@@ -213,9 +231,11 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
             trajectory.id, commands, actor, activity_id=turn.inbox_key, loaded=trajectory
         )
     except ValidationError as error:
+        await refuse(turn, SUBMIT_FORM, "invalid", trajectory.id)
         key, values = input_problem(error)
         return card_for(turn, trajectory, card_kind, step.id, error=turn.text(key, **values))
     except ValueError:  # a form value such as a bad date
+        await refuse(turn, SUBMIT_FORM, "invalid", trajectory.id)
         return card_for(turn, trajectory, card_kind, step.id, error=turn.text("error.invalid"))
     except engine.NotAllowed:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
@@ -224,6 +244,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         fresh = await store.trajectory(trajectory.id) or trajectory
         return stale_card(fresh, "complete_step", viewer)
     except engine.EngineError as error:
+        await refuse(turn, SUBMIT_FORM, error.code, trajectory.id)
         return card_for(turn, trajectory, card_kind, step.id, error=turn.refusal(error, trajectory))
     return card_for(turn, outcome.trajectory, card_kind, step.id, saved=True)
 
@@ -302,6 +323,8 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
     if trajectory is None or actor is None:
         await refuse(turn, NEXT_CYCLE, "unknown_trajectory" if actor else "no_identity")
         return error_card(turn.text("action.unknown"))
+    if (refused := await outsider(turn, trajectory, NEXT_CYCLE)) is not None:
+        return refused
     viewer = turn.viewer
     if not engine.manages(trajectory, actor, turn.services.clock(), turn.services.template):
         await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)

@@ -8,7 +8,7 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 
-from bot.actions import ACTIONS, card_for, refuse
+from bot.actions import ACTIONS, card_for, outsider, refuse
 from bot.turn import Turn
 from bot.workflow import Workflow
 from cards.base import Element, paragraph
@@ -55,6 +55,8 @@ async def _manageable(turn: Turn, data: Mapping[str, Any], action: str) -> Traje
     if trajectory is None or actor is None:
         await refuse(turn, action, "unknown_trajectory")
         return error_card(turn.text("action.unknown"))
+    if (refused := await outsider(turn, trajectory, action)) is not None:
+        return refused
     if not engine.manages(trajectory, actor, turn.services.clock(), turn.services.template):
         await refuse(turn, action, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, "assign_role", turn.viewer)

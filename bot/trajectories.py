@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from bot.downloads import Links
 from bot.turn import Turn
 from bot.workflow import Workflow
+from cards.catalogue import MESSAGES
 from cards.detail import dossier_card, tasks_card
 from cards.messages import idea_choice_card
 from cards.outcomes import nudge_receipt
@@ -37,7 +38,10 @@ async def start_trajectory(turn: Turn, product: str) -> None:
             activity_id=turn.inbox_key,
         )
     except engine.InvalidInput as error:
-        await turn.reply_text(f"start.{error.code}")
+        if f"start.{error.code}" in MESSAGES:
+            await turn.reply_text(f"start.{error.code}")
+        else:
+            await turn.reply_plain(turn.refusal(error))
         return
     except AlreadyProcessed:
         return

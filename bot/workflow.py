@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.services import Services
 from storage import StaleVersion
 from storage.store import Transaction
-from wasstraat import engine
+from wasstraat import engine, limits
 from wasstraat.commands import Command
 from wasstraat.model import Binding, Person, Trajectory
+from wasstraat.template import PROJECT_LEADER
 from wasstraat.worktime import TimePolicy
 
 CONFLICT_RETRIES = 3
@@ -135,6 +136,15 @@ class Workflow:
         now = services.clock()
         if previous is not None and await services.store.trajectory(next_cycle_id(previous)):
             raise NextCycleExists("next_cycle_started")
+        if previous is None:
+            started = [
+                t
+                for t in await services.store.trajectories_of(project_leader.aad_object_id)
+                if t.created_at > now - limits.DAY
+                and t.holds(project_leader.aad_object_id, PROJECT_LEADER)
+            ]
+            if len(started) >= limits.STARTS_PER_PERSON_PER_DAY:
+                raise engine.InvalidInput("too_many_starts", limit=limits.STARTS_PER_PERSON_PER_DAY)
         outcome = engine.start_trajectory(
             trajectory_id=next_cycle_id(previous) if previous else uuid.uuid4().hex,
             product=product,

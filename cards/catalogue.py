@@ -819,6 +819,24 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Die einddatum is al voorbij.",
         "en": "That end date has passed.",
     },
+    "error.too_many_ideas": {
+        "nl": "Dat zijn veel ideeën in korte tijd (meer dan {limit} per minuut); stuur de "
+        "volgende over een minuutje. Er is niets veranderd.",
+        "en": "That is many ideas in a short time (more than {limit} a minute); send the next "
+        "one in a minute. Nothing has changed.",
+    },
+    "error.too_many_items": {
+        "nl": "Dit traject heeft het maximum bereikt ({limit}); ruim eerst op of bundel. "
+        "Er is niets veranderd.",
+        "en": "This trajectory has reached the maximum ({limit}); tidy up or combine first. "
+        "Nothing has changed.",
+    },
+    "error.too_many_starts": {
+        "nl": "Je hebt vandaag al {limit} trajecten gestart; morgen kan het weer. "
+        "Er is niets veranderd.",
+        "en": "You have already started {limit} trajectories today; you can start more "
+        "tomorrow. Nothing has changed.",
+    },
     "error.this_step": {"nl": "Deze stap", "en": "This step"},
     "error.invalid": {
         "nl": "Dat kon ik niet verwerken; controleer wat je invulde. Er is niets veranderd.",
@@ -882,6 +900,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "I cannot fetch the members of this team right now. Please try again shortly.",
     },
     "form.submit": {"nl": "Opslaan", "en": "Save"},
+    "form.more": {
+        "nl": "En nog {count}: zie 'Bekijk de stand' of het dossier.",
+        "en": "And {count} more: see 'View the status' or the dossier.",
+    },
     "form.complete": {"nl": "Deze stap is klaar", "en": "This step is done"},
     "form.saved": {"nl": "Opgeslagen.", "en": "Saved."},
     "form.support": {"nl": "Ik steun dit traject", "en": "I support this trajectory"},

@@ -139,6 +139,9 @@ def dossier_card(links: list[tuple[str, str]], until: str, language: Language) -
     return card(body, actions[:5])
 
 
+TASKS_SHOWN = 20
+
+
 def tasks_card(
     tasks: Sequence[tuple[Trajectory, Waiting]],
     *,
@@ -151,7 +154,7 @@ def tasks_card(
     body: list[Element] = [heading(text("tasks.title", language))]
     if not tasks:
         body.append(paragraph(text("tasks.none", language)))
-    for trajectory, task in tasks:
+    for trajectory, task in tasks[:TASKS_SHOWN]:
         line = text(
             "tasks.line",
             language,
@@ -167,4 +170,6 @@ def tasks_card(
             if task.overdue(now):
                 block["color"] = "Attention"
         body.append(block)
+    if len(tasks) > TASKS_SHOWN:
+        body.append(paragraph(text("form.more", language, count=len(tasks) - TASKS_SHOWN)))
     return card(body, [execute(text("status.refresh", language), MY_TASKS)])

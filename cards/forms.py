@@ -28,6 +28,10 @@ STEP_FORM = "step"
 REVIEW_FORM = "review"
 EVALUATION_FORM = "evaluation"
 KPI_ROWS = 3
+# a card must stay under 28 KB however much a trajectory holds: lists show a page, texts a part
+PAGE = 12
+REVIEWS_PER_CARD = 8
+TEXT_SHOWN = 300
 EVALUATION_HOUR = time(9, 0)
 COMPLETE = "complete"  # the toggle of whoever may mark a step done (not a part of the template)
 
@@ -137,6 +141,17 @@ def _float(inputs: Inputs, key: str) -> float | None:
     if not math.isfinite(value):  # "NaN", "Infinity": not a measurement
         raise ValueError("not a finite number")
     return value
+
+
+def short(value: str, limit: int = TEXT_SHOWN) -> str:
+    """A text as a list shows it: whole up to ``limit`` characters, else cut with "…"."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _more(view: FormView, shown: int, total: int) -> list[Element]:
+    if total <= shown:
+        return []
+    return [paragraph(view.t("form.more", count=total - shown), subtle=True)]
 
 
 def _nothing(view: FormView) -> list[Element]:
@@ -409,11 +424,16 @@ def _assess_p_read(
 def _plan(view: FormView) -> list[Element]:
     body: list[Element] = []
     horizons = [(h, view.t(f"horizon.{h}")) for h in ("quick_win", "long_term")]
-    if not view.trajectory.improvements:
+    improvements = view.trajectory.improvements
+    if not improvements:
         body.append(paragraph(view.t("form.no_improvements")))
-    for i in view.trajectory.improvements:
+    # the chosen ones first, then the newest ideas; the rest is in the dossier
+    ordered = [i for i in improvements if i.selected] + [
+        i for i in reversed(improvements) if not i.selected
+    ]
+    for i in ordered[:PAGE]:
         body += [
-            paragraph(f"{i.id}. {i.text}", spacing="Medium"),
+            paragraph(f"{i.id}. {short(i.text)}", spacing="Medium"),
             _toggle(f"sel_{i.id}", view.t("form.improvement.select"), i.selected),
             _choice(
                 f"hor_{i.id}",
@@ -422,7 +442,7 @@ def _plan(view: FormView) -> list[Element]:
                 i.horizon.value if i.horizon else "quick_win",
             ),
         ]
-    return body
+    return body + _more(view, min(PAGE, len(ordered)), len(ordered))
 
 
 def _plan_read(
@@ -455,9 +475,10 @@ def _finalise_done(view: FormView) -> str | None:
 def _priorities(view: FormView) -> list[Element]:
     people = [(p.aad_object_id, p.name) for p in view.trajectory.members()]
     body: list[Element] = []
-    for i in (i for i in view.trajectory.improvements if i.selected):
+    chosen = [i for i in view.trajectory.improvements if i.selected]
+    for i in chosen[:PAGE]:
         body += [
-            paragraph(f"{i.id}. {i.text}", spacing="Medium"),
+            paragraph(f"{i.id}. {short(i.text)}", spacing="Medium"),
             _number(f"prio_{i.id}", view.t("form.priority"), i.priority),
             _choice(
                 f"owner_{i.id}",
@@ -467,7 +488,7 @@ def _priorities(view: FormView) -> list[Element]:
             ),
             _date(f"date_{i.id}", view.t("form.target_date"), i.target_date),
         ]
-    return body
+    return body + _more(view, min(PAGE, len(chosen)), len(chosen))
 
 
 def _priorities_read(
@@ -502,12 +523,16 @@ def _priorities_read(
 def _implementation(view: FormView) -> list[Element]:
     statuses = [(s, view.t(f"item.{s}")) for s in ("todo", "doing", "done")]
     body: list[Element] = []
-    for item in view.trajectory.implementation:
+    items = view.trajectory.implementation
+    ordered = [i for i in items if i.status.value != "done"] + [
+        i for i in items if i.status.value == "done"
+    ]
+    for item in ordered[:PAGE]:
         body += [
-            paragraph(f"{item.id}. {item.text}", spacing="Medium"),
+            paragraph(f"{item.id}. {short(item.text)}", spacing="Medium"),
             _choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value),
         ]
-    return body
+    return body + _more(view, min(PAGE, len(ordered)), len(ordered))
 
 
 def _implementation_read(
@@ -703,11 +728,13 @@ def review_form(
     ]
     with_estimates = Section.ESTIMATES in step.sections(role)
     body: list[Element] = []
-    for i in (trajectory.improvement(i) for i in pending):
+    # a page at a time: what is left comes back on the card after saving
+    page = pending[:REVIEWS_PER_CARD]
+    for i in (trajectory.improvement(i) for i in page):
         if i is None:
             continue
         body += [
-            paragraph(f"{i.id}. {i.text}", spacing="Medium"),
+            paragraph(f"{i.id}. {short(i.text, 1000)}", spacing="Medium"),
             _choice(f"verdict_{i.id}", text("form.verdict", language), verdicts),
             _text_input(f"remark_{i.id}", text("form.review.remark", language), multiline=True),
         ]
@@ -719,7 +746,7 @@ def review_form(
                 ),
             ]
     # what each verdict is about: a review of an earlier text is stale
-    revisions = {i.id: i.revision for i in trajectory.improvements if i.id in pending}
+    revisions = {i.id: i.revision for i in trajectory.improvements if i.id in page}
     save = execute(
         text("form.submit", language),
         SUBMIT_FORM,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
-from cards.forms import evaluation_form, num, review_form, step_form
+from cards.forms import PAGE, evaluation_form, num, review_form, short, step_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, local_date, step_label
 from wasstraat.kinds.approval import current_round, decided_by
@@ -277,9 +277,12 @@ def _approval_request(view: View) -> Rendered:
     lines = _approval_lines(view, subject)
     body = [paragraph(view.t(f"approval.{subject}"))]
     if lines:
+        shown = [short(line) for line in lines[:PAGE]]
         body.append(
-            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
+            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in shown)}
         )
+        if len(lines) > PAGE:
+            body.append(paragraph(view.t("form.more", count=len(lines) - PAGE), subtle=True))
     round_ = view.data.get("round")
     mine = (
         decided_by(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from wasstraat import commands as c
+from wasstraat import limits
 from wasstraat.context import (
     AlreadyDecided,
     Ctx,
@@ -76,6 +77,8 @@ def _plan_session(ctx: Ctx, cmd: c.PlanSession) -> None:
     if cmd.at <= ctx.now:
         raise InvalidInput("date_in_past")
     not_too_far(ctx, cmd.at)
+    if len(ctx.t.planned_sessions) >= limits.SESSIONS_PER_TRAJECTORY:
+        raise InvalidInput("too_many_items", limit=limits.SESSIONS_PER_TRAJECTORY)
     attendees: dict[str, Person] = {ctx.actor.aad_object_id: ctx.actor}
     for role in step.actors:
         for person in ctx.t.holders(role):
@@ -124,6 +127,8 @@ def _set_process_map(ctx: Ctx, cmd: c.SetProcessMap) -> None:
     if not link.lower().startswith("https://"):
         raise InvalidInput("link_not_https")
     if link not in ctx.t.process_maps:
+        if len(ctx.t.process_maps) >= limits.PROCESS_MAPS_PER_TRAJECTORY:
+            raise InvalidInput("too_many_items", limit=limits.PROCESS_MAPS_PER_TRAJECTORY)
         ctx.t.process_maps.append(link)
 
 
@@ -172,6 +177,15 @@ def _assess_p(ctx: Ctx, cmd: c.AssessP) -> None:
 def _add_improvement(ctx: Ctx, cmd: c.AddImprovement) -> None:
     if cmd.p is not None and cmd.p not in {p.id for p in ctx.template.ps}:
         raise InvalidInput("unknown_p")
+    if len(ctx.t.improvements) >= limits.IMPROVEMENTS_PER_TRAJECTORY:
+        raise InvalidInput("too_many_items", limit=limits.IMPROVEMENTS_PER_TRAJECTORY)
+    recent = [
+        i
+        for i in ctx.t.improvements
+        if i.by.aad_object_id == ctx.actor.aad_object_id and ctx.now - i.at < limits.MINUTE
+    ]
+    if len(recent) >= limits.IDEAS_PER_PERSON_PER_MINUTE:
+        raise InvalidInput("too_many_ideas", limit=limits.IDEAS_PER_PERSON_PER_MINUTE)
     active = ctx.t.active_steps(ctx.template)
     roles = ctx.t.roles_of(ctx.actor.aad_object_id, ctx.now)
     mine = [step_id for step_id in active if roles & set(ctx.template.step(step_id).actors)]
@@ -233,6 +247,8 @@ def _revise(ctx: Ctx, cmd: c.ReviseImprovement) -> None:
 
 @rule("add_implementation_item", **_in(Section.IMPLEMENTATION))
 def _add_item(ctx: Ctx, cmd: c.AddImplementationItem) -> None:
+    if len(ctx.t.implementation) >= limits.IMPLEMENTATION_ITEMS_PER_TRAJECTORY:
+        raise InvalidInput("too_many_items", limit=limits.IMPLEMENTATION_ITEMS_PER_TRAJECTORY)
     item = ImplementationItem(
         id=f"i{len(ctx.t.implementation) + 1}",
         text=cmd.text.strip(),

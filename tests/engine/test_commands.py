@@ -575,3 +575,35 @@ def test_the_owner_of_an_open_action_is_waited_on_until_it_is_done():
     assert [w.what for w in open_tasks(run.t, TM1.aad_object_id, TEMPLATE)] == ["implement"]
     run.do(TM1, c.UpdateImplementationItem(item_id=item.id, status="done"))
     assert open_tasks(run.t, TM1.aad_object_id, TEMPLATE) == []
+
+
+def test_one_person_cannot_flood_a_trajectory_with_ideas():
+    from wasstraat import limits
+
+    run = Run()
+    to_step(run, "2")
+    for n in range(limits.IDEAS_PER_PERSON_PER_MINUTE):
+        run.do(VM1, c.AddImprovement(text=f"idee {n}"), after=timedelta(seconds=1))
+    with pytest.raises(InvalidInput, match="too_many_ideas"):
+        run.do(VM1, c.AddImprovement(text="nog een"), after=timedelta(seconds=1))
+    run.do(PL, c.AddImprovement(text="van een ander"), after=timedelta(seconds=1))
+    run.do(VM1, c.AddImprovement(text="een minuut later"), after=timedelta(minutes=1))
+
+
+def test_a_trajectory_holds_at_most_so_many_ideas():
+    from wasstraat import limits
+
+    run = Run()
+    to_step(run, "2")
+    run.do(VM1, c.AddImprovement(text="eerste"))
+    seed = run.t.improvements[0]
+    full = run.t.model_copy(
+        update={
+            "improvements": [
+                seed.model_copy(update={"id": f"v{n}"})
+                for n in range(limits.IMPROVEMENTS_PER_TRAJECTORY)
+            ]
+        }
+    )
+    with pytest.raises(InvalidInput, match="too_many_items"):
+        apply(full, c.AddImprovement(text="te veel"), PL, run.now + timedelta(hours=1), TEMPLATE)

@@ -119,3 +119,28 @@ async def test_a_remark_of_only_a_zero_width_space_is_no_remark(bot: BotClient):
     form = await click(bot, MEGAN, button(card, "Reject"), remark="\u200b")
     assert "Please add a short explanation" in text_of(form)
     assert await bot.store.trajectory(trajectory_id) == before
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+async def test_one_person_starts_only_so_many_trajectories_a_day(
+    bot: BotClient, clock, language: Language
+):
+    from datetime import timedelta
+
+    from wasstraat import limits
+
+    async def start(name: str) -> str:
+        return await say_as(bot, PATTI, f"start {name}", language)
+
+    # ten starts within a second: Teams' per-chat pace is not what is tested here
+    bot.connector.enforce_limits = False
+
+    for n in range(limits.STARTS_PER_PERSON_PER_DAY):
+        await start(f"Product {n}")
+    assert len(await bot.store.trajectories_of(PATTI.aad_object_id)) == 10
+    refused = await start("Nog een")
+    assert refused == text("error.too_many_starts", language, limit=10)
+    assert len(await bot.store.trajectories_of(PATTI.aad_object_id)) == 10
+    clock.now += timedelta(days=1, minutes=1)
+    await start("Morgen weer")
+    assert len(await bot.store.trajectories_of(PATTI.aad_object_id)) == 11

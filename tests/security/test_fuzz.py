@@ -12,12 +12,10 @@ import threading
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -102,15 +100,6 @@ class ServedBot:
 
 
 SERVED: list[ServedBot] = []
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBot]:
-    bot = ServedBot(tmp_path_factory.mktemp("fuzz") / "bot.db")
-    SERVED.append(bot)
-    yield bot
-    SERVED.remove(bot)
-    bot.close()
 
 
 def captured(name: str) -> dict[str, Any]:
