@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from wasstraat.model import (
+    TYPED,
     ContactMoment,
     Decision,
     Horizon,
@@ -18,7 +19,8 @@ from wasstraat.model import (
     Verdict,
 )
 
-Remark = Annotated[str, Field(max_length=2000)]
+Remark = Annotated[str, TYPED, Field(max_length=2000)]
+Reason = Annotated[str, TYPED, Field(min_length=1, max_length=500)]
 
 
 class Base(BaseModel):
@@ -45,7 +47,7 @@ class Substitute(Base):
     role: str
     absent: Person
     substitute: Person
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
     until: AwareDatetime | None = None
 
 
@@ -124,9 +126,9 @@ class RecordKlantreis(Base):
     kind: Literal["record_klantreis"] = "record_klantreis"
     method: KlantreisMethod
     link: str | None = Field(default=None, max_length=2000)
-    findings: str = Field(default="", max_length=5000)
+    findings: Annotated[str, TYPED] = Field(default="", max_length=5000)
     contact_moments: list[ContactMoment] = Field(default_factory=list, max_length=50)
-    pain_points: list[Annotated[str, Field(max_length=500)]] = Field(
+    pain_points: Annotated[list[Annotated[str, Field(max_length=500)]], TYPED] = Field(
         default_factory=list, max_length=50
     )
 
@@ -151,7 +153,7 @@ class AssessP(Base):
 
 class AddImprovement(Base):
     kind: Literal["add_improvement"] = "add_improvement"
-    text: str = Field(min_length=1, max_length=2000)
+    text: Annotated[str, TYPED] = Field(min_length=1, max_length=2000)
     p: str | None = None
 
 
@@ -171,7 +173,7 @@ class SelectImprovement(Base):
 class ReviseImprovement(Base):
     kind: Literal["revise_improvement"] = "revise_improvement"
     improvement_id: str
-    text: str = Field(min_length=1, max_length=2000)
+    text: Annotated[str, TYPED] = Field(min_length=1, max_length=2000)
 
 
 # -- step 7 --------------------------------------------------------------------------------
@@ -182,8 +184,8 @@ class SubmitReview(Base):
     improvement_id: str
     verdict: Verdict
     remark: Remark = ""
-    cost_estimate: str | None = Field(default=None, max_length=200)
-    lead_time: str | None = Field(default=None, max_length=200)
+    cost_estimate: Annotated[str | None, TYPED] = Field(default=None, max_length=200)
+    lead_time: Annotated[str | None, TYPED] = Field(default=None, max_length=200)
 
 
 # -- step 8 --------------------------------------------------------------------------------
@@ -228,7 +230,7 @@ class DecidePriorities(Base):
 
 class AddImplementationItem(Base):
     kind: Literal["add_implementation_item"] = "add_implementation_item"
-    text: str = Field(min_length=1, max_length=2000)
+    text: Annotated[str, TYPED] = Field(min_length=1, max_length=2000)
     item_kind: Literal["training", "documentation", "other"] = "other"
     owner: Person | None = None
     target_date: date | None = None
@@ -308,7 +310,7 @@ class Resume(Base):
 
 class Cancel(Base):
     kind: Literal["cancel"] = "cancel"
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Reason
 
 
 Command = Annotated[

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
@@ -24,6 +25,7 @@ from wasstraat.model import (
     StepStatus,
     Trajectory,
     TrajectoryStatus,
+    Typed,
 )
 from wasstraat.template import PROJECT_LEADER, Section, Step, Template
 from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
@@ -121,6 +123,38 @@ def scrub(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [scrub(item) for item in value]
+    return value
+
+
+def redact(model: BaseModel, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A model as the audit keeps it: every field marked :data:`~wasstraat.model.TYPED` (text a
+    person typed) replaced by its length, a person by their object id, the rest as JSON."""
+    result: dict[str, Any] = {}
+    for name, field_info in type(model).model_fields.items():
+        if name in skip:
+            continue
+        value = getattr(model, name)
+        if any(isinstance(marker, Typed) for marker in field_info.metadata):
+            typed = "".join(value) if isinstance(value, list) else value
+            result[name] = f"<{len(str(typed))} chars>" if typed else typed
+        else:
+            result[name] = _redacted(value)
+    return result
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, Person):
+        return value.aad_object_id
+    if isinstance(value, BaseModel):
+        return redact(value)
+    if isinstance(value, list | tuple):
+        return [_redacted(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _redacted(item) for key, item in value.items()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
     return value
 
 

@@ -33,6 +33,7 @@ from wasstraat.context import (
     Rule,
     TimerEffect,
     iso,
+    redact,
     refusal,
     rule,
     scrub,
@@ -196,11 +197,8 @@ def _outcome(ctx: Ctx) -> Outcome:
 
 
 def _audit_detail(command: c.Command) -> dict[str, Any]:
-    """What the command said, without free text or names."""
-    detail: dict[str, Any] = scrub(
-        command.model_dump(mode="json", exclude={"kind", "expected_version"})
-    )
-    return detail
+    """What the command said, without what people typed (fields marked as typed text) or names."""
+    return redact(command, skip=frozenset({"kind", "expected_version"}))
 
 
 def allowed_actions(

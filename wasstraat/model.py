@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from wasstraat.template import Template
+
+
+class Typed:
+    """Marks a field as text a person typed: kept in the trajectory where the work needs it,
+    never in the audit trail (which keeps its length only)."""
+
+    def __repr__(self) -> str:
+        return "Typed()"
+
+
+TYPED = Typed()
 
 
 class Person(BaseModel):
@@ -77,7 +88,7 @@ class Kpi(BaseModel):
     unit: str = Field(default="", max_length=50)
     baseline: float | None = None
     target: float | None = None
-    how_measured: str = Field(default="", max_length=1000)
+    how_measured: Annotated[str, TYPED] = Field(default="", max_length=1000)
     measurements: list[Measurement] = Field(default_factory=list)
 
 
@@ -152,11 +163,11 @@ class KlantreisMethod(StrEnum):
 
 
 class ContactMoment(BaseModel):
-    phase: str = Field(default="", max_length=200)
+    phase: Annotated[str, TYPED] = Field(default="", max_length=200)
     channel: str = Field(max_length=50)  # website, e-mail, telefoon, balie …
     current: Feeling
     desired: Feeling | None = None
-    note: str = Field(default="", max_length=1000)
+    note: Annotated[str, TYPED] = Field(default="", max_length=1000)
 
 
 class Klantreis(BaseModel):

@@ -607,3 +607,68 @@ def test_a_trajectory_holds_at_most_so_many_ideas():
     )
     with pytest.raises(InvalidInput, match="too_many_items"):
         apply(full, c.AddImprovement(text="te veel"), PL, run.now + timedelta(hours=1), TEMPLATE)
+
+
+# fields of commands that hold no typed text: ids, choices, links, times
+NOT_TYPED = {
+    "kind",
+    "role",
+    "step",
+    "formule",
+    "p",
+    "improvement_id",
+    "item_id",
+    "link",
+    "name",  # a KPI's name is its id in the measurements
+    "unit",
+    "channel",
+    "by",  # an object id
+    "measurements",  # by KPI name
+}
+
+
+def test_every_text_field_a_person_types_is_marked_and_kept_out_of_the_audit():
+    import typing
+
+    from pydantic import BaseModel
+
+    from wasstraat.commands import COMMAND_TYPES
+    from wasstraat.model import Person, Typed
+
+    def parts(annotation: object) -> list[object]:
+        """The types an annotation is made of (str | None → str, None; list[Kpi] → Kpi)."""
+        args = typing.get_args(annotation)
+        if not args:
+            return [annotation]
+        return [part for arg in args for part in parts(arg)]
+
+    def text_fields(model: type[BaseModel], seen: set[type]) -> list[str]:
+        found = []
+        for name, field in model.model_fields.items():
+            marked = any(isinstance(m, Typed) for m in field.metadata)
+            kinds = parts(field.annotation)
+            if str in kinds and not marked and name not in NOT_TYPED:
+                found.append(f"{model.__name__}.{name}")
+            for kind in kinds:
+                if (
+                    isinstance(kind, type)
+                    and issubclass(kind, BaseModel)
+                    and kind is not Person
+                    and kind not in seen
+                ):
+                    seen.add(kind)
+                    found += text_fields(kind, seen)
+        return found
+
+    unmarked = [f for model in COMMAND_TYPES.values() for f in text_fields(model, set())]
+    assert unmarked == []
+
+
+def test_a_name_typed_anywhere_in_a_command_never_reaches_the_audit():
+    run = Run()
+    to_step(run, "2")
+    secret = "Jan de Vries"
+    kpis = [k.model_copy(update={"how_measured": f"vragen aan {secret}"}) for k in KPIS]
+    outcome = run.do(PL, c.ProposeKpis(kpis=kpis))
+    assert secret not in str([e.detail for e in outcome.audit])
+    assert secret in str(outcome.trajectory.kpis)  # the work keeps what it needs
