@@ -81,7 +81,7 @@ async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
     if trajectory is None:
         await refuse(turn, TRAJECTORY_DETAIL, "not_visible")
         return error_card(turn.text("action.unknown"))
-    viewer = turn.viewer
+    viewer = turn.viewer_for(trajectory)
     return detail_card(
         trajectory,
         template=viewer.template,
@@ -146,7 +146,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
         return error_card(turn.text("action.unknown"))
     if (refused := await outsider(turn, trajectory, name)) is not None:
         return refused
-    viewer = turn.viewer
+    viewer = turn.viewer_for(trajectory)
     if _is_stale(trajectory, name, data):
         await refuse(turn, name, "stale", trajectory.id)
         return stale_card(trajectory, name, viewer)
@@ -158,7 +158,10 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     except ValidationError as error:
         await refuse(turn, name, "invalid", trajectory.id)
         key, values = input_problem(error)
-        if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
+        if (
+            name == ADD_IMPROVEMENT
+            and _template_step(turn, trajectory, data.get("step")) is not None
+        ):
             message = turn.text(key, **values)
             return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
         return form_with_error(trajectory, name, turn.text(key, **values), viewer)
@@ -175,13 +178,19 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     except engine.InvalidInput as error:
         await refuse(turn, name, error.code, trajectory.id)
         message = turn.refusal(error, trajectory)
-        if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
+        if (
+            name == ADD_IMPROVEMENT
+            and _template_step(turn, trajectory, data.get("step")) is not None
+        ):
             return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
         return form_with_error(trajectory, name, message, viewer)
     if name == NUDGE:
         line = nudge_receipt(outcome, actor.aad_object_id, viewer)
         return card([heading(outcome.trajectory.product), paragraph(line)])
-    if name == ADD_IMPROVEMENT and _template_step(turn, data.get("step")) is not None:
+    if (
+        name == ADD_IMPROVEMENT
+        and _template_step(turn, outcome.trajectory, data.get("step")) is not None
+    ):
         # an idea sent from a step card: the card stays, with the receipt on top
         return card_for(
             turn,
@@ -200,14 +209,14 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
     trajectory_id = data.get("trajectory")
     actor = turn.actor
     store = turn.services.store
-    template = turn.services.template
     trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
-    step = _template_step(turn, data.get("step"))
+    step = _template_step(turn, trajectory, data.get("step"))
     form_id = data.get("form")
     if trajectory is None or actor is None or step is None or step.id not in trajectory.steps:
         await refuse(turn, SUBMIT_FORM, "unknown_form")
         return error_card(turn.text("action.unknown"))
-    viewer = turn.viewer
+    template = turn.services.template_of(trajectory)
+    viewer = turn.viewer_for(trajectory)
     if (refused := await outsider(turn, trajectory, SUBMIT_FORM)) is not None:
         return refused
     roles = trajectory.roles_of(actor.aad_object_id, viewer.now)
@@ -252,11 +261,12 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
 _CARD_OF_FORM = {REVIEW_FORM: "review_request", EVALUATION_FORM: "evaluation_request"}
 
 
-def _template_step(turn: Turn, step_id: object) -> Step | None:
-    if not isinstance(step_id, str):
+def _template_step(turn: Turn, trajectory: Trajectory | None, step_id: object) -> Step | None:
+    """The step a card names, in the wasstraat the trajectory follows."""
+    if not isinstance(step_id, str) or trajectory is None:
         return None
     try:
-        return turn.services.template.step(step_id)
+        return turn.services.template_of(trajectory).step(step_id)
     except KeyError:
         return None
 
@@ -284,7 +294,7 @@ def card_for(
 ) -> Element:
     """The card the person was using, drawn again for them from the trajectory as it is now,
     with what happened on top."""
-    viewer = turn.viewer
+    viewer = turn.viewer_for(trajectory)
     rendered = render_message(
         kind,
         {"step": step, "saved": saved},
@@ -325,8 +335,8 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
         return error_card(turn.text("action.unknown"))
     if (refused := await outsider(turn, trajectory, NEXT_CYCLE)) is not None:
         return refused
-    viewer = turn.viewer
-    if not engine.manages(trajectory, actor, turn.services.clock(), turn.services.template):
+    viewer = turn.viewer_for(trajectory)
+    if not engine.manages(trajectory, actor, viewer.now, viewer.template):
         await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, "cancel", viewer)
     leader = (trajectory.holders("projectleider") or [actor])[0]

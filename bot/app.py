@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,6 +36,7 @@ from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
 from cards.catalogue import language_for, text
 from storage import Store, open_database
+from wasstraat.template import Template
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +277,19 @@ async def loopback_only(request: web.Request, handler: Any) -> web.StreamRespons
     return response
 
 
+async def kept_templates(store: Store, current: Template, now: datetime) -> dict[str, Template]:
+    """Keep the template new trajectories start with, and read back every one that running
+    trajectories started with (each keeps following its own)."""
+    await store.keep_template(current.key, current.model_dump_json(), now=now)
+    templates: dict[str, Template] = {}
+    for key, body in (await store.kept_templates()).items():
+        try:
+            templates[key] = Template.model_validate_json(body)
+        except ValueError:
+            log.warning("a kept template cannot be read any more: %s", key)
+    return templates
+
+
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Application:
     """Build the bot's web application; the database is opened (and migrated) on start-up.
 
@@ -291,12 +306,14 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         database = await open_database(settings.database_url)
+        store = Store(database)
         services = Services(
             settings=settings,
-            store=Store(database),
+            store=store,
             template=template,
             clock=clock,
             policy=settings.time_policy(),
+            templates=await kept_templates(store, template, clock()),
         )
         adapter = build_adapter(settings)
         calendar = calendar_from_settings(settings)

@@ -320,7 +320,7 @@ class Dispatcher:
         organizer = str(row["recipient"]["aad_object_id"])
         start = datetime.fromisoformat(str(payload["at"]))
         language = language_for(None, self._services.settings.default_locale)
-        step = step_label(self._services.template, str(payload["step"]), language)
+        step = step_label(self._services.template_of(trajectory), str(payload["step"]), language)
         names = {p.aad_object_id: p.name for p in trajectory.members()}
         attendees = []
         for object_id in payload.get("attendees") or []:
@@ -393,7 +393,7 @@ class Dispatcher:
             row["payload"],
             trajectory,
             language=language,
-            template=self._services.template,
+            template=self._services.template_of(trajectory),
             zone=self._services.zone,
             viewer=Person(
                 aad_object_id=recipient["aad_object_id"], name=recipient.get("name") or ""
@@ -423,7 +423,7 @@ class Dispatcher:
         services = self._services
         card = detail_card(
             trajectory,
-            template=services.template,
+            template=services.template_of(trajectory),
             language=language,
             zone=services.zone,
             now=services.clock(),
@@ -449,7 +449,7 @@ class Dispatcher:
             row["payload"],
             trajectory,
             language=language,
-            template=services.template,
+            template=services.template_of(trajectory),
             zone=services.zone,
         )
         if rendered.text:

@@ -57,9 +57,11 @@ async def _manageable(turn: Turn, data: Mapping[str, Any], action: str) -> Traje
         return error_card(turn.text("action.unknown"))
     if (refused := await outsider(turn, trajectory, action)) is not None:
         return refused
-    if not engine.manages(trajectory, actor, turn.services.clock(), turn.services.template):
+    if not engine.manages(
+        trajectory, actor, turn.services.clock(), turn.services.template_of(trajectory)
+    ):
         await refuse(turn, action, "not_allowed", trajectory.id)
-        return not_allowed_card(trajectory, "assign_role", turn.viewer)
+        return not_allowed_card(trajectory, "assign_role", turn.viewer_for(trajectory))
     return trajectory
 
 
@@ -70,7 +72,11 @@ async def _form(turn: Turn, trajectory: Trajectory, error: str | None = None) ->
         log.warning("roster could not be fetched", exc_info=True)
         return error_card(turn.text("roles.no_roster"))
     return roles_form(
-        trajectory, roster, template=turn.services.template, language=turn.language, error=error
+        trajectory,
+        roster,
+        template=turn.services.template_of(trajectory),
+        language=turn.language,
+        error=error,
     )
 
 
@@ -97,7 +103,7 @@ async def assign_roles(turn: Turn, data: Mapping[str, Any]) -> Element:
     actor = turn.actor
     assert actor is not None
     commands: list[Command] = []
-    for role_id in assignable_roles(turn.services.template):
+    for role_id in assignable_roles(turn.services.template_of(trajectory)):
         raw = data.get(f"{ROLE_INPUT}{role_id}")
         if not isinstance(raw, str):
             continue
@@ -123,7 +129,7 @@ async def assign_roles(turn: Turn, data: Mapping[str, Any]) -> Element:
     forming = next(
         (
             step
-            for step in turn.services.template.steps
+            for step in turn.services.template_of(trajectory).steps
             if isinstance(step.kind, FinishedBy)
             and step.kind.requires_roles
             and trajectory.status_of(step.id) is StepStatus.ACTIVE

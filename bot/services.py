@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 from storage import Store
+from wasstraat.model import Trajectory
 from wasstraat.template import Template
 from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def system_clock() -> datetime:
@@ -26,6 +29,21 @@ class Services:
     template: Template
     clock: Clock
     policy: TimePolicy = DEFAULT_POLICY
+    # the wasstraats running trajectories started with, by key; ``template`` is for new ones
+    templates: dict[str, Template] = field(default_factory=dict)
+
+    def template_of(self, trajectory: Trajectory) -> Template:
+        """The wasstraat this trajectory follows: the one it started with."""
+        key = trajectory.template_id
+        if key in (self.template.key, self.template.id):
+            return self.template
+        kept = self.templates.get(key)
+        if kept is not None:
+            return kept
+        log.warning(
+            "trajectory %s: its template is not kept here; the current one is used", trajectory.id
+        )
+        return self.template
 
     @property
     def zone(self) -> ZoneInfo:

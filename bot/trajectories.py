@@ -72,6 +72,7 @@ async def channel_status_card(turn: Turn) -> dict[str, Any]:
         zone=services.zone,
         now=services.clock(),
         total=total,
+        template_of=services.template_of,
     )
 
 
@@ -168,7 +169,7 @@ async def nudge_by_text(turn: Turn) -> None:
         t
         for t in await store.trajectories_of(actor.aad_object_id)
         if t.status is TrajectoryStatus.RUNNING
-        and engine.manages(t, actor, turn.services.clock(), turn.services.template)
+        and engine.manages(t, actor, turn.services.clock(), turn.services.template_of(t))
         and t.follow_ups
     ]
     here = [t for t in led if t.binding.channel_key == turn.binding.channel_key]
@@ -180,7 +181,7 @@ async def nudge_by_text(turn: Turn) -> None:
             )
         except (engine.EngineError, AlreadyProcessed):
             continue
-        lines.append(nudge_receipt(outcome, actor.aad_object_id, turn.viewer))
+        lines.append(nudge_receipt(outcome, actor.aad_object_id, turn.viewer_for(trajectory)))
     if not lines:
         await turn.reply_text("nudge.none")
         return
@@ -231,7 +232,9 @@ async def my_tasks_card(turn: Turn) -> dict[str, Any]:
         for trajectory in await services.store.trajectories_of(actor.aad_object_id):
             tasks += [
                 (trajectory, task)
-                for task in engine.open_tasks(trajectory, actor.aad_object_id, services.template)
+                for task in engine.open_tasks(
+                    trajectory, actor.aad_object_id, services.template_of(trajectory)
+                )
             ]
     return tasks_card(
         tasks,
@@ -239,6 +242,7 @@ async def my_tasks_card(turn: Turn) -> dict[str, Any]:
         language=turn.language,
         zone=services.zone,
         now=services.clock(),
+        template_of=services.template_of,
     )
 
 

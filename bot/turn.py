@@ -131,13 +131,26 @@ class Turn:
             now=self.services.clock(),
         )
 
+    def viewer_for(self, trajectory: Trajectory) -> Viewer:
+        """The viewer of one trajectory's cards: with the wasstraat that trajectory follows."""
+        return Viewer(
+            language=self.language,
+            template=self.services.template_of(trajectory),
+            zone=self.services.zone,
+            now=self.services.clock(),
+        )
+
     def refusal(self, error: EngineError, trajectory: Trajectory | None = None) -> str:
         """Any refusal of the engine in this person's words: the one place refusals become text."""
         return refusal_message(
             error.code,
             error.detail,
             language=self.language,
-            template=self.services.template,
+            template=(
+                self.services.template_of(trajectory)
+                if trajectory is not None
+                else self.services.template
+            ),
             trajectory=trajectory,
             not_now=isinstance(error, NotNow),
         )

@@ -201,7 +201,7 @@ class Workflow:
                 raise TrajectoryNotFound("unknown_trajectory")
             now = services.clock()
             outcome = engine.apply_all(
-                trajectory, commands, actor, now, services.template, services.policy
+                trajectory, commands, actor, now, services.template_of(trajectory), services.policy
             )
             try:
                 async with services.store.transaction(activity_id=activity_id, now=now) as tx:

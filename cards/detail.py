@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -149,8 +149,10 @@ def tasks_card(
     language: Language,
     zone: ZoneInfo,
     now: datetime,
+    template_of: Callable[[Trajectory], Template] | None = None,
 ) -> Element:
-    """'Mijn taken': what is asked of one person now, across trajectories."""
+    """'Mijn taken': what is asked of one person now, across trajectories (each in the
+    wasstraat it follows, with ``template_of``)."""
     body: list[Element] = [heading(text("tasks.title", language))]
     if not tasks:
         body.append(paragraph(text("tasks.none", language)))
@@ -160,7 +162,9 @@ def tasks_card(
             language,
             product=trajectory.product,
             what=text(f"waiting.{task.what}", language),
-            step=step_label(template, task.step, language),
+            step=step_label(
+                template_of(trajectory) if template_of else template, task.step, language
+            ),
         )
         block = paragraph(line, spacing="Small")
         if task.deadline is not None:

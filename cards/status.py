@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -122,12 +122,17 @@ def status_card(
     zone: ZoneInfo,
     now: datetime,
     total: int | None = None,
+    template_of: Callable[[Trajectory], Template] | None = None,
 ) -> Element:
-    """Every trajectory given, newest first; ``total`` tells how many exist beyond those shown."""
+    """Every trajectory given, newest first; ``total`` tells how many exist beyond those shown.
+    ``template_of`` names the wasstraat each trajectory follows (else ``template``)."""
     body: list[Element] = [heading(text("status.title", language))]
     if not trajectories:
         body.append(paragraph(text("status.none", language)))
-    body.extend(_trajectory_block(t, template, language, zone, now) for t in trajectories)
+    body.extend(
+        _trajectory_block(t, template_of(t) if template_of else template, language, zone, now)
+        for t in trajectories
+    )
     if total is not None and total > len(trajectories):
         body.append(
             paragraph(text("status.more", language, count=total - len(trajectories)), subtle=True)

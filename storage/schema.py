@@ -166,6 +166,16 @@ threads = Table(
 )
 
 
+# every wasstraat (template and version) trajectories were started with: a running trajectory
+# keeps following the one it started with when the deployment moves to a new version
+templates = Table(
+    "templates",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
 app_secrets = Table(
     "app_secrets",
     metadata,

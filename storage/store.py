@@ -774,6 +774,23 @@ class Store:
             "timer_oldest": _aware(overdue[1]),
         }
 
+    # -- templates ------------------------------------------------------------------------------
+
+    async def keep_template(self, key: str, body: str, *, now: datetime) -> None:
+        """Keep a template's text under its key (the first one kept under a key stays)."""
+        async with self._write() as conn:
+            await conn.execute(
+                _insert(conn, schema.templates)
+                .values(key=key, body=body, created_at=now)
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+
+    async def kept_templates(self) -> dict[str, str]:
+        """Every template kept, by key."""
+        async with self._db.connect() as conn:
+            rows = await conn.execute(select(schema.templates.c.key, schema.templates.c.body))
+            return {str(key): str(body) for key, body in rows}
+
     # -- app secrets ----------------------------------------------------------------------------
 
     async def app_secret(self, name: str, *, new_value: str, now: datetime) -> str:

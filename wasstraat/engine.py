@@ -286,7 +286,7 @@ def start_trajectory(
             kpis.append(kpi.model_copy(update={"baseline": baseline, "measurements": []}))
     trajectory = Trajectory(
         id=trajectory_id,
-        template_id=template.id,
+        template_id=template.key,
         product=product,
         binding=binding,
         roles=roles,

@@ -309,7 +309,7 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         for r in ["projectleider"]
         if e.action == "start"
     )
-    assert services.template.id == done.template_id
+    assert services.template.key == done.template_id
 
     # every card each person got, drawn for them as the trajectory is now: their own role, no
     # button of a finished step, and one card a task
