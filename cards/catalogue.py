@@ -214,8 +214,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "All reviews of the improvement plan of '{product}' are in.",
     },
     "notice.implementation_assigned": {
-        "nl": "Je trekt een actie in het implementatieplan van '{product}'.",
-        "en": "You lead an action in the implementation plan of '{product}'.",
+        "nl": "Je trekt {count} actie(s) in het implementatieplan van '{product}': {items}.",
+        "en": "You lead {count} action(s) in the implementation plan of '{product}': {items}.",
     },
     "notice.evaluation_planned": {
         "nl": "Het evaluatiemoment van '{product}' is gepland op {on}.",

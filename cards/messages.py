@@ -476,7 +476,6 @@ def _delivery_failed(view: View) -> Rendered:
 NOTICES = (
     "support_confirmed",
     "reviews_summary",
-    "implementation_assigned",
     "evaluation_planned",
     "trajectory_paused",
     "trajectory_resumed",
@@ -497,6 +496,19 @@ def _notice(view: View) -> Rendered:
 
 for _kind in NOTICES:
     RENDERERS[_kind] = _notice
+
+
+@renders("implementation_assigned")
+def _implementation_assigned(view: View) -> Rendered:
+    """Which actions of the implementation plan the person leads, in one message."""
+    ids = view.data.get("items") or [view.data.get("item")]
+    items = [i for i in view.trajectory.implementation if i.id in ids]
+    names = "; ".join(short(i.text, 120) for i in items[:PAGE])
+    return Rendered(
+        text=view.t(
+            "notice.implementation_assigned", product=view.product, count=len(items), items=names
+        )
+    )
 
 
 @renders("evaluation_request")

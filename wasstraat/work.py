@@ -258,7 +258,7 @@ def _add_item(ctx: Ctx, cmd: c.AddImplementationItem) -> None:
     )
     ctx.t.implementation.append(item)
     if item.owner is not None:
-        ctx.tell(item.owner, "implementation_assigned", item=item.id)
+        ctx.tell(item.owner, "implementation_assigned", items=[item.id])
 
 
 def _implementation_places(

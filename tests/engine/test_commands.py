@@ -672,3 +672,28 @@ def test_a_name_typed_anywhere_in_a_command_never_reaches_the_audit():
     outcome = run.do(PL, c.ProposeKpis(kpis=kpis))
     assert secret not in str([e.detail for e in outcome.audit])
     assert secret in str(outcome.trajectory.kpis)  # the work keeps what it needs
+
+
+def test_the_owner_of_several_actions_hears_of_them_in_one_message():
+    from wasstraat.model import Decision, Horizon, Verdict
+
+    run = Run()
+    to_step(run, "6")
+    for text in ("Kosten tonen", "Balie op afspraak"):
+        run.do(VM1, c.AddImprovement(text=text))
+    ids = [i.id for i in run.t.improvements]
+    for improvement_id in ids:
+        run.do(PL, c.ClassifyImprovement(improvement_id=improvement_id, horizon=Horizon.QUICK_WIN))
+        run.do(PL, c.SelectImprovement(improvement_id=improvement_id, selected=True))
+    run.do(PL, c.CompleteStep(step="6"))
+    for reviewer in (IV, PO):
+        for improvement_id in ids:
+            run.do(reviewer, c.SubmitReview(improvement_id=improvement_id, verdict=Verdict.AKKOORD))
+    run.do(PL, c.FinalisePlan())
+    for approver in (PE, TM1, TM2):
+        run.do(approver, c.DecidePlan(decision=Decision.APPROVE))
+    order = [c.Priority(improvement_id=i, owner=TM1) for i in ids]
+    run.do(PE, c.SetPriorities(order=order))
+    outcome = run.do(PE, c.DecidePriorities(decision=Decision.APPROVE))
+    told = [m for m in outcome.messages if m.kind == "implementation_assigned"]
+    assert [(m.recipient, m.data["items"]) for m in told] == [(TM1, ["i1", "i2"])]

@@ -302,6 +302,12 @@ def _plan_implementation(ctx: Ctx) -> None:
         )
         for n, i in enumerate(ranked, start=1)
     ]
+    # one message an owner, naming every action they lead
+    owned: dict[str, list[str]] = {}
+    owners = {}
     for item in ctx.t.implementation:
         if item.owner is not None:
-            ctx.tell(item.owner, "implementation_assigned", item=item.id)
+            owned.setdefault(item.owner.aad_object_id, []).append(item.id)
+            owners[item.owner.aad_object_id] = item.owner
+    for owner_id, items in owned.items():
+        ctx.tell(owners[owner_id], "implementation_assigned", items=items)
