@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, execute, paragraph
 from cards.catalogue import Language, text
-from cards.status import step_label
 from wasstraat.model import Person, Trajectory
 from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
 
@@ -305,9 +304,16 @@ def _merge_title(view: FormView) -> str:
         return view.t("form.merge.plain")
     return view.t(
         "form.merge",
-        check=step_label(view.template, check.id, view.language),
-        into=step_label(view.template, check.kind.merge_into, view.language),
+        check=_short_label(view, check.id),
+        into=_short_label(view, check.kind.merge_into),
     )
+
+
+def _short_label(view: FormView, step_id: str) -> str:
+    """A step as a button names it: its number, or its name when it has none."""
+    if step_id[0].isdigit():
+        return step_id
+    return view.template.step(step_id).name.get(view.language)
 
 
 def _merge_done(view: FormView) -> str | None:
