@@ -603,13 +603,7 @@ PARTS: dict[Section, Part] = {
 
 
 def parts_of(step: Step, roles: set[str]) -> tuple[Section, ...]:
-    """The parts of the step's work these roles have, once each, in the template's order."""
-    found: dict[Section, None] = {}
-    for role, parts in step.may.items():
-        if role in roles:
-            for part in parts:
-                found.setdefault(part, None)
-    return tuple(found)
+    return step.parts_for(roles)
 
 
 def may_complete(step: Step, roles: set[str]) -> bool:

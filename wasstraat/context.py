@@ -27,7 +27,15 @@ from wasstraat.model import (
     TrajectoryStatus,
     Typed,
 )
-from wasstraat.template import PROJECT_LEADER, Section, Step, Template
+from wasstraat.template import (
+    PROJECT_LEADER,
+    Check,
+    Evaluation,
+    Reviews,
+    Section,
+    Step,
+    Template,
+)
 from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 # -- errors ----------------------------------------------------------------------------------
@@ -387,6 +395,26 @@ def section_places(section: Section) -> Places:
             for step in steps
             if any(section in parts for parts in step.may.values())
         ]
+
+    return places
+
+
+def the_one(ctx: Ctx, kind: type[Check | Reviews | Evaluation]) -> Step:
+    """The template's one step of this kind (the check, the reviews, the evaluation)."""
+    step = ctx.template.one(kind)
+    if step is None:
+        raise NotNow("step_not_active")
+    return step
+
+
+def one_places(
+    kind: type[Check | Reviews | Evaluation], roles: Callable[[Template, Step], Iterable[str]]
+) -> Places:
+    """The template's one step of this kind, with the roles that may act in it."""
+
+    def places(template: Template, command: c.Base | None) -> list[tuple[Step, frozenset[str]]]:
+        step = template.one(kind)
+        return [] if step is None else [(step, frozenset(roles(template, step)))]
 
     return places
 

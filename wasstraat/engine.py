@@ -240,13 +240,7 @@ def sections_now(
         return ()
     if trajectory.status_of(step.id) is not StepStatus.ACTIVE:
         return ()
-    roles = trajectory.roles_of(person.aad_object_id, now)
-    found: dict[Section, None] = {}
-    for role, parts in step.may.items():
-        if role in roles:
-            for part in parts:
-                found.setdefault(part, None)
-    return tuple(found)
+    return step.parts_for(trajectory.roles_of(person.aad_object_id, now))
 
 
 # -- creating trajectories -------------------------------------------------------------------------

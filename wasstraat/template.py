@@ -150,6 +150,15 @@ class Step(Frozen):
     def sections(self, role: str) -> tuple[Section, ...]:
         return self.may.get(role, ())
 
+    def parts_for(self, roles: set[str]) -> tuple[Section, ...]:
+        """The parts of this step's work these roles have, once each, in the template's order."""
+        found: dict[Section, None] = {}
+        for role, parts in self.may.items():
+            if role in roles:
+                for part in parts:
+                    found.setdefault(part, None)
+        return tuple(found)
+
 
 class Named(Frozen):
     """A configurable item with a Dutch and English name (a P, a serviceformule)."""

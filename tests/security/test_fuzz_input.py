@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.logs import handler_for
 from cards.forms import EVALUATION_FORM, REVIEW_FORM, STEP_FORM, SUBMIT_FORM
 from tests.security.test_fuzz import EXAMPLES, OWNER, SERVED, ServedBot, captured
 
@@ -96,20 +92,6 @@ FORM_FIELDS = [
 MARK = "Zq7"  # starts every typed text that must never reach a log
 
 
-@pytest.fixture(scope="module")
-def log() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = handler_for("json")
-    handler.setStream(stream)  # type: ignore[attr-defined]
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    yield stream
-    root.removeHandler(handler)
-    root.setLevel(level)
-
-
 def as_owner(activity: dict[str, Any]) -> dict[str, Any]:
     activity["from"] = {
         "id": "29:fuzz-owner",
@@ -126,19 +108,19 @@ def nested(depth: int, inner: Any) -> Any:
     return inner
 
 
-def _no_typed_text_in(log: io.StringIO) -> None:
-    assert MARK not in log.getvalue()
+def _no_typed_text_in(production_log: io.StringIO) -> None:
+    assert MARK not in production_log.getvalue()
 
 
 @EXAMPLES
 @given(command=st.sampled_from(COMMANDS), words=typed)
 def test_every_chat_command_with_odd_or_long_text(
-    served: ServedBot, log: io.StringIO, command: str, words: str
+    served: ServedBot, production_log: io.StringIO, command: str, words: str
 ):
     activity = as_owner(captured("message_text_personal"))
     activity["text"] = f"{command} {MARK}{words}"
     assert served.post(json.dumps(activity).encode()) < 500
-    _no_typed_text_in(log)
+    _no_typed_text_in(production_log)
 
 
 @EXAMPLES
@@ -148,7 +130,7 @@ def test_every_chat_command_with_odd_or_long_text(
     fields=st.dictionaries(st.sampled_from(FORM_FIELDS), typed, max_size=6),
 )
 def test_every_card_form_with_odd_or_long_text(
-    served: ServedBot, log: io.StringIO, form: str, step: str, fields: dict[str, str]
+    served: ServedBot, production_log: io.StringIO, form: str, step: str, fields: dict[str, str]
 ):
     activity = as_owner(captured("invoke_adaptiveCard_action_execute"))
     data = {
@@ -160,7 +142,7 @@ def test_every_card_form_with_odd_or_long_text(
     }
     activity["value"]["action"] = {"type": "Action.Execute", "verb": SUBMIT_FORM, "data": data}
     assert served.post(json.dumps(activity).encode()) < 500
-    _no_typed_text_in(log)
+    _no_typed_text_in(production_log)
 
 
 @EXAMPLES
@@ -169,7 +151,7 @@ def test_every_card_form_with_odd_or_long_text(
     where=st.sampled_from(["body", "value", "data", "channelData", "text"]),
 )
 def test_deep_nesting_anywhere_is_refused_without_a_server_error(
-    served: ServedBot, log: io.StringIO, depth: int, where: str
+    served: ServedBot, production_log: io.StringIO, depth: int, where: str
 ):
     activity = as_owner(captured("invoke_adaptiveCard_action_execute"))
     if where == "body":
@@ -191,5 +173,5 @@ def test_deep_nesting_anywhere_is_refused_without_a_server_error(
     except RecursionError:  # deeper than this process can even write: built by hand
         raw = b"[" * depth + b"]" * depth
     assert served.post(raw) < 500
-    assert "Traceback" not in log.getvalue()
-    _no_typed_text_in(log)
+    assert "Traceback" not in production_log.getvalue()
+    _no_typed_text_in(production_log)

@@ -17,8 +17,10 @@ from wasstraat.context import (
     behaviour,
     iso,
     mark_merged,
+    one_places,
     rule,
     section_places,
+    the_one,
 )
 from wasstraat.model import CheckAnswer, Person, Trajectory
 from wasstraat.template import Check, Section, Step, Template
@@ -104,15 +106,10 @@ def close(ctx: Ctx, step: Step, reason: str) -> None:
 
 
 def _the_check(ctx: Ctx) -> Step:
-    step = ctx.template.one(Check)
-    if step is None:
-        raise NotNow("step_not_active")
-    return step
+    return the_one(ctx, Check)
 
 
-def _group_places(template: Template, command: c.Base | None) -> list[tuple[Step, frozenset[str]]]:
-    step = template.one(Check)
-    return [] if step is None else [(step, frozenset({_group(step)}))]
+_group_places = one_places(Check, lambda template, step: [_group(step)])
 
 
 @rule("send_check", places=section_places(Section.SEND_CHECK), section=Section.SEND_CHECK)

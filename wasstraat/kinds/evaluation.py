@@ -16,8 +16,10 @@ from wasstraat.context import (
     NotNow,
     behaviour,
     iso,
+    one_places,
     rule,
     section_places,
+    the_one,
 )
 from wasstraat.kinds.finished import role_in
 from wasstraat.model import Measurement, Person, Trajectory
@@ -97,17 +99,10 @@ def invite(ctx: Ctx, step: Step) -> None:
 
 
 def _the_evaluation(ctx: Ctx) -> Step:
-    step = ctx.template.one(Evaluation)
-    if step is None:
-        raise NotNow("step_not_active")
-    return step
+    return the_one(ctx, Evaluation)
 
 
-def _evaluation_places(
-    template: Template, command: c.Base | None
-) -> list[tuple[Step, frozenset[str]]]:
-    step = template.one(Evaluation)
-    return [] if step is None else [(step, frozenset(_recorders(step)))]
+_evaluation_places = one_places(Evaluation, lambda template, step: _recorders(step))
 
 
 @rule(

@@ -11,10 +11,11 @@ from wasstraat.context import (
     AlreadyDecided,
     Ctx,
     InvalidInput,
-    NotNow,
     behaviour,
     iso,
+    one_places,
     rule,
+    the_one,
 )
 from wasstraat.model import Improvement, Person, Review, StepStatus, Trajectory, Verdict
 from wasstraat.template import Reviews, Step, Template
@@ -124,17 +125,10 @@ def finish(ctx: Ctx, step: Step, reason: str) -> None:
 
 
 def _the_reviews(ctx: Ctx) -> Step:
-    step = ctx.template.one(Reviews)
-    if step is None:
-        raise NotNow("step_not_active")
-    return step
+    return the_one(ctx, Reviews)
 
 
-def _reviewer_places(
-    template: Template, command: c.Base | None
-) -> list[tuple[Step, frozenset[str]]]:
-    step = template.one(Reviews)
-    return [] if step is None else [(step, frozenset(template.reviewers(step)))]
+_reviewer_places = one_places(Reviews, lambda template, step: template.reviewers(step))
 
 
 @rule("submit_review", places=_reviewer_places)
