@@ -190,11 +190,15 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     if "4" in steps:
         # step 4 (parallel): the klantreis; an idea sent from a card
         klantreis = await step_card(bot, KOEN, "4")
-        await click(bot, KOEN, button(klantreis, "Send idea"), text="Kosten vooraf tonen")
+        kept = await click(bot, KOEN, button(klantreis, "Send idea"), text="Kosten vooraf tonen")
+        # the idea is in, and the form stays: the klantreis can be saved from the same card
+        assert "has been added" in text_of(kept)
+        assert "Save" in [a["title"] for a in kept["actions"]]
+        assert any(e.get("id") == "findings" for e in kept["body"])
         await click(
             bot,
             KOEN,
-            button(klantreis, "Save"),
+            button(kept, "Save"),
             method="vng_klantreis",
             link="https://vng.example/klantreis/parkeren",
             findings="kosten onduidelijk",
