@@ -15,10 +15,22 @@ from wasstraat.model import (
     KlantreisMethod,
     Kpi,
     Person,
+    StepStatus,
     Trajectory,
     Verdict,
 )
-from wasstraat.template import Template, default_template
+from wasstraat.template import (
+    Approval,
+    Check,
+    FinishedBy,
+    Requirement,
+    Reviews,
+    Section,
+    Step,
+    Subject,
+    Template,
+    default_template,
+)
 
 TEMPLATE = default_template()
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -90,64 +102,130 @@ KPIS = [
 
 
 def to_step(run: Run, step: str) -> None:
-    """Drive the happy path until ``step`` is active."""
-    order = ["2", "3a", "3b", "5", "6", "7", "8", "9", "10", "evaluatie"]
-    if step == "1":
+    """Drive the happy path until ``step`` is active: the cast assigned, then the earliest
+    running step finished, again and again (a step running alongside, like the klantreis, is
+    finished once the path has passed it)."""
+    template = run.template
+    if step == template.steps[0].id:
         return
     run.assign_all()
-    run.do(PE, c.ConfirmSupport())
-    run.do(PL, c.CompleteStep(step="1"))
-    for current in order:
-        if current == step:
+    order = {s.id: n for n, s in enumerate(template.steps)}
+    for _ in range(4 * len(template.steps)):
+        active = run.t.active_steps(template)
+        earliest = min(active, key=order.__getitem__)
+        if earliest == step or (step in active and order[earliest] > order[step]):
             return
-        _finish(run, current)
+        finish(run, earliest)
+    raise ValueError(f"step {step} does not start on the happy path")
 
 
-def _finish(run: Run, step: str) -> None:
-    if step == "2":
-        run.do(PL, c.ProposeKpis(kpis=KPIS))
-        run.do(PE, c.DecideKpis(decision=Decision.APPROVE))
-    elif step == "3a":
-        run.do(PA, c.SetProcessMap(link="https://sharepoint.example/proces.vsdx"))
-        run.do(PA, c.CompleteStep(step="3a"))
-    elif step == "3b":
-        run.do(VM1, c.AnswerCheck(agrees=True))
-        run.do(VM2, c.AnswerCheck(agrees=True))
-        run.do(KC, c.RecordKlantreis(method=KlantreisMethod.OTHER_FEEDBACK, findings="klachten"))
-        run.do(KC, c.CompleteStep(step="4"))
-    elif step == "5":
-        run.do(PA, c.ChooseServiceformule(formule="flitsformule"))
-        for p in TEMPLATE.ps:
-            run.do(PA, c.AssessP(p=p.id, matches=True))
-    elif step == "6":
-        run.do(VM1, c.AddImprovement(text="Digitaal aanvragen"))
-        run.do(PL, c.ClassifyImprovement(improvement_id="v1", horizon=Horizon.QUICK_WIN))
-        run.do(PL, c.SelectImprovement(improvement_id="v1", selected=True))
-        run.do(PL, c.CompleteStep(step="6"))
-    elif step == "7":
-        run.do(IV, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
-        run.do(PO, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
-    elif step == "8":
-        run.do(PL, c.FinalisePlan())
-        for approver in (PE, TM1, TM2):
-            run.do(approver, c.DecidePlan(decision=Decision.APPROVE))
-    elif step == "9":
-        run.do(PE, c.SetPriorities(order=[c.Priority(improvement_id="v1", owner=TM1)]))
-        run.do(PE, c.DecidePriorities(decision=Decision.APPROVE))
-    elif step == "10":
-        run.do(TM1, c.UpdateImplementationItem(item_id="i1", status=ImplementationStatus.DONE))
-        run.do(PE, c.CompleteStep(step="10"))
-    if step == "5":
-        run.do(PA, c.CompleteStep(step="5"))
+def _doer(run: Run, step: Step, section: Section) -> Person:
+    """The first holder of the first role the step gives this part of its work."""
+    return next(
+        person
+        for role, parts in step.may.items()
+        if section in parts
+        for person in run.t.holders(role)
+    )
+
+
+def finish(run: Run, step_id: str) -> None:
+    """Do what the running step's kind asks, as the cast holds the roles the template names."""
+    template = run.template
+    step = template.step(step_id)
+    kind = step.kind
+    if isinstance(kind, FinishedBy):
+        for role in kind.requires_support_from:
+            run.do(run.t.holders(role)[0], c.ConfirmSupport())
+        for requirement in kind.requires:
+            _REQUIREMENTS[requirement](run, step)
+        finisher = next(p for role in kind.by for p in run.t.holders(role))
+        run.do(finisher, c.CompleteStep(step=step.id))
+    elif isinstance(kind, Approval):
+        if kind.subject is Subject.KPIS:
+            run.do(_doer(run, step, Section.KPIS), c.ProposeKpis(kpis=KPIS))
+        elif kind.subject is Subject.PLAN:
+            run.do(_doer(run, step, Section.FINALISE), c.FinalisePlan())
+        else:
+            owner = run.t.holders("teammanager")[:1] or [PL]
+            order = [c.Priority(improvement_id="v1", owner=owner[0])]
+            run.do(_doer(run, step, Section.PRIORITIES), c.SetPriorities(order=order))
+        decide = {
+            Subject.KPIS: c.DecideKpis,
+            Subject.PLAN: c.DecidePlan,
+            Subject.PRIORITIES: c.DecidePriorities,
+        }[kind.subject]
+        for approver in [p for role in kind.approvers for p in run.t.holders(role)]:
+            if run.t.status_of(step.id) is StepStatus.ACTIVE:
+                run.do(approver, decide(decision=Decision.APPROVE))
+    elif isinstance(kind, Check):
+        for person in run.t.holders(kind.group):
+            run.do(person, c.AnswerCheck(agrees=True))
+    elif isinstance(kind, Reviews):
+        reviewers = {p.aad_object_id: p for r in template.reviewers(step) for p in run.t.holders(r)}
+        for person in reviewers.values():
+            run.do(person, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
+    else:
+        run.do(SYSTEM, c.EvaluationDue(), after=timedelta(days=200))
+        run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+
+
+def _process_map(run: Run, step: Step) -> None:
+    run.do(
+        _doer(run, step, Section.PROCESS_MAP),
+        c.SetProcessMap(link="https://sharepoint.example/proces.vsdx"),
+    )
+
+
+def _klantreis(run: Run, step: Step) -> None:
+    run.do(
+        _doer(run, step, Section.KLANTREIS),
+        c.RecordKlantreis(method=KlantreisMethod.OTHER_FEEDBACK, findings="klachten"),
+    )
+
+
+def _serviceformule(run: Run, step: Step) -> None:
+    run.do(_doer(run, step, Section.SERVICEFORMULE), c.ChooseServiceformule(formule="flitsformule"))
+
+
+def _assessment(run: Run, step: Step) -> None:
+    assessor = _doer(run, step, Section.ASSESS_P)
+    for p in run.template.ps:
+        run.do(assessor, c.AssessP(p=p.id, matches=True))
+
+
+def _plan(run: Run, step: Step) -> None:
+    planner = _doer(run, step, Section.PLAN)
+    run.do(VM1, c.AddImprovement(text="Digitaal aanvragen"))
+    run.do(planner, c.ClassifyImprovement(improvement_id="v1", horizon=Horizon.QUICK_WIN))
+    run.do(planner, c.SelectImprovement(improvement_id="v1", selected=True))
+
+
+def _implemented(run: Run, step: Step) -> None:
+    for item in run.t.implementation:
+        owner = item.owner or PE
+        run.do(owner, c.UpdateImplementationItem(item_id=item.id, status=ImplementationStatus.DONE))
+
+
+_REQUIREMENTS = {
+    Requirement.PROCESS_MAP: _process_map,
+    Requirement.KLANTREIS: _klantreis,
+    Requirement.SERVICEFORMULE: _serviceformule,
+    Requirement.P_ASSESSMENT: _assessment,
+    Requirement.PLAN_READY: _plan,
+    Requirement.IMPLEMENTATION_DONE: _implemented,
+}
 
 
 def waiting_for_kpi_decision(count: int, *, prefix: str = "t") -> list[Trajectory]:
     """``count`` copies of a trajectory in step 2 whose KPIs wait for the proceseigenaar
     (for benchmarks and load tests that need many trajectories with an open task)."""
     run = Run()
-    to_step(run, "2")
+    kpis = run.template.approval_step(Subject.KPIS)
+    assert kpis is not None
+    to_step(run, kpis.id)
     run.do(PL, c.ProposeKpis(kpis=KPIS))
     return [run.t.model_copy(update={"id": f"{prefix}-{n:05d}"}) for n in range(count)]
 
 
-__all__ = ["SYSTEM", "Run", "to_step", "waiting_for_kpi_decision"]
+__all__ = ["SYSTEM", "Run", "finish", "to_step", "waiting_for_kpi_decision"]
