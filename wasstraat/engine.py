@@ -153,6 +153,8 @@ def apply_all(
     hears of both in one message)."""
     if not commands:
         raise InvalidInput("nothing_to_do")
+    if len(commands) == 1:  # a click: nothing to combine
+        return apply(trajectory, commands[0], actor, now, template, policy)
     current = trajectory
     messages: list[Message] = []
     timers: dict[str, TimerEffect] = {}
