@@ -27,6 +27,7 @@ from tests.fakes import FakeConnector
 from tests.replicas.seeding import people, seed_messages
 from tests.scenario.driving import as_person
 from tests.scenario.test_time_in_chat import LEADER, channel_trajectory, waiting_on_megan
+from wasstraat import limits
 from wasstraat.samples import waiting_for_kpi_decision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,10 +137,12 @@ async def test_an_activity_redelivered_after_a_crash_before_the_answer_changes_s
 
 
 async def test_the_database_away_for_30_seconds_leaves_no_partial_state_and_loses_nothing(
-    database_url: str, connector: FakeConnector
+    database_url: str, connector: FakeConnector, monkeypatch
 ):
     if not database_url.startswith("postgresql"):
         pytest.skip("the database as a server that can become unreachable: PostgreSQL")
+    # twelve ideas from one person in well under a minute: the flood limit is not tested here
+    monkeypatch.setattr(limits, "IDEAS_PER_PERSON_PER_MINUTE", 100)
     url = make_url(database_url)
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.start()
