@@ -47,7 +47,7 @@ from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import parse_command
 from wasstraat.model import StepStatus, Trajectory
-from wasstraat.template import Step
+from wasstraat.template import PROJECT_LEADER, Step
 from wasstraat.text import clean_data
 
 ActionHandler = Callable[[Turn, Mapping[str, Any]], Awaitable[Element]]
@@ -150,6 +150,10 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     if _is_stale(trajectory, name, data):
         await refuse(turn, name, "stale", trajectory.id)
         return stale_card(trajectory, name, viewer)
+    # an idea sent from a step card: the card stays, with what happened on top
+    from_step = (
+        _template_step(turn, trajectory, data.get("step")) if name == ADD_IMPROVEMENT else None
+    )
     try:
         command = parse_command(name, dict(data))
         outcome = await Workflow(turn.services).execute(
@@ -158,13 +162,10 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     except ValidationError as error:
         await refuse(turn, name, "invalid", trajectory.id)
         key, values = input_problem(error)
-        if (
-            name == ADD_IMPROVEMENT
-            and _template_step(turn, trajectory, data.get("step")) is not None
-        ):
-            message = turn.text(key, **values)
-            return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
-        return form_with_error(trajectory, name, turn.text(key, **values), viewer)
+        message = turn.text(key, **values)
+        if from_step is not None:
+            return card_for(turn, trajectory, "step_started", from_step.id, error=message)
+        return form_with_error(trajectory, name, message, viewer)
     except engine.NotAllowed:
         await refuse(turn, name, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, name, viewer)
@@ -178,25 +179,18 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     except engine.InvalidInput as error:
         await refuse(turn, name, error.code, trajectory.id)
         message = turn.refusal(error, trajectory)
-        if (
-            name == ADD_IMPROVEMENT
-            and _template_step(turn, trajectory, data.get("step")) is not None
-        ):
-            return card_for(turn, trajectory, "step_started", str(data["step"]), error=message)
+        if from_step is not None:
+            return card_for(turn, trajectory, "step_started", from_step.id, error=message)
         return form_with_error(trajectory, name, message, viewer)
     if name == NUDGE:
         line = nudge_receipt(outcome, actor.aad_object_id, viewer)
         return card([heading(outcome.trajectory.product), paragraph(line)])
-    if (
-        name == ADD_IMPROVEMENT
-        and _template_step(turn, outcome.trajectory, data.get("step")) is not None
-    ):
-        # an idea sent from a step card: the card stays, with the receipt on top
+    if from_step is not None:
         return card_for(
             turn,
             outcome.trajectory,
             "step_started",
-            str(data["step"]),
+            from_step.id,
             notice=turn.text("receipt.improvement", product=outcome.trajectory.product),
         )
     return receipt_card(outcome.trajectory, name, data, actor.name, viewer)
@@ -339,7 +333,7 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
     if not engine.manages(trajectory, actor, viewer.now, viewer.template):
         await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, "cancel", viewer)
-    leader = (trajectory.holders("projectleider") or [actor])[0]
+    leader = (trajectory.holders(PROJECT_LEADER) or [actor])[0]
     try:
         outcome = await Workflow(turn.services).start(
             product=trajectory.product,

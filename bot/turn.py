@@ -16,6 +16,7 @@ from cards.catalogue import Language, language_for, text
 from cards.outcomes import Viewer, refusal_message
 from wasstraat.engine import EngineError, NotNow
 from wasstraat.model import Binding, Person, Trajectory
+from wasstraat.template import Template
 from wasstraat.text import clean_text
 
 THREAD_MARKER = ";messageid="
@@ -124,21 +125,22 @@ class Turn:
 
     @property
     def viewer(self) -> Viewer:
+        return self.viewer_for(None)
+
+    def viewer_for(self, trajectory: Trajectory | None) -> Viewer:
+        """The viewer of a trajectory's cards, with the wasstraat that trajectory follows (the
+        current one for cards about no trajectory in particular)."""
         return Viewer(
             language=self.language,
-            template=self.services.template,
+            template=self._template(trajectory),
             zone=self.services.zone,
             now=self.services.clock(),
         )
 
-    def viewer_for(self, trajectory: Trajectory) -> Viewer:
-        """The viewer of one trajectory's cards: with the wasstraat that trajectory follows."""
-        return Viewer(
-            language=self.language,
-            template=self.services.template_of(trajectory),
-            zone=self.services.zone,
-            now=self.services.clock(),
-        )
+    def _template(self, trajectory: Trajectory | None) -> Template:
+        if trajectory is None:
+            return self.services.template
+        return self.services.template_of(trajectory)
 
     def refusal(self, error: EngineError, trajectory: Trajectory | None = None) -> str:
         """Any refusal of the engine in this person's words: the one place refusals become text."""
@@ -146,11 +148,7 @@ class Turn:
             error.code,
             error.detail,
             language=self.language,
-            template=(
-                self.services.template_of(trajectory)
-                if trajectory is not None
-                else self.services.template
-            ),
+            template=self._template(trajectory),
             trajectory=trajectory,
             not_now=isinstance(error, NotNow),
         )

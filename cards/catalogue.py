@@ -94,7 +94,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "waiting.check": {"nl": "controle", "en": "check"},
     "waiting.review": {"nl": "toets", "en": "review"},
     "waiting.complete": {"nl": "afronden", "en": "to finish"},
-    "waiting.evaluate": {"nl": "evaluatie", "en": "evaluation"},
+    "waiting.evaluate": {"nl": "evalueren", "en": "to evaluate"},
     "waiting.implement": {"nl": "actie uitvoeren", "en": "carry out an action"},
     "step.status.waiting": {"nl": "Nog niet begonnen", "en": "Not started"},
     "step.status.active": {"nl": "Bezig", "en": "In progress"},

@@ -602,15 +602,11 @@ PARTS: dict[Section, Part] = {
 }
 
 
-def parts_of(step: Step, roles: set[str]) -> tuple[Section, ...]:
-    return step.parts_for(roles)
-
-
 def may_complete(step: Step, roles: set[str]) -> bool:
     return isinstance(step.kind, FinishedBy) and bool(roles & set(step.kind.by))
 
 
-def _save_title(step: Step, inputs: list[Section]) -> str:
+def _save_title(inputs: list[Section]) -> str:
     if inputs == [Section.KPIS]:
         return "form.kpi.submit"
     if inputs == [Section.PRIORITIES]:
@@ -631,14 +627,16 @@ def step_form(
     save button, a button for each one-time part not yet done (what it did, once done), and the
     "this step is done" toggle for who may mark it done. None when the step asks nothing of them."""
     view = FormView(trajectory, template, language, step, viewer)
-    parts = parts_of(step, roles)
     body: list[Element] = []
     actions: list[Element] = []
-    inputs = [p for p in parts if PARTS[p].button is None and PARTS[p].build(view)]
-    for part in parts:
+    inputs: list[Section] = []  # the parts that put inputs on the card
+    for part in step.parts_for(roles):
         spec = PARTS[part]
         if spec.button is None:
-            body += spec.build(view)
+            built = spec.build(view)
+            if built:
+                inputs.append(part)
+                body += built
             continue
         done = spec.done(view) if spec.done is not None else None
         if done:
@@ -662,7 +660,7 @@ def step_form(
         actions.insert(
             0,
             execute(
-                view.t(_save_title(step, inputs) if not complete else "form.submit"),
+                view.t(_save_title(inputs) if not complete else "form.submit"),
                 SUBMIT_FORM,
                 trajectory=trajectory.id,
                 step=step.id,
@@ -686,7 +684,7 @@ def read_step_form(
     """The commands a submitted step form gives, from the parts these roles have at the step:
     one button's part alone, or every input part and the "done" toggle. Whether they may is the
     engine's to decide again."""
-    parts = parts_of(step, roles)
+    parts = step.parts_for(roles)
     pressed = inputs.get("part")
     if isinstance(pressed, str) and pressed:
         try:

@@ -21,7 +21,6 @@ from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import reviewed
 from wasstraat.model import Person, StepStatus, Trajectory
 from wasstraat.template import (
-    Approval,
     Check,
     Evaluation,
     FinishedBy,
@@ -70,12 +69,17 @@ class View:
         return {role} if isinstance(role, str) and role else set()
 
     def roles_at(self, step: Step) -> list[str]:
-        """The viewer's roles the step names, in the step's order (the first one first)."""
-        first = self.role_at(step)
+        """The viewer's roles the step names, in the step's order; else the message's role (a
+        card drawn without a viewer), else any role the viewer holds."""
         roles = self.roles
-        named = [*step.actors, *step.may, *_kind_roles(self.template, step)]
-        others = [r for r in dict.fromkeys(named) if r in roles and r != first]
-        return [first, *others] if first else others
+        named = [*step.actors, *step.may, *self.template.kind_roles(step)]
+        found = [r for r in dict.fromkeys(named) if r in roles]
+        if found:
+            return found
+        role = self.data.get("role")
+        if isinstance(role, str) and role and (self.viewer is None or role in roles):
+            return [role]
+        return [min(roles)] if roles else []
 
     def role_line(self, step: Step) -> Element | None:
         roles = self.roles_at(step)
@@ -85,18 +89,6 @@ class View:
             return paragraph(self.t("task.your_role", role=self.role(roles[0])), subtle=True)
         names = ", ".join(self.role(r) for r in roles)
         return paragraph(self.t("task.your_roles", roles=names), subtle=True)
-
-    def role_at(self, step: Step) -> str | None:
-        """The role to name on a step's card: the viewer's first role the step names."""
-        roles = self.roles
-        named = [*step.actors, *step.may, *_kind_roles(self.template, step)]
-        found = next((r for r in named if r in roles), None)
-        if found is not None:
-            return found
-        role = self.data.get("role")
-        if isinstance(role, str) and role in roles | ({role} if self.viewer is None else set()):
-            return role
-        return min(roles) if roles else None
 
     @property
     def product(self) -> str:
@@ -121,19 +113,6 @@ class View:
             **({"step": self.data["step"]} if "step" in self.data else {}),
             **extra,
         }
-
-
-def _kind_roles(template: Template, step: Step) -> tuple[str, ...]:
-    kind = step.kind
-    if isinstance(kind, FinishedBy):
-        return kind.by
-    if isinstance(kind, Approval):
-        return kind.approvers
-    if isinstance(kind, Check):
-        return (kind.group,)
-    if isinstance(kind, Reviews):
-        return template.reviewers(step)
-    return kind.recorders
 
 
 Renderer = Callable[[View], Rendered]
@@ -284,18 +263,13 @@ def _approval_request(view: View) -> Rendered:
         if len(lines) > PAGE:
             body.append(paragraph(view.t("form.more", count=len(lines) - PAGE), subtle=True))
     round_ = view.data.get("round")
+    now_round = current_round(view.trajectory, subject)
     mine = (
-        decided_by(
-            view.trajectory,
-            subject,
-            current_round(view.trajectory, subject),
-            view.viewer.aad_object_id,
-        )
+        decided_by(view.trajectory, subject, now_round, view.viewer.aad_object_id)
         if view.viewer is not None
         else None
     )
-    current = round_ == current_round(view.trajectory, subject)
-    if mine is not None and current:
+    if mine is not None and round_ == now_round:
         # a decision given: the buttons are gone, what was decided stays
         body.append(
             paragraph(

@@ -100,39 +100,6 @@ def timer_id(trajectory_id: str, step: str, kind: str) -> str:
 
 DEADLINE_TIMER = "deadline"
 
-FREE_TEXT = frozenset(
-    {
-        "remark",
-        "notes",
-        "findings",
-        "text",
-        "went_well",
-        "could_be_better",
-        "reason",
-        "pain_points",
-        "note",
-        "cost_estimate",
-        "lead_time",
-        "contact_moments",
-        "how_measured",
-    }
-)
-
-
-def scrub(value: Any) -> Any:
-    """Audit details keep ids, enums and numbers; free text is replaced by its length and a
-    person by their object id, so the audit trail holds no personal data beyond who acted."""
-    if isinstance(value, dict):
-        if "aad_object_id" in value:
-            return value["aad_object_id"]
-        return {
-            key: (f"<{len(str(item))} chars>" if key in FREE_TEXT and item else scrub(item))
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [scrub(item) for item in value]
-    return value
-
 
 def redact(model: BaseModel, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A model as the audit keeps it: every field marked :data:`~wasstraat.model.TYPED` (text a
@@ -231,10 +198,10 @@ class Ctx:
         self.tell_role(PROJECT_LEADER, kind, **data)
 
     def record(self, action: str, **detail: Any) -> None:
+        """An audit entry: ids, numbers and choices only (a command's typed text goes through
+        :func:`redact`)."""
         self.audit.append(
-            AuditEntry(
-                at=self.now, actor=self.actor.aad_object_id, action=action, detail=scrub(detail)
-            )
+            AuditEntry(at=self.now, actor=self.actor.aad_object_id, action=action, detail=detail)
         )
 
     def set_timer(self, step: str, kind: str, due_at: datetime, **data: Any) -> None:
@@ -353,7 +320,6 @@ class Rule:
     member: bool = False
     clock: bool = False
     while_paused: bool = False
-    section: Section | None = None
 
     @property
     def anytime(self) -> bool:

@@ -20,7 +20,6 @@ from wasstraat import work as _work  # noqa: F401  (registers the work inside st
 from wasstraat.context import (
     BEHAVIOURS,
     DEADLINE_TIMER,
-    FREE_TEXT,
     RULES,
     AlreadyDecided,
     Ctx,
@@ -36,7 +35,6 @@ from wasstraat.context import (
     redact,
     refusal,
     rule,
-    scrub,
     timer_id,
 )
 from wasstraat.kinds import check as _check
@@ -48,7 +46,6 @@ from wasstraat.model import (
     FollowUp,
     Person,
     StepState,
-    StepStatus,
     Substitution,
     Trajectory,
     TrajectoryStatus,
@@ -67,7 +64,6 @@ from wasstraat.template import (
 from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 __all__ = [
-    "FREE_TEXT",
     "RULES",
     "AlreadyDecided",
     "EngineError",
@@ -88,7 +84,6 @@ __all__ = [
     "nudged",
     "open_tasks",
     "roles_for",
-    "scrub",
     "start_trajectory",
     "timer_id",
     "waiting_on",
@@ -234,17 +229,6 @@ def roles_for(kind: str, template: Template) -> list[str]:
     return [role.id for role in template.roles if role.id in allowed]
 
 
-def sections_now(
-    trajectory: Trajectory, person: Person, now: datetime, template: Template, step: Step
-) -> tuple[Section, ...]:
-    """The parts of a running step's work this person may do now, in the template's order."""
-    if trajectory.status is not TrajectoryStatus.RUNNING:
-        return ()
-    if trajectory.status_of(step.id) is not StepStatus.ACTIVE:
-        return ()
-    return step.parts_for(trajectory.roles_of(person.aad_object_id, now))
-
-
 # -- creating trajectories -------------------------------------------------------------------------
 
 PRODUCT_MAX_LENGTH = 200
@@ -344,7 +328,7 @@ def _assign_role(ctx: Ctx, cmd: c.AssignRole) -> None:
         role=cmd.role,
         holders=[p.aad_object_id for p in people],
         removed=sorted(before - {p.aad_object_id for p in people}),
-        reason=cmd.reason,
+        reason=redact(cmd)["reason"],
     )
     running = [s for s in ctx.template.steps if ctx.active(s)]
     for person in added:

@@ -286,6 +286,20 @@ class Template(Frozen):
     def specialist_roles(self) -> tuple[str, ...]:
         return tuple(role.id for role in self.roles if role.specialist)
 
+    def kind_roles(self, step: Step) -> tuple[str, ...]:
+        """The roles the step's kind names: who finishes it, approves, is checked, reviews or
+        records the evaluation."""
+        kind = step.kind
+        if isinstance(kind, FinishedBy):
+            return kind.by
+        if isinstance(kind, Approval):
+            return kind.approvers
+        if isinstance(kind, Check):
+            return (kind.group,)
+        if isinstance(kind, Reviews):
+            return self.reviewers(step)
+        return kind.recorders
+
     def reviewers(self, step: Step) -> tuple[str, ...]:
         assert isinstance(step.kind, Reviews)
         return step.kind.reviewers or self.specialist_roles

@@ -28,11 +28,7 @@ from wasstraat.model import (
     PlannedSession,
     Session,
 )
-from wasstraat.template import Approval, Section, Step, Subject, Template
-
-
-def _in(section: Section) -> dict[str, object]:
-    return {"places": section_places(section), "section": section}
+from wasstraat.template import Section, Step, Subject, Template
 
 
 def _running_step(ctx: Ctx, step_id: str, section: Section) -> Step:
@@ -49,7 +45,7 @@ def _running_step(ctx: Ctx, step_id: str, section: Section) -> Step:
 # -- support and kick-off --------------------------------------------------------------------------
 
 
-@rule("confirm_support", **_in(Section.SUPPORT))
+@rule("confirm_support", places=section_places(Section.SUPPORT))
 def _confirm_support(ctx: Ctx, cmd: c.ConfirmSupport) -> None:
     if any(p.aad_object_id == ctx.actor.aad_object_id for p in ctx.t.support_confirmed_by):
         raise AlreadyDecided("already_confirmed")
@@ -57,7 +53,7 @@ def _confirm_support(ctx: Ctx, cmd: c.ConfirmSupport) -> None:
     ctx.tell_leader("support_confirmed", by=ctx.actor.name)
 
 
-@rule("record_kickoff", **_in(Section.KICKOFF))
+@rule("record_kickoff", places=section_places(Section.KICKOFF))
 def _record_kickoff(ctx: Ctx, cmd: c.RecordKickoff) -> None:
     ctx.t.kickoff_on = cmd.held_on
 
@@ -65,13 +61,13 @@ def _record_kickoff(ctx: Ctx, cmd: c.RecordKickoff) -> None:
 # -- sessions and the process description ----------------------------------------------------------
 
 
-@rule("record_session", **_in(Section.SESSION))
+@rule("record_session", places=section_places(Section.SESSION))
 def _record_session(ctx: Ctx, cmd: c.RecordSession) -> None:
     step = _running_step(ctx, cmd.step, Section.SESSION)
     ctx.t.sessions.append(Session(step=step.id, held_on=cmd.held_on, notes=cmd.notes))
 
 
-@rule("plan_session", **_in(Section.SESSION))
+@rule("plan_session", places=section_places(Section.SESSION))
 def _plan_session(ctx: Ctx, cmd: c.PlanSession) -> None:
     step = _running_step(ctx, cmd.step, Section.SESSION)
     if cmd.at <= ctx.now:
@@ -121,7 +117,7 @@ def invite(
     )
 
 
-@rule("set_process_map", **_in(Section.PROCESS_MAP))
+@rule("set_process_map", places=section_places(Section.PROCESS_MAP))
 def _set_process_map(ctx: Ctx, cmd: c.SetProcessMap) -> None:
     link = cmd.link.strip()
     if not link.lower().startswith("https://"):
@@ -135,7 +131,7 @@ def _set_process_map(ctx: Ctx, cmd: c.SetProcessMap) -> None:
 # -- klantreis and serviceformule ------------------------------------------------------------------
 
 
-@rule("record_klantreis", **_in(Section.KLANTREIS))
+@rule("record_klantreis", places=section_places(Section.KLANTREIS))
 def _record_klantreis(ctx: Ctx, cmd: c.RecordKlantreis) -> None:
     if cmd.method.value == "vng_klantreis" and not cmd.link:
         raise InvalidInput("link_required")
@@ -152,14 +148,14 @@ def _record_klantreis(ctx: Ctx, cmd: c.RecordKlantreis) -> None:
     )
 
 
-@rule("choose_serviceformule", **_in(Section.SERVICEFORMULE))
+@rule("choose_serviceformule", places=section_places(Section.SERVICEFORMULE))
 def _choose_formule(ctx: Ctx, cmd: c.ChooseServiceformule) -> None:
     if cmd.formule not in {f.id for f in ctx.template.serviceformules}:
         raise InvalidInput("unknown_serviceformule")
     ctx.t.serviceformule = cmd.formule
 
 
-@rule("assess_p", **_in(Section.ASSESS_P))
+@rule("assess_p", places=section_places(Section.ASSESS_P))
 def _assess_p(ctx: Ctx, cmd: c.AssessP) -> None:
     if cmd.p not in {p.id for p in ctx.template.ps}:
         raise InvalidInput("unknown_p")
@@ -213,11 +209,10 @@ def _plan_changed(ctx: Ctx) -> None:
     """Changing a plan that is up for approval withdraws it ("Bijstellen")."""
     step = ctx.template.approval_step(Subject.PLAN)
     if step is not None and ctx.active(step) and ctx.t.plan_finalised_at is not None:
-        assert isinstance(step.kind, Approval)
         ctx.t.plan_finalised_at = None
 
 
-@rule("classify_improvement", **_in(Section.PLAN))
+@rule("classify_improvement", places=section_places(Section.PLAN))
 def _classify(ctx: Ctx, cmd: c.ClassifyImprovement) -> None:
     _plan_changed(ctx)
     improvement = _improvement(ctx, cmd.improvement_id)
@@ -228,13 +223,13 @@ def _classify(ctx: Ctx, cmd: c.ClassifyImprovement) -> None:
         improvement.p = cmd.p
 
 
-@rule("select_improvement", **_in(Section.PLAN))
+@rule("select_improvement", places=section_places(Section.PLAN))
 def _select(ctx: Ctx, cmd: c.SelectImprovement) -> None:
     _plan_changed(ctx)
     _improvement(ctx, cmd.improvement_id).selected = cmd.selected
 
 
-@rule("revise_improvement", **_in(Section.PLAN))
+@rule("revise_improvement", places=section_places(Section.PLAN))
 def _revise(ctx: Ctx, cmd: c.ReviseImprovement) -> None:
     _plan_changed(ctx)
     improvement = _improvement(ctx, cmd.improvement_id)
@@ -245,7 +240,7 @@ def _revise(ctx: Ctx, cmd: c.ReviseImprovement) -> None:
 # -- implementation --------------------------------------------------------------------------------
 
 
-@rule("add_implementation_item", **_in(Section.IMPLEMENTATION))
+@rule("add_implementation_item", places=section_places(Section.IMPLEMENTATION))
 def _add_item(ctx: Ctx, cmd: c.AddImplementationItem) -> None:
     if len(ctx.t.implementation) >= limits.IMPLEMENTATION_ITEMS_PER_TRAJECTORY:
         raise InvalidInput("too_many_items", limit=limits.IMPLEMENTATION_ITEMS_PER_TRAJECTORY)

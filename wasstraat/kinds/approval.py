@@ -19,15 +19,8 @@ from wasstraat.context import (
     section_places,
 )
 from wasstraat.kinds.finished import already_an_actor, role_in
-from wasstraat.model import (
-    Approval as Decided,
-)
-from wasstraat.model import (
-    Decision,
-    ImplementationItem,
-    Person,
-    Trajectory,
-)
+from wasstraat.model import Approval as Decided
+from wasstraat.model import Decision, ImplementationItem, Person, Trajectory
 from wasstraat.template import PROJECT_LEADER, Approval, Section, Step, Subject, Template
 
 ROUNDS = {
@@ -245,7 +238,7 @@ def _put_up(ctx: Ctx, subject: Subject) -> None:
 # -- what is put up ------------------------------------------------------------------------------
 
 
-@rule("propose_kpis", places=section_places(Section.KPIS), section=Section.KPIS)
+@rule("propose_kpis", places=section_places(Section.KPIS))
 def _propose_kpis(ctx: Ctx, cmd: c.ProposeKpis) -> None:
     names = [k.name.strip().lower() for k in cmd.kpis]
     if len(set(names)) != len(names):
@@ -255,7 +248,7 @@ def _propose_kpis(ctx: Ctx, cmd: c.ProposeKpis) -> None:
     _put_up(ctx, Subject.KPIS)
 
 
-@rule("finalise_plan", places=section_places(Section.FINALISE), section=Section.FINALISE)
+@rule("finalise_plan", places=section_places(Section.FINALISE))
 def _finalise_plan(ctx: Ctx, cmd: c.FinalisePlan) -> None:
     if ctx.t.plan_finalised_at is not None:
         raise AlreadyDecided("already_finalised")
@@ -266,7 +259,7 @@ def _finalise_plan(ctx: Ctx, cmd: c.FinalisePlan) -> None:
     _put_up(ctx, Subject.PLAN)
 
 
-@rule("set_priorities", places=section_places(Section.PRIORITIES), section=Section.PRIORITIES)
+@rule("set_priorities", places=section_places(Section.PRIORITIES))
 def _set_priorities(ctx: Ctx, cmd: c.SetPriorities) -> None:
     ids = [p.improvement_id for p in cmd.order]
     if len(set(ids)) != len(ids):

@@ -112,7 +112,7 @@ def _the_check(ctx: Ctx) -> Step:
 _group_places = one_places(Check, lambda template, step: [_group(step)])
 
 
-@rule("send_check", places=section_places(Section.SEND_CHECK), section=Section.SEND_CHECK)
+@rule("send_check", places=section_places(Section.SEND_CHECK))
 def _send_check(ctx: Ctx, cmd: c.SendCheck) -> None:
     send(ctx, _the_check(ctx), cmd.deadline)
 
@@ -138,7 +138,7 @@ def _answer_check(ctx: Ctx, cmd: c.AnswerCheck) -> None:
         ctx.tell_leader("check_progress", answered=len(check.answers), asked=len(check.asked))
 
 
-@rule("close_check", places=section_places(Section.CLOSE_CHECK), section=Section.CLOSE_CHECK)
+@rule("close_check", places=section_places(Section.CLOSE_CHECK))
 def _close_check(ctx: Ctx, cmd: c.CloseCheck) -> None:
     step = _the_check(ctx)
     if not check_open(ctx.t):
@@ -147,7 +147,7 @@ def _close_check(ctx: Ctx, cmd: c.CloseCheck) -> None:
     close(ctx, step, "closed_early")
 
 
-@rule("merge_check", places=section_places(Section.MERGE_CHECK), section=Section.MERGE_CHECK)
+@rule("merge_check", places=section_places(Section.MERGE_CHECK))
 def _merge_check(ctx: Ctx, cmd: c.MergeCheck) -> None:
     step = _the_check(ctx)
     assert isinstance(step.kind, Check)

@@ -108,7 +108,6 @@ _evaluation_places = one_places(Evaluation, lambda template, step: _recorders(st
 @rule(
     "plan_evaluation",
     places=section_places(Section.PLAN_EVALUATION),
-    section=Section.PLAN_EVALUATION,
 )
 def _plan_evaluation(ctx: Ctx, cmd: c.PlanEvaluation) -> None:
     step = _the_evaluation(ctx)
