@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 # benchmarks too, where only undeclared and merely transitive imports count.
 DEPTRY := $(BIN)/deptry . && $(BIN)/deptry . --exclude '\.venv' --ignore DEP002,DEP004
 
-.PHONY: run test lint playground bench card-screenshots package icons clean
+.PHONY: run test lint playground bench mutation card-screenshots package icons clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench: $(STAMP)
 	if [ -z "$$pg" ]; then pg=$$(bash .ci/postgres.sh 2>/dev/null) || pg=""; fi; \
 	if [ -z "$$pg" ]; then echo "PostgreSQL could not be started: SQLite only"; fi; \
 	WASSTRAAT_BENCH_POSTGRES="$$pg" $(BIN)/python -m bench
+
+## Mutation testing of the pure workflow package wasstraat/ against the engine tests (slow: about
+## two hours on two cores). Prints the count per outcome; `mutmut results` lists the survivors.
+mutation: $(STAMP)
+	$(BIN)/mutmut run --max-children $${MUTATION_JOBS:-2}
 
 ## Re-render the card screenshots in docs/cards/ (official renderer, Teams styling, headless Chromium).
 card-screenshots: $(STAMP) $(NODE_STAMP)
