@@ -43,7 +43,7 @@ from cards.outcomes import (
     stale_card,
 )
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
-from storage import AlreadyProcessed
+from storage import REFUSED, AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import parse_command
 from wasstraat.model import StepStatus, Trajectory
@@ -107,7 +107,7 @@ async def refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None =
     actor = turn.actor
     async with turn.services.store.transaction(now=now) as tx:
         await tx.audit(
-            action="card_action.refused",
+            action=REFUSED,
             at=now,
             actor=actor.aad_object_id if actor else None,
             trajectory_id=trajectory_id,
@@ -123,6 +123,15 @@ async def outsider(turn: Turn, trajectory: Trajectory, name: str) -> Element | N
         return None
     await refuse(turn, name, "not_a_member", trajectory.id)
     return error_card(turn.text("action.not_for_you"))
+
+
+async def already_done(turn: Turn, trajectory: Trajectory, name: str, *, reload: bool) -> Element:
+    """The answer to a card that was already dealt with: who did it and when (from the audit
+    trail) above the trajectory as it is now (read again after a lost race: ``reload``)."""
+    store = turn.services.store
+    fresh = (await store.trajectory(trajectory.id) or trajectory) if reload else trajectory
+    last = (await store.history(trajectory.id, action=name))[-1:]
+    return stale_card(fresh, last[0] if last else None, turn.viewer_for(fresh))
 
 
 def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> bool:
@@ -149,7 +158,7 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     viewer = turn.viewer_for(trajectory)
     if _is_stale(trajectory, name, data):
         await refuse(turn, name, "stale", trajectory.id)
-        return stale_card(trajectory, name, viewer)
+        return await already_done(turn, trajectory, name, reload=False)
     # an idea sent from a step card: the card stays, with what happened on top
     from_step = (
         _template_step(turn, trajectory, data.get("step")) if name == ADD_IMPROVEMENT else None
@@ -171,11 +180,9 @@ async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
         return not_allowed_card(trajectory, name, viewer)
     except (engine.AlreadyDecided, engine.NotNow) as error:
         await refuse(turn, name, error.code, trajectory.id)
-        fresh = await store.trajectory(trajectory.id) or trajectory
-        return stale_card(fresh, name, viewer)
+        return await already_done(turn, trajectory, name, reload=True)
     except (AlreadyProcessed, TrajectoryNotFound):
-        fresh = await store.trajectory(trajectory.id) or trajectory
-        return stale_card(fresh, name, viewer)
+        return await already_done(turn, trajectory, name, reload=True)
     except engine.InvalidInput as error:
         await refuse(turn, name, error.code, trajectory.id)
         message = turn.refusal(error, trajectory)
@@ -217,7 +224,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
     card_kind = _CARD_OF_FORM.get(str(form_id), "step_started")
     if trajectory.status_of(step.id) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
         await refuse(turn, SUBMIT_FORM, "stale", trajectory.id)
-        return stale_card(trajectory, "complete_step", viewer)
+        return await already_done(turn, trajectory, "complete_step", reload=False)
     try:
         if form_id == REVIEW_FORM:
             fields = read_review_form(data, trajectory)
@@ -244,8 +251,7 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
         return not_allowed_card(trajectory, commands[0].kind, viewer)
     except (engine.AlreadyDecided, AlreadyProcessed, TrajectoryNotFound):
-        fresh = await store.trajectory(trajectory.id) or trajectory
-        return stale_card(fresh, "complete_step", viewer)
+        return await already_done(turn, trajectory, "complete_step", reload=True)
     except engine.EngineError as error:
         await refuse(turn, SUBMIT_FORM, error.code, trajectory.id)
         return card_for(turn, trajectory, card_kind, step.id, error=turn.refusal(error, trajectory))
@@ -343,7 +349,7 @@ async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
             previous=trajectory,
         )
     except (engine.EngineError, AlreadyProcessed, NextCycleExists):
-        return stale_card(trajectory, NEXT_CYCLE, viewer)
+        return await already_done(turn, trajectory, NEXT_CYCLE, reload=False)
     return card(
         [
             heading(outcome.trajectory.product),

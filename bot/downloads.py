@@ -92,7 +92,11 @@ async def download_dossier(request: web.Request, links: Links) -> web.StreamResp
         return _link_dead()  # no longer in the project group: the link no longer works
     language = language_for(str(content.get("l")), services.settings.default_locale)
     body = dossier(
-        trajectory, template=services.template_of(trajectory), language=language, zone=services.zone
+        trajectory,
+        history=await services.store.history(trajectory.id),
+        template=services.template_of(trajectory),
+        language=language,
+        zone=services.zone,
     )
     safe = "".join(ch if ch.isalnum() else "-" for ch in trajectory.product)[:60] or "dossier"
     return web.Response(

@@ -86,7 +86,7 @@ def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
                     template=TEMPLATE,
                     zone=ZONE,
                     viewer=message.recipient,
-                    now=outcome.trajectory.audit[-1].at if outcome.trajectory.audit else None,
+                    now=outcome.audit[-1].at if outcome.audit else None,
                 )
                 if rendered.card is not None:
                     seen.add(name)
@@ -176,7 +176,7 @@ def variants() -> Iterator[tuple[str, Element]]:
         )
         yield (
             f"stale--decide_kpis--proceseigenaar{suffix}",
-            stale_card(finished, "decide_kpis", viewer),
+            stale_card(finished, runs[0].last("decide_kpis"), viewer),
         )
         yield (
             f"refused--decide_kpis--not-a-holder{suffix}",

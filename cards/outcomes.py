@@ -14,7 +14,7 @@ from cards.catalogue import MESSAGES, Language, text
 from cards.messages import ANSWER_CHECK, DECIDE, render_message
 from cards.status import local_date, status_card, step_label
 from wasstraat.engine import Outcome, nudged, roles_for
-from wasstraat.model import Trajectory
+from wasstraat.model import AuditEntry, Trajectory
 from wasstraat.template import Template
 
 ADD_IMPROVEMENT = "add_improvement"
@@ -39,10 +39,10 @@ class Viewer:
         return local_date(moment, self.language, self.zone)
 
 
-def stale_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Element:
-    """'Already dealt with (by X on …)' above the trajectory's current state."""
+def stale_card(trajectory: Trajectory, last: AuditEntry | None, viewer: Viewer) -> Element:
+    """'Already dealt with (by X on …)' above the trajectory's current state; ``last`` is the
+    audit entry of the action that dealt with it, when there is one."""
     names = {p.aad_object_id: p.name for p in trajectory.members()}
-    last = next((e for e in reversed(trajectory.audit) if e.action == action), None)
     by = ""
     if last is not None and names.get(last.actor):
         by = viewer.t("action.stale_by", name=names[last.actor], date=viewer.date(last.at))

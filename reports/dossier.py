@@ -15,7 +15,7 @@ from docx.document import Document as DocumentType
 
 from cards.catalogue import Language, text
 from cards.status import local_date, step_label
-from wasstraat.model import Horizon, Trajectory
+from wasstraat.model import AuditEntry, Horizon, Trajectory
 from wasstraat.template import Template
 
 SECTIONS = (
@@ -72,9 +72,14 @@ class _Writer:
 
 
 def dossier(
-    trajectory: Trajectory, *, template: Template, language: Language, zone: ZoneInfo
+    trajectory: Trajectory,
+    *,
+    history: Sequence[AuditEntry],
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
 ) -> bytes:
-    """The .docx bytes of the trajectory's dossier."""
+    """The .docx bytes of the trajectory's dossier; ``history`` is its audit trail."""
     t = trajectory
     w = _Writer(language, zone)
     names = {p.aad_object_id: p.name for p in t.members()}
@@ -211,7 +216,7 @@ def dossier(
                     else ""
                 ),
             )
-            for entry in t.audit
+            for entry in history
         ],
     )
     out = io.BytesIO()

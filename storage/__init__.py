@@ -2,9 +2,10 @@
 
 from storage.database import Database, open_database
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
-from storage.store import Store
+from storage.store import REFUSED, Store
 
 __all__ = [
+    "REFUSED",
     "AlreadyProcessed",
     "Database",
     "EtagConflict",

@@ -18,10 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from storage import schema
 from storage.database import Conn, Database
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
-from wasstraat.model import Trajectory, TrajectoryStatus
+from wasstraat.model import AuditEntry, Trajectory, TrajectoryStatus
 from wasstraat.privacy import names_person, replace_ids
 
 ANY_ETAG = "*"
+# the audit action of a card action the bot refused (kept, but not part of a trajectory's history)
+REFUSED = "card_action.refused"
 RECORDED_KEPT = 1024
 
 # Statements of every turn, built once (their parameters come with each execution).
@@ -860,6 +862,25 @@ class Store:
             query = query.where(schema.audit.c.trajectory_id == trajectory_id)
         async with self._db.connect() as conn:
             return [dict(row._mapping) for row in await conn.execute(query)]
+
+    async def history(self, trajectory_id: str, *, action: str | None = None) -> list[AuditEntry]:
+        """The trajectory's audit trail, oldest first: what was decided and done in it (refused
+        card actions left out); with ``action``, only the entries of that action."""
+        audit = schema.audit
+        query = (
+            select(audit.c.at, audit.c.actor, audit.c.action, audit.c.detail)
+            .where(audit.c.trajectory_id == trajectory_id, audit.c.action != REFUSED)
+            .order_by(audit.c.id)
+        )
+        if action is not None:
+            query = query.where(audit.c.action == action)
+        async with self._db.connect() as conn:
+            return [
+                AuditEntry(
+                    at=row.at, actor=row.actor or "system", action=row.action, detail=row.detail
+                )
+                for row in await conn.execute(query)
+            ]
 
     # -- dialog state (Bot Framework Storage semantics, serialized by the caller) --------
 

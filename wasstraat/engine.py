@@ -130,7 +130,6 @@ def apply(
                 detail=_audit_detail(command),
             ),
         )
-    ctx.t.audit.extend(ctx.audit)
     ctx.t.version = trajectory.version + 1
     return _outcome(ctx)
 
@@ -279,7 +278,6 @@ def start_trajectory(
     ctx.record("start", product=product, previous_cycle=trajectory.previous_cycle)
     ctx.activate_ready_steps()
     _follow_up(ctx)
-    ctx.t.audit.extend(ctx.audit)
     ctx.t.version = 1
     return _outcome(ctx)
 

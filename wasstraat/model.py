@@ -318,7 +318,6 @@ class Trajectory(BaseModel):
     follow_ups: dict[str, FollowUp] = Field(default_factory=dict)  # key → open task
     paused_at: datetime | None = None
     anonymized_at: datetime | None = None  # closed and past retention: people replaced
-    audit: list[AuditEntry] = Field(default_factory=list)
     version: int = 0
 
     def holders(self, role_id: str) -> list[Person]:

@@ -142,7 +142,7 @@ def person_data(trajectory: Trajectory, person_id: str) -> dict[str, Any]:
     document = trajectory.model_dump(mode="json")
     entries: list[Any] = []
     for key, value in document.items():
-        if key not in ("roles", "audit"):
+        if key != "roles":
             _mentions(value, person_id, entries)
     return {
         "trajectory": trajectory.id,
@@ -154,9 +154,4 @@ def person_data(trajectory: Trajectory, person_id: str) -> dict[str, Any]:
             if any(p.aad_object_id == person_id for p in people)
         ),
         "entries": entries,
-        "audit": [
-            entry.model_dump(mode="json")
-            for entry in trajectory.audit
-            if entry.actor == person_id or person_id in str(entry.detail)
-        ],
     }

@@ -8,6 +8,7 @@ from wasstraat import commands as c
 from wasstraat.engine import Outcome, apply, start_trajectory
 from wasstraat.model import (
     SYSTEM,
+    AuditEntry,
     Binding,
     Decision,
     Horizon,
@@ -86,6 +87,14 @@ class Run:
         self.t = outcome.trajectory
         self.outcomes.append(outcome)
         return outcome
+
+    @property
+    def audit(self) -> list[AuditEntry]:
+        """The audit trail so far, as the audit table would hold it."""
+        return [entry for outcome in self.outcomes for entry in outcome.audit]
+
+    def last(self, action: str) -> AuditEntry | None:
+        return next((e for e in reversed(self.audit) if e.action == action), None)
 
     def status(self, step: str) -> str:
         return self.t.status_of(step).value

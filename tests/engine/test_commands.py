@@ -261,7 +261,6 @@ def test_happy_path_changes_the_trajectory(kind):
     before = run.t
     outcome = run.do(case.actor, case.command)
     assert outcome.trajectory.version == before.version + 1
-    assert outcome.trajectory.audit[: len(before.audit)] == before.audit
     assert outcome.audit[0].action == kind
     assert outcome.audit[0].actor == case.actor.aad_object_id
 
@@ -476,7 +475,7 @@ def test_the_audit_trail_keeps_who_and_what_but_no_free_text_or_names():
             reason="Erik is met ziekteverlof (burn-out)",
         ),
     )
-    entry = run.t.audit[-1]
+    entry = run.audit[-1]
     assert entry.detail["reason"] == "<35 chars>"
     assert entry.detail["absent"] == PE.aad_object_id
     assert "Erik" not in str(entry.detail) and "Zoë" not in str(entry.detail)

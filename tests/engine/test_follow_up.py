@@ -85,7 +85,7 @@ def test_an_unanswered_task_is_escalated_to_the_project_leader_once():
     escalations = sent(fire(run, due), "task_overdue")
     to_pl = [r for r in escalations if r[1]["name"] == PE.name]
     assert [r[0] for r in to_pl] == [PL.aad_object_id]
-    assert [e for e in run.t.audit if e.action == "task.escalated"][-1].detail["person"] == (
+    assert [e for e in run.audit if e.action == "task.escalated"][-1].detail["person"] == (
         PE.aad_object_id
     )
     later = fire(run, due + timedelta(days=30))

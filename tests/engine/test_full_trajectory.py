@@ -210,5 +210,5 @@ def test_every_change_is_audited_and_the_version_grows_by_one():
     run.assign_all()
     versions = [o.trajectory.version for o in run.outcomes]
     assert versions == list(range(1, len(run.outcomes) + 1))
-    assert [e.action for e in run.t.audit].count("assign_role") == 8
-    assert all(e.actor == PL.aad_object_id for e in run.t.audit)
+    assert [e.action for e in run.audit].count("assign_role") == 8
+    assert all(e.actor == PL.aad_object_id for e in run.audit)

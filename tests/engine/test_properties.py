@@ -102,10 +102,9 @@ def test_invariants_hold_for_any_sequence(sequence):
         except EngineError:
             continue
         after = outcome.trajectory
-        # the version grows by one per change, and the audit trail only grows
+        # the version grows by one per change, and every change leaves an audit entry, dated now
         assert after.version == before.version + 1
-        assert after.audit[: len(before.audit)] == before.audit
-        assert len(after.audit) > len(before.audit)
+        assert outcome.audit and all(entry.at == run.now for entry in outcome.audit)
         # every change is made by someone who held a role at that moment (or the clock)
         assert (
             actor == SYSTEM

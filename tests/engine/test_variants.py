@@ -135,7 +135,7 @@ def test_a_whole_trajectory_runs_on_each_variant(name):
     run = run_through(template)
     assert run.t.status is TrajectoryStatus.FINISHED
     assert set(run.t.steps) == {s.id for s in template.steps}
-    started = [e.detail["step"] for e in run.t.audit if e.action == "step.started"]
+    started = [e.detail["step"] for e in run.audit if e.action == "step.started"]
     assert set(started) == {s.id for s in template.steps}
     assert not waiting_on(run.t, template)
 

@@ -60,6 +60,11 @@ async def test_process_owner_approves_kpis_with_the_card_button(bot: BotClient):
         trajectory.status_of("2").value == "done" and trajectory.status_of("3a").value == "active"
     )
 
+    # the decision is in the audit table once, and only there
+    decided = await bot.store.history(trajectory_id, action="decide_kpis")
+    assert [e.actor for e in decided] == [MEGAN.aad_object_id]
+    assert "audit" not in trajectory.model_dump()
+
     # the same card clicked again: already decided, and it shows the current state
     again = await click(bot, MEGAN, button(card, "Approve"))
     assert "already been dealt with by Megan Bowen" in text_of(again)

@@ -44,7 +44,9 @@ def document_text(data: bytes) -> str:
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_dossier_of_a_whole_trajectory_has_every_section(language):
     run = full_run()
-    content = document_text(dossier(run.t, template=TEMPLATE, language=language, zone=ZONE))
+    content = document_text(
+        dossier(run.t, history=run.audit, template=TEMPLATE, language=language, zone=ZONE)
+    )
     for section in SECTIONS:
         assert text(f"dossier.{section}", language) in content
     kpi = run.t.kpis[0]

@@ -4,11 +4,13 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from storage import AlreadyProcessed, EtagConflict, StaleVersion, Store, open_database
+from storage import AlreadyProcessed, EtagConflict, StaleVersion, Store, open_database, schema
+from storage.database import alembic_config
 from storage.schema import metadata
 from wasstraat.engine import start_trajectory
 from wasstraat.model import Binding, Person
@@ -39,7 +41,37 @@ async def test_migrations_from_empty_create_exactly_the_schema(database_url: str
                 assert await conn.scalar(text("PRAGMA journal_mode")) == "wal"
             revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
         assert diff == []
-        assert revision == "0006"
+        assert revision == "0007"
+    finally:
+        await database.dispose()
+
+
+async def test_the_audit_copy_in_stored_documents_is_dropped_and_nothing_else(database_url: str):
+    old = a_trajectory().model_dump(mode="json")
+    entry = {"at": NOW.isoformat(), "actor": "oid-1", "action": "start", "detail": {}}
+    database = await open_database(database_url, migrate=False)
+    try:
+        async with database.begin() as conn:
+            await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0006"))
+            await conn.execute(
+                schema.trajectories.insert().values(
+                    id="t1",
+                    channel_key="chan",
+                    product="Parkeervergunning",
+                    status="running",
+                    document={**old, "audit": [entry]},
+                    version=1,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+    finally:
+        await database.dispose()
+    database = await open_database(database_url)
+    try:
+        async with database.connect() as conn:
+            document = await conn.scalar(select(schema.trajectories.c.document))
+        assert document == old
     finally:
         await database.dispose()
 
