@@ -25,6 +25,7 @@ from botbuilder.schema import (
     ConversationReference,
 )
 from botbuilder.schema.teams import TeamsChannelAccount
+from pydantic import ValidationError
 
 from bot.calendar import (
     Attendee,
@@ -40,7 +41,15 @@ from cards.catalogue import Language, language_for, text
 from cards.detail import detail_card
 from cards.messages import render_message
 from cards.status import step_label
+from wasstraat.effects import (
+    CalendarEvent,
+    CalendarFailed,
+    CalendarUninvited,
+    DeliveryFailed,
+    read_payload,
+)
 from wasstraat.model import Person, Trajectory
+from wasstraat.template import PROJECT_LEADER
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +59,7 @@ TrajectoryRead = Callable[[str], Awaitable[Trajectory | None]]
 MAX_ATTEMPTS = 6
 BASE_BACKOFF = 1.0
 MAX_BACKOFF = 300.0
-CALENDAR_EVENT = "calendar_event"
+CALENDAR_EVENT = CalendarEvent.model_fields["kind"].default
 
 
 class Unreachable(Exception):
@@ -184,6 +193,16 @@ class Dispatcher:
             )
             stats.dead += 1
             return
+        try:
+            read_payload(row["kind"], row["payload"])
+        except ValidationError:
+            # a row that does not fit its kind is not drawn half: it is set aside, and counted
+            log.warning("message %s does not fit its kind %s", row["id"], row["kind"])
+            await store.mark_dead(
+                row["id"], worker=self._worker, now=self._services.clock(), error="malformed"
+            )
+            stats.dead += 1
+            return
         if row["kind"] == CALENDAR_EVENT:
             await self._invite(row, trajectory, stats)
             return
@@ -253,7 +272,7 @@ class Dispatcher:
         recipient = row["recipient"]
         if row["kind"] == "delivery_failed" or "aad_object_id" not in recipient:
             return
-        leaders = trajectory.holders("projectleider")
+        leaders = trajectory.holders(PROJECT_LEADER)
         target: dict[str, Any]
         if leaders and leaders[0].aad_object_id != recipient["aad_object_id"]:
             target = {"aad_object_id": leaders[0].aad_object_id, "name": leaders[0].name}
@@ -262,10 +281,11 @@ class Dispatcher:
                 "channel": trajectory.binding.channel_key,
                 "conversation_id": trajectory.binding.conversation_id,
             }
+        body = DeliveryFailed(name=recipient.get("name", ""))
         await self._services.store.enqueue(
-            kind="delivery_failed",
+            kind=body.kind,
             recipient=target,
-            payload={"trajectory_id": trajectory.id, "name": recipient.get("name", "")},
+            payload={"trajectory_id": trajectory.id, **body.payload()},
             trajectory_id=trajectory.id,
             now=now,
         )
@@ -303,14 +323,14 @@ class Dispatcher:
         stats.sent += 1
         if created.uninvited:
             names = {p.aad_object_id: p.name for p in trajectory.members()}
+            uninvited = CalendarUninvited(
+                step=row["payload"].get("step"),
+                names=[names.get(oid, "?") for oid in created.uninvited],
+            )
             await store.enqueue(
-                kind="calendar_uninvited",
+                kind=uninvited.kind,
                 recipient=row["recipient"],
-                payload={
-                    "trajectory_id": trajectory.id,
-                    "step": row["payload"].get("step"),
-                    "names": [names.get(oid, "?") for oid in created.uninvited],
-                },
+                payload={"trajectory_id": trajectory.id, **uninvited.payload()},
                 trajectory_id=trajectory.id,
                 now=now,
             )
@@ -367,15 +387,16 @@ class Dispatcher:
         )
         stats.dead += 1
         told = {str(row["recipient"]["aad_object_id"])}
-        for leader in trajectory.holders("projectleider"):
+        for leader in trajectory.holders(PROJECT_LEADER):
             told.add(leader.aad_object_id)
         for person in trajectory.members():
             if person.aad_object_id in told:
                 told.discard(person.aad_object_id)
+                failed = CalendarFailed(step=row["payload"].get("step"))
                 await self._services.store.enqueue(
-                    kind="calendar_failed",
+                    kind=failed.kind,
                     recipient={"aad_object_id": person.aad_object_id, "name": person.name},
-                    payload={"trajectory_id": trajectory.id, "step": row["payload"].get("step")},
+                    payload={"trajectory_id": trajectory.id, **failed.payload()},
                     trajectory_id=trajectory.id,
                     now=now,
                 )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
 from wasstraat.model import Person, Trajectory
-from wasstraat.template import Template
+from wasstraat.template import PROJECT_LEADER, Template
 
 ROLES_FORM = "roles.form"
 ASSIGN_ROLES = "roles.assign"
@@ -19,7 +19,7 @@ ROLE_INPUT = "role__"
 
 def assignable_roles(template: Template) -> list[str]:
     """Roles people can be given (not the projectleider, who starts the trajectory)."""
-    return [r.id for r in template.roles if r.teams_user and r.id != "projectleider"]
+    return [r.id for r in template.roles if r.teams_user and r.id != PROJECT_LEADER]
 
 
 def roles_form(

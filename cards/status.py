@@ -10,7 +10,7 @@ from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
 from wasstraat.engine import Waiting, waiting_on
 from wasstraat.model import Trajectory
-from wasstraat.template import Template
+from wasstraat.template import PROJECT_LEADER, Template
 
 STATUS_REFRESH = "status.refresh"
 TRAJECTORY_DETAIL = "trajectory.detail"
@@ -52,9 +52,7 @@ def _trajectory_block(
         if active
         else text("status.no_active_steps", language)
     )
-    leaders = ", ".join(
-        person.name for person in trajectory.holders("projectleider") if person.name
-    )
+    leaders = ", ".join(person.name for person in trajectory.holders(PROJECT_LEADER) if person.name)
     waiting = waiting_on(trajectory, template)
     late = [w for w in waiting if w.overdue(now)]
     on_time = [w for w in waiting if not w.overdue(now)]

@@ -16,7 +16,7 @@ from docx.document import Document as DocumentType
 from cards.catalogue import Language, text
 from cards.status import local_date, step_label
 from wasstraat.model import AuditEntry, Horizon, Trajectory
-from wasstraat.template import Template
+from wasstraat.template import PROJECT_LEADER, Template
 
 SECTIONS = (
     "kpis",
@@ -87,7 +87,7 @@ def dossier(
 
     w.doc.add_heading(w.t("dossier.title", product=t.product), level=0)
     w.line(w.t(f"dossier.status.{t.status.value}"))
-    leaders = ", ".join(p.name for p in t.holders("projectleider"))
+    leaders = ", ".join(p.name for p in t.holders(PROJECT_LEADER))
     w.line(w.t("dossier.started", date=local_date(t.created_at, language, zone), leader=leaders))
     group = [
         (template.role(role).name.get(language), ", ".join(p.name for p in people))

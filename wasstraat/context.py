@@ -11,11 +11,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from wasstraat import commands as c
+from wasstraat.effects import (
+    Body,
+    Message,
+    StepDone,
+    StepStarted,
+    Task,
+    TimerEffect,
+    TimerKind,
+)
 from wasstraat.model import (
     FINISHED_STEP,
     SYSTEM,
@@ -70,35 +79,11 @@ class AlreadyDecided(EngineError):
 # -- effects ---------------------------------------------------------------------------------
 
 
-class Message(BaseModel):
-    """Something to tell someone: a person (1:1) or, with ``recipient`` None, the channel."""
-
-    recipient: Person | None
-    kind: str
-    data: dict[str, Any] = Field(default_factory=dict)
-
-
-class TimerEffect(BaseModel):
-    """Set (``due_at``) or cancel (``due_at`` None) the timer with a deterministic id."""
-
-    timer_id: str
-    kind: str
-    due_at: datetime | None
-    data: dict[str, Any] = Field(default_factory=dict)
-
-
-class Outcome(BaseModel):
-    trajectory: Trajectory
-    messages: list[Message] = Field(default_factory=list)
-    timers: list[TimerEffect] = Field(default_factory=list)
-    audit: list[AuditEntry] = Field(default_factory=list)
-
-
 def timer_id(trajectory_id: str, step: str, kind: str) -> str:
     return f"{trajectory_id}:{step}:{kind}"
 
 
-DEADLINE_TIMER = "deadline"
+DEADLINE_TIMER: Final = "deadline"
 
 
 def redact(model: BaseModel, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
@@ -149,9 +134,7 @@ class Behaviour(Protocol):
         self, t: Trajectory, step: Step, template: Template
     ) -> list[tuple[Person, str]]: ...
 
-    def task(
-        self, ctx: Ctx, step: Step, person: Person, what: str
-    ) -> tuple[str, dict[str, Any]]: ...
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task: ...
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         """Someone got ``role`` while the step runs: ask of them what the step asks."""
@@ -187,15 +170,16 @@ class Ctx:
     timers: list[TimerEffect] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
 
-    def tell(self, person: Person | None, kind: str, **data: Any) -> None:
-        self.messages.append(Message(recipient=person, kind=kind, data=data))
+    def tell(self, person: Person | None, body: Body) -> None:
+        self.messages.append(Message(recipient=person, body=body))
 
-    def tell_role(self, role: str, kind: str, **data: Any) -> None:
+    def tell_role(self, role: str, body: Body) -> None:
+        """Everyone who holds the role, each told in that role."""
         for person in self.t.holders(role):
-            self.tell(person, kind, role=role, **data)
+            self.tell(person, body.model_copy(update={"role": role}))
 
-    def tell_leader(self, kind: str, **data: Any) -> None:
-        self.tell_role(PROJECT_LEADER, kind, **data)
+    def tell_leader(self, body: Body) -> None:
+        self.tell_role(PROJECT_LEADER, body)
 
     def record(self, action: str, **detail: Any) -> None:
         """An audit entry: ids, numbers and choices only (a command's typed text goes through
@@ -204,20 +188,20 @@ class Ctx:
             AuditEntry(at=self.now, actor=self.actor.aad_object_id, action=action, detail=detail)
         )
 
-    def set_timer(self, step: str, kind: str, due_at: datetime, **data: Any) -> None:
+    def set_timer(self, step: str, kind: TimerKind, due_at: datetime | None) -> None:
+        """Set the step's timer of that kind (``due_at`` None: cancel it)."""
         self.timers.append(
             TimerEffect(
                 timer_id=timer_id(self.t.id, step, kind),
                 kind=kind,
                 due_at=due_at,
-                data={"trajectory_id": self.t.id, "step": step, **data},
+                trajectory_id=self.t.id,
+                step=step,
             )
         )
 
-    def cancel_timer(self, step: str, kind: str) -> None:
-        self.timers.append(
-            TimerEffect(timer_id=timer_id(self.t.id, step, kind), kind=kind, due_at=None)
-        )
+    def cancel_timer(self, step: str, kind: TimerKind) -> None:
+        self.set_timer(step, kind, None)
 
     def active(self, step: Step | str | None) -> bool:
         if step is None:
@@ -236,7 +220,7 @@ class Ctx:
         state.done_at = self.now
         state.deadline = None
         self.record("step.done", step=step.id, **detail)
-        self.tell(None, "step_done", step=step.id)
+        self.tell(None, StepDone(step=step.id))
         self.activate_ready_steps()
 
     def activate_ready_steps(self) -> None:
@@ -269,7 +253,7 @@ class Ctx:
             state.deadline = self.policy.working.add_working_days(self.now, step.deadline_days)
             self.set_timer(step.id, DEADLINE_TIMER, state.deadline)
         self.record("step.started", step=step.id)
-        self.tell(None, "step_started", step=step.id)
+        self.tell(None, StepStarted(step=step.id))
         BEHAVIOURS[step.kind.type].start(self, step)
 
     def tell_actors(self, step: Step) -> None:
@@ -279,7 +263,7 @@ class Ctx:
             for person in self.t.holders(role):
                 if person.aad_object_id not in told:
                     told.add(person.aad_object_id)
-                    self.tell(person, "step_started", step=step.id, role=role)
+                    self.tell(person, StepStarted(step=step.id, role=role))
 
     def reopen(self, step: Step) -> None:
         self.t.steps[step.id] = StepState(
@@ -296,7 +280,7 @@ def mark_merged(ctx: Ctx, step: Step, *, activate: bool = True) -> None:
     ctx.t.check.closed_reason = "merged"
     ctx.t.check.closed_at = ctx.now
     ctx.cancel_timer(step.id, DEADLINE_TIMER)
-    ctx.tell(None, "step_done", step=step.id, merged=True)
+    ctx.tell(None, StepDone(step=step.id, merged=True))
     if activate:
         ctx.activate_ready_steps()
 

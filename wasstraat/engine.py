@@ -10,7 +10,7 @@ cards ask ("who are we waiting on", "what may this person do now").
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel
 
@@ -25,17 +25,26 @@ from wasstraat.context import (
     Ctx,
     EngineError,
     InvalidInput,
-    Message,
     NotAllowed,
     NotNow,
-    Outcome,
     Rule,
-    TimerEffect,
     iso,
     redact,
     refusal,
     rule,
     timer_id,
+)
+from wasstraat.effects import (
+    Message,
+    Outcome,
+    Reminder,
+    RoleAssigned,
+    SubstituteAssigned,
+    TaskOverdue,
+    TimerEffect,
+    TrajectoryCancelled,
+    TrajectoryPaused,
+    TrajectoryResumed,
 )
 from wasstraat.kinds import check as _check
 from wasstraat.kinds import reviews as _reviews
@@ -171,11 +180,11 @@ def _one_each(messages: list[Message]) -> list[Message]:
     assigned: dict[str, Message] = {}
     for message in messages:
         recipient = message.recipient.aad_object_id if message.recipient else ""
-        if message.kind == "role_assigned" and recipient:
+        if isinstance(message.body, RoleAssigned) and recipient:
             first = assigned.get(recipient)
-            if first is not None:
-                roles = first.data.setdefault("roles", [first.data.get("role")])
-                roles.append(message.data.get("role"))
+            if first is not None and isinstance(first.body, RoleAssigned):
+                roles = first.body.roles or [first.body.role]
+                first.body = first.body.model_copy(update={"roles": [*roles, message.body.role]})
                 continue
             assigned[recipient] = message
         key = message.model_dump_json()
@@ -330,7 +339,7 @@ def _assign_role(ctx: Ctx, cmd: c.AssignRole) -> None:
     )
     running = [s for s in ctx.template.steps if ctx.active(s)]
     for person in added:
-        ctx.tell(person, "role_assigned", role=cmd.role)
+        ctx.tell(person, RoleAssigned(role=cmd.role))
         # someone who joins a running step is asked what the step asks of them
         for step in running:
             BEHAVIOURS[step.kind.type].joined(ctx, step, person, cmd.role)
@@ -353,10 +362,7 @@ def _substitute(ctx: Ctx, cmd: c.Substitute) -> None:
     )
     ctx.tell(
         cmd.substitute,
-        "substitute_assigned",
-        role=cmd.role,
-        absent=cmd.absent.name,
-        until=iso(cmd.until),
+        SubstituteAssigned(role=cmd.role, absent=cmd.absent.name, until=iso(cmd.until)),
     )
 
 
@@ -398,7 +404,7 @@ def _deadline_passed(ctx: Ctx, cmd: c.DeadlinePassed) -> None:
 # -- follow-up of open tasks: reminders, escalation, "herinner nu" ---------------------------------
 
 FOLLOW_UP_SLOT = "tasks"
-FOLLOW_UP_KIND = "follow_up"
+FOLLOW_UP_KIND: Final = "follow_up"
 
 
 def _reminder_due(f: FollowUp, policy: TimePolicy) -> datetime:
@@ -449,17 +455,17 @@ def _remind(ctx: Ctx, f: FollowUp, *, nudged: bool, by: str = "") -> None:
     f.reminded_at = ctx.now
     f.reminders += 1
     step = ctx.template.step(f.step)
-    kind, data = BEHAVIOURS[step.kind.type].task(ctx, step, f.person, f.what)
+    task = BEHAVIOURS[step.kind.type].task(ctx, step, f.person, f.what)
     ctx.tell(
         f.person,
-        "reminder",
-        task=kind,
-        what=f.what,
-        since=iso(f.since),
-        count=f.reminders,
-        nudged=nudged,
-        by=by,
-        **data,
+        Reminder(
+            task=task,
+            what=f.what,
+            since=iso(f.since),
+            count=f.reminders,
+            nudged=nudged,
+            by=by,
+        ),
     )
     ctx.record(
         "reminder.sent",
@@ -483,12 +489,7 @@ def _escalate(ctx: Ctx, f: FollowUp) -> None:
             break
     for leader in leaders:
         ctx.tell(
-            leader,
-            "task_overdue",
-            step=f.step,
-            what=f.what,
-            name=f.person.name,
-            since=iso(f.since),
+            leader, TaskOverdue(step=f.step, what=f.what, name=f.person.name, since=iso(f.since))
         )
     ctx.record(
         "task.escalated",
@@ -551,7 +552,7 @@ def nudged(outcome: Outcome, actor_id: str) -> tuple[list[str], list[str]]:
 def _pause(ctx: Ctx, cmd: c.Pause) -> None:
     ctx.t.status = TrajectoryStatus.PAUSED
     ctx.t.paused_at = ctx.now
-    ctx.tell(None, "trajectory_paused")
+    ctx.tell(None, TrajectoryPaused())
 
 
 @rule("resume", managers=True, while_paused=True)
@@ -580,7 +581,7 @@ def _resume(ctx: Ctx, cmd: c.Resume) -> None:
         ):
             # a moment that came during the pause comes now
             ctx.set_timer(step_id, EVALUATION_TIMER, max(evaluation.planned_at, ctx.now))
-    ctx.tell(None, "trajectory_resumed")
+    ctx.tell(None, TrajectoryResumed())
 
 
 @rule("cancel", managers=True, while_paused=True)
@@ -590,7 +591,7 @@ def _cancel(ctx: Ctx, cmd: c.Cancel) -> None:
         ctx.cancel_timer(step.id, DEADLINE_TIMER)
         if isinstance(step.kind, Evaluation):
             ctx.cancel_timer(step.id, EVALUATION_TIMER)
-    ctx.tell(None, "trajectory_cancelled")
+    ctx.tell(None, TrajectoryCancelled())
 
 
 # -- queries -----------------------------------------------------------------------------------

@@ -14,9 +14,14 @@ from wasstraat.context import (
     InvalidInput,
     NotAllowed,
     NotNow,
-    iso,
     rule,
     section_places,
+)
+from wasstraat.effects import (
+    CalendarEvent,
+    ImplementationAssigned,
+    SessionPlanned,
+    SupportConfirmed,
 )
 from wasstraat.kinds.evaluation import not_too_far
 from wasstraat.model import (
@@ -50,7 +55,7 @@ def _confirm_support(ctx: Ctx, cmd: c.ConfirmSupport) -> None:
     if any(p.aad_object_id == ctx.actor.aad_object_id for p in ctx.t.support_confirmed_by):
         raise AlreadyDecided("already_confirmed")
     ctx.t.support_confirmed_by.append(ctx.actor)
-    ctx.tell_leader("support_confirmed", by=ctx.actor.name)
+    ctx.tell_leader(SupportConfirmed(by=ctx.actor.name))
 
 
 @rule("record_kickoff", places=section_places(Section.KICKOFF))
@@ -91,7 +96,7 @@ def _plan_session(ctx: Ctx, cmd: c.PlanSession) -> None:
         )
     )
     for person in attendees.values():
-        ctx.tell(person, "session_planned", step=step.id, at=iso(cmd.at), minutes=cmd.minutes)
+        ctx.tell(person, SessionPlanned(step=step.id, at=cmd.at.isoformat(), minutes=cmd.minutes))
     invite(ctx, ctx.actor, step.id, str(number), cmd.at, cmd.minutes, list(attendees.values()))
 
 
@@ -108,12 +113,13 @@ def invite(
     calendar on); ``session`` names it, so planning it again gives the same event."""
     ctx.tell(
         organizer,
-        "calendar_event",
-        step=step,
-        session=session,
-        at=iso(at),
-        minutes=minutes,
-        attendees=[p.aad_object_id for p in attendees],
+        CalendarEvent(
+            step=step,
+            session=session,
+            at=at.isoformat(),
+            minutes=minutes,
+            attendees=[p.aad_object_id for p in attendees],
+        ),
     )
 
 
@@ -253,7 +259,7 @@ def _add_item(ctx: Ctx, cmd: c.AddImplementationItem) -> None:
     )
     ctx.t.implementation.append(item)
     if item.owner is not None:
-        ctx.tell(item.owner, "implementation_assigned", items=[item.id])
+        ctx.tell(item.owner, ImplementationAssigned(items=[item.id]))
 
 
 def _implementation_places(

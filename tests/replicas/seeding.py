@@ -48,7 +48,7 @@ async def seed_messages(
             await tx.add_outbox(
                 kind="role_assigned",
                 recipient={"aad_object_id": person.aad_object_id, "name": person.name},
-                payload={"trajectory_id": trajectory.id, "role": "sponsor", "n": n},
+                payload={"trajectory_id": trajectory.id, "role": "sponsor"},
                 trajectory_id=trajectory.id,
                 now=now,
             )

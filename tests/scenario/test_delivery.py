@@ -194,3 +194,33 @@ async def test_the_channel_post_is_one_card_updated_in_place_with_replies_in_its
     ]
     assert any("is afgerond" in r or "is done" in r for r in replies)
     assert not [conv for conv, _ in bot.connector.delivered() if conv == "team-id"]
+
+
+async def test_a_row_that_does_not_fit_its_kind_is_set_aside_and_the_rest_delivered(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    bot.connector.add_member("oid-megan", "Megan Bowen")
+    megan = {"aad_object_id": "oid-megan", "name": "Megan Bowen"}
+    dispatcher = Dispatcher(runtime(bot).services, runtime(bot).adapter)
+    await drain(bot, dispatcher, clock)
+    bot.connector.calls.clear()
+    now = clock()
+    async with bot.store.transaction(now=now) as tx:
+        for payload_ in (
+            {"trajectory_id": trajectory_id, "subject": "kpis"},  # no round, no role
+            {"trajectory_id": trajectory_id, "subject": "kpis", "round": 1, "extra": "x"},
+            {"trajectory_id": trajectory_id, "subject": "kpis", "round": 1, "role": "sponsor"},
+        ):
+            await tx.add_outbox(
+                kind="approval_request",
+                recipient=megan,
+                payload=payload_,
+                trajectory_id=trajectory_id,
+                now=now,
+            )
+    stats = await drain(bot, dispatcher, clock)
+    assert (stats.sent, stats.dead) == (1, 2)
+    rows = [m for m in await bot.store.outbox_messages() if m["kind"] == "approval_request"]
+    assert [m["last_error"] for m in rows if m["dead_at"] is not None] == ["malformed"] * 2
+    assert len(bot.connector.delivered()) == 1

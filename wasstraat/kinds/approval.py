@@ -5,7 +5,6 @@ goes back with its remark; putting it up again starts a new round."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from wasstraat import commands as c
 from wasstraat.context import (
@@ -17,6 +16,13 @@ from wasstraat.context import (
     behaviour,
     rule,
     section_places,
+)
+from wasstraat.effects import (
+    ApprovalRequest,
+    ImplementationAssigned,
+    Rejected,
+    StepStarted,
+    Task,
 )
 from wasstraat.kinds.finished import already_an_actor, role_in
 from wasstraat.model import Approval as Decided
@@ -99,24 +105,24 @@ class ApprovalStep:
         leads = t.holders(step.responsible) or t.holders(PROJECT_LEADER)
         return [(p, "complete") for p in leads]
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
         assert isinstance(step.kind, Approval)
         role = role_in(ctx, person, step)
         if what == "approve":
             role = next(
                 (r for r in step.kind.approvers if ctx.t.holds(person.aad_object_id, r)), role
             )
-            return "approval_request", {
-                "subject": step.kind.subject.value,
-                "role": role,
-                "round": current_round(ctx.t, step.kind.subject),
-            }
-        return "step_started", {"step": step.id, "role": role}
+            return ApprovalRequest(
+                subject=step.kind.subject.value,
+                role=role,
+                round=current_round(ctx.t, step.kind.subject),
+            )
+        return StepStarted(step=step.id, role=role)
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         assert isinstance(step.kind, Approval)
         if role in step.actors and not already_an_actor(ctx, step, person, role):
-            ctx.tell(person, "step_started", step=step.id, role=role)
+            ctx.tell(person, StepStarted(step=step.id, role=role))
         if role in step.kind.approvers and any(
             p.aad_object_id == person.aad_object_id for p in open_seats(ctx.t, step, ctx.now)
         ):
@@ -144,10 +150,11 @@ def _ask(ctx: Ctx, step: Step, people: list[tuple[str, Person]]) -> None:
         told.add(person.aad_object_id)
         ctx.tell(
             person,
-            "approval_request",
-            subject=step.kind.subject.value,
-            role=role,
-            round=current_round(ctx.t, step.kind.subject),
+            ApprovalRequest(
+                subject=step.kind.subject.value,
+                role=role,
+                round=current_round(ctx.t, step.kind.subject),
+            ),
         )
 
 
@@ -198,7 +205,7 @@ def _decide(ctx: Ctx, subject: Subject, decision: Decision, remark: str) -> None
         if subject is Subject.PLAN:
             ctx.t.plan_finalised_at = None
         # back to the project leader, with the remark; putting it up again starts a new round
-        ctx.tell_leader("rejected", subject=subject.value, remark=remark, by=ctx.actor.name)
+        ctx.tell_leader(Rejected(subject=subject.value, remark=remark, by=ctx.actor.name))
         return
     if kind.rule == "any" or not open_seats(ctx.t, step, ctx.now):
         _approved(ctx, step)
@@ -303,4 +310,4 @@ def _plan_implementation(ctx: Ctx) -> None:
             owned.setdefault(item.owner.aad_object_id, []).append(item.id)
             owners[item.owner.aad_object_id] = item.owner
     for owner_id, items in owned.items():
-        ctx.tell(owners[owner_id], "implementation_assigned", items=items)
+        ctx.tell(owners[owner_id], ImplementationAssigned(items=items))

@@ -5,7 +5,6 @@ deadline, or when closed early. It may be merged into the step before it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from wasstraat import commands as c
 from wasstraat.context import (
@@ -21,6 +20,13 @@ from wasstraat.context import (
     rule,
     section_places,
     the_one,
+)
+from wasstraat.effects import (
+    CheckProgress,
+    CheckRequest,
+    CheckSummary,
+    MergePlanned,
+    Task,
 )
 from wasstraat.model import CheckAnswer, Person, Trajectory
 from wasstraat.template import Check, Section, Step, Template
@@ -48,26 +54,26 @@ class CheckStep:
             return []
         return [(p, "check") for p in t.check.missing()]
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
-        return "check_request", _request(ctx, step)
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
+        return _request(ctx, step)
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         if role == _group(step) and check_open(ctx.t):
             ctx.t.check.asked.append(person)
-            ctx.tell(person, "check_request", **_request(ctx, step))
+            ctx.tell(person, _request(ctx, step))
 
     def recheck(self, ctx: Ctx, step: Step) -> None:
         pass
 
 
-def _request(ctx: Ctx, step: Step) -> dict[str, Any]:
+def _request(ctx: Ctx, step: Step) -> CheckRequest:
     maps = ctx.t.process_maps
-    return {
-        "step": step.id,
-        "role": _group(step),
-        "deadline": iso(ctx.t.check.deadline or ctx.t.steps[step.id].deadline),
-        "link": maps[-1] if maps else None,
-    }
+    return CheckRequest(
+        step=step.id,
+        role=_group(step),
+        deadline=iso(ctx.t.check.deadline or ctx.t.steps[step.id].deadline),
+        link=maps[-1] if maps else None,
+    )
 
 
 def send(ctx: Ctx, step: Step, deadline: datetime) -> None:
@@ -86,7 +92,7 @@ def send(ctx: Ctx, step: Step, deadline: datetime) -> None:
     ctx.set_timer(step.id, DEADLINE_TIMER, deadline)
     for person in group:
         if person.aad_object_id not in check.answers:
-            ctx.tell(person, "check_request", **_request(ctx, step))
+            ctx.tell(person, _request(ctx, step))
 
 
 def close(ctx: Ctx, step: Step, reason: str) -> None:
@@ -95,12 +101,13 @@ def close(ctx: Ctx, step: Step, reason: str) -> None:
     check.closed_reason = reason
     ctx.cancel_timer(step.id, DEADLINE_TIMER)
     ctx.tell_leader(
-        "check_summary",
-        reason=reason,
-        agree=sum(1 for a in check.answers.values() if a.agrees),
-        disagree=sum(1 for a in check.answers.values() if not a.agrees),
-        missing=[p.name for p in check.missing()],
-        final=True,
+        CheckSummary(
+            reason=reason,
+            agree=sum(1 for a in check.answers.values() if a.agrees),
+            disagree=sum(1 for a in check.answers.values() if not a.agrees),
+            missing=[p.name for p in check.missing()],
+            final=True,
+        )
     )
     ctx.complete(step, reason=reason, missing=[p.aad_object_id for p in check.missing()])
 
@@ -135,7 +142,7 @@ def _answer_check(ctx: Ctx, cmd: c.AnswerCheck) -> None:
     if not check.missing():
         close(ctx, step, "all_answered")
     else:
-        ctx.tell_leader("check_progress", answered=len(check.answers), asked=len(check.asked))
+        ctx.tell_leader(CheckProgress(answered=len(check.answers), asked=len(check.asked)))
 
 
 @rule("close_check", places=section_places(Section.CLOSE_CHECK))
@@ -158,6 +165,6 @@ def _merge_check(ctx: Ctx, cmd: c.MergeCheck) -> None:
     ctx.t.check_merged = True
     if ctx.active(step.kind.merge_into):
         # the check counts as done *with* the step before it: marked merged when that is done
-        ctx.tell(None, "merge_planned", step=step.id)
+        ctx.tell(None, MergePlanned(step=step.id))
         return
     mark_merged(ctx, step)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import datetime
-from typing import Any
+from typing import Final
 
 from wasstraat import commands as c
 from wasstraat.context import (
@@ -15,17 +15,23 @@ from wasstraat.context import (
     InvalidInput,
     NotNow,
     behaviour,
-    iso,
     one_places,
     rule,
     section_places,
     the_one,
 )
+from wasstraat.effects import (
+    CalendarEvent,
+    EvaluationPlanned,
+    EvaluationRequest,
+    NextCycleOffer,
+    Task,
+)
 from wasstraat.kinds.finished import role_in
 from wasstraat.model import Measurement, Person, Trajectory
 from wasstraat.template import Evaluation, Section, Step, Template
 
-EVALUATION_TIMER = "evaluation"
+EVALUATION_TIMER: Final = "evaluation"
 EVALUATION_MINUTES = 90
 PLANNING_HORIZON_MONTHS = 36  # an evaluation or session further ahead is a typing error
 
@@ -58,7 +64,7 @@ class EvaluationStep:
             day = working.working_day_on_or_after(working.local(add_months(ctx.now, months)).date())
             evaluation.planned_on = day
             evaluation.planned_at = working.opening(day)
-            ctx.tell_role(step.responsible, "evaluation_planned", on=day.isoformat())
+            ctx.tell_role(step.responsible, EvaluationPlanned(on=day.isoformat()))
             invite(ctx, step)
         # planned during the step before or just now; a moment already past comes at once
         ctx.set_timer(step.id, EVALUATION_TIMER, max(evaluation.planned_at, ctx.now))
@@ -71,8 +77,8 @@ class EvaluationStep:
                 return [(p, "evaluate") for p in t.holders(role)]
         return []
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
-        return "evaluation_request", {"step": step.id, "role": role_in(ctx, person, step)}
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
+        return EvaluationRequest(step=step.id, role=role_in(ctx, person, step))
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         pass
@@ -89,12 +95,13 @@ def invite(ctx: Ctx, step: Step) -> None:
         return
     ctx.tell(
         owners[0],
-        "calendar_event",
-        step=step.id,
-        session=f"evaluation-{evaluation.planned_on.isoformat()}",
-        at=iso(evaluation.planned_at),
-        minutes=EVALUATION_MINUTES,
-        attendees=[p.aad_object_id for p in ctx.t.members()],
+        CalendarEvent(
+            step=step.id,
+            session=f"evaluation-{evaluation.planned_on.isoformat()}",
+            at=evaluation.planned_at.isoformat(),
+            minutes=EVALUATION_MINUTES,
+            attendees=[p.aad_object_id for p in ctx.t.members()],
+        ),
     )
 
 
@@ -124,7 +131,7 @@ def _plan_evaluation(ctx: Ctx, cmd: c.PlanEvaluation) -> None:
     if ctx.active(step):
         ctx.set_timer(step.id, EVALUATION_TIMER, moment)
     for person in ctx.t.members():
-        ctx.tell(person, "evaluation_planned", on=on.isoformat())
+        ctx.tell(person, EvaluationPlanned(on=on.isoformat()))
     invite(ctx, step)
 
 
@@ -137,7 +144,7 @@ def _evaluation_due(ctx: Ctx, cmd: c.EvaluationDue) -> None:
     evaluation.requested_at = ctx.now
     # the whole project group gets the evaluation card; who may record it is the engine's call
     for person in ctx.t.members():
-        ctx.tell(person, "evaluation_request", step=step.id, role=role_in(ctx, person, step))
+        ctx.tell(person, EvaluationRequest(step=step.id, role=role_in(ctx, person, step)))
 
 
 @rule("record_evaluation", places=_evaluation_places)
@@ -164,4 +171,4 @@ def _record_evaluation(ctx: Ctx, cmd: c.RecordEvaluation) -> None:
     evaluation.by = ctx.actor
     ctx.cancel_timer(step.id, EVALUATION_TIMER)
     ctx.complete(step)
-    ctx.tell_role(step.responsible, "next_cycle_offer")
+    ctx.tell_role(step.responsible, NextCycleOffer())

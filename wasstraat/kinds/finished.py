@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wasstraat import commands as c
 from wasstraat.context import (
     Ctx,
@@ -12,6 +10,10 @@ from wasstraat.context import (
     NotNow,
     behaviour,
     rule,
+)
+from wasstraat.effects import (
+    StepStarted,
+    Task,
 )
 from wasstraat.model import ImplementationStatus, Person, Trajectory
 from wasstraat.template import FinishedBy, Requirement, Reviews, Step, Template
@@ -38,12 +40,12 @@ class Finished:
                 return result + [(p, "complete") for p in t.holders(role)]
         return result
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
-        return "step_started", {"step": step.id, "role": role_in(ctx, person, step)}
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
+        return StepStarted(step=step.id, role=role_in(ctx, person, step))
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         if role in step.actors and not already_an_actor(ctx, step, person, role):
-            ctx.tell(person, "step_started", step=step.id, role=role)
+            ctx.tell(person, StepStarted(step=step.id, role=role))
 
     def recheck(self, ctx: Ctx, step: Step) -> None:
         pass

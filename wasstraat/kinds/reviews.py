@@ -3,8 +3,6 @@ current text); done when all have, or at the deadline. A "niet akkoord" sends th
 
 from __future__ import annotations
 
-from typing import Any
-
 from wasstraat import commands as c
 from wasstraat.context import (
     DEADLINE_TIMER,
@@ -16,6 +14,12 @@ from wasstraat.context import (
     one_places,
     rule,
     the_one,
+)
+from wasstraat.effects import (
+    PlanSentBack,
+    ReviewRequest,
+    ReviewsSummary,
+    Task,
 )
 from wasstraat.model import Improvement, Person, Review, StepStatus, Trajectory, Verdict
 from wasstraat.template import Reviews, Step, Template
@@ -78,10 +82,10 @@ class ReviewStep:
     def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
         return [(p, "review") for p in missing(t, template, step)]
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> tuple[str, dict[str, Any]]:
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
         roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
         role = next((r for r in ctx.template.reviewers(step) if r in roles), "")
-        return "review_request", _request(ctx, step, person, role)
+        return _request(ctx, step, person, role)
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         others = ctx.t.roles_of(person.aad_object_id, ctx.now) - {role}
@@ -93,17 +97,17 @@ class ReviewStep:
             finish(ctx, step, "all_reviewed")
 
 
-def _request(ctx: Ctx, step: Step, person: Person, role: str) -> dict[str, Any]:
-    return {
-        "step": step.id,
-        "role": role,
-        "improvements": _pending(ctx.t, person),
-        "deadline": iso(ctx.t.steps[step.id].deadline),
-    }
+def _request(ctx: Ctx, step: Step, person: Person, role: str) -> ReviewRequest:
+    return ReviewRequest(
+        step=step.id,
+        role=role,
+        improvements=_pending(ctx.t, person),
+        deadline=iso(ctx.t.steps[step.id].deadline),
+    )
 
 
 def _ask(ctx: Ctx, step: Step, person: Person, role: str) -> None:
-    ctx.tell(person, "review_request", **_request(ctx, step, person, role))
+    ctx.tell(person, _request(ctx, step, person, role))
 
 
 def finish(ctx: Ctx, step: Step, reason: str) -> None:
@@ -117,10 +121,10 @@ def finish(ctx: Ctx, step: Step, reason: str) -> None:
         ctx.reopen(step)
         ctx.t.steps[back.id].status = StepStatus.WAITING
         ctx.record("plan.sent_back", improvements=sent_back)
-        ctx.tell_leader("plan_sent_back", improvements=sent_back)
+        ctx.tell_leader(PlanSentBack(improvements=sent_back))
         ctx.start_step(back)
         return
-    ctx.tell_leader("reviews_summary", reason=reason, missing=[p.name for p in late])
+    ctx.tell_leader(ReviewsSummary(reason=reason, missing=[p.name for p in late]))
     ctx.complete(step, reason=reason, missing=[p.aad_object_id for p in late])
 
 

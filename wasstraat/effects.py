@@ -1,0 +1,321 @@
+"""What a command asks the world to do, typed: messages (one model per kind, a discriminated
+union), timers, and the outcome that carries them with the new state and its audit entries.
+
+A message's body is what the outbox keeps as its payload (:meth:`Body.payload`, JSON-ready)
+and what the dispatcher reads back (:func:`read_payload`): a row that does not fit its kind is
+refused there, not drawn half."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from wasstraat.model import AuditEntry, Person, Trajectory
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def payload(self) -> dict[str, Any]:
+        """The body as the outbox keeps it (without its kind, which has a column)."""
+        return self.model_dump(mode="json", exclude={"kind"}, exclude_none=True)
+
+
+# -- what a step asks of someone (also what a reminder repeats) --------------------------------
+
+
+class StepStarted(_Body):
+    kind: Literal["step_started"] = "step_started"
+    step: str
+    role: str | None = None  # None: the channel's announcement
+
+
+class ApprovalRequest(_Body):
+    kind: Literal["approval_request"] = "approval_request"
+    subject: str
+    role: str | None = None
+    round: int
+
+
+class CheckRequest(_Body):
+    kind: Literal["check_request"] = "check_request"
+    step: str
+    role: str | None = None
+    deadline: str | None = None
+    link: str | None = None
+
+
+class ReviewRequest(_Body):
+    kind: Literal["review_request"] = "review_request"
+    step: str
+    role: str | None = None
+    improvements: list[str]
+    deadline: str | None = None
+
+
+class EvaluationRequest(_Body):
+    kind: Literal["evaluation_request"] = "evaluation_request"
+    step: str
+    role: str | None = None
+
+
+Task = Annotated[
+    StepStarted | ApprovalRequest | CheckRequest | ReviewRequest | EvaluationRequest,
+    Field(discriminator="kind"),
+]
+
+
+# -- news -------------------------------------------------------------------------------------
+
+
+class StepDone(_Body):
+    kind: Literal["step_done"] = "step_done"
+    step: str
+    merged: bool | None = None
+
+
+class MergePlanned(_Body):
+    kind: Literal["merge_planned"] = "merge_planned"
+    step: str
+
+
+class RoleAssigned(_Body):
+    kind: Literal["role_assigned"] = "role_assigned"
+    role: str
+    roles: list[str] | None = None  # several given at once: all of them, in one message
+
+
+class SubstituteAssigned(_Body):
+    kind: Literal["substitute_assigned"] = "substitute_assigned"
+    role: str
+    absent: str
+    until: str | None = None
+
+
+class Rejected(_Body):
+    kind: Literal["rejected"] = "rejected"
+    subject: str
+    remark: str
+    by: str
+    role: str | None = None
+
+
+class CheckProgress(_Body):
+    kind: Literal["check_progress"] = "check_progress"
+    answered: int
+    asked: int
+    role: str | None = None
+
+
+class CheckSummary(_Body):
+    kind: Literal["check_summary"] = "check_summary"
+    reason: str
+    agree: int
+    disagree: int
+    missing: list[str]
+    final: bool
+    role: str | None = None
+
+
+class PlanSentBack(_Body):
+    kind: Literal["plan_sent_back"] = "plan_sent_back"
+    improvements: list[str]
+    role: str | None = None
+
+
+class ReviewsSummary(_Body):
+    kind: Literal["reviews_summary"] = "reviews_summary"
+    reason: str
+    missing: list[str]
+    role: str | None = None
+
+
+class SupportConfirmed(_Body):
+    kind: Literal["support_confirmed"] = "support_confirmed"
+    by: str
+    role: str | None = None
+
+
+class SessionPlanned(_Body):
+    kind: Literal["session_planned"] = "session_planned"
+    step: str
+    at: str
+    minutes: int
+
+
+class CalendarEvent(_Body):
+    kind: Literal["calendar_event"] = "calendar_event"
+    step: str
+    session: str
+    at: str
+    minutes: int
+    attendees: list[str]
+
+
+class ImplementationAssigned(_Body):
+    kind: Literal["implementation_assigned"] = "implementation_assigned"
+    items: list[str]
+
+
+class EvaluationPlanned(_Body):
+    kind: Literal["evaluation_planned"] = "evaluation_planned"
+    on: str
+    role: str | None = None
+
+
+class NextCycleOffer(_Body):
+    kind: Literal["next_cycle_offer"] = "next_cycle_offer"
+    role: str | None = None
+
+
+class TaskOverdue(_Body):
+    kind: Literal["task_overdue"] = "task_overdue"
+    step: str
+    what: str
+    name: str
+    since: str | None = None
+
+
+class TrajectoryPaused(_Body):
+    kind: Literal["trajectory_paused"] = "trajectory_paused"
+
+
+class TrajectoryResumed(_Body):
+    kind: Literal["trajectory_resumed"] = "trajectory_resumed"
+
+
+class TrajectoryCancelled(_Body):
+    kind: Literal["trajectory_cancelled"] = "trajectory_cancelled"
+
+
+class Reminder(_Body):
+    """The task's own card again, with the reminder on top. Kept flat in the outbox (the task's
+    fields beside the reminder's, ``task`` naming its kind), as the card reads it."""
+
+    kind: Literal["reminder"] = "reminder"
+    task: Task
+    what: str
+    since: str | None = None
+    count: int
+    nudged: bool = False
+    by: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("task"), str):
+            own = {"kind", "what", "since", "count", "nudged", "by"}
+            task = {k: v for k, v in data.items() if k not in own and k != "task"}
+            return {
+                **{k: v for k, v in data.items() if k in own},
+                "task": {**task, "kind": data["task"]},
+            }
+        return data
+
+    def payload(self) -> dict[str, Any]:
+        own = self.model_dump(mode="json", exclude={"kind", "task"}, exclude_none=True)
+        return {**self.task.payload(), **own, "task": self.task.kind}
+
+
+# -- made by the bot's delivery, not by a command ------------------------------------------------
+
+
+class DeliveryFailed(_Body):
+    kind: Literal["delivery_failed"] = "delivery_failed"
+    name: str
+
+
+class CalendarFailed(_Body):
+    kind: Literal["calendar_failed"] = "calendar_failed"
+    step: str | None = None
+
+
+class CalendarUninvited(_Body):
+    kind: Literal["calendar_uninvited"] = "calendar_uninvited"
+    step: str | None = None
+    names: list[str]
+
+
+Body = Annotated[
+    StepStarted
+    | ApprovalRequest
+    | CheckRequest
+    | ReviewRequest
+    | EvaluationRequest
+    | StepDone
+    | MergePlanned
+    | RoleAssigned
+    | SubstituteAssigned
+    | Rejected
+    | CheckProgress
+    | CheckSummary
+    | PlanSentBack
+    | ReviewsSummary
+    | SupportConfirmed
+    | SessionPlanned
+    | CalendarEvent
+    | ImplementationAssigned
+    | EvaluationPlanned
+    | NextCycleOffer
+    | TaskOverdue
+    | TrajectoryPaused
+    | TrajectoryResumed
+    | TrajectoryCancelled
+    | Reminder
+    | DeliveryFailed
+    | CalendarFailed
+    | CalendarUninvited,
+    Field(discriminator="kind"),
+]
+BODY: TypeAdapter[Body] = TypeAdapter(Body)
+# what the outbox adds around every body: which trajectory, at which version
+ENVELOPE = ("trajectory_id", "version")
+
+
+def read_payload(kind: str, payload: dict[str, Any]) -> Body:
+    """An outbox row's payload as its typed body (pydantic's ValidationError when it does not
+    fit its kind)."""
+    fields = {k: v for k, v in payload.items() if k not in ENVELOPE}
+    return BODY.validate_python({**fields, "kind": kind})
+
+
+class Message(BaseModel):
+    """Something to tell someone: a person (1:1) or, with ``recipient`` None, the channel."""
+
+    recipient: Person | None
+    body: Body
+
+    @property
+    def kind(self) -> str:
+        return self.body.kind
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.body.payload()
+
+
+TimerKind = Literal["deadline", "evaluation", "follow_up"]
+
+
+class TimerEffect(BaseModel):
+    """Set (``due_at``) or cancel (``due_at`` None) the timer with a deterministic id."""
+
+    timer_id: str
+    kind: TimerKind
+    due_at: datetime | None
+    trajectory_id: str
+    step: str
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The timer's payload as the timers table keeps it."""
+        return {"trajectory_id": self.trajectory_id, "step": self.step}
+
+
+class Outcome(BaseModel):
+    trajectory: Trajectory
+    messages: list[Message] = Field(default_factory=list)
+    timers: list[TimerEffect] = Field(default_factory=list)
+    audit: list[AuditEntry] = Field(default_factory=list)
