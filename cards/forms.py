@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, execute, paragraph
 from cards.catalogue import Language, text
+from cards.formats import format_number
 from wasstraat.model import Person, Trajectory
 from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
 
@@ -157,10 +158,9 @@ def _nothing(view: FormView) -> list[Element]:
     return []
 
 
-def num(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else str(value)
+def num(value: float | None, language: Language) -> str:
+    """A measurement as the language writes it ('6,8' / '6.8'), '?' when there is none."""
+    return "?" if value is None else format_number(value, language)
 
 
 # -- support and kick-off --------------------------------------------------------------------
@@ -780,8 +780,8 @@ def evaluation_form(trajectory: Trajectory, step: Step, *, language: Language) -
                 "form.evaluation.measure",
                 language,
                 name=k.name,
-                baseline=num(k.baseline),
-                target=num(k.target),
+                baseline=num(k.baseline, language),
+                target=num(k.target, language),
                 unit=k.unit,
             ),
         )
