@@ -141,6 +141,12 @@ def _number(inputs: Inputs, key: str, language: Language) -> float | None:
     return parse_number(inputs.get(key), language)
 
 
+def _item(value: str) -> Element:
+    """An improvement or an action above its inputs, by its text: the id it has is for the bot
+    (it names the inputs), not for the person reading."""
+    return {**paragraph(value, spacing="Medium"), "weight": "Bolder"}
+
+
 def short(value: str, limit: int = TEXT_SHOWN) -> str:
     """A text as a list shows it: whole up to ``limit`` characters, else cut with "…"."""
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
@@ -439,7 +445,7 @@ def _plan(view: FormView) -> list[Element]:
     ]
     for i in ordered[:PAGE]:
         body += [
-            paragraph(f"{i.id}. {short(i.text)}", spacing="Medium"),
+            _item(short(i.text)),
             _toggle(f"sel_{i.id}", view.t("form.improvement.select"), i.selected),
             _choice(
                 f"hor_{i.id}",
@@ -484,7 +490,7 @@ def _priorities(view: FormView) -> list[Element]:
     chosen = [i for i in view.trajectory.improvements if i.selected]
     for i in chosen[:PAGE]:
         body += [
-            paragraph(f"{i.id}. {short(i.text)}", spacing="Medium"),
+            _item(short(i.text)),
             _number_input(f"prio_{i.id}", view.t("form.priority"), i.priority),
             _choice(
                 f"owner_{i.id}",
@@ -535,7 +541,7 @@ def _implementation(view: FormView) -> list[Element]:
     ]
     for item in ordered[:PAGE]:
         body += [
-            paragraph(f"{item.id}. {short(item.text)}", spacing="Medium"),
+            _item(short(item.text)),
             _choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value),
         ]
     return body + _more(view, min(PAGE, len(ordered)), len(ordered))
@@ -735,7 +741,7 @@ def review_form(
         if i is None:
             continue
         body += [
-            paragraph(f"{i.id}. {short(i.text, 1000)}", spacing="Medium"),
+            _item(short(i.text, 1000)),
             _choice(f"verdict_{i.id}", text("form.verdict", language), verdicts),
             _text_input(f"remark_{i.id}", text("form.review.remark", language), multiline=True),
         ]

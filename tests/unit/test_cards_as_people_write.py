@@ -13,13 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
+from cards.export import variants
+from cards.forms import review_form, step_form
 from cards.messages import render_message
 from cards.status import status_card
 from reports.dossier import dossier
 from wasstraat import commands as c
 from wasstraat.model import Decision, Kpi
 from wasstraat.samples import KPIS, PE, PL, TEMPLATE, Run, to_step
-from wasstraat.template import Subject
+from wasstraat.template import Reviews, Subject
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 # an id the bot keeps for an improvement ("v1") or an action ("i1"), shown before a text
@@ -189,3 +191,40 @@ def test_a_kpi_with_a_decimal_target_reads_with_a_comma_on_the_evaluation_card()
     )
     assert rendered.card is not None
     assert "Wachttijd: nulmeting 12,5 minuten, doel 7,25 minuten" in card_text(rendered.card)
+
+
+def test_no_card_shows_the_ids_of_improvements_or_actions():
+    found = {
+        name: hit.group(0)
+        for name, card in variants()
+        if (hit := ITEM_ID.search(card_text(card))) is not None
+    }
+    assert found == {}
+
+
+def test_the_forms_name_improvements_and_actions_by_their_text_only():
+    run = Run()
+    to_step(run, TEMPLATE.steps[-2].id)  # implementation: improvements chosen, actions made
+    t = run.t
+    assert t.improvements and t.implementation
+    texts = []
+    for step in TEMPLATE.steps:
+        for language in ("nl", "en"):
+            roles = set(step.actors) | set(step.may)
+            form = step_form(t, step, roles, template=TEMPLATE, language=language)
+            if form is not None:
+                texts.append(card_text({"body": form.body}))
+    reviews = TEMPLATE.one(Reviews)
+    assert reviews is not None
+    review = review_form(
+        t,
+        reviews,
+        "specialist_iv",
+        [i.id for i in t.improvements],
+        template=TEMPLATE,
+        language="nl",
+    )
+    texts.append(card_text({"body": review.body}))
+    shown = "\n".join(texts)
+    assert "Digitaal aanvragen" in shown
+    assert not ITEM_ID.search(shown), ITEM_ID.search(shown)
