@@ -176,7 +176,7 @@ async def test_an_idea_from_chat_is_added_to_the_persons_trajectory(bot: BotClie
 
 async def test_a_check_reply_without_an_open_check_is_just_unknown_text(bot: BotClient):
     await bot.say("klopt", locale="nl-NL")
-    assert bot.connector.texts() == ["Dat begrijp ik niet. Typ 'help' om te zien wat ik kan."]
+    assert bot.connector.texts() == ["Dat begrijp ik niet. Typ 'hulp' om te zien wat ik kan."]
 
 
 async def test_status_names_who_we_wait_on_and_tasks_list_them_per_person(bot: BotClient):
