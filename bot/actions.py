@@ -229,10 +229,16 @@ async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
         if form_id == REVIEW_FORM:
             fields = read_review_form(data, trajectory)
         elif form_id == EVALUATION_FORM:
-            fields = read_evaluation_form(data, trajectory)
+            fields = read_evaluation_form(data, trajectory, turn.language)
         else:
             fields = read_step_form(
-                data, trajectory, step, roles, template=template, zone=viewer.zone
+                data,
+                trajectory,
+                step,
+                roles,
+                template=template,
+                zone=viewer.zone,
+                language=turn.language,
             )
         commands = [parse_command(str(f["kind"]), f) for f in fields]
         if not commands:

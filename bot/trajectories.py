@@ -11,6 +11,7 @@ from bot.turn import Turn
 from bot.workflow import Workflow
 from cards.catalogue import MESSAGES
 from cards.detail import dossier_card, tasks_card
+from cards.formats import format_time
 from cards.messages import idea_choice_card
 from cards.outcomes import nudge_receipt
 from cards.status import status_card, step_label
@@ -205,9 +206,10 @@ async def dossier_links_card(turn: Turn, trajectories: list[Trajectory]) -> dict
         if actor is not None
     ]
     until = made[0][2] if made else turn.services.clock()
-    local = until.astimezone(turn.services.zone)
     return dossier_card(
-        [(product, url) for product, url, _ in made], f"{local:%H:%M}", turn.language
+        [(product, url) for product, url, _ in made],
+        format_time(until, turn.language, turn.services.zone),
+        turn.language,
     )
 
 

@@ -25,7 +25,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "In een kanaal: noem mij eerst met @, bijvoorbeeld '@Wasstraat status'.",
         "en": "In a channel: mention me first with @, for example '@Wasstraat status'.",
     },
-    "command.help": {"nl": "help — deze uitleg", "en": "help — this explanation"},
+    "command.help": {"nl": "hulp — deze uitleg", "en": "help — this explanation"},
     "command.start": {
         "nl": "start <product of dienst> — begin een traject, bijvoorbeeld "
         "'start Parkeervergunning'",
@@ -37,7 +37,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "status — the trajectories here and the step they are in",
     },
     "unknown": {
-        "nl": "Dat begrijp ik niet. Typ 'help' om te zien wat ik kan.",
+        "nl": "Dat begrijp ik niet. Typ 'hulp' om te zien wat ik kan.",
         "en": "I don't understand that. Type 'help' to see what I can do.",
     },
     # start
@@ -117,7 +117,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "tasks.line": {"nl": "{product}: {what} bij {step}", "en": "{product}: {what} in {step}"},
     "command.tasks": {
         "nl": "mijn taken — wat er nu van jou gevraagd wordt, in alle trajecten",
-        "en": "mijn taken (my tasks) — what is asked of you now, in every trajectory",
+        "en": "my tasks — what is asked of you now, in every trajectory",
     },
     "trajectory.status.running": {"nl": "Loopt", "en": "Running"},
     "trajectory.status.paused": {"nl": "Gepauzeerd", "en": "Paused"},
@@ -851,7 +851,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "idea.usage": {
         "nl": "Typ 'idee' gevolgd door je verbeteridee, bijvoorbeeld: idee formulier vooraf "
         "online invullen.",
-        "en": "Type 'idee' followed by your improvement idea, for example: idee fill in the form "
+        "en": "Type 'idea' followed by your improvement idea, for example: idea fill in the form "
         "online beforehand.",
     },
     "idea.none": {
@@ -878,7 +878,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "command.idea": {
         "nl": "idee <tekst> — stuur een verbeteridee in, op elk moment",
-        "en": "idee <text> — send in an improvement idea, at any moment",
+        "en": "idea <text> — send in an improvement idea, at any moment",
     },
     "roles.button": {"nl": "Rollen toewijzen", "en": "Assign roles"},
     "roles.title": {"nl": "Projectgroep van '{product}'", "en": "Project group of '{product}'"},
@@ -979,7 +979,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "horizon.long_term": {"nl": "Lange termijn", "en": "Long term"},
     "form.no_improvements": {
         "nl": "Er zijn nog geen verbeterideeën. Iedereen kan ze insturen met 'idee <tekst>'.",
-        "en": "There are no improvement ideas yet. Anyone can send them with 'idee <text>'.",
+        "en": "There are no improvement ideas yet. Anyone can send them with 'idea <text>'.",
     },
     "form.verdict": {"nl": "Oordeel", "en": "Verdict"},
     "verdict.akkoord": {"nl": "Akkoord", "en": "Agree"},

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
-from cards.status import TRAJECTORY_DETAIL, local_date, step_label
+from cards.formats import format_date
+from cards.status import TRAJECTORY_DETAIL, step_label
 from wasstraat.engine import Waiting, waiting_on
 from wasstraat.model import StepStatus, Trajectory
 from wasstraat.template import Template
@@ -40,13 +41,15 @@ def detail_card(
         status = state.status if state else StepStatus.WAITING
         when = ""
         if state is not None and status is StepStatus.ACTIVE and state.started_at:
-            when = text("detail.since", language, date=local_date(state.started_at, language, zone))
+            when = text(
+                "detail.since", language, date=format_date(state.started_at, language, zone)
+            )
             if state.deadline:
                 when += ", " + text(
-                    "detail.deadline", language, date=local_date(state.deadline, language, zone)
+                    "detail.deadline", language, date=format_date(state.deadline, language, zone)
                 )
         elif state is not None and state.done_at:
-            when = text("detail.done_on", language, date=local_date(state.done_at, language, zone))
+            when = text("detail.done_on", language, date=format_date(state.done_at, language, zone))
         people = ", ".join(w.person.name for w in waiting if w.step == step.id)
         facts = " · ".join(
             part for part in (text(f"step.status.{status.value}", language), when, people) if part
@@ -169,7 +172,7 @@ def tasks_card(
         block = paragraph(line, spacing="Small")
         if task.deadline is not None:
             block["text"] += " — " + text(
-                "detail.deadline", language, date=local_date(task.deadline, language, zone)
+                "detail.deadline", language, date=format_date(task.deadline, language, zone)
             )
             if task.overdue(now):
                 block["color"] = "Attention"

@@ -10,7 +10,6 @@ check, putting the plan up) are parts of their own and are gone once done.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, execute, paragraph
 from cards.catalogue import Language, text
+from cards.formats import format_number, parse_number
 from wasstraat.model import Person, Trajectory
 from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
 
@@ -55,6 +55,9 @@ class Form:
 
 Inputs = Mapping[str, Any]
 Commands = list[dict[str, Any]]
+# a part's reader: the inputs, read for the trajectory and step as they are, with the zone and
+# the language of the person who submitted them (a typed number is read as they write it)
+Reader = Callable[[Inputs, Trajectory, Step, Template, ZoneInfo, Language], Commands]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +65,7 @@ class Part:
     """One part of a step form: its inputs (or its one button), and how they are read."""
 
     build: Callable[[FormView], list[Element]]
-    read: Callable[[Inputs, Trajectory, Step, Template, ZoneInfo], Commands]
+    read: Reader
     button: str | None = None  # a part that is one button: its title's catalogue key
     done: Callable[[FormView], str | None] | None = None  # what it did, once it is done
 
@@ -78,7 +81,7 @@ def _text_input(
     return element
 
 
-def _number(id_: str, label: str, value: float | None = None) -> Element:
+def _number_input(id_: str, label: str, value: float | None = None) -> Element:
     element: Element = {"type": "Input.Number", "id": id_, "label": label}
     if value is not None:
         element["value"] = value
@@ -132,14 +135,16 @@ def _str(inputs: Inputs, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _float(inputs: Inputs, key: str) -> float | None:
-    raw = inputs.get(key)
-    if raw in (None, ""):
-        return None
-    value = float(str(raw).replace(",", "."))  # ValueError: the form says "invalid"
-    if not math.isfinite(value):  # "NaN", "Infinity": not a measurement
-        raise ValueError("not a finite number")
-    return value
+def _number(inputs: Inputs, key: str, language: Language) -> float | None:
+    """A number as the person typed it ('6,8' or '6.8'); ValueError (the form says "invalid"
+    and nothing changes) for what is not one number beyond doubt."""
+    return parse_number(inputs.get(key), language)
+
+
+def _item(value: str) -> Element:
+    """An improvement or an action above its inputs, by its text: the id it has is for the bot
+    (it names the inputs), not for the person reading."""
+    return {**paragraph(value, spacing="Medium"), "weight": "Bolder"}
 
 
 def short(value: str, limit: int = TEXT_SHOWN) -> str:
@@ -157,10 +162,9 @@ def _nothing(view: FormView) -> list[Element]:
     return []
 
 
-def num(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return str(int(value)) if float(value).is_integer() else str(value)
+def num(value: float | None, language: Language) -> str:
+    """A measurement as the language writes it ('6,8' / '6.8'), '?' when there is none."""
+    return "?" if value is None else format_number(value, language)
 
 
 # -- support and kick-off --------------------------------------------------------------------
@@ -180,7 +184,7 @@ def _kickoff(view: FormView) -> list[Element]:
 
 
 def _kickoff_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     on = _str(inputs, "kickoff_on")
     if not on or (t.kickoff_on is not None and on == t.kickoff_on.isoformat()):
@@ -210,8 +214,10 @@ def _kpis(view: FormView) -> list[Element]:
                 value=kpi.unit if kpi else "",
                 max_length=50,
             ),
-            _number(f"kpi{n}_baseline", view.t("form.kpi.baseline"), kpi.baseline if kpi else None),
-            _number(f"kpi{n}_target", view.t("form.kpi.target"), kpi.target if kpi else None),
+            _number_input(
+                f"kpi{n}_baseline", view.t("form.kpi.baseline"), kpi.baseline if kpi else None
+            ),
+            _number_input(f"kpi{n}_target", view.t("form.kpi.target"), kpi.target if kpi else None),
             _text_input(
                 f"kpi{n}_how", view.t("form.kpi.how"), value=kpi.how_measured if kpi else ""
             ),
@@ -220,14 +226,14 @@ def _kpis(view: FormView) -> list[Element]:
 
 
 def _kpis_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     kpis = [
         {
             "name": _str(inputs, f"kpi{n}_name"),
             "unit": _str(inputs, f"kpi{n}_unit"),
-            "baseline": _float(inputs, f"kpi{n}_baseline"),
-            "target": _float(inputs, f"kpi{n}_target"),
+            "baseline": _number(inputs, f"kpi{n}_baseline", language),
+            "target": _number(inputs, f"kpi{n}_target", language),
             "how_measured": _str(inputs, f"kpi{n}_how"),
         }
         for n in range(1, KPI_ROWS + 1)
@@ -248,7 +254,7 @@ def _process_map(view: FormView) -> list[Element]:
 
 
 def _process_map_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     link = _str(inputs, "map_link")
     if link and link not in t.process_maps:
@@ -278,7 +284,7 @@ def _session(view: FormView) -> list[Element]:
 
 
 def _session_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     on = _str(inputs, "session_on")
     if not on:
@@ -287,7 +293,7 @@ def _session_read(
     moment = datetime.combine(
         date.fromisoformat(on), time.fromisoformat(at) if at else SESSION_START, tzinfo=zone
     )
-    minutes = _float(inputs, "session_minutes")
+    minutes = _number(inputs, "session_minutes", language)
     return [
         {
             "kind": "plan_session",
@@ -359,7 +365,7 @@ def _klantreis(view: FormView) -> list[Element]:
 
 
 def _klantreis_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     if not _str(inputs, "method"):
         return []
@@ -381,7 +387,7 @@ def _serviceformule(view: FormView) -> list[Element]:
 
 
 def _serviceformule_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     formule = _str(inputs, "formule")
     if not formule or formule == t.serviceformule:
@@ -410,7 +416,7 @@ def _assess_p(view: FormView) -> list[Element]:
 
 
 def _assess_p_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     commands: Commands = []
     for p in tpl.ps:
@@ -439,7 +445,7 @@ def _plan(view: FormView) -> list[Element]:
     ]
     for i in ordered[:PAGE]:
         body += [
-            paragraph(f"{i.id}. {short(i.text)}", spacing="Medium"),
+            _item(short(i.text)),
             _toggle(f"sel_{i.id}", view.t("form.improvement.select"), i.selected),
             _choice(
                 f"hor_{i.id}",
@@ -452,7 +458,7 @@ def _plan(view: FormView) -> list[Element]:
 
 
 def _plan_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     commands: Commands = []
     for i in t.improvements:
@@ -484,8 +490,8 @@ def _priorities(view: FormView) -> list[Element]:
     chosen = [i for i in view.trajectory.improvements if i.selected]
     for i in chosen[:PAGE]:
         body += [
-            paragraph(f"{i.id}. {short(i.text)}", spacing="Medium"),
-            _number(f"prio_{i.id}", view.t("form.priority"), i.priority),
+            _item(short(i.text)),
+            _number_input(f"prio_{i.id}", view.t("form.priority"), i.priority),
             _choice(
                 f"owner_{i.id}",
                 view.t("form.owner"),
@@ -498,12 +504,12 @@ def _priorities(view: FormView) -> list[Element]:
 
 
 def _priorities_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     members = {p.aad_object_id: p for p in t.members()}
     ranked = []
     for i in t.improvements:
-        rank = _float(inputs, f"prio_{i.id}")
+        rank = _number(inputs, f"prio_{i.id}", language)
         if i.selected and rank is not None:
             owner = members.get(_str(inputs, f"owner_{i.id}"))
             when = _str(inputs, f"date_{i.id}") or None
@@ -535,14 +541,14 @@ def _implementation(view: FormView) -> list[Element]:
     ]
     for item in ordered[:PAGE]:
         body += [
-            paragraph(f"{item.id}. {short(item.text)}", spacing="Medium"),
+            _item(short(item.text)),
             _choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value),
         ]
     return body + _more(view, min(PAGE, len(ordered)), len(ordered))
 
 
 def _implementation_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     commands: Commands = []
     for item in t.implementation:
@@ -563,7 +569,7 @@ def _plan_evaluation(view: FormView) -> list[Element]:
 
 
 def _plan_evaluation_read(
-    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     on = _str(inputs, "evaluation_on")
     planned = t.evaluation.planned_on
@@ -573,11 +579,13 @@ def _plan_evaluation_read(
     return [{"kind": "plan_evaluation", "on": on, "at": moment}]
 
 
-def _one(kind: str) -> Callable[[Inputs, Trajectory, Step, Template, ZoneInfo], Commands]:
-    return lambda inputs, t, step, tpl, zone: [{"kind": kind}]
+def _one(kind: str) -> Reader:
+    return lambda inputs, t, step, tpl, zone, language: [{"kind": kind}]
 
 
-def _none(inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo) -> Commands:
+def _none(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
+) -> Commands:
     return []
 
 
@@ -680,6 +688,7 @@ def read_step_form(
     *,
     template: Template,
     zone: ZoneInfo,
+    language: Language,
 ) -> Commands:
     """The commands a submitted step form gives, from the parts these roles have at the step:
     one button's part alone, or every input part and the "done" toggle. Whether they may is the
@@ -693,11 +702,11 @@ def read_step_form(
             return []
         if part not in parts or PARTS[part].button is None:
             return []
-        return PARTS[part].read(inputs, trajectory, step, template, zone)
+        return PARTS[part].read(inputs, trajectory, step, template, zone, language)
     commands: Commands = []
     for part in parts:
         if PARTS[part].button is None:
-            commands += PARTS[part].read(inputs, trajectory, step, template, zone)
+            commands += PARTS[part].read(inputs, trajectory, step, template, zone, language)
     if isinstance(step.kind, Approval) and step.kind.subject is Subject.PRIORITIES:
         # the approver who sets the priorities approves them with the same click
         if commands and roles & set(step.kind.approvers):
@@ -732,7 +741,7 @@ def review_form(
         if i is None:
             continue
         body += [
-            paragraph(f"{i.id}. {short(i.text, 1000)}", spacing="Medium"),
+            _item(short(i.text, 1000)),
             _choice(f"verdict_{i.id}", text("form.verdict", language), verdicts),
             _text_input(f"remark_{i.id}", text("form.review.remark", language), multiline=True),
         ]
@@ -774,14 +783,14 @@ def read_review_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
 
 def evaluation_form(trajectory: Trajectory, step: Step, *, language: Language) -> Form:
     body: list[Element] = [
-        _number(
+        _number_input(
             f"kpi_{n}",
             text(
                 "form.evaluation.measure",
                 language,
                 name=k.name,
-                baseline=num(k.baseline),
-                target=num(k.target),
+                baseline=num(k.baseline, language),
+                target=num(k.target, language),
                 unit=k.unit,
             ),
         )
@@ -801,10 +810,10 @@ def evaluation_form(trajectory: Trajectory, step: Step, *, language: Language) -
     return Form(body, [save])
 
 
-def read_evaluation_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
+def read_evaluation_form(inputs: Inputs, trajectory: Trajectory, language: Language) -> Commands:
     measurements = {}
     for n, kpi in enumerate(trajectory.kpis):
-        value = _float(inputs, f"kpi_{n}")
+        value = _number(inputs, f"kpi_{n}", language)
         if value is not None:
             measurements[kpi.name] = value
     return [

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from cards.formats import format_date, format_datetime
 from cards.forms import PAGE, evaluation_form, num, review_form, short, step_form
 from cards.roles import ROLES_FORM
-from cards.status import STATUS_REFRESH, local_date, step_label
+from cards.status import STATUS_REFRESH, step_label
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import reviewed
 from wasstraat.model import Person, StepStatus, Trajectory
@@ -100,10 +101,18 @@ class View:
     def role(self, role_id: str | None = None) -> str:
         return self.template.role(role_id or str(self.data["role"])).name.get(self.language)
 
-    def date(self, iso: str | None) -> str | None:
-        if not iso:
+    def date(self, value: object) -> str | None:
+        """The day of a moment or a date (or its ISO text in the message's data), as people
+        write it; None when there is none."""
+        when = _when(value)
+        return None if when is None else format_date(when, self.language, self.zone)
+
+    def moment(self, value: object) -> str | None:
+        """A moment's day and time on the municipality's clock; None when there is none."""
+        when = _when(value)
+        if not isinstance(when, datetime):
             return None
-        return local_date(datetime.fromisoformat(iso), self.language, self.zone)
+        return format_datetime(when, self.language, self.zone)
 
     def ref(self, action: str, **extra: Any) -> dict[str, Any]:
         """The data a card action carries: which trajectory and step it was made for (what a
@@ -113,6 +122,19 @@ class View:
             **({"step": self.data["step"]} if "step" in self.data else {}),
             **extra,
         }
+
+
+def _when(value: object) -> date | datetime | None:
+    """A date or a moment from a message's data: an ISO date ('2027-09-01') is a calendar day,
+    anything longer a moment."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return datetime.fromisoformat(value)
 
 
 Renderer = Callable[[View], Rendered]
@@ -151,7 +173,7 @@ def _step_started(view: View) -> Rendered:
     body += [paragraph(line) for line in asked]
     deadline = view.trajectory.steps[step.id].deadline
     if deadline is not None:
-        body.append(paragraph(view.t("task.deadline", date=view.date(deadline.isoformat()))))
+        body.append(paragraph(view.t("task.deadline", date=view.date(deadline))))
     actions: list[Element] = []
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
     kind = step.kind
@@ -232,9 +254,9 @@ def _approval_lines(view: View, subject: str) -> list[str]:
             view.t(
                 "approval.kpi_line",
                 name=k.name,
-                baseline=num(k.baseline),
+                baseline=num(k.baseline, view.language),
                 unit=k.unit,
-                target=num(k.target),
+                target=num(k.target, view.language),
                 how=k.how_measured or "-",
             )
             for k in t.kpis
@@ -276,7 +298,7 @@ def _approval_request(view: View) -> Rendered:
                 view.t(
                     f"receipt.{mine.decision.value}",
                     name=mine.by.name,
-                    date=view.date(mine.at.isoformat()),
+                    date=view.date(mine.at),
                     remark=mine.remark,
                 ),
                 subtle=True,
@@ -463,7 +485,7 @@ def _notice(view: View) -> Rendered:
             f"notice.{view.kind}",
             product=view.product,
             by=view.data.get("by", ""),
-            on=view.data.get("on", ""),
+            on=view.date(view.data.get("on")) or "",
         )
     )
 
@@ -506,8 +528,8 @@ def _evaluation_request(view: View) -> Rendered:
             view.t(
                 "evaluation_request.kpi",
                 name=k.name,
-                baseline=num(k.baseline),
-                target=num(k.target),
+                baseline=num(k.baseline, view.language),
+                target=num(k.target, view.language),
                 unit=k.unit,
             )
             for k in view.trajectory.kpis
@@ -559,17 +581,12 @@ def _task_overdue(view: View) -> Rendered:
 
 @renders("session_planned")
 def _session_planned(view: View) -> Rendered:
-    at = view.data.get("at")
-    when = ""
-    if isinstance(at, str):
-        local = datetime.fromisoformat(at).astimezone(view.zone)
-        when = f"{view.date(at)} {local:%H:%M}"
     return Rendered(
         text=view.t(
             "session_planned.body",
             product=view.product,
             step=view.step(),
-            at=when,
+            at=view.moment(view.data.get("at")) or "",
             minutes=view.data.get("minutes", ""),
         )
     )

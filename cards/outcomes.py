@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, heading, paragraph
 from cards.catalogue import MESSAGES, Language, text
+from cards.formats import format_date
 from cards.messages import ANSWER_CHECK, DECIDE, render_message
-from cards.status import local_date, status_card, step_label
+from cards.status import status_card, step_label
 from wasstraat.engine import Outcome, nudged, roles_for
 from wasstraat.model import AuditEntry, Trajectory
 from wasstraat.template import Template
@@ -36,7 +37,7 @@ class Viewer:
         return text(key, self.language, **values)
 
     def date(self, moment: datetime) -> str:
-        return local_date(moment, self.language, self.zone)
+        return format_date(moment, self.language, self.zone)
 
 
 def stale_card(trajectory: Trajectory, last: AuditEntry | None, viewer: Viewer) -> Element:

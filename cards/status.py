@@ -8,17 +8,13 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from cards.formats import format_date, format_time
 from wasstraat.engine import Waiting, waiting_on
 from wasstraat.model import Trajectory
 from wasstraat.template import PROJECT_LEADER, Template
 
 STATUS_REFRESH = "status.refresh"
 TRAJECTORY_DETAIL = "trajectory.detail"
-DATE_FORMAT = {"nl": "%d-%m-%Y", "en": "%Y-%m-%d"}
-
-
-def local_date(moment: datetime, language: Language, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime(DATE_FORMAT[language])
 
 
 def step_label(template: Template, step_id: str, language: Language) -> str:
@@ -67,7 +63,7 @@ def _trajectory_block(
                     text(
                         "status.started_on",
                         language,
-                        date=local_date(trajectory.created_at, language, zone),
+                        date=format_date(trajectory.created_at, language, zone),
                     ),
                 )
                 if part
@@ -137,7 +133,7 @@ def status_card(
         )
     body.append(
         paragraph(
-            text("status.refreshed_at", language, time=now.astimezone(zone).strftime("%H:%M")),
+            text("status.refreshed_at", language, time=format_time(now, language, zone)),
             subtle=True,
             spacing="Medium",
         )

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.document import Document as DocumentType
 
 from cards.catalogue import Language, text
-from cards.status import local_date, step_label
+from cards.formats import format_date, format_datetime, format_number
+from cards.status import step_label
 from wasstraat.model import AuditEntry, Horizon, Trajectory
 from wasstraat.template import PROJECT_LEADER, Template
 
@@ -30,12 +31,6 @@ SECTIONS = (
 )
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 class _Writer:
     def __init__(self, language: Language, zone: ZoneInfo) -> None:
         self.language = language
@@ -46,10 +41,13 @@ class _Writer:
         return text(key, self.language, **values)
 
     def when(self, moment: datetime | None) -> str:
-        if moment is None:
-            return "–"
-        local = moment.astimezone(self.zone)
-        return f"{local_date(moment, self.language, self.zone)} {local:%H:%M}"
+        return "–" if moment is None else format_datetime(moment, self.language, self.zone)
+
+    def day(self, value: date | datetime | None) -> str:
+        return "–" if value is None else format_date(value, self.language, self.zone)
+
+    def number(self, value: float | None) -> str:
+        return "–" if value is None else format_number(value, self.language)
 
     def heading(self, key: str) -> None:
         self.doc.add_heading(self.t(f"dossier.{key}"), level=1)
@@ -88,7 +86,7 @@ def dossier(
     w.doc.add_heading(w.t("dossier.title", product=t.product), level=0)
     w.line(w.t(f"dossier.status.{t.status.value}"))
     leaders = ", ".join(p.name for p in t.holders(PROJECT_LEADER))
-    w.line(w.t("dossier.started", date=local_date(t.created_at, language, zone), leader=leaders))
+    w.line(w.t("dossier.started", date=w.day(t.created_at), leader=leaders))
     group = [
         (template.role(role).name.get(language), ", ".join(p.name for p in people))
         for role, people in t.roles.items()
@@ -103,9 +101,9 @@ def dossier(
             (
                 k.name,
                 k.unit,
-                _number(k.baseline),
-                _number(k.target),
-                _number(k.measurements[-1].value) if k.measurements else "–",
+                w.number(k.baseline),
+                w.number(k.target),
+                w.number(k.measurements[-1].value) if k.measurements else "–",
             )
             for k in t.kpis
         ],
@@ -181,7 +179,7 @@ def dossier(
             (
                 item.text,
                 item.owner.name if item.owner else "–",
-                item.target_date.isoformat() if item.target_date else "–",
+                w.day(item.target_date),
                 w.t(f"item.{item.status.value}"),
             )
             for item in t.implementation
@@ -191,7 +189,7 @@ def dossier(
     w.heading("evaluation")
     evaluation = t.evaluation
     if evaluation.planned_on is not None:
-        w.line(w.t("dossier.evaluation_planned", date=evaluation.planned_on.isoformat()))
+        w.line(w.t("dossier.evaluation_planned", date=w.day(evaluation.planned_on)))
     if evaluation.recorded_at is None:
         w.line(w.t("dossier.evaluation_open"))
     else:

@@ -181,7 +181,7 @@ async def test_an_idea_from_chat_is_added_to_the_persons_trajectory(bot: BotClie
 
 async def test_a_check_reply_without_an_open_check_is_just_unknown_text(bot: BotClient):
     await bot.say("klopt", locale="nl-NL")
-    assert bot.connector.texts() == ["Dat begrijp ik niet. Typ 'help' om te zien wat ik kan."]
+    assert bot.connector.texts() == ["Dat begrijp ik niet. Typ 'hulp' om te zien wat ik kan."]
 
 
 async def test_status_names_who_we_wait_on_and_tasks_list_them_per_person(bot: BotClient):
@@ -342,3 +342,33 @@ async def test_the_project_leader_closes_the_check_early_from_the_progress_card(
     assert trajectory.check.closed_reason == "closed_early"
     summary = [m for m in await bot.store.outbox_messages() if m["kind"] == "check_summary"]
     assert summary[-1]["payload"]["missing"] == ["Isaiah Langer"]
+
+
+@pytest.mark.parametrize("baseline, target", [("6,8", "4"), ("6.8", "4,0"), (" 6,80 ", "4.0")])
+async def test_a_decimal_comma_and_a_decimal_point_are_both_taken(
+    bot: BotClient, baseline: str, target: str
+):
+    trajectory_id, _ = await trajectory_in_step_2(bot)
+    step2 = await card_sent_to(
+        bot,
+        PL,
+        "step_started",
+        message=[
+            m
+            for m in await bot.store.outbox_messages()
+            if m["kind"] == "step_started"
+            and m["payload"].get("step") == "2"
+            and m["recipient"].get("aad_object_id") == PL.aad_object_id
+        ][-1],
+    )
+    result = await click(
+        bot,
+        PL,
+        button(step2, "Submit to the process owner"),
+        kpi1_name="Doorlooptijd",
+        kpi1_baseline=baseline,
+        kpi1_target=target,
+    )
+    assert "Saved." in text_of(result)
+    [kpi] = (await bot.store.trajectory(trajectory_id)).kpis
+    assert (kpi.baseline, kpi.target) == (6.8, 4)

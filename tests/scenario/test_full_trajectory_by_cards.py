@@ -372,4 +372,5 @@ def test_reading_a_form_refuses_a_date_that_is_not_iso():
             {"proceseigenaar"},
             template=TEMPLATE,
             zone=ZoneInfo("Europe/Amsterdam"),
+            language="nl",
         )

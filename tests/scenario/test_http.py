@@ -94,17 +94,22 @@ async def test_unknown_text_gets_friendly_help_in_users_language(bot: BotClient)
     await bot.say("hallo daar", locale="nl-NL")
     await bot.say("what now")
     assert bot.connector.texts() == [
-        "Dat begrijp ik niet. Typ 'help' om te zien wat ik kan.",
+        "Dat begrijp ik niet. Typ 'hulp' om te zien wat ik kan.",
         "I don't understand that. Type 'help' to see what I can do.",
     ]
     assert await bot.store.count_trajectories() == 0
 
 
-async def test_help_lists_the_commands(bot: BotClient):
+async def test_help_lists_the_commands_in_the_users_language(bot: BotClient):
     await bot.say("help", locale="nl-NL")
-    texts = card_texts(bot.connector.cards()[0])
-    for command in ("help", "start", "status"):
-        assert f"{command} " in texts
+    await bot.say("hulp", locale="en-US")
+    dutch, english = (card_texts(card) for card in bot.connector.cards())
+    for command in ("hulp", "start ", "status", "mijn taken", "herinner nu", "idee "):
+        assert f"- {command}" in dutch
+    for command in ("help", "start ", "status", "my tasks", "remind now", "idea "):
+        assert f"- {command}" in english
+    assert "help —" not in dutch
+    assert "idee" not in english and "mijn taken" not in english
 
 
 async def test_start_without_product_asks_for_it_and_remembers_across_turns(bot: BotClient):

@@ -151,6 +151,7 @@ async def test_a_session_planned_on_the_card_is_told_and_invited_only_with_the_c
         {"procesadviseur"},
         template=services.template,
         zone=services.zone,
+        language="nl",
     )
     [plan] = [parse_command(str(f["kind"]), f) for f in fields or []]
     assert plan.at == datetime(2026, 12, 10, 12, 30, tzinfo=UTC) and plan.minutes == 90
