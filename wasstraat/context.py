@@ -229,7 +229,9 @@ class Ctx:
         while started:
             started = False
             for step in self.template.steps:
-                state = self.t.steps.setdefault(step.id, StepState())
+                state = self.t.steps.get(step.id)
+                if state is None:
+                    state = self.t.steps[step.id] = StepState()
                 if state.status is not StepStatus.WAITING:
                     continue
                 if all(self.t.status_of(dep) in FINISHED_STEP for dep in step.depends_on):

@@ -345,7 +345,8 @@ class Trajectory(BaseModel):
         return list(seen.values())
 
     def status_of(self, step_id: str) -> StepStatus:
-        return self.steps.get(step_id, StepState()).status
+        state = self.steps.get(step_id)
+        return StepStatus.WAITING if state is None else state.status
 
     def active_steps(self, template: Template) -> list[str]:
         """The active steps in template order."""

@@ -41,6 +41,9 @@ class WorkingTime:
     closed_days: frozenset[date] = frozenset()  # extra days off (a bridge day, a closure)
     open_days: frozenset[date] = frozenset()  # public holidays the organisation works anyway
     always: bool = False  # no working-time policy: every moment counts (a 24/7 service desk)
+    _working_days: dict[date, bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         if not self.start < self.end:
@@ -58,6 +61,14 @@ class WorkingTime:
         return _public_holidays(self.country, self.subdivision).get(day)
 
     def is_working_day(self, day: date) -> bool:
+        # remembered per day: every deadline and reminder asks it for each day it counts, and
+        # the holiday calendar is slow to ask
+        known = self._working_days.get(day)
+        if known is None:
+            known = self._working_days[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if self.always:
             return True
         if day in self.closed_days:
