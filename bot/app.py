@@ -30,7 +30,7 @@ from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
 from bot.metrics import CONTENT_TYPE, Metrics
-from bot.services import Clock, Services, system_clock
+from bot.services import Clock, Services, fast_clock, system_clock
 from bot.settings import Settings, is_loopback
 from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
@@ -299,6 +299,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     if refusal:
         raise ValueError(refusal)
     template = settings.wasstraat()  # a template that cannot run stops the start here
+    if settings.clock_speed != 1:
+        clock = fast_clock(settings.clock_speed, clock)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[loopback_only] if settings.loopback_only else [],
@@ -337,6 +339,11 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         )
         if not settings.auth_enabled and settings.anonymous_mode:
             log.warning(ANONYMOUS_WARNING)
+        if settings.clock_speed != 1:
+            log.warning(
+                "FAST CLOCK for demos: time runs %g times as fast (WASSTRAAT_CLOCK_SPEED)",
+                settings.clock_speed,
+            )
         log.info(
             "wasstraat ready (database: %s, authentication: %s)",
             database.dialect,

@@ -22,6 +22,16 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def fast_clock(speed: float, real: Clock = system_clock) -> Clock:
+    """A clock that starts at the real time and runs ``speed`` times as fast (demos)."""
+    start = real()
+
+    def clock() -> datetime:
+        return start + (real() - start) * speed
+
+    return clock
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     settings: Settings

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     deliver_in_background: bool = True
     run_timers: bool = True
+    # demos and training only: the bot's clock runs this many times as fast as real time
+    # (2880: a day in 30 s), so reminders, deadlines and the evaluation moment come in minutes
+    clock_speed: float = Field(default=1.0, ge=1, le=100_000)
     timer_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
     delivery_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     delivery_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
@@ -216,6 +219,11 @@ class Settings(BaseSettings):
     def startup_refusal(self) -> str | None:
         """Why the bot must not start with these settings, or None: listening on an address
         other than loopback without an app id would let anyone in as anyone."""
+        if self.clock_speed != 1 and self.auth_enabled:
+            return (
+                "Refusing to start: WASSTRAAT_CLOCK_SPEED is for demos and training, and "
+                "MICROSOFT_APP_ID is set: a real deployment keeps real time."
+            )
         if not self.loopback_only or is_loopback(self.host):
             return None
         return (

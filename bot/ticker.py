@@ -13,7 +13,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -140,10 +140,17 @@ class Ticker:
             if self._scheduler.get_job(NEXT_JOB):
                 self._scheduler.remove_job(NEXT_JOB)
             return
+        now = self._services.clock()
+        speed = self._services.settings.clock_speed
+        if speed == 1:
+            run_date = max(due, now)
+        else:  # the scheduler keeps real time, the bot's clock runs fast (demos)
+            wait = max(0.0, (due - now).total_seconds()) / speed
+            run_date = datetime.now(UTC) + timedelta(seconds=wait)
         self._scheduler.add_job(
             self._tick,
             "date",
-            run_date=max(due, self._services.clock()),
+            run_date=run_date,
             id=NEXT_JOB,
             replace_existing=True,
             misfire_grace_time=None,

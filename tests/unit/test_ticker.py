@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.services import Services
+from bot.services import Services, fast_clock
 from bot.settings import Settings
 from bot.ticker import NEXT_JOB, Ticker
 from bot.workflow import Workflow
@@ -100,6 +101,37 @@ async def test_the_alarm_clock_is_set_for_the_next_due_timer(services, clock):
         assert job.next_run_time == await services.store.next_timer_due()
     finally:
         await ticker.stop()
+
+
+async def test_with_a_fast_clock_the_alarm_rings_in_real_time_that_much_sooner(services, clock):
+    await trajectory_in_3b(services)
+    due = await services.store.next_timer_due()
+    speed = (due - clock.now).total_seconds() / 2  # the next timer is two real seconds away
+    fast = dataclasses.replace(
+        services, settings=services.settings.model_copy(update={"clock_speed": speed})
+    )
+    ticker = Ticker(fast)
+    ticker.start(sweep_seconds=3600)
+    try:
+        await ticker.plan_next()
+        ringing = ticker._scheduler.get_job(NEXT_JOB).next_run_time
+        assert abs((ringing - datetime.now(UTC)).total_seconds() - 2) < 1
+    finally:
+        await ticker.stop()
+
+
+def test_the_fast_clock_starts_now_and_runs_that_many_times_as_fast():
+    real = [datetime(2026, 12, 2, 9, 0, tzinfo=UTC)]
+    clock = fast_clock(2880, lambda: real[0])
+    assert clock() == real[0]
+    real[0] += timedelta(seconds=30)
+    assert clock() == datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # a day in 30 seconds
+
+
+def test_a_fast_clock_is_refused_with_an_app_id():
+    assert Settings(_env_file=None, clock_speed=2880).startup_refusal() is None
+    refusal = Settings(_env_file=None, clock_speed=2880, MICROSOFT_APP_ID="app").startup_refusal()
+    assert refusal is not None and "WASSTRAAT_CLOCK_SPEED" in refusal
 
 
 async def test_the_evaluation_moment_months_later_asks_for_the_measurements(services, clock):
