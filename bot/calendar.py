@@ -110,6 +110,7 @@ class Invitation(BaseModel):
     start: AwareDatetime
     end: AwareDatetime
     attendees: tuple[Attendee, ...] = ()
+    location: str = ""  # where the session is held (a room, an address); the meeting is online too
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -171,6 +172,8 @@ def event_body(invitation: Invitation, timezone: str) -> tuple[dict[str, Any], t
         "onlineMeetingProvider": TEAMS_PROVIDER,
         "transactionId": transaction_id(invitation.key),
     }
+    if invitation.location:
+        body["location"] = {"displayName": invitation.location}
     return body, tuple(uninvited)
 
 

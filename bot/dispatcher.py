@@ -363,6 +363,7 @@ class Dispatcher:
             start=start,
             end=start + timedelta(minutes=int(payload.get("minutes") or 60)),
             attendees=tuple(attendees),
+            location=str(payload.get("place") or ""),
         )
 
     async def _address_of(self, aad_object_id: str, trajectory: Trajectory) -> str | None:

@@ -290,10 +290,15 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "None of your trajectories here is waiting on anyone, or you are not their "
         "project leader or process owner.",
     },
-    "session_planned.body": {
-        "nl": "'{product}': de sessie voor {step} is gepland op {at} ({minutes} minuten).",
-        "en": "'{product}': the session for {step} is planned on {at} ({minutes} minutes).",
+    "session_planned.title": {
+        "nl": "Sessie gepland: {step}",
+        "en": "Session planned: {step}",
     },
+    "session_planned.when": {"nl": "Wanneer", "en": "When"},
+    "session_planned.duration": {"nl": "Duur", "en": "Duration"},
+    "session_planned.minutes": {"nl": "{minutes} minuten", "en": "{minutes} minutes"},
+    "session_planned.where": {"nl": "Waar", "en": "Where"},
+    "session_planned.by": {"nl": "Gepland door", "en": "Planned by"},
     "calendar_failed.body": {
         "nl": "Ik kon de agenda-uitnodiging voor de sessie van {step} in '{product}' niet maken. "
         "Stuur de uitnodiging zelf via Outlook of Teams.",
@@ -1015,6 +1020,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "form.session.time": {"nl": "Begintijd", "en": "Start time"},
     "form.session.minutes": {"nl": "Duur in minuten", "en": "Duration in minutes"},
+    "form.session.place": {"nl": "Waar (optioneel)", "en": "Where (optional)"},
+    "form.session.place_hint": {
+        "nl": "Bijvoorbeeld: Stadskantoor, zaal 2.14",
+        "en": "For example: City office, room 2.14",
+    },
     "form.evaluation.date": {"nl": "Datum evaluatiemoment", "en": "Date of the evaluation moment"},
     "form.evaluation.measure": {
         "nl": "{name}: nieuwe meting (nulmeting {baseline}, doel {target} {unit})",

@@ -280,6 +280,13 @@ def _session(view: FormView) -> list[Element]:
             "max": 480,
             "value": SESSION_MINUTES,
         },
+        {
+            "type": "Input.Text",
+            "id": "session_place",
+            "label": view.t("form.session.place"),
+            "placeholder": view.t("form.session.place_hint"),
+            "maxLength": 200,
+        },
     ]
 
 
@@ -300,6 +307,7 @@ def _session_read(
             "step": step.id,
             "at": moment,
             "minutes": int(minutes) if minutes is not None else SESSION_MINUTES,
+            "place": _str(inputs, "session_place"),
         }
     ]
 

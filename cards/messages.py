@@ -581,13 +581,28 @@ def _task_overdue(view: View) -> Rendered:
 
 @renders("session_planned")
 def _session_planned(view: View) -> Rendered:
+    """The participants' card: when, how long, where, and who planned it."""
+    facts = [
+        (view.t("session_planned.when"), view.moment(view.data.get("at")) or ""),
+        (
+            view.t("session_planned.duration"),
+            view.t("session_planned.minutes", minutes=view.data.get("minutes", "")),
+        ),
+    ]
+    if view.data.get("place"):
+        facts.append((view.t("session_planned.where"), str(view.data["place"])))
+    if view.data.get("by"):
+        facts.append((view.t("session_planned.by"), str(view.data["by"])))
     return Rendered(
-        text=view.t(
-            "session_planned.body",
-            product=view.product,
-            step=view.step(),
-            at=view.moment(view.data.get("at")) or "",
-            minutes=view.data.get("minutes", ""),
+        card=card(
+            [
+                heading(view.product),
+                paragraph(view.t("session_planned.title", step=view.step())),
+                {
+                    "type": "FactSet",
+                    "facts": [{"title": title, "value": value} for title, value in facts],
+                },
+            ]
         )
     )
 

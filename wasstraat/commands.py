@@ -297,6 +297,7 @@ class PlanSession(Base):
     step: str
     at: AwareDatetime
     minutes: int = Field(default=120, ge=15, le=8 * 60)
+    place: Annotated[str, TYPED, Field(max_length=200)] = ""  # a room or an address
 
 
 class Pause(Base):

@@ -143,6 +143,8 @@ class SessionPlanned(_Body):
     step: str
     at: str
     minutes: int
+    place: str | None = None
+    by: str | None = None  # who planned it
 
 
 class CalendarEvent(_Body):
@@ -152,6 +154,7 @@ class CalendarEvent(_Body):
     at: str
     minutes: int
     attendees: list[str]
+    place: str | None = None
 
 
 class ImplementationAssigned(_Body):

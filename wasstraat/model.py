@@ -127,6 +127,7 @@ class PlannedSession(BaseModel):
     minutes: int
     organizer: Person
     attendees: list[Person] = Field(default_factory=list)
+    place: Annotated[str, TYPED] = ""
 
 
 class CheckAnswer(BaseModel):

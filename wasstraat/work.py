@@ -93,11 +93,28 @@ def _plan_session(ctx: Ctx, cmd: c.PlanSession) -> None:
             minutes=cmd.minutes,
             organizer=ctx.actor,
             attendees=list(attendees.values()),
+            place=cmd.place.strip(),
         )
     )
+    planned = SessionPlanned(
+        step=step.id,
+        at=cmd.at.isoformat(),
+        minutes=cmd.minutes,
+        place=cmd.place.strip() or None,
+        by=ctx.actor.name,
+    )
     for person in attendees.values():
-        ctx.tell(person, SessionPlanned(step=step.id, at=cmd.at.isoformat(), minutes=cmd.minutes))
-    invite(ctx, ctx.actor, step.id, str(number), cmd.at, cmd.minutes, list(attendees.values()))
+        ctx.tell(person, planned)
+    invite(
+        ctx,
+        ctx.actor,
+        step.id,
+        str(number),
+        cmd.at,
+        cmd.minutes,
+        list(attendees.values()),
+        place=cmd.place.strip(),
+    )
 
 
 def invite(
@@ -108,6 +125,8 @@ def invite(
     at: datetime,
     minutes: int,
     attendees: list[Person],
+    *,
+    place: str = "",
 ) -> None:
     """A calendar invitation from the organizer (sent only when the deployment has the
     calendar on); ``session`` names it, so planning it again gives the same event."""
@@ -119,6 +138,7 @@ def invite(
             at=at.isoformat(),
             minutes=minutes,
             attendees=[p.aad_object_id for p in attendees],
+            place=place or None,
         ),
     )
 

@@ -189,10 +189,18 @@ def test_a_planned_session_invites_the_steps_actors():
     run = Run()
     to_step(run, "3a")
     when = T0 + timedelta(days=30)
-    outcome = run.do(PA, c.PlanSession(step="3a", at=when, minutes=90))
+    outcome = run.do(
+        PA, c.PlanSession(step="3a", at=when, minutes=90, place=" Stadskantoor, zaal 2.14 ")
+    )
     [(organizer, event)] = sent(outcome, "calendar_event")
     assert organizer == PA.aad_object_id
     assert event["at"] == when.isoformat() and event["minutes"] == 90
+    assert event["place"] == "Stadskantoor, zaal 2.14"
+    # every participant is told when, where and by whom, calendar or not
+    told = [m for m in outcome.messages if m.kind == "session_planned"]
+    assert {(m.data["place"], m.data["by"]) for m in told} == {("Stadskantoor, zaal 2.14", PA.name)}
+    # where is typed text: the audit keeps its length only
+    assert "Stadskantoor" not in str(outcome.audit)
     actors = {p.aad_object_id for r in TEMPLATE.step("3a").actors for p in run.t.holders(r)}
     assert actors | {PA.aad_object_id} == set(event["attendees"])
     assert {r[0] for r in sent(outcome, "session_planned")} == set(event["attendees"])

@@ -59,7 +59,9 @@ async def plan_a_session(bot: BotClient) -> Dispatcher:
         member["email"] = f"{person.name.split()[0].lower()}@gemeente.example"
     workflow = await waiting_on_megan(bot, trajectory_id)
     await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
-    await workflow.execute(trajectory_id, c.PlanSession(step="3a", at=SESSION, minutes=90), NOOR)
+    await workflow.execute(
+        trajectory_id, c.PlanSession(step="3a", at=SESSION, minutes=90, place="Zaal 2.14"), NOOR
+    )
     runtime = bot.http.server.app[RUNTIME]
     return runtime.dispatcher
 
@@ -80,6 +82,7 @@ async def test_a_planned_session_becomes_a_teams_meeting_in_the_organisers_calen
     assert event["onlineMeetingProvider"] == "teamsForBusiness"
     assert event["start"] == {"dateTime": "2026-12-10T13:30:00", "timeZone": "Europe/Amsterdam"}
     assert event["end"]["dateTime"] == "2026-12-10T15:00:00"
+    assert event["location"] == {"displayName": "Zaal 2.14"}
     invited = {a["emailAddress"]["address"] for a in event["attendees"]}
     assert "noor@gemeente.example" not in invited  # the organiser is not her own guest
     assert "alex@gemeente.example" in invited

@@ -114,14 +114,31 @@ def test_the_evaluation_moment_and_a_session_are_told_as_a_day_and_a_time():
     )
     session = render_message(
         "session_planned",
-        {"step": "3a", "at": "2026-12-10T12:30:00+00:00", "minutes": 90},
+        {
+            "step": "3a",
+            "at": "2026-12-10T12:30:00+00:00",
+            "minutes": 90,
+            "place": "City office, room 2.14",
+            "by": "Petra",
+        },
         run.t,
         language="en",
         template=TEMPLATE,
         zone=ZONE,
     )
-    assert session.text is not None
-    assert "planned on Thu, 10 Dec 2026, 13:30 (90 minutes)" in session.text
+    assert session.card is not None
+    facts = {
+        fact["title"]: fact["value"]
+        for block in session.card["body"]
+        if block["type"] == "FactSet"
+        for fact in block["facts"]
+    }
+    assert facts == {
+        "When": "Thu, 10 Dec 2026, 13:30",
+        "Duration": "90 minutes",
+        "Where": "City office, room 2.14",
+        "Planned by": "Petra",
+    }
 
 
 def test_a_deadline_and_a_decision_show_the_day_in_dutch():
