@@ -155,6 +155,27 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "{name}: nu {baseline} {unit}, doel {target} {unit} (gemeten via {how})",
         "en": "{name}: now {baseline} {unit}, target {target} {unit} (measured via {how})",
     },
+    "approval.priority_line": {
+        "nl": "{rank}. {text} (eigenaar: {owner}, klaar op: {date})",
+        "en": "{rank}. {text} (owner: {owner}, done by: {date})",
+    },
+    "approval.review_line": {
+        "nl": "{role} ({name}): {verdict}",
+        "en": "{role} ({name}): {verdict}",
+    },
+    "approval.review_remark": {"nl": " – “{remark}”", "en": " – “{remark}”"},
+    "approval.review_estimates": {
+        "nl": " – kosten: {cost}, doorlooptijd: {lead_time}",
+        "en": " – cost: {cost}, lead time: {lead_time}",
+    },
+    "approval.review_before_change": {
+        "nl": " (gegeven vóór de laatste wijziging)",
+        "en": " (given before the latest change)",
+    },
+    "approval.not_reviewed": {
+        "nl": "Nog niet beoordeeld door een specialist.",
+        "en": "Not yet reviewed by a specialist.",
+    },
     "approval.remark": {
         "nl": "Toelichting (verplicht bij afwijzen)",
         "en": "Remark (required when rejecting)",

@@ -20,7 +20,7 @@ from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, step_label
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import reviewed
-from wasstraat.model import Person, StepStatus, Trajectory
+from wasstraat.model import Improvement, Person, Review, StepStatus, Trajectory
 from wasstraat.template import (
     Check,
     Evaluation,
@@ -247,26 +247,89 @@ def _substitute_assigned(view: View) -> Rendered:
     )
 
 
-def _approval_lines(view: View, subject: str) -> list[str]:
+def _approval_items(view: View, subject: str) -> list[list[Element]]:
+    """What is to be approved, one block of lines per item, with what the decision needs:
+    KPIs with their baseline, target and how they are measured; priorities with owner and date;
+    the plan's improvements with their horizon and the specialists' verdicts and estimates."""
     t = view.trajectory
     if subject == Subject.KPIS:
         return [
-            view.t(
-                "approval.kpi_line",
-                name=k.name,
-                baseline=num(k.baseline, view.language),
-                unit=k.unit,
-                target=num(k.target, view.language),
-                how=k.how_measured or "-",
-            )
+            [
+                paragraph(
+                    view.t(
+                        "approval.kpi_line",
+                        name=k.name,
+                        baseline=num(k.baseline, view.language),
+                        unit=k.unit,
+                        target=num(k.target, view.language),
+                        how=short(k.how_measured) or "-",
+                    ),
+                    spacing="Small",
+                )
+            ]
             for k in t.kpis
         ]
     if subject == Subject.PRIORITIES:
         ranked = sorted((i for i in t.improvements if i.priority), key=lambda i: i.priority or 0)
         return [
-            f"{i.priority}. {i.text}" + (f" ({i.owner.name})" if i.owner else "") for i in ranked
+            [
+                paragraph(
+                    view.t(
+                        "approval.priority_line",
+                        rank=i.priority,
+                        text=short(i.text),
+                        owner=i.owner.name if i.owner else "–",
+                        date=format_date(i.target_date, view.language, view.zone)
+                        if i.target_date
+                        else "–",
+                    ),
+                    spacing="Small",
+                )
+            ]
+            for i in ranked
         ]
-    return [i.text for i in t.improvements if i.selected]
+    return [_plan_item(view, i) for i in t.improvements if i.selected]
+
+
+def _plan_item(view: View, improvement: Improvement) -> list[Element]:
+    """One improvement of the plan as its approvers need it: the text and horizon, then each
+    specialist's verdict with its conditions and estimates, and whether it changed since."""
+    horizon = view.t(f"horizon.{improvement.horizon.value}") if improvement.horizon else ""
+    lines: list[Element] = [
+        {
+            "type": "TextBlock",
+            "text": short(improvement.text),
+            "wrap": True,
+            "weight": "Bolder",
+            "spacing": "Medium",
+        }
+    ]
+    if horizon:
+        lines.append(paragraph(horizon, subtle=True, spacing="None"))
+    latest: dict[tuple[str, str], Review] = {}
+    for review in improvement.reviews:  # the newest review per specialist and role
+        latest[(review.by.aad_object_id, review.role)] = review
+    for review in latest.values():
+        line = view.t(
+            "approval.review_line",
+            role=view.role(review.role) if view.template.has_role(review.role) else review.role,
+            name=review.by.name,
+            verdict=view.t(f"verdict.{review.verdict.value}"),
+        )
+        if review.remark:
+            line += view.t("approval.review_remark", remark=short(review.remark))
+        if review.cost_estimate or review.lead_time:
+            line += view.t(
+                "approval.review_estimates",
+                cost=review.cost_estimate or "–",
+                lead_time=review.lead_time or "–",
+            )
+        if review.revision < improvement.revision:
+            line += view.t("approval.review_before_change")
+        lines.append(paragraph(line, spacing="Small"))
+    if not latest:
+        lines.append(paragraph(view.t("approval.not_reviewed"), subtle=True, spacing="Small"))
+    return lines
 
 
 @renders("approval_request")
@@ -275,15 +338,12 @@ def _approval_request(view: View) -> Rendered:
     step = view.template.approval_step(subject)
     if step is None:
         return Rendered(text=view.t("notice.generic", product=view.product))
-    lines = _approval_lines(view, subject)
+    items = _approval_items(view, subject)
     body = [paragraph(view.t(f"approval.{subject}"))]
-    if lines:
-        shown = [short(line) for line in lines[:PAGE]]
-        body.append(
-            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in shown)}
-        )
-        if len(lines) > PAGE:
-            body.append(paragraph(view.t("form.more", count=len(lines) - PAGE), subtle=True))
+    for item in items[:PAGE]:
+        body += item
+    if len(items) > PAGE:
+        body.append(paragraph(view.t("form.more", count=len(items) - PAGE), subtle=True))
     round_ = view.data.get("round")
     now_round = current_round(view.trajectory, subject)
     mine = (

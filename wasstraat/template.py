@@ -310,6 +310,9 @@ class Template(Frozen):
                 return role
         raise KeyError(role_id)
 
+    def has_role(self, role_id: str) -> bool:
+        return any(role.id == role_id for role in self.roles)
+
     @property
     def key(self) -> str:
         """The template and its version, as a running trajectory names what it started with."""
