@@ -56,3 +56,11 @@ def execute(title: str, action_id: str, **data: Any) -> Element:
         "data": payload,
         "fallback": {"type": "Action.Submit", "title": title, "data": payload},
     }
+
+
+TEXT_SHOWN = 300  # characters of a long text a card shows in a list
+
+
+def short(value: str, limit: int = TEXT_SHOWN) -> str:
+    """A text as a list shows it: whole up to ``limit`` characters, else cut with "…"."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"

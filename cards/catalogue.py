@@ -1000,6 +1000,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "{p}: note (required if it differs)",
     },
     "form.improvement.select": {"nl": "Uitvoeren", "en": "Carry out"},
+    "form.improvement.revise": {
+        "nl": "Tekst (pas aan om de feedback te verwerken)",
+        "en": "Text (change it to take in the feedback)",
+    },
+    "form.improvement.split": {
+        "nl": "Deel afsplitsen als eigen verbetering (optioneel)",
+        "en": "Split off a part as an improvement of its own (optional)",
+    },
+    "form.improvement.split_hint": {
+        "nl": "De tekst van het nieuwe deel",
+        "en": "The text of the new part",
+    },
     "form.horizon": {"nl": "Soort", "en": "Kind"},
     "horizon.quick_win": {"nl": "Quick win", "en": "Quick win"},
     "horizon.long_term": {"nl": "Lange termijn", "en": "Long term"},

@@ -16,10 +16,11 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cards.base import Element, execute, paragraph
+from cards.base import Element, execute, paragraph, short
 from cards.catalogue import Language, text
+from cards.evidence import review_lines
 from cards.formats import format_number, parse_number
-from wasstraat.model import Person, Trajectory
+from wasstraat.model import Improvement, Person, Trajectory, Verdict
 from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
 
 SUBMIT_FORM = "form.submit"
@@ -29,8 +30,9 @@ EVALUATION_FORM = "evaluation"
 KPI_ROWS = 3
 # a card must stay under 28 KB however much a trajectory holds: lists show a page, texts a part
 PAGE = 12
+# improvements offered for rewording and splitting on one card (each carries its whole text)
+REVISE_PER_CARD = 5
 REVIEWS_PER_CARD = 8
-TEXT_SHOWN = 300
 EVALUATION_HOUR = time(9, 0)
 COMPLETE = "complete"  # the toggle of whoever may mark a step done (not a part of the template)
 
@@ -147,9 +149,13 @@ def _item(value: str) -> Element:
     return {**paragraph(value, spacing="Medium"), "weight": "Bolder"}
 
 
-def short(value: str, limit: int = TEXT_SHOWN) -> str:
-    """A text as a list shows it: whole up to ``limit`` characters, else cut with "…"."""
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+def _questioned(improvement: Improvement) -> bool:
+    """A specialist disagreed or set a condition (on any version of its text)."""
+    return any(r.verdict is not Verdict.AKKOORD for r in improvement.reviews)
+
+
+def _feedback(view: FormView, improvement: Improvement) -> list[str]:
+    return review_lines(improvement, view.template, view.language)
 
 
 def _more(view: FormView, shown: int, total: int) -> list[Element]:
@@ -451,9 +457,34 @@ def _plan(view: FormView) -> list[Element]:
     ordered = [i for i in improvements if i.selected] + [
         i for i in reversed(improvements) if not i.selected
     ]
+    # improvements the specialists questioned first: they are the ones to rework
+    ordered.sort(key=lambda i: not (i.selected and _questioned(i)))
+    revisable = 0
     for i in ordered[:PAGE]:
+        body.append(_item(short(i.text)))
+        if i.selected and i.reviews:
+            # the specialists' feedback, and what to do with it: reword, split, or drop (untick)
+            body += [paragraph(line, subtle=True, spacing="Small") for line in _feedback(view, i)]
+        if i.selected and i.reviews and revisable < REVISE_PER_CARD:
+            revisable += 1
+            body += [
+                {
+                    "type": "Input.Text",
+                    "id": f"rev_{i.id}",
+                    "label": view.t("form.improvement.revise"),
+                    "value": i.text,
+                    "isMultiline": True,
+                    "maxLength": 2000,
+                },
+                {
+                    "type": "Input.Text",
+                    "id": f"split_{i.id}",
+                    "label": view.t("form.improvement.split"),
+                    "placeholder": view.t("form.improvement.split_hint"),
+                    "maxLength": 2000,
+                },
+            ]
         body += [
-            _item(short(i.text)),
             _toggle(f"sel_{i.id}", view.t("form.improvement.select"), i.selected),
             _choice(
                 f"hor_{i.id}",
@@ -473,6 +504,12 @@ def _plan_read(
         if f"sel_{i.id}" not in inputs and f"hor_{i.id}" not in inputs:
             continue  # an idea that came in after the card was drawn
         selected = _is_on(inputs.get(f"sel_{i.id}"))
+        revised = _str(inputs, f"rev_{i.id}")
+        if revised and revised != i.text.strip():
+            commands.append({"kind": "revise_improvement", "improvement_id": i.id, "text": revised})
+        part = _str(inputs, f"split_{i.id}")
+        if part:
+            commands.append({"kind": "split_improvement", "improvement_id": i.id, "text": part})
         horizon = _str(inputs, f"hor_{i.id}")
         if horizon and (i.horizon is None or horizon != i.horizon.value):
             commands.append(

@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from cards.evidence import review_lines
 from cards.formats import format_date, format_datetime
 from cards.forms import PAGE, evaluation_form, num, review_form, short, step_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, step_label
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import reviewed
-from wasstraat.model import Improvement, Person, Review, StepStatus, Trajectory
+from wasstraat.model import Improvement, Person, StepStatus, Trajectory
 from wasstraat.template import (
     Check,
     Evaluation,
@@ -306,28 +307,9 @@ def _plan_item(view: View, improvement: Improvement) -> list[Element]:
     ]
     if horizon:
         lines.append(paragraph(horizon, subtle=True, spacing="None"))
-    latest: dict[tuple[str, str], Review] = {}
-    for review in improvement.reviews:  # the newest review per specialist and role
-        latest[(review.by.aad_object_id, review.role)] = review
-    for review in latest.values():
-        line = view.t(
-            "approval.review_line",
-            role=view.role(review.role) if view.template.has_role(review.role) else review.role,
-            name=review.by.name,
-            verdict=view.t(f"verdict.{review.verdict.value}"),
-        )
-        if review.remark:
-            line += view.t("approval.review_remark", remark=short(review.remark))
-        if review.cost_estimate or review.lead_time:
-            line += view.t(
-                "approval.review_estimates",
-                cost=review.cost_estimate or "–",
-                lead_time=review.lead_time or "–",
-            )
-        if review.revision < improvement.revision:
-            line += view.t("approval.review_before_change")
-        lines.append(paragraph(line, spacing="Small"))
-    if not latest:
+    said = review_lines(improvement, view.template, view.language)
+    lines += [paragraph(line, spacing="Small") for line in said]
+    if not said:
         lines.append(paragraph(view.t("approval.not_reviewed"), subtle=True, spacing="Small"))
     return lines
 

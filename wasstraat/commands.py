@@ -176,6 +176,14 @@ class ReviseImprovement(Base):
     text: Annotated[str, TYPED] = Field(min_length=1, max_length=2000)
 
 
+class SplitImprovement(Base):
+    """Part of an improvement becomes an improvement of its own (same horizon and P, chosen)."""
+
+    kind: Literal["split_improvement"] = "split_improvement"
+    improvement_id: str
+    text: Annotated[str, TYPED] = Field(min_length=1, max_length=2000)
+
+
 # -- step 7 --------------------------------------------------------------------------------
 
 
@@ -335,6 +343,7 @@ Command = Annotated[
     | ClassifyImprovement
     | SelectImprovement
     | ReviseImprovement
+    | SplitImprovement
     | SubmitReview
     | FinalisePlan
     | DecidePlan

@@ -213,7 +213,7 @@ def _add_improvement(ctx: Ctx, cmd: c.AddImprovement) -> None:
     mine = [step_id for step_id in active if roles & set(ctx.template.step(step_id).actors)]
     source = mine[0] if mine else active[0] if active else None
     improvement = Improvement(
-        id=f"v{len(ctx.t.improvements) + 1}",
+        id=_next_improvement_id(ctx),
         text=cmd.text.strip(),
         source_step=source,
         by=ctx.actor,
@@ -222,6 +222,10 @@ def _add_improvement(ctx: Ctx, cmd: c.AddImprovement) -> None:
     )
     ctx.t.improvements.append(improvement)
     ctx.record("add_improvement", improvement=improvement.id, step=improvement.source_step)
+
+
+def _next_improvement_id(ctx: Ctx) -> str:
+    return f"v{len(ctx.t.improvements) + 1}"
 
 
 def _improvement(ctx: Ctx, improvement_id: str) -> Improvement:
@@ -261,6 +265,26 @@ def _revise(ctx: Ctx, cmd: c.ReviseImprovement) -> None:
     improvement = _improvement(ctx, cmd.improvement_id)
     improvement.text = cmd.text.strip()
     improvement.revision += 1
+
+
+@rule("split_improvement", places=section_places(Section.PLAN))
+def _split(ctx: Ctx, cmd: c.SplitImprovement) -> None:
+    original = _improvement(ctx, cmd.improvement_id)
+    if len(ctx.t.improvements) >= limits.IMPROVEMENTS_PER_TRAJECTORY:
+        raise InvalidInput("too_many_items", limit=limits.IMPROVEMENTS_PER_TRAJECTORY)
+    _plan_changed(ctx)
+    part = Improvement(
+        id=_next_improvement_id(ctx),
+        text=cmd.text.strip(),
+        source_step=original.source_step,
+        by=ctx.actor,
+        at=ctx.now,
+        p=original.p,
+        horizon=original.horizon,
+        selected=True,
+    )
+    ctx.t.improvements.append(part)
+    ctx.record("split_improvement", improvement=original.id, part=part.id)
 
 
 # -- implementation --------------------------------------------------------------------------------

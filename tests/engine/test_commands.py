@@ -160,6 +160,13 @@ CASES = {
         c.ReviseImprovement(improvement_id="v99", text="y"),
         setup=[(VM1, c.AddImprovement(text="x"))],
     ),
+    "split_improvement": Case(
+        "8",
+        PL,
+        c.SplitImprovement(improvement_id="v1", text="Het digitale formulier apart"),
+        VM1,
+        c.SplitImprovement(improvement_id="v99", text="y"),
+    ),
     "submit_review": Case(
         "7",
         IV,

@@ -106,3 +106,48 @@ def test_the_priorities_approval_shows_owner_and_date():
     assert f"1. {ranked.text} (eigenaar: {IV.name}, klaar op: ma 1 mrt 2027)" in texts(
         rendered.card
     )
+
+
+def test_the_project_leader_sees_the_feedback_and_can_reword_split_and_drop():
+    from cards.forms import read_step_form, step_form
+    from wasstraat.samples import PL
+
+    run = reviewed_run()
+    step = TEMPLATE.approval_step(Subject.PLAN)
+    assert step is not None
+    roles = run.t.roles_of(PL.aad_object_id, run.now)
+    form = step_form(run.t, step, roles, language="nl", template=TEMPLATE, viewer=PL)
+    assert form is not None
+    shown = [b.get("text") for b in form.body if b.get("type") == "TextBlock"]
+    assert any("Akkoord mits er een DPIA komt" in (line or "") for line in shown)
+    inputs = {b["id"]: b for b in form.body if "id" in b}
+    assert inputs["rev_v1"]["value"] == run.t.improvement("v1").text
+    commands = read_step_form(
+        {
+            "rev_v1": "Online aanvragen, met een DPIA vooraf",
+            "split_v1": "Het papieren formulier afschaffen",
+            "sel_v1": "true",
+        },
+        run.t,
+        step,
+        roles,
+        template=TEMPLATE,
+        zone=ZONE,
+        language="nl",
+    )
+    kinds = [(command["kind"], command.get("text")) for command in commands]
+    assert ("revise_improvement", "Online aanvragen, met een DPIA vooraf") in kinds
+    assert ("split_improvement", "Het papieren formulier afschaffen") in kinds
+
+
+def test_a_split_off_part_is_chosen_with_the_same_horizon_and_awaits_review():
+    from wasstraat.samples import PL
+
+    run = reviewed_run()
+    original = run.t.improvement("v1")
+    assert original is not None
+    run.do(PL, c.SplitImprovement(improvement_id="v1", text="Het papieren formulier afschaffen"))
+    part = run.t.improvements[-1]
+    assert part.text == "Het papieren formulier afschaffen" and part.selected
+    assert (part.horizon, part.p, part.reviews) == (original.horizon, original.p, [])
+    assert run.t.improvement("v1") == original  # the original keeps its text and reviews
