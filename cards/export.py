@@ -49,7 +49,7 @@ def _demo_runs() -> list[Run]:
         c.EvaluationDue(),
         after=timedelta(days=180),
     )
-    full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+    full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4, "Klanttevredenheid": 8.2}))
     rejected = Run()
     to_step(rejected, _KPI_STEP)
     kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
