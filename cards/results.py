@@ -214,8 +214,11 @@ def charts(results: Sequence[KpiResult], language: Language) -> list[Element]:
     return [_chart(group, language) for group in by_unit.values()]
 
 
-def result_elements(results: Sequence[KpiResult], language: Language) -> list[Element]:
-    """The result in words, then as charts: what the message card and the detail card show."""
+def result_elements(
+    results: Sequence[KpiResult], language: Language, *, with_charts: bool = True
+) -> list[Element]:
+    """The result in words, then as charts (the message card); the detail card, which holds
+    much more, shows the words only."""
     if not results:
         return [paragraph(text("result.no_kpis", language))]
     shown = results[:KPIS_SHOWN]
@@ -225,5 +228,6 @@ def result_elements(results: Sequence[KpiResult], language: Language) -> list[El
         elements.append(
             paragraph(text("form.more", language, count=len(results) - KPIS_SHOWN), subtle=True)
         )
-    elements += charts(shown, language)
+    if with_charts:
+        elements += charts(shown, language)
     return elements
