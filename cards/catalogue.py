@@ -90,6 +90,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "status.waiting": {"nl": "Wacht op: {people}", "en": "Waiting on: {people}"},
     "status.overdue": {"nl": "Te laat: {people}", "en": "Overdue: {people}"},
     "status.details": {"nl": "Details", "en": "Details"},
+    "status.planned": {"nl": "{step} op {at}", "en": "{step} on {at}"},
+    "strip.done": {"nl": "klaar", "en": "done"},
+    "strip.running": {"nl": "bezig", "en": "in progress"},
+    "strip.waiting": {"nl": "wacht", "en": "waiting"},
+    "strip.overdue": {"nl": "te laat", "en": "overdue"},
+    "strip.skipped": {"nl": "overgeslagen", "en": "skipped"},
+    "detail.planned": {"nl": "gepland op {at}", "en": "planned on {at}"},
     "waiting.approve": {"nl": "akkoord", "en": "approval"},
     "waiting.check": {"nl": "controle", "en": "check"},
     "waiting.review": {"nl": "toets", "en": "review"},
@@ -555,6 +562,50 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "{name}: nulmeting {baseline} {unit}, doel {target} {unit}",
         "en": "{name}: baseline {baseline} {unit}, target {target} {unit}",
     },
+    # the evaluation's result
+    "result.title": {
+        "nl": "Resultaat van '{product}'",
+        "en": "Result of '{product}'",
+    },
+    "result.intro": {
+        "nl": "De evaluatie is vastgelegd{by}. Per KPI de nulmeting, het doel en de nieuwe meting.",
+        "en": "The evaluation has been recorded{by}. For each KPI the baseline, the target and "
+        "the new measurement.",
+    },
+    "result.by": {"nl": " door {name} op {date}", "en": " by {name} on {date}"},
+    "result.summary": {
+        "nl": "{met} van de {total} doelen gehaald.",
+        "en": "{met} of {total} targets met.",
+    },
+    "result.line": {
+        "nl": "{name} van {baseline} naar {measured}{unit} (doel {target}{direction}): {verdict}",
+        "en": "{name} from {baseline} to {measured}{unit} (target {target}{direction}): {verdict}",
+    },
+    "result.met": {"nl": "doel gehaald", "en": "target met"},
+    "result.not_met": {"nl": "doel niet gehaald", "en": "target not met"},
+    "result.line_not_measured": {
+        "nl": "{name}: niet gemeten (nulmeting {baseline}{unit}, doel {target}{unit})",
+        "en": "{name}: not measured (baseline {baseline}{unit}, target {target}{unit})",
+    },
+    "result.summary_unmeasured": {
+        "nl": "{count} niet gemeten.",
+        "en": "{count} not measured.",
+    },
+    "result.unjudged": {
+        "nl": "niet te beoordelen, nulmeting en doel wijzen geen richting",
+        "en": "cannot be judged, baseline and target show no direction",
+    },
+    "result.lower": {"nl": "lager is beter", "en": "lower is better"},
+    "result.higher": {"nl": "hoger is beter", "en": "higher is better"},
+    "result.chart": {"nl": "Nulmeting, doel en meting", "en": "Baseline, target and measurement"},
+    "result.legend.baseline": {"nl": "Nulmeting", "en": "Baseline"},
+    "result.legend.target": {"nl": "Doel", "en": "Target"},
+    "result.legend.measured": {"nl": "Meting", "en": "Measured"},
+    "result.no_kpis": {
+        "nl": "Er waren geen KPI's vastgelegd om te meten.",
+        "en": "No KPIs had been set to measure.",
+    },
+    "result.heading": {"nl": "Resultaat", "en": "Result"},
     "next_cycle.button": {"nl": "Volgende cyclus starten", "en": "Start the next cycle"},
     "next_cycle.started": {
         "nl": "De volgende cyclus van '{product}' is gestart.",

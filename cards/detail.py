@@ -9,9 +9,13 @@ from zoneinfo import ZoneInfo
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
 from cards.formats import format_date
-from cards.status import TRAJECTORY_DETAIL, step_label
+from cards.results import result_elements
+from cards.status import TRAJECTORY_DETAIL, now_lines, step_label
+from cards.strip import planned_on, strip
 from wasstraat.engine import Waiting, waiting_on
-from wasstraat.model import StepStatus, Trajectory
+from wasstraat.kinds.evaluation import kpi_results
+from wasstraat.model import StepStatus, Trajectory, TrajectoryStatus
+from wasstraat.progress import progress
 from wasstraat.template import Template
 
 DOSSIER = "dossier"
@@ -33,10 +37,12 @@ def detail_card(
     zone: ZoneInfo,
     now: datetime,
 ) -> Element:
-    """Every step with its state and dates, who the trajectory waits on, the project group."""
+    """The strip of steps at a glance, then every step with its state and dates, who the
+    trajectory waits on, the project group, and once evaluated the result per KPI."""
     waiting = waiting_on(trajectory, template)
+    marks = progress(trajectory, template, now)
     rows: list[Element] = []
-    for step in template.steps:
+    for step, mark in zip(template.steps, marks, strict=True):
         state = trajectory.steps.get(step.id)
         status = state.status if state else StepStatus.WAITING
         when = ""
@@ -50,6 +56,9 @@ def detail_card(
                 )
         elif state is not None and state.done_at:
             when = text("detail.done_on", language, date=format_date(state.done_at, language, zone))
+        planned = planned_on(mark, language, zone)
+        if planned:
+            when = planned
         people = ", ".join(w.person.name for w in waiting if w.step == step.id)
         facts = " · ".join(
             part for part in (text(f"step.status.{status.value}", language), when, people) if part
@@ -99,6 +108,12 @@ def detail_card(
             subtle=True,
             spacing="None",
         ),
+        strip(marks, template, language),
+        *(
+            paragraph(line, spacing="Small")
+            for line in now_lines(marks, template, language, zone)
+            if trajectory.status is TrajectoryStatus.RUNNING
+        ),
         *rows,
         paragraph(text("detail.roles", language), spacing="Medium"),
         {
@@ -118,6 +133,14 @@ def detail_card(
             subtle=True,
         ),
     ]
+    if trajectory.evaluation.recorded_at is not None:
+        body += [
+            {
+                **paragraph(text("result.heading", language), spacing="Large"),
+                "weight": "Bolder",
+            },
+            *result_elements(kpi_results(trajectory), language, with_charts=False),
+        ]
     return card(
         body,
         [

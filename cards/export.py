@@ -49,7 +49,7 @@ def _demo_runs() -> list[Run]:
         c.EvaluationDue(),
         after=timedelta(days=180),
     )
-    full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+    full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4, "Klanttevredenheid": 8.2}))
     rejected = Run()
     to_step(rejected, _KPI_STEP)
     kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
@@ -96,19 +96,31 @@ def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
 def variants() -> Iterator[tuple[str, Element]]:
     """(name, card) for every card the bot can show."""
     runs = _demo_runs()
-    finished, rejected = runs[0].t, runs[1].t
+    finished, rejected, late = runs[0].t, runs[1].t, runs[2].t
+    evaluating = Run()  # implemented, the evaluation moment planned months ahead
+    to_step(evaluating, _LAST_STEP)
+    planned = evaluating.t
     for language in LANGUAGES:
         viewer = Viewer(language=language, template=TEMPLATE, zone=ZONE, now=runs[0].now)
         suffix = f"--{language}"
         for scope, in_channel in (("personal", False), ("channel", True)):
             yield f"welcome--{scope}--all{suffix}", welcome_card(language, in_channel=in_channel)
             yield f"help--{scope}--all{suffix}", help_card(language, in_channel=in_channel)
-        for detail, shown in (("empty", []), ("two-trajectories", [rejected, finished])):
+        for detail, shown in (
+            ("empty", []),
+            ("two-trajectories", [rejected, finished]),
+            ("at-a-glance", [late, planned, finished]),
+        ):
             yield (
                 f"status--{detail}--all{suffix}",
                 status_card(shown, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
             )
-        for detail, trajectory in (("finished", finished), ("step-2", rejected)):
+        for detail, trajectory in (
+            ("finished", finished),
+            ("step-2", rejected),
+            ("overdue", late),
+            ("evaluation-planned", planned),
+        ):
             yield (
                 f"detail--{detail}--all{suffix}",
                 detail_card(

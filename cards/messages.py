@@ -17,8 +17,10 @@ from cards.catalogue import Language, text
 from cards.evidence import review_lines
 from cards.formats import format_date, format_datetime
 from cards.forms import PAGE, evaluation_form, num, review_form, short, step_form
+from cards.results import result_elements
 from cards.roles import ROLES_FORM
-from cards.status import STATUS_REFRESH, step_label
+from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL, step_label
+from wasstraat.effects import KpiResult
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import reviewed
 from wasstraat.model import Improvement, Person, StepStatus, Trajectory
@@ -581,6 +583,27 @@ def _evaluation_request(view: View) -> Rendered:
         )
     actions.append(execute(view.t("task.status"), STATUS_REFRESH))
     return Rendered(card=_task(view, body, actions, step=step.id))
+
+
+@renders("evaluation_result")
+def _evaluation_result(view: View) -> Rendered:
+    """The result for the whole project group and the sponsor: per KPI its baseline, target
+    and new measurement, in words and as a chart, as the message recorded them."""
+    results = [KpiResult.model_validate(k) for k in view.data.get("kpis") or []]
+    evaluation = view.trajectory.evaluation
+    by = ""
+    if evaluation.by is not None and evaluation.by.name and evaluation.recorded_at is not None:
+        by = view.t("result.by", name=evaluation.by.name, date=view.date(evaluation.recorded_at))
+    body = [
+        heading(view.t("result.title", product=view.product)),
+        paragraph(view.t("result.intro", by=by), subtle=True, spacing="None"),
+        *result_elements(results, view.language),
+    ]
+    actions = [
+        execute(view.t("status.details"), TRAJECTORY_DETAIL, trajectory=view.trajectory.id),
+        execute(view.t("task.status"), STATUS_REFRESH),
+    ]
+    return Rendered(card=card(body, actions))
 
 
 @renders("reminder")

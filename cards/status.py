@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
-from cards.formats import format_date, format_time
+from cards.formats import format_date, format_datetime, format_time
+from cards.strip import legend, strip_line
 from wasstraat.engine import Waiting, waiting_on
 from wasstraat.model import Trajectory
+from wasstraat.progress import Mark, StepMark, progress
 from wasstraat.template import PROJECT_LEADER, Template
 
 STATUS_REFRESH = "status.refresh"
@@ -21,6 +23,34 @@ def step_label(template: Template, step_id: str, language: Language) -> str:
     """'Stap 2: KPI's bepalen'; a step without a number (the evaluation) goes by its name."""
     name = template.step(step_id).name.get(language)
     return text("status.step", language, id=step_id, name=name) if step_id[0].isdigit() else name
+
+
+def now_lines(
+    marks: list[StepMark], template: Template, language: Language, zone: ZoneInfo
+) -> list[str]:
+    """What is going on: the running steps (late ones too), and a planned evaluation with its
+    day and time ('Evaluatie op di 2 jun 2027, 09:00')."""
+    lines: list[str] = []
+    running = [m for m in marks if m.mark in (Mark.RUNNING, Mark.OVERDUE)]
+    if running:
+        lines.append(
+            text(
+                "status.active_steps",
+                language,
+                steps="; ".join(step_label(template, m.step, language) for m in running),
+            )
+        )
+    lines += [
+        text(
+            "status.planned",
+            language,
+            step=step_label(template, m.step, language),
+            at=format_datetime(m.planned_at, language, zone),
+        )
+        for m in marks
+        if m.planned_at is not None
+    ]
+    return lines or [text("status.no_active_steps", language)]
 
 
 def _people(waiting: list[Waiting], language: Language) -> str:
@@ -38,22 +68,14 @@ def _trajectory_block(
     zone: ZoneInfo,
     now: datetime,
 ) -> Element:
-    active = trajectory.active_steps(template)
-    steps = (
-        text(
-            "status.active_steps",
-            language,
-            steps="; ".join(step_label(template, step_id, language) for step_id in active),
-        )
-        if active
-        else text("status.no_active_steps", language)
-    )
+    marks = progress(trajectory, template, now)
     leaders = ", ".join(person.name for person in trajectory.holders(PROJECT_LEADER) if person.name)
     waiting = waiting_on(trajectory, template)
     late = [w for w in waiting if w.overdue(now)]
     on_time = [w for w in waiting if not w.overdue(now)]
     facts = [
-        paragraph(steps, spacing="Small"),
+        strip_line(marks, template, language),
+        *(paragraph(line, spacing="Small") for line in now_lines(marks, template, language, zone)),
         paragraph(
             " · ".join(
                 part
@@ -127,6 +149,8 @@ def status_card(
         _trajectory_block(t, template_of(t) if template_of else template, language, zone, now)
         for t in trajectories
     )
+    if trajectories:
+        body.append(legend([], language))
     if total is not None and total > len(trajectories):
         body.append(
             paragraph(text("status.more", language, count=total - len(trajectories)), subtle=True)

@@ -168,6 +168,29 @@ class EvaluationPlanned(_Body):
     role: str | None = None
 
 
+class KpiResult(BaseModel):
+    """One KPI at the evaluation: where it started, where it was to go, where it is now."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    measured: float | None = None  # None: not measured at this evaluation
+    lower_is_better: bool | None = None  # None: the direction cannot be told
+    met: bool | None = None  # None: nothing to judge (no target, no measurement, no direction)
+
+
+class EvaluationResult(_Body):
+    """The evaluation as recorded, for the whole project group and the sponsor: per KPI its
+    baseline, target and new measurement ("meten = weten")."""
+
+    kind: Literal["evaluation_result"] = "evaluation_result"
+    step: str
+    kpis: list[KpiResult]
+
+
 class NextCycleOffer(_Body):
     kind: Literal["next_cycle_offer"] = "next_cycle_offer"
     role: str | None = None
@@ -261,6 +284,7 @@ Body = Annotated[
     | CalendarEvent
     | ImplementationAssigned
     | EvaluationPlanned
+    | EvaluationResult
     | NextCycleOffer
     | TaskOverdue
     | TrajectoryPaused

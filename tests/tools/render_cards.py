@@ -20,6 +20,8 @@ MODULES = ROOT / "node_modules"
 MAIN_CARDS = (
     "welcome--personal--all--nl",
     "status--two-trajectories--all--nl",
+    "status--at-a-glance--all--nl",
+    "evaluation_result--evaluatie--person--nl",
     "detail--finished--all--nl",
     "approval_request--kpis--proceseigenaar--nl",
     "check_request--3b--vakinhoudelijk_medewerker--nl",

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from cards.export import export
+from tests.tools.card_schema import TEAMS_CHART, card_validator
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = ROOT / "tests" / "tools" / "validate_cards.mjs"
@@ -26,9 +26,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def schema_validator() -> jsonschema.Draft6Validator:
-    schema_file = resources.files("adaptive_cards").joinpath("schemas/schema-1.5.json")
-    schema = json.loads(schema_file.read_text("utf-8"))
-    return jsonschema.Draft6Validator(schema)
+    return card_validator()
 
 
 def test_every_step_and_kind_has_variants_in_both_languages(exported: list[Path]):
@@ -108,3 +106,30 @@ def test_every_button_routes_by_action_id_and_has_a_submit_fallback(exported):
             assert action["fallback"]["data"] == action["data"]
             if action["verb"].startswith(("decide_", "answer_check")):
                 assert {"trajectory", "step"} <= set(action["data"]), path.name
+
+
+def test_the_renderer_check_lets_in_the_teams_chart_only_with_a_fallback(tmp_path):
+    chart = {"type": TEAMS_CHART, "data": [{"legend": "a", "values": [{"x": "k", "y": 1}]}]}
+    fallback = {"type": "TextBlock", "text": "1"}
+    cards = {
+        "with": {**chart, "fallback": fallback},
+        "without": chart,
+        "other": {"type": "Chart.Pie", "data": [], "fallback": fallback},
+    }
+    files = []
+    for name, element in cards.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"type": "AdaptiveCard", "version": "1.5", "body": [element]}))
+        files.append(str(path))
+    result = subprocess.run(
+        ["node", str(VALIDATOR), *files],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    reports = map(json.loads, result.stdout.splitlines())
+    errors = {Path(r["file"]).stem: r["errors"] for r in reports}
+    assert errors["with"] == []
+    assert errors["without"] and errors["other"]

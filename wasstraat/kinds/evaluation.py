@@ -24,11 +24,13 @@ from wasstraat.effects import (
     CalendarEvent,
     EvaluationPlanned,
     EvaluationRequest,
+    EvaluationResult,
+    KpiResult,
     NextCycleOffer,
     Task,
 )
 from wasstraat.kinds.finished import role_in
-from wasstraat.model import Measurement, Person, Trajectory
+from wasstraat.model import Kpi, Measurement, Person, Trajectory
 from wasstraat.template import Evaluation, Section, Step, Template
 
 EVALUATION_TIMER: Final = "evaluation"
@@ -47,6 +49,34 @@ def add_months(moment: datetime, months: int) -> datetime:
 def not_too_far(ctx: Ctx, moment: datetime) -> None:
     if moment > add_months(ctx.now, PLANNING_HORIZON_MONTHS):
         raise InvalidInput("date_too_far", months=PLANNING_HORIZON_MONTHS)
+
+
+def judge(kpi: Kpi, measured: float | None) -> KpiResult:
+    """A KPI against its target. Which way is better follows from the KPI itself: a target
+    below the baseline (a lead time from 8 to 4 days) asks for less, a target above it (a
+    satisfaction from 6,8 to 8) for more. Without a baseline, or with a target equal to it,
+    the direction cannot be told and the result is not judged."""
+    lower: bool | None = None
+    if kpi.baseline is not None and kpi.target is not None and kpi.baseline != kpi.target:
+        lower = kpi.target < kpi.baseline
+    met: bool | None = None
+    if measured is not None and kpi.target is not None and lower is not None:
+        met = measured <= kpi.target if lower else measured >= kpi.target
+    return KpiResult(
+        name=kpi.name,
+        unit=kpi.unit,
+        baseline=kpi.baseline,
+        target=kpi.target,
+        measured=measured,
+        lower_is_better=lower,
+        met=met,
+    )
+
+
+def kpi_results(t: Trajectory) -> list[KpiResult]:
+    """Every KPI with the measurement of the recorded evaluation (None where it was not
+    measured), in the order the KPIs were set."""
+    return [judge(kpi, t.evaluation.measurements.get(kpi.name)) for kpi in t.kpis]
 
 
 def _recorders(step: Step) -> tuple[str, ...]:
@@ -171,4 +201,8 @@ def _record_evaluation(ctx: Ctx, cmd: c.RecordEvaluation) -> None:
     evaluation.by = ctx.actor
     ctx.cancel_timer(step.id, EVALUATION_TIMER)
     ctx.complete(step)
+    # meten = weten: the whole project group (the sponsor among them) sees the result, once each
+    result = EvaluationResult(step=step.id, kpis=kpi_results(ctx.t))
+    for person in ctx.t.members():
+        ctx.tell(person, result)
     ctx.tell_role(step.responsible, NextCycleOffer())

@@ -1,0 +1,74 @@
+"""The wasstraat at a glance: each step of a trajectory's template, in order, marked done,
+running, waiting or overdue, as the status and detail cards draw it. A query of the
+trajectory's state; it decides nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from wasstraat.model import StepStatus, Trajectory, TrajectoryStatus
+from wasstraat.template import Evaluation, Step, Template
+
+
+class Mark(StrEnum):
+    DONE = "done"
+    RUNNING = "running"
+    WAITING = "waiting"
+    OVERDUE = "overdue"
+    SKIPPED = "skipped"
+
+
+class StepMark(BaseModel):
+    """One step's place in the strip; ``planned_at`` is the evaluation moment still to come."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: str
+    mark: Mark
+    deadline: datetime | None = None
+    planned_at: datetime | None = None
+
+
+def _planned(t: Trajectory, step: Step) -> datetime | None:
+    """The evaluation's moment while it is still ahead (planned, the card not yet sent)."""
+    evaluation = t.evaluation
+    if not isinstance(step.kind, Evaluation) or evaluation.requested_at is not None:
+        return None
+    if evaluation.recorded_at is not None:
+        return None
+    return evaluation.planned_at
+
+
+def _overdue(t: Trajectory, step_id: str, now: datetime) -> bool:
+    """Running past its deadline, or someone in it reminded without an answer until the
+    project leader was told (an escalated follow-up)."""
+    if t.status is not TrajectoryStatus.RUNNING:
+        return False  # a pause stops the clock
+    deadline = t.steps[step_id].deadline
+    if deadline is not None and now > deadline:
+        return True
+    return any(f.step == step_id and f.escalated_at is not None for f in t.follow_ups.values())
+
+
+def progress(t: Trajectory, template: Template, now: datetime) -> list[StepMark]:
+    """Every step of the template the trajectory follows, in the template's order."""
+    marks: list[StepMark] = []
+    for step in template.steps:
+        status = t.status_of(step.id)
+        planned = _planned(t, step)
+        deadline = t.steps[step.id].deadline if step.id in t.steps else None
+        if status in (StepStatus.DONE, StepStatus.MERGED):
+            mark = Mark.DONE
+        elif status is StepStatus.SKIPPED:
+            mark = Mark.SKIPPED
+        elif status is StepStatus.ACTIVE and _overdue(t, step.id, now):
+            mark = Mark.OVERDUE
+        elif status is StepStatus.ACTIVE and (planned is None or planned <= now):
+            mark = Mark.RUNNING
+        else:  # not begun, or an evaluation waiting for its moment
+            mark = Mark.WAITING
+        marks.append(StepMark(step=step.id, mark=mark, deadline=deadline, planned_at=planned))
+    return marks
