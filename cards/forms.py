@@ -598,6 +598,7 @@ PARTS: dict[Section, Part] = {
     Section.SEND_CHECK: Part(_nothing, _none),  # the check goes out when its step starts
     Section.CLOSE_CHECK: Part(_nothing, _one("close_check"), "check.close", _close_check_done),
     Section.MERGE_CHECK: Part(_nothing, _one("merge_check"), "form.merge", _merge_done),
+    Section.SEND_BACK: Part(_nothing, _none),  # a button on the check's summary
     Section.KLANTREIS: Part(_klantreis, _klantreis_read),
     Section.SERVICEFORMULE: Part(_serviceformule, _serviceformule_read),
     Section.ASSESS_P: Part(_assess_p, _assess_p_read),

@@ -18,6 +18,7 @@ from cards.formats import format_date, format_datetime
 from cards.forms import PAGE, evaluation_form, num, review_form, short, step_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, step_label
+from wasstraat.engine import allowed_actions
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import reviewed
 from wasstraat.model import Person, StepStatus, Trajectory
@@ -26,6 +27,7 @@ from wasstraat.template import (
     Evaluation,
     FinishedBy,
     Reviews,
+    Section,
     Step,
     Subject,
     Template,
@@ -35,6 +37,7 @@ from wasstraat.template import (
 DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
 ANSWER_CHECK = "answer_check"
 CLOSE_CHECK = "close_check"
+SEND_BACK_CHECK = "send_back_check"
 NUDGE = "nudge"
 NEXT_CYCLE = "start_next_cycle"
 
@@ -351,11 +354,13 @@ def _check_request(view: View) -> Rendered:
     if step is None:
         return Rendered(text=view.t("notice.generic", product=view.product))
     body = [paragraph(view.t("check.body"))]
-    answer = (
-        view.trajectory.check.answers.get(view.viewer.aad_object_id)
-        if view.viewer is not None
-        else None
-    )
+    check = view.trajectory.check
+    round_ = view.data.get("round")
+    if isinstance(round_, int) and round_ != check.round:
+        # a card of an earlier round: that round is over, the new one has its own card
+        body.append(paragraph(view.t("check.round_over"), subtle=True))
+        return Rendered(card=_task(view, body, None, step=step.id))
+    answer = check.answers.get(view.viewer.aad_object_id) if view.viewer is not None else None
     if answer is not None:
         # answered: the buttons are gone, the answer stays
         line = (
@@ -377,7 +382,7 @@ def _check_request(view: View) -> Rendered:
             "label": view.t("check.remark"),
         }
     )
-    ref = view.ref(ANSWER_CHECK, step=step.id)
+    ref = view.ref(ANSWER_CHECK, step=step.id, round=check.round)
     actions: list[Element] = []
     link = view.data.get("link")
     if link:
@@ -406,6 +411,8 @@ def _check_progress(view: View) -> Rendered:
 
 @renders("check_summary")
 def _check_summary(view: View) -> Rendered:
+    """What the check found, each remark with who wrote it; who may send the work back to the
+    step the check checks gets the button for it while that is still possible."""
     summary = view.t(
         "check_summary.body",
         product=view.product,
@@ -415,7 +422,42 @@ def _check_summary(view: View) -> Rendered:
     missing = view.data.get("missing") or []
     if missing:
         summary += " " + view.t("check_summary.missing", names=", ".join(missing))
-    return Rendered(text=summary)
+    step = view.template.one(Check)
+    round_ = view.data.get("round")
+    if step is None or not isinstance(round_, int):  # a summary from before remarks were kept
+        return Rendered(text=summary)
+    check = view.trajectory.check
+    answers = [a for a in check.answers_of(round_) if a.remark.strip()]
+    body: list[Element] = [paragraph(summary)]
+    if answers:
+        body.append(paragraph(view.t("check_summary.remarks"), spacing="Medium"))
+        lines = [
+            view.t(
+                "check_summary.remark_agree" if a.agrees else "check_summary.remark",
+                name=a.by.name or "?",
+                remark=short(a.remark),
+            )
+            for a in answers[:PAGE]
+        ]
+        body.append({"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {x}" for x in lines)})
+        if len(answers) > PAGE:
+            body.append(paragraph(view.t("form.more", count=len(answers) - PAGE), subtle=True))
+    actions: list[Element] = []
+    back = step.kind.send_back_to if isinstance(step.kind, Check) else None
+    if back is not None and round_ == check.round and _may_send_back(view, step):
+        named = back if back[0].isdigit() else view.template.step(back).name.get(view.language)
+        title = view.t("check.send_back", step=named)
+        actions.append(execute(title, SEND_BACK_CHECK, **view.ref(SEND_BACK_CHECK, round=round_)))
+    elif round_ != check.round:
+        body.append(paragraph(view.t("check_summary.sent_back"), subtle=True))
+    return Rendered(card=_task(view, body, actions or None, step=step.id))
+
+
+def _may_send_back(view: View, step: Step) -> bool:
+    """Asked of the engine for the viewer; drawn without a viewer, as the message's role."""
+    if view.viewer is None or view.now is None:
+        return any(Section.SEND_BACK in step.sections(role) for role in view.roles)
+    return SEND_BACK_CHECK in allowed_actions(view.trajectory, view.viewer, view.now, view.template)
 
 
 @renders("review_request")
