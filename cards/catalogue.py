@@ -1032,6 +1032,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "verdict.niet_akkoord": {"nl": "Niet akkoord", "en": "Disagree"},
     "form.review.remark": {"nl": "Toelichting", "en": "Explanation"},
+    "form.review.as_role": {"nl": "Als {role}", "en": "As {role}"},
     "form.review.cost": {"nl": "Geschatte ICT-kosten", "en": "Estimated ICT cost"},
     "form.review.lead_time": {"nl": "Geschatte doorlooptijd", "en": "Estimated lead time"},
     "form.finalise": {

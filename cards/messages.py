@@ -20,7 +20,7 @@ from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, step_label
 from wasstraat.engine import allowed_actions
 from wasstraat.kinds.approval import current_round, decided_by
-from wasstraat.kinds.reviews import reviewed
+from wasstraat.kinds.reviews import pending
 from wasstraat.model import Person, StepStatus, Trajectory
 from wasstraat.template import (
     Check,
@@ -462,37 +462,40 @@ def _may_send_back(view: View, step: Step) -> bool:
 
 @renders("review_request")
 def _review_request(view: View) -> Rendered:
+    """One card a reviewer, with a part for each reviewing role they hold: each asks in that
+    role's terms (the template's ``asks``) and takes a verdict per improvement in that role."""
     step = view.template.one(Reviews)
     if step is None:
         return Rendered(text=view.t("notice.generic", product=view.product))
     reviewing = view.template.reviewers(step)
-    role = str(view.data.get("role") or "")
-    if role not in view.roles or role not in reviewing:
-        role = next((r for r in reviewing if r in view.roles), role)
     if view.viewer is not None:
-        pending = [
-            i.id
-            for i in view.trajectory.improvements
-            if i.selected and reviewed(i, view.viewer) is None
-        ]
+        mine = [r for r in reviewing if r in view.roles]
+        sections = [(r, pending(view.trajectory, view.viewer, r)) for r in mine]
     else:
-        pending = [str(i) for i in view.data.get("improvements", [])]
-    body = [paragraph(view.t("task.your_role", role=view.role(role)), subtle=True)] if role else []
-    body.append(paragraph(view.t("review_request.body", product=view.product, count=len(pending))))
-    ask = step.asks.get(role)
-    if ask is not None:
-        body.append(paragraph(ask.get(view.language)))
+        named = view.data.get("roles") or [view.data.get("role")]
+        improvements = [str(i) for i in view.data.get("improvements", [])]
+        sections = [(str(r), improvements) for r in named if r in reviewing]
+    roles = [r for r, _left in sections]
+    open_ = [(r, left) for r, left in sections if left]
+    count = len({i for _r, left in open_ for i in left})
+    body: list[Element] = []
+    if len(roles) == 1:
+        body.append(paragraph(view.t("task.your_role", role=view.role(roles[0])), subtle=True))
+    elif roles:
+        names = ", ".join(view.role(r) for r in roles)
+        body.append(paragraph(view.t("task.your_roles", roles=names), subtle=True))
+    body.append(paragraph(view.t("review_request.body", product=view.product, count=count)))
     deadline = view.date(view.data.get("deadline"))
     if deadline:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
     actions: list[Element] = []
-    if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and pending:
+    if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and open_:
         form = review_form(
-            view.trajectory, step, role, pending, template=view.template, language=view.language
+            view.trajectory, step, open_, template=view.template, language=view.language
         )
         body += form.body
         actions += form.actions
-    elif not pending:
+    elif not open_:
         body.append(paragraph(view.t("review_request.done"), subtle=True))
     if view.data.get("saved"):
         body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))

@@ -88,7 +88,7 @@ def test_a_remark_reaches_the_procesadviseur_who_sends_the_description_back_for_
     with pytest.raises(AlreadyDecided):
         run.do(VM1, c.AnswerCheck(agrees=True, round=1))
     assert run.t == before
-    old_card = str(_card(run, [m for m in first_requests if m.recipient == VM1][0], VM1))
+    old_card = str(_card(run, next(m for m in first_requests if m.recipient == VM1), VM1))
     assert "Klopt niet" not in old_card and "voorbij" in old_card
 
     # reminders follow the new round
