@@ -31,9 +31,18 @@ from cards.forms import (
     read_review_form,
     read_step_form,
 )
-from cards.messages import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, render_message
+from cards.messages import (
+    ANSWER_CHECK,
+    CLOSE_CHECK,
+    DECIDE,
+    NEXT_CYCLE,
+    NUDGE,
+    SEND_BACK_CHECK,
+    render_message,
+)
 from cards.outcomes import (
     ADD_IMPROVEMENT,
+    FIRST_ROUND,
     ROUNDS,
     error_card,
     form_with_error,
@@ -139,10 +148,13 @@ def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> boo
     if isinstance(step, str) and trajectory.status_of(step) is not StepStatus.ACTIVE:
         return True
     round_field = ROUNDS.get(name)
-    return round_field is not None and data.get("round") != getattr(trajectory, round_field)
+    round_ = data.get("round", 1 if name in FIRST_ROUND else None)
+    return round_field is not None and round_ != getattr(trajectory, round_field)
 
 
-@ACTIONS.register(*DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, ADD_IMPROVEMENT, NUDGE)
+@ACTIONS.register(
+    *DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, SEND_BACK_CHECK, ADD_IMPROVEMENT, NUDGE
+)
 async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
     """A card button that gives the engine a command about one trajectory."""
     name = action_id(data)

@@ -220,6 +220,31 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The check of the process description of '{product}' is finished: {agree} times "
         "'correct', {disagree} times 'not correct'.",
     },
+    "check_summary.remarks": {
+        "nl": "Wat er is opgemerkt:",
+        "en": "What was remarked:",
+    },
+    "check_summary.remark": {
+        "nl": "{name} (klopt niet): {remark}",
+        "en": "{name} (not correct): {remark}",
+    },
+    "check_summary.remark_agree": {
+        "nl": "{name} (klopt): {remark}",
+        "en": "{name} (correct): {remark}",
+    },
+    "check_summary.sent_back": {
+        "nl": "De beschrijving is teruggestuurd om aan te passen; daarna volgt een nieuwe "
+        "controleronde.",
+        "en": "The description was sent back to be revised; a new round of the check follows.",
+    },
+    "check.send_back": {
+        "nl": "Terug naar {step}: beschrijving aanpassen",
+        "en": "Back to {step}: revise the description",
+    },
+    "check.round_over": {
+        "nl": "Deze controleronde is voorbij; voor een nieuwe ronde krijg je een nieuwe kaart.",
+        "en": "This round of the check is over; a new round comes with a new card.",
+    },
     "check_summary.missing": {
         "nl": "Geen antwoord van: {names}.",
         "en": "No answer from: {names}.",
@@ -638,6 +663,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Bedankt! Je antwoord: klopt niet — {remark}",
         "en": "Thank you! Your answer: not correct — {remark}",
     },
+    "receipt.check_sent_back": {
+        "nl": "De procesbeschrijving gaat terug om aan te passen. Is die klaar, dan volgt een "
+        "nieuwe controleronde.",
+        "en": "The process description goes back to be revised. When it is done, a new round "
+        "of the check follows.",
+    },
     "receipt.check_closed": {
         "nl": "De controle is afgesloten; de samenvatting komt zo.",
         "en": "The check is closed; the summary follows.",
@@ -691,6 +722,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "error.assessment_missing": {
         "nl": "Beoordeel eerst nog deze P's: {ps}.",
         "en": "First assess these Ps as well: {ps}.",
+    },
+    "error.check_moved_on": {
+        "nl": "De stappen na de controle zijn al verder; terugsturen kan niet meer.",
+        "en": "The steps after the check have moved on; it can no longer be sent back.",
+    },
+    "error.not_sendable_back": {
+        "nl": "Deze controle kan niet worden teruggestuurd.",
+        "en": "This check cannot be sent back.",
+    },
+    "error.stale_round": {
+        "nl": "Deze kaart hoort bij een eerdere ronde; die is al afgehandeld.",
+        "en": "This card belongs to an earlier round; that has already been dealt with.",
     },
     "error.check_not_open": {
         "nl": "De controle staat nu niet open.",
@@ -1078,6 +1121,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "verdict.niet_akkoord": {"nl": "Niet akkoord", "en": "Disagree"},
     "form.review.remark": {"nl": "Toelichting", "en": "Explanation"},
+    "form.review.as_role": {"nl": "Als {role}", "en": "As {role}"},
     "form.review.cost": {"nl": "Geschatte ICT-kosten", "en": "Estimated ICT cost"},
     "form.review.lead_time": {"nl": "Geschatte doorlooptijd", "en": "Estimated lead time"},
     "form.finalise": {

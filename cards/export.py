@@ -42,6 +42,11 @@ _LAST_STEP = TEMPLATE.steps[-1].id
 
 
 def _demo_runs() -> list[Run]:
+    # the check finds something missing: the summary lists the remark, with the way back
+    remarked = Run()
+    to_step(remarked, _CHECK_STEP)
+    remarked.do(VM1, c.AnswerCheck(agrees=False, remark="De stap 'vingerafdrukken' ontbreekt"))
+    remarked.do(VM2, c.AnswerCheck(agrees=True))
     full = Run()
     to_step(full, _LAST_STEP)
     full.do(
@@ -63,7 +68,7 @@ def _demo_runs() -> list[Run]:
         PL.model_copy(update={"aad_object_id": "system"}), c.FollowUpDue(), after=timedelta(days=21)
     )
     waiting.do(PL, c.Nudge(), after=timedelta(days=2))
-    return [full, rejected, waiting]
+    return [remarked, full, rejected, waiting]
 
 
 def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
@@ -95,7 +100,7 @@ def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
 
 def variants() -> Iterator[tuple[str, Element]]:
     """(name, card) for every card the bot can show."""
-    runs = _demo_runs()
+    runs = _demo_runs()[1:]  # the first (the check's remark) has only messages to show
     finished, rejected, late = runs[0].t, runs[1].t, runs[2].t
     evaluating = Run()  # implemented, the evaluation moment planned months ahead
     to_step(evaluating, _LAST_STEP)

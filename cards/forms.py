@@ -643,6 +643,7 @@ PARTS: dict[Section, Part] = {
     Section.SEND_CHECK: Part(_nothing, _none),  # the check goes out when its step starts
     Section.CLOSE_CHECK: Part(_nothing, _one("close_check"), "check.close", _close_check_done),
     Section.MERGE_CHECK: Part(_nothing, _one("merge_check"), "form.merge", _merge_done),
+    Section.SEND_BACK: Part(_nothing, _none),  # a button on the check's summary
     Section.KLANTREIS: Part(_klantreis, _klantreis_read),
     Section.SERVICEFORMULE: Part(_serviceformule, _serviceformule_read),
     Section.ASSESS_P: Part(_assess_p, _assess_p_read),
@@ -767,63 +768,121 @@ def read_step_form(
 def review_form(
     trajectory: Trajectory,
     step: Step,
-    role: str,
-    pending: list[str],
+    sections: list[tuple[str, list[str]]],
     *,
     template: Template,
     language: Language,
 ) -> Form:
-    """A reviewer's verdict per improvement still to review; the IT specialist also estimates."""
+    """A reviewer's verdict per improvement still to review, a part for each reviewing role
+    (role, the improvements still to review in it): each part asks in its role's terms, and
+    the role that estimates (the IT specialist) also gives cost and lead time."""
     verdicts = [
         (v, text(f"verdict.{v}", language))
         for v in ("akkoord", "akkoord_onder_voorwaarden", "niet_akkoord")
     ]
-    with_estimates = Section.ESTIMATES in step.sections(role)
     body: list[Element] = []
-    # a page at a time: what is left comes back on the card after saving
-    page = pending[:REVIEWS_PER_CARD]
-    for i in (trajectory.improvement(i) for i in page):
-        if i is None:
+    shown: set[str] = set()
+    room = REVIEWS_PER_CARD  # a page at a time: what is left comes back on the card after saving
+    roles: list[str] = []
+    for role, pending in sections:
+        page = [i for i in (trajectory.improvement(i) for i in pending[:room]) if i is not None]
+        if not page:
             continue
-        body += [
-            _item(short(i.text, 1000)),
-            _choice(f"verdict_{i.id}", text("form.verdict", language), verdicts),
-            _text_input(f"remark_{i.id}", text("form.review.remark", language), multiline=True),
-        ]
-        if with_estimates:
+        roles.append(role)
+        room -= len(page)
+        if len(sections) > 1:
+            name = template.role(role).name.get(language)
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": text("form.review.as_role", language, role=name),
+                    "weight": "Bolder",
+                    "wrap": True,
+                    "separator": True,
+                    "spacing": "Large",
+                }
+            )
+        ask = step.asks.get(role)
+        if ask is not None:
+            body.append(paragraph(ask.get(language)))
+        with_estimates = Section.ESTIMATES in step.sections(role)
+        for i in page:
+            shown.add(i.id)
             body += [
-                _text_input(f"cost_{i.id}", text("form.review.cost", language), max_length=200),
+                _item(short(i.text, 1000)),
+                _choice(
+                    review_input("verdict", i.id, role), text("form.verdict", language), verdicts
+                ),
                 _text_input(
-                    f"lead_{i.id}", text("form.review.lead_time", language), max_length=200
+                    review_input("remark", i.id, role),
+                    text("form.review.remark", language),
+                    multiline=True,
                 ),
             ]
+            if with_estimates:
+                body += [
+                    _text_input(
+                        review_input("cost", i.id, role),
+                        text("form.review.cost", language),
+                        max_length=200,
+                    ),
+                    _text_input(
+                        review_input("lead", i.id, role),
+                        text("form.review.lead_time", language),
+                        max_length=200,
+                    ),
+                ]
     # what each verdict is about: a review of an earlier text is stale
-    revisions = {i.id: i.revision for i in trajectory.improvements if i.id in page}
+    revisions = {i.id: i.revision for i in trajectory.improvements if i.id in shown}
     save = execute(
         text("form.submit", language),
         SUBMIT_FORM,
         trajectory=trajectory.id,
         step=step.id,
         form=REVIEW_FORM,
-        role=role,
+        roles=roles,
         revisions=revisions,
     )
-    return Form(body, [save] if body else [])
+    return Form(body, [save] if roles else [])
+
+
+def review_input(field: str, improvement_id: str, role: str) -> str:
+    """The id of a review form's input: one per field, improvement and reviewing role."""
+    return f"{field}_{improvement_id}_{role}"
 
 
 def read_review_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
-    return [
-        {
-            "kind": "submit_review",
-            "improvement_id": i.id,
-            "verdict": _str(inputs, f"verdict_{i.id}"),
-            "remark": _str(inputs, f"remark_{i.id}"),
-            "cost_estimate": _str(inputs, f"cost_{i.id}") or None,
-            "lead_time": _str(inputs, f"lead_{i.id}") or None,
-        }
-        for i in trajectory.improvements
-        if i.selected and _str(inputs, f"verdict_{i.id}")
-    ]
+    """A review in each role the form had a part for (the engine checks the person holds it)."""
+    roles = inputs.get("roles")
+    parts: list[tuple[str | None, bool]] = (
+        [(str(r), True) for r in roles]
+        if isinstance(roles, list)
+        else [(str(inputs["role"]) if inputs.get("role") else None, False)]
+    )
+    commands: Commands = []
+    for role, per_role in parts:
+        # a form drawn before reviews had a part per role names its inputs without the role
+        def key(
+            field: str, improvement_id: str, role: str | None = role, per: bool = per_role
+        ) -> str:
+            if per and role is not None:
+                return review_input(field, improvement_id, role)
+            return f"{field}_{improvement_id}"
+
+        commands += [
+            {
+                "kind": "submit_review",
+                "improvement_id": i.id,
+                "role": role,
+                "verdict": _str(inputs, key("verdict", i.id)),
+                "remark": _str(inputs, key("remark", i.id)),
+                "cost_estimate": _str(inputs, key("cost", i.id)) or None,
+                "lead_time": _str(inputs, key("lead", i.id)) or None,
+            }
+            for i in trajectory.improvements
+            if i.selected and _str(inputs, key("verdict", i.id))
+        ]
+    return commands
 
 
 def evaluation_form(trajectory: Trajectory, step: Step, *, language: Language) -> Form:

@@ -21,14 +21,16 @@ from cards.results import result_elements
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL, step_label
 from wasstraat.effects import KpiResult
+from wasstraat.engine import allowed_actions
 from wasstraat.kinds.approval import current_round, decided_by
-from wasstraat.kinds.reviews import reviewed
+from wasstraat.kinds.reviews import pending
 from wasstraat.model import Improvement, Person, StepStatus, Trajectory
 from wasstraat.template import (
     Check,
     Evaluation,
     FinishedBy,
     Reviews,
+    Section,
     Step,
     Subject,
     Template,
@@ -38,6 +40,7 @@ from wasstraat.template import (
 DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
 ANSWER_CHECK = "answer_check"
 CLOSE_CHECK = "close_check"
+SEND_BACK_CHECK = "send_back_check"
 NUDGE = "nudge"
 NEXT_CYCLE = "start_next_cycle"
 
@@ -395,11 +398,13 @@ def _check_request(view: View) -> Rendered:
     if step is None:
         return Rendered(text=view.t("notice.generic", product=view.product))
     body = [paragraph(view.t("check.body"))]
-    answer = (
-        view.trajectory.check.answers.get(view.viewer.aad_object_id)
-        if view.viewer is not None
-        else None
-    )
+    check = view.trajectory.check
+    round_ = view.data.get("round")
+    if isinstance(round_, int) and round_ != check.round:
+        # a card of an earlier round: that round is over, the new one has its own card
+        body.append(paragraph(view.t("check.round_over"), subtle=True))
+        return Rendered(card=_task(view, body, None, step=step.id))
+    answer = check.answers.get(view.viewer.aad_object_id) if view.viewer is not None else None
     if answer is not None:
         # answered: the buttons are gone, the answer stays
         line = (
@@ -421,7 +426,7 @@ def _check_request(view: View) -> Rendered:
             "label": view.t("check.remark"),
         }
     )
-    ref = view.ref(ANSWER_CHECK, step=step.id)
+    ref = view.ref(ANSWER_CHECK, step=step.id, round=check.round)
     actions: list[Element] = []
     link = view.data.get("link")
     if link:
@@ -450,6 +455,8 @@ def _check_progress(view: View) -> Rendered:
 
 @renders("check_summary")
 def _check_summary(view: View) -> Rendered:
+    """What the check found, each remark with who wrote it; who may send the work back to the
+    step the check checks gets the button for it while that is still possible."""
     summary = view.t(
         "check_summary.body",
         product=view.product,
@@ -459,42 +466,80 @@ def _check_summary(view: View) -> Rendered:
     missing = view.data.get("missing") or []
     if missing:
         summary += " " + view.t("check_summary.missing", names=", ".join(missing))
-    return Rendered(text=summary)
+    step = view.template.one(Check)
+    round_ = view.data.get("round")
+    if step is None or not isinstance(round_, int):  # a summary from before remarks were kept
+        return Rendered(text=summary)
+    check = view.trajectory.check
+    answers = [a for a in check.answers_of(round_) if a.remark.strip()]
+    body: list[Element] = [paragraph(summary)]
+    if answers:
+        body.append(paragraph(view.t("check_summary.remarks"), spacing="Medium"))
+        lines = [
+            view.t(
+                "check_summary.remark_agree" if a.agrees else "check_summary.remark",
+                name=a.by.name or "?",
+                remark=short(a.remark),
+            )
+            for a in answers[:PAGE]
+        ]
+        body += [paragraph(line, spacing="Small") for line in lines]
+        if len(answers) > PAGE:
+            body.append(paragraph(view.t("form.more", count=len(answers) - PAGE), subtle=True))
+    actions: list[Element] = []
+    back = step.kind.send_back_to if isinstance(step.kind, Check) else None
+    if back is not None and round_ == check.round and _may_send_back(view, step):
+        named = back if back[0].isdigit() else view.template.step(back).name.get(view.language)
+        title = view.t("check.send_back", step=named)
+        actions.append(execute(title, SEND_BACK_CHECK, **view.ref(SEND_BACK_CHECK, round=round_)))
+    elif round_ != check.round:
+        body.append(paragraph(view.t("check_summary.sent_back"), subtle=True))
+    return Rendered(card=_task(view, body, actions or None, step=step.id))
+
+
+def _may_send_back(view: View, step: Step) -> bool:
+    """Asked of the engine for the viewer; drawn without a viewer, as the message's role."""
+    if view.viewer is None or view.now is None:
+        return any(Section.SEND_BACK in step.sections(role) for role in view.roles)
+    return SEND_BACK_CHECK in allowed_actions(view.trajectory, view.viewer, view.now, view.template)
 
 
 @renders("review_request")
 def _review_request(view: View) -> Rendered:
+    """One card a reviewer, with a part for each reviewing role they hold: each asks in that
+    role's terms (the template's ``asks``) and takes a verdict per improvement in that role."""
     step = view.template.one(Reviews)
     if step is None:
         return Rendered(text=view.t("notice.generic", product=view.product))
     reviewing = view.template.reviewers(step)
-    role = str(view.data.get("role") or "")
-    if role not in view.roles or role not in reviewing:
-        role = next((r for r in reviewing if r in view.roles), role)
     if view.viewer is not None:
-        pending = [
-            i.id
-            for i in view.trajectory.improvements
-            if i.selected and reviewed(i, view.viewer) is None
-        ]
+        mine = [r for r in reviewing if r in view.roles]
+        sections = [(r, pending(view.trajectory, view.viewer, r)) for r in mine]
     else:
-        pending = [str(i) for i in view.data.get("improvements", [])]
-    body = [paragraph(view.t("task.your_role", role=view.role(role)), subtle=True)] if role else []
-    body.append(paragraph(view.t("review_request.body", product=view.product, count=len(pending))))
-    ask = step.asks.get(role)
-    if ask is not None:
-        body.append(paragraph(ask.get(view.language)))
+        named = view.data.get("roles") or [view.data.get("role")]
+        improvements = [str(i) for i in view.data.get("improvements", [])]
+        sections = [(str(r), improvements) for r in named if r in reviewing]
+    roles = [r for r, _left in sections]
+    open_ = [(r, left) for r, left in sections if left]
+    count = len({i for _r, left in open_ for i in left})
+    body: list[Element] = []
+    if len(roles) == 1:
+        body.append(paragraph(view.t("task.your_role", role=view.role(roles[0])), subtle=True))
+    elif roles:
+        names = ", ".join(view.role(r) for r in roles)
+        body.append(paragraph(view.t("task.your_roles", roles=names), subtle=True))
+    body.append(paragraph(view.t("review_request.body", product=view.product, count=count)))
     deadline = view.date(view.data.get("deadline"))
     if deadline:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
     actions: list[Element] = []
-    if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and pending:
+    if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and open_:
         form = review_form(
-            view.trajectory, step, role, pending, template=view.template, language=view.language
+            view.trajectory, step, open_, template=view.template, language=view.language
         )
         body += form.body
         actions += form.actions
-    elif not pending:
+    elif not open_:
         body.append(paragraph(view.t("review_request.done"), subtle=True))
     if view.data.get("saved"):
         body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))

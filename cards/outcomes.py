@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element, card, heading, paragraph
 from cards.catalogue import MESSAGES, Language, text
 from cards.formats import format_date
-from cards.messages import ANSWER_CHECK, DECIDE, render_message
+from cards.messages import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK, render_message
 from cards.status import status_card, step_label
 from wasstraat.engine import Outcome, nudged, roles_for
 from wasstraat.model import AuditEntry, Trajectory
@@ -23,7 +23,11 @@ ROUNDS = {
     "decide_kpis": "kpis_round",
     "decide_plan": "plan_round",
     "decide_priorities": "priorities_round",
+    ANSWER_CHECK: "check_round",
+    SEND_BACK_CHECK: "check_round",
 }
+# cards made before they carried their round: these were all of the first round
+FIRST_ROUND = frozenset({ANSWER_CHECK, SEND_BACK_CHECK})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,8 @@ def receipt_card(
         line = viewer.t("receipt.improvement", product=trajectory.product)
     elif action == "close_check":
         line = viewer.t("receipt.check_closed")
+    elif action == SEND_BACK_CHECK:
+        line = viewer.t("receipt.check_sent_back")
     elif action == ANSWER_CHECK:
         agrees = data.get("agrees") in (True, "true")
         line = (
@@ -127,6 +133,7 @@ def _form_data(trajectory: Trajectory, action: str) -> tuple[str, dict[str, Any]
         return "check_request", {
             "deadline": check.deadline.isoformat() if check.deadline else None,
             "link": trajectory.process_maps[-1] if trajectory.process_maps else None,
+            "round": check.round,
         }
     for subject, kind in DECIDE.items():
         if kind == action:

@@ -107,10 +107,19 @@ class AnswerCheck(Base):
     kind: Literal["answer_check"] = "answer_check"
     agrees: bool
     remark: Remark = ""
+    round: int | None = None  # the round the card was made for (None: the current one)
 
 
 class CloseCheck(Base):
     kind: Literal["close_check"] = "close_check"
+
+
+class SendBackCheck(Base):
+    """From the check's summary: the work goes back to the step the check checks; when that
+    is done again, a new round of the check starts."""
+
+    kind: Literal["send_back_check"] = "send_back_check"
+    round: int | None = None  # the round whose summary it came from (None: the current one)
 
 
 class MergeCheck(Base):
@@ -191,6 +200,7 @@ class SubmitReview(Base):
     kind: Literal["submit_review"] = "submit_review"
     improvement_id: str
     verdict: Verdict
+    role: str | None = None  # the reviewing role it is given in (None: the first still open)
     remark: Remark = ""
     cost_estimate: Annotated[str | None, TYPED] = Field(default=None, max_length=200)
     lead_time: Annotated[str | None, TYPED] = Field(default=None, max_length=200)
@@ -335,6 +345,7 @@ Command = Annotated[
     | SendCheck
     | AnswerCheck
     | CloseCheck
+    | SendBackCheck
     | MergeCheck
     | RecordKlantreis
     | ChooseServiceformule

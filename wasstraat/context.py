@@ -181,6 +181,15 @@ class Ctx:
     def tell_leader(self, body: Body) -> None:
         self.tell_role(PROJECT_LEADER, body)
 
+    def tell_roles(self, roles: Iterable[str], body: Body) -> None:
+        """Everyone who holds one of the roles, once each, told in the first of them."""
+        told: set[str] = set()
+        for role in roles:
+            for person in self.t.holders(role):
+                if person.aad_object_id not in told:
+                    told.add(person.aad_object_id)
+                    self.tell(person, body.model_copy(update={"role": role}))
+
     def record(self, action: str, **detail: Any) -> None:
         """An audit entry: ids, numbers and choices only (a command's typed text goes through
         :func:`redact`)."""

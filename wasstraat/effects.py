@@ -45,12 +45,14 @@ class CheckRequest(_Body):
     role: str | None = None
     deadline: str | None = None
     link: str | None = None
+    round: int | None = None
 
 
 class ReviewRequest(_Body):
     kind: Literal["review_request"] = "review_request"
     step: str
     role: str | None = None
+    roles: list[str] | None = None  # every reviewing role asked of the person, one section each
     improvements: list[str]
     deadline: str | None = None
 
@@ -117,6 +119,7 @@ class CheckSummary(_Body):
     missing: list[str]
     final: bool
     role: str | None = None
+    round: int | None = None  # the remarks of this round are on the card, from the trajectory
 
 
 class PlanSentBack(_Body):

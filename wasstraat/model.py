@@ -135,20 +135,40 @@ class CheckAnswer(BaseModel):
     agrees: bool
     remark: str = ""
     at: datetime
+    round: int = 1
 
 
 class CheckState(BaseModel):
-    """Step 3b: the check of the process description, e-mail style in chat."""
+    """Step 3b: the check of the process description, e-mail style in chat. Sent back to the
+    step it checks, it starts again as a new round: the answers of earlier rounds are kept
+    for the record (``earlier``) and no longer count."""
 
+    round: int = 1
     sent_at: datetime | None = None
     deadline: datetime | None = None
     asked: list[Person] = Field(default_factory=list)
     answers: dict[str, CheckAnswer] = Field(default_factory=dict)  # by object id
     closed_at: datetime | None = None
     closed_reason: str | None = None  # "all_answered" | "deadline" | "closed_early" | "merged"
+    earlier: list[CheckAnswer] = Field(default_factory=list)
 
     def missing(self) -> list[Person]:
         return [person for person in self.asked if person.aad_object_id not in self.answers]
+
+    def answers_of(self, round_: int) -> list[CheckAnswer]:
+        """The answers given in a round, the current one or an earlier one."""
+        if round_ == self.round:
+            return list(self.answers.values())
+        return [a for a in self.earlier if a.round == round_]
+
+    def next_round(self) -> None:
+        """Start over: the answers so far are kept for the record, nobody is asked yet."""
+        self.earlier += [a.model_copy(update={"round": self.round}) for a in self.answers.values()]
+        self.round += 1
+        self.answers = {}
+        self.asked = []
+        self.sent_at = self.deadline = self.closed_at = None
+        self.closed_reason = None
 
 
 class Feeling(StrEnum):
@@ -355,6 +375,11 @@ class Trajectory(BaseModel):
 
     def improvement(self, improvement_id: str) -> Improvement | None:
         return next((i for i in self.improvements if i.id == improvement_id), None)
+
+    @property
+    def check_round(self) -> int:
+        """The round of the check (a card of an earlier round is stale)."""
+        return self.check.round
 
 
 class Substitution(BaseModel):

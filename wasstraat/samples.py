@@ -171,9 +171,12 @@ def finish(run: Run, step_id: str) -> None:
         for person in run.t.holders(kind.group):
             run.do(person, c.AnswerCheck(agrees=True))
     elif isinstance(kind, Reviews):
-        reviewers = {p.aad_object_id: p for r in template.reviewers(step) for p in run.t.holders(r)}
-        for person in reviewers.values():
-            run.do(person, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
+        # a review in each reviewing role a person holds
+        for role in template.reviewers(step):
+            for person in run.t.holders(role):
+                if run.t.status_of(step.id) is StepStatus.ACTIVE:
+                    review = c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD, role=role)
+                    run.do(person, review)
     else:
         run.do(SYSTEM, c.EvaluationDue(), after=timedelta(days=200))
         run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))

@@ -56,6 +56,7 @@ class Section(StrEnum):
     SEND_CHECK = "send_check"  # send the check of a check step
     CLOSE_CHECK = "close_check"  # close a check early
     MERGE_CHECK = "merge_check"  # merge a check step into the step before it
+    SEND_BACK = "send_back"  # send what a closed check found back to the step it checks
     KLANTREIS = "klantreis"  # record the customer journey
     SERVICEFORMULE = "serviceformule"  # choose the serviceformule
     ASSESS_P = "assess_p"  # assess the Ps of the serviceformule
@@ -108,11 +109,16 @@ class Approval(Frozen):
 
 class Check(Frozen):
     """Done when every member of ``group`` who was asked has answered, at the step's deadline,
-    or when closed early; ``merge_into`` names the step it may be merged into."""
+    or when closed early; ``merge_into`` names the step it may be merged into. The summary,
+    with every remark and who wrote it, goes to the roles in ``summary_to``; from it, a role
+    given the ``send_back`` part may send the work back to ``send_back_to`` (the step the check
+    checks), and when that step is done again a new round of the check starts."""
 
     type: Literal["check"] = "check"
     group: str
     merge_into: str | None = None
+    summary_to: tuple[str, ...] = Field(default=(PROJECT_LEADER,), min_length=1)
+    send_back_to: str | None = None
 
 
 class Reviews(Frozen):
@@ -211,7 +217,7 @@ class Template(Frozen):
             elif isinstance(kind, Approval):
                 named += kind.approvers
             elif isinstance(kind, Check):
-                named.append(kind.group)
+                named += [kind.group, *kind.summary_to]
             elif isinstance(kind, Reviews):
                 named += kind.reviewers
             else:
@@ -229,9 +235,19 @@ class Template(Frozen):
             if isinstance(kind, Check):
                 if step.deadline_days is None:
                     raise TemplateError(f"{where}.deadline_days: a check needs a deadline")
-                if kind.merge_into is not None and kind.merge_into not in step.depends_on:
+                for name, target in (
+                    ("merge_into", kind.merge_into),
+                    ("send_back_to", kind.send_back_to),
+                ):
+                    if target is not None and target not in step.depends_on:
+                        raise TemplateError(
+                            f"{where}.kind.{name}: '{target}' is not a step it depends on"
+                        )
+                sending_back = any(Section.SEND_BACK in parts for parts in step.may.values())
+                if sending_back and kind.send_back_to is None:
                     raise TemplateError(
-                        f"{where}.kind.merge_into: '{kind.merge_into}' is not a step it depends on"
+                        f"{where}.kind.send_back_to: a role may send the check back"
+                        " ('send_back'), but not to which step"
                     )
             if isinstance(kind, Reviews) and kind.send_back_to not in seen:
                 raise TemplateError(

@@ -111,6 +111,7 @@ CASES = {
         "3b", VM1, c.AnswerCheck(agrees=True), PA, c.AnswerCheck(agrees=False, remark="")
     ),
     "close_check": Case("3b", PE, c.CloseCheck(), VM1),
+    "send_back_check": Case("5", PA, c.SendBackCheck(round=1), VM1),
     "merge_check": Case("3a", PE, c.MergeCheck(), VM1),
     "record_klantreis": Case(
         "2",
@@ -365,7 +366,9 @@ def test_3b_closes_on_the_deadline_naming_who_did_not_answer():
     run.do(VM1, c.AnswerCheck(agrees=False, remark="stap 4 ontbreekt"))
     outcome = run.do(SYSTEM, c.DeadlinePassed(step="3b"), after=timedelta(days=5))
     assert run.status("3b") == "done"
-    [summary] = [m for m in outcome.messages if m.kind == "check_summary"]
+    summaries = [m for m in outcome.messages if m.kind == "check_summary"]
+    assert {m.recipient.name for m in summaries} == {"Anna", "Petra"}
+    summary = summaries[0]
     assert summary.data["missing"] == ["Victor"] and summary.data["disagree"] == 1
     assert run.t.check.closed_reason == "deadline"
 

@@ -372,3 +372,59 @@ async def test_a_decimal_comma_and_a_decimal_point_are_both_taken(
     assert "Saved." in text_of(result)
     [kpi] = (await bot.store.trajectory(trajectory_id)).kpis
     assert (kpi.baseline, kpi.target) == (6.8, 4)
+
+
+async def test_a_remark_goes_back_to_3a_from_the_summary_card_and_a_new_round_follows(
+    bot: BotClient,
+):
+    trajectory_id, workflow = await trajectory_in_step_2(bot)
+    await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
+    await workflow.execute(trajectory_id, c.SetProcessMap(link="https://x.example/p.vsdx"), PATTI)
+    await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PATTI)
+    old_card = await card_sent_to(bot, ADELE, "check_request")
+    await click(bot, ADELE, button(old_card, "Correct"))
+    await click(
+        bot,
+        ISAIAH,
+        button(await card_sent_to(bot, ISAIAH, "check_request"), "Not correct"),
+        remark="de stap 'vingerafdrukken afnemen' ontbreekt",
+    )
+
+    # the remark and its author reach the procesadviseur and the project leader
+    for reader in (PATTI, PL):
+        summary = text_of(await card_sent_to(bot, reader, "check_summary"))
+        assert "Isaiah Langer (not correct): de stap 'vingerafdrukken afnemen' ontbreekt" in summary
+    assert "Back to 3a" not in text_of(await card_sent_to(bot, PL, "check_summary"))
+    back = button(
+        await card_sent_to(bot, PATTI, "check_summary"), "Back to 3a: revise the description"
+    )
+    receipt = await click(bot, PATTI, back)
+    assert "goes back to be revised" in text_of(receipt)
+    trajectory = await bot.store.trajectory(trajectory_id)
+    assert (trajectory.status_of("3a").value, trajectory.status_of("3b").value) == (
+        "active",
+        "waiting",
+    )
+    assert "vingerafdrukken" not in str([e.detail for e in await bot.store.history(trajectory_id)])
+
+    # 3a done again: a second round; a click on the first round's card changes nothing
+    await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PATTI)
+    before = await bot.store.trajectory(trajectory_id)
+    assert before.check.round == 2 and before.status_of("3b").value == "active"
+    again = await click(bot, ADELE, button(old_card, "Correct"))
+    assert "already been dealt with" in text_of(again)
+    after = await bot.store.trajectory(trajectory_id)
+    assert after.version == before.version and after.check.answers == {}
+    again = await click(bot, PATTI, back)
+    assert "already been dealt with" in text_of(again)
+
+    # the second round, on its own cards, closes and the trajectory goes on
+    for person in (ADELE, ISAIAH):
+        card = await card_sent_to(bot, person, "check_request")
+        assert button(card, "Correct")["data"]["round"] == 2
+        await click(bot, person, button(card, "Correct"))
+    done = await bot.store.trajectory(trajectory_id)
+    assert done.status_of("3b").value == "done" and done.status_of("5").value == "active"
+    assert [a.remark for a in done.check.earlier if not a.agrees] == [
+        "de stap 'vingerafdrukken afnemen' ontbreekt"
+    ]

@@ -239,9 +239,9 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         bot,
         IVO,
         button(review, "Save"),
-        verdict_v1="akkoord",
-        cost_v1="€ 5.000",
-        lead_v1="2 maanden",
+        verdict_v1_specialist_iv="akkoord",
+        cost_v1_specialist_iv="€ 5.000",
+        lead_v1_specialist_iv="2 maanden",
     )
 
     # step 8: finalised, approved by the process owner and the team manager

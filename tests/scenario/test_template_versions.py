@@ -20,7 +20,7 @@ from wasstraat.template import default_template
 def version_2(tmp_path) -> str:  # type: ignore[no-untyped-def]
     """The municipality's next version: the plan is approved by the proceseigenaar alone."""
     raw = json.loads(default_template().model_dump_json())
-    raw["version"] = 2
+    raw["version"] = default_template().version + 1
     next(s for s in raw["steps"] if s["id"] == "8")["kind"]["approvers"] = ["proceseigenaar"]
     path = tmp_path / "wasstraat-v2.json"
     path.write_text(json.dumps(raw), "utf-8")
@@ -52,8 +52,9 @@ async def test_a_running_trajectory_keeps_its_version_and_new_ones_take_the_new(
     second = await running(upgraded, clock)
     try:
         services = second.server.app[RUNTIME].services
-        assert services.template.key == "wasstraat-default@2"
-        assert old.template_id == "wasstraat-default@1"
+        current = default_template().version
+        assert services.template.key == f"wasstraat-default@{current + 1}"
+        assert old.template_id == f"wasstraat-default@{current}"
         workflow = Workflow(services)
         decided = await workflow.execute(old.id, c.DecidePlan(decision=Decision.APPROVE), PE)
         # version 1's rule: the teammanagers approve too, so the step still runs
@@ -70,7 +71,7 @@ async def test_a_running_trajectory_keeps_its_version_and_new_ones_take_the_new(
             binding=Binding(conversation_id="chat-2", tenant_id="tenant"),
             project_leader=PL,
         )
-        assert new.trajectory.template_id == "wasstraat-default@2"
+        assert new.trajectory.template_id == f"wasstraat-default@{current + 1}"
         assert services.template_of(new.trajectory).step("8").kind.approvers == ("proceseigenaar",)  # type: ignore[union-attr]
     finally:
         await second.close()

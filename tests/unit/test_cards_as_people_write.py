@@ -240,8 +240,7 @@ def test_the_forms_name_improvements_and_actions_by_their_text_only():
     review = review_form(
         t,
         reviews,
-        "specialist_iv",
-        [i.id for i in t.improvements],
+        [("specialist_iv", [i.id for i in t.improvements])],
         template=TEMPLATE,
         language="nl",
     )

@@ -1,6 +1,11 @@
 """A check by a group, with a deadline: each member of the group is asked whether the work is
 complete and correct ("klopt" / "klopt niet, …"); done when all asked have answered, at the
-deadline, or when closed early. It may be merged into the step before it."""
+deadline, or when closed early. It may be merged into the step before it.
+
+When it closes, the summary (every remark, with who wrote it) goes to the roles the template
+names; from it the work may be sent back to the step the check checks. That step runs again,
+and when it is done the check starts a new round: the earlier answers are kept, not counted,
+and a card of an earlier round is stale."""
 
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from wasstraat.effects import (
     MergePlanned,
     Task,
 )
-from wasstraat.model import CheckAnswer, Person, Trajectory
+from wasstraat.model import FINISHED_STEP, CheckAnswer, Person, StepStatus, Trajectory
 from wasstraat.template import Check, Section, Step, Template
 
 
@@ -73,6 +78,7 @@ def _request(ctx: Ctx, step: Step) -> CheckRequest:
         role=_group(step),
         deadline=iso(ctx.t.check.deadline or ctx.t.steps[step.id].deadline),
         link=maps[-1] if maps else None,
+        round=ctx.t.check.round,
     )
 
 
@@ -100,14 +106,18 @@ def close(ctx: Ctx, step: Step, reason: str) -> None:
     check.closed_at = ctx.now
     check.closed_reason = reason
     ctx.cancel_timer(step.id, DEADLINE_TIMER)
-    ctx.tell_leader(
+    assert isinstance(step.kind, Check)
+    # who must act on what the check found: each remark is on their card, with its author
+    ctx.tell_roles(
+        step.kind.summary_to,
         CheckSummary(
             reason=reason,
             agree=sum(1 for a in check.answers.values() if a.agrees),
             disagree=sum(1 for a in check.answers.values() if not a.agrees),
             missing=[p.name for p in check.missing()],
             final=True,
-        )
+            round=check.round,
+        ),
     )
     ctx.complete(step, reason=reason, missing=[p.aad_object_id for p in check.missing()])
 
@@ -128,6 +138,8 @@ def _send_check(ctx: Ctx, cmd: c.SendCheck) -> None:
 def _answer_check(ctx: Ctx, cmd: c.AnswerCheck) -> None:
     step = _the_check(ctx)
     check = ctx.t.check
+    if cmd.round is not None and cmd.round != check.round:
+        raise AlreadyDecided("stale_round")
     if not check_open(ctx.t):
         raise NotNow("check_not_open")
     if ctx.actor.aad_object_id in check.answers:
@@ -135,7 +147,7 @@ def _answer_check(ctx: Ctx, cmd: c.AnswerCheck) -> None:
     if not cmd.agrees and not cmd.remark.strip():
         raise InvalidInput("remark_required")
     check.answers[ctx.actor.aad_object_id] = CheckAnswer(
-        by=ctx.actor, agrees=cmd.agrees, remark=cmd.remark, at=ctx.now
+        by=ctx.actor, agrees=cmd.agrees, remark=cmd.remark, at=ctx.now, round=check.round
     )
     if not any(p.aad_object_id == ctx.actor.aad_object_id for p in check.asked):
         check.asked.append(ctx.actor)
@@ -168,3 +180,54 @@ def _merge_check(ctx: Ctx, cmd: c.MergeCheck) -> None:
         ctx.tell(None, MergePlanned(step=step.id))
         return
     mark_merged(ctx, step)
+
+
+def later_steps(template: Template, step: Step) -> list[Step]:
+    """The steps that wait, directly or not, on this one."""
+    after = {step.id}
+    found: list[Step] = []
+    for candidate in template.steps:
+        if after & set(candidate.depends_on):
+            after.add(candidate.id)
+            found.append(candidate)
+    return found
+
+
+def _after_the_check(
+    template: Template, command: c.Base | None
+) -> list[tuple[Step, frozenset[str]]]:
+    """The steps right after the check, with the roles that may send the check back: sending
+    back is possible once the check closed, while what follows it has only just begun."""
+    step = template.one(Check)
+    if step is None:
+        return []
+    roles = frozenset(role for role, parts in step.may.items() if Section.SEND_BACK in parts)
+    return [(s, roles) for s in template.steps if step.id in s.depends_on]
+
+
+@rule("send_back_check", places=_after_the_check)
+def _send_back_check(ctx: Ctx, cmd: c.SendBackCheck) -> None:
+    step = _the_check(ctx)
+    kind = step.kind
+    assert isinstance(kind, Check)
+    check = ctx.t.check
+    if kind.send_back_to is None:
+        raise NotNow("not_sendable_back")
+    if cmd.round is not None and cmd.round != check.round:
+        raise AlreadyDecided("stale_round")
+    closed = ctx.t.status_of(step.id) is StepStatus.DONE and check.closed_at is not None
+    if not closed or check.closed_reason == "merged":
+        raise NotNow("check_not_open")
+    later = later_steps(ctx.template, step)
+    if any(ctx.t.status_of(s.id) in FINISHED_STEP for s in later):
+        raise NotNow("check_moved_on")
+    for s in later:
+        if ctx.active(s):
+            # begun on a description that was not complete: it waits for the new round
+            if s.deadline_days is not None:
+                ctx.cancel_timer(s.id, DEADLINE_TIMER)
+            ctx.reopen(s)
+    ctx.reopen(step)
+    ctx.record("check.sent_back", step=step.id, to=kind.send_back_to, round=check.round)
+    check.next_round()
+    ctx.start_step(ctx.template.step(kind.send_back_to))

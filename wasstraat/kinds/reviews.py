@@ -1,5 +1,7 @@
 """Reviews by specialists: every reviewer gives a verdict on every chosen improvement (at its
-current text); done when all have, or at the deadline. A "niet akkoord" sends the plan back."""
+current text) in each reviewing role they hold, asked in that role's terms; done when all
+have, or at the deadline. A "niet akkoord" sends the plan back. Someone with several reviewing
+roles gets one request, with a part per role."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from wasstraat.context import (
     AlreadyDecided,
     Ctx,
     InvalidInput,
+    NotAllowed,
     behaviour,
     iso,
     one_places,
@@ -33,21 +36,41 @@ def selected(t: Trajectory) -> list[Improvement]:
     return [i for i in t.improvements if i.selected]
 
 
-def reviewed(improvement: Improvement, person: Person) -> Review | None:
+def reviewed(improvement: Improvement, person: Person, role: str) -> Review | None:
+    """The person's review of the improvement's current text in this role."""
     return next(
         (
             r
             for r in improvement.reviews
-            if r.by.aad_object_id == person.aad_object_id and r.revision == improvement.revision
+            if r.by.aad_object_id == person.aad_object_id
+            and r.role == role
+            and r.revision == improvement.revision
         ),
         None,
     )
 
 
+def pending(t: Trajectory, person: Person, role: str) -> list[str]:
+    """The chosen improvements the person has still to review in this role."""
+    return [i.id for i in selected(t) if reviewed(i, person, role) is None]
+
+
+def roles_to_review(
+    t: Trajectory, template: Template, step: Step, person: Person
+) -> list[tuple[str, list[str]]]:
+    """Each reviewing role the person holds with what is still to review in it, in the
+    template's order of reviewers (roles with nothing left are left out)."""
+    return [
+        (role, left)
+        for role, holder in reviewers(t, template, step)
+        if holder.aad_object_id == person.aad_object_id and (left := pending(t, person, role))
+    ]
+
+
 def missing(t: Trajectory, template: Template, step: Step) -> list[Person]:
     result: dict[str, Person] = {}
-    for _role, person in reviewers(t, template, step):
-        if any(reviewed(i, person) is None for i in selected(t)):
+    for role, person in reviewers(t, template, step):
+        if pending(t, person, role):
             result[person.aad_object_id] = person
     return list(result.values())
 
@@ -61,10 +84,6 @@ def rejected(t: Trajectory) -> list[str]:
     ]
 
 
-def _pending(t: Trajectory, person: Person) -> list[str]:
-    return [i.id for i in selected(t) if not reviewed(i, person)]
-
-
 @behaviour("reviews")
 class ReviewStep:
     def start(self, ctx: Ctx, step: Step) -> None:
@@ -72,42 +91,37 @@ class ReviewStep:
             # every chosen improvement was reviewed at its current text: nothing to ask again
             finish(ctx, step, "all_reviewed")
             return
-        asked: set[str] = set()
-        for role, person in reviewers(ctx.t, ctx.template, step):
-            # one request a person, however many reviewing roles they hold
-            if person.aad_object_id not in asked and _pending(ctx.t, person):
-                asked.add(person.aad_object_id)
-                _ask(ctx, step, person, role)
+        # one request a person, with a part for each reviewing role they hold
+        for person in missing(ctx.t, ctx.template, step):
+            ctx.tell(person, _request(ctx, step, person))
 
     def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
         return [(p, "review") for p in missing(t, template, step)]
 
     def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
-        roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
-        role = next((r for r in ctx.template.reviewers(step) if r in roles), "")
-        return _request(ctx, step, person, role)
+        return _request(ctx, step, person)
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         others = ctx.t.roles_of(person.aad_object_id, ctx.now) - {role}
         if role in ctx.template.reviewers(step) and not others & set(ctx.template.reviewers(step)):
-            _ask(ctx, step, person, role)
+            ctx.tell(person, _request(ctx, step, person))
 
     def recheck(self, ctx: Ctx, step: Step) -> None:
         if not missing(ctx.t, ctx.template, step):
             finish(ctx, step, "all_reviewed")
 
 
-def _request(ctx: Ctx, step: Step, person: Person, role: str) -> ReviewRequest:
+def _request(ctx: Ctx, step: Step, person: Person) -> ReviewRequest:
+    asked = roles_to_review(ctx.t, ctx.template, step, person)
+    roles = [role for role, _left in asked]
+    improvements = list(dict.fromkeys(i for _role, left in asked for i in left))
     return ReviewRequest(
         step=step.id,
-        role=role,
-        improvements=_pending(ctx.t, person),
+        role=roles[0] if roles else None,
+        roles=roles if len(roles) > 1 else None,
+        improvements=improvements,
         deadline=iso(ctx.t.steps[step.id].deadline),
     )
-
-
-def _ask(ctx: Ctx, step: Step, person: Person, role: str) -> None:
-    ctx.tell(person, _request(ctx, step, person, role))
 
 
 def finish(ctx: Ctx, step: Step, reason: str) -> None:
@@ -146,14 +160,21 @@ def _submit_review(ctx: Ctx, cmd: c.SubmitReview) -> None:
     roles = [
         r for r in ctx.template.reviewers(step) if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now)
     ]
-    if reviewed(improvement, ctx.actor) is not None:
+    if cmd.role is not None:
+        if cmd.role not in roles:
+            raise NotAllowed("not_allowed", kind=cmd.kind)
+        role = cmd.role
+    else:
+        # no role named: the first of the person's reviewing roles still to review it
+        role = next((r for r in roles if reviewed(improvement, ctx.actor, r) is None), roles[0])
+    if reviewed(improvement, ctx.actor, role) is not None:
         raise AlreadyDecided("already_reviewed")
     if cmd.verdict is not Verdict.AKKOORD and not cmd.remark.strip():
         raise InvalidInput("remark_required")
     improvement.reviews.append(
         Review(
             by=ctx.actor,
-            role=roles[0],
+            role=role,
             verdict=cmd.verdict,
             remark=cmd.remark,
             cost_estimate=cmd.cost_estimate,
