@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -35,7 +34,8 @@ from bot.calendar import (
     Invitation,
 )
 from bot.logs import correlated
-from bot.pacing import Pacer
+from bot.pacing import Pacer, http_status, retry_after
+from bot.replies import PACED_ELSEWHERE
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
 from cards.detail import detail_card
@@ -74,31 +74,6 @@ class DeliveryStats:
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def http_status(error: BaseException) -> int | None:
-    """The HTTP status behind an SDK (msrest) error, if it has one."""
-    response = getattr(error, "response", None)
-    for name in ("status", "status_code"):
-        value = getattr(response, name, None)
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def retry_after(error: BaseException, now: datetime) -> float | None:
-    """Seconds from a ``Retry-After`` header (seconds or an HTTP date)."""
-    headers = getattr(getattr(error, "response", None), "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-        except (TypeError, ValueError):
-            return None
-
-
 def backoff(attempt: int, rng: random.Random) -> float:
     """Exponential backoff with full jitter."""
     return rng.uniform(0, min(MAX_BACKOFF, BASE_BACKOFF * 2**attempt))
@@ -123,7 +98,8 @@ class Dispatcher:
         self._lease = timedelta(seconds=services.settings.delivery_lease_seconds)
         self._slots = asyncio.Semaphore(concurrency)
         self._adapter = adapter
-        self._pacer = pacer or Pacer()
+        # the adapter's pacer, when it has one: turn replies and the outbox share one budget
+        self._pacer = pacer or getattr(adapter, "pacer", None) or Pacer()
         self._worker = worker or uuid.uuid4().hex[:12]
         self._rng = rng or random.Random()
         self._sleep = sleep
@@ -488,6 +464,7 @@ class Dispatcher:
         result: dict[str, Any] = {}
 
         async def send(context: TurnContext) -> None:
+            context.turn_state[PACED_ELSEWHERE] = True  # paced here, as bulk
             try:
                 if update:
                     response = await context.update_activity(activity)
