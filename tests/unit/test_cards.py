@@ -8,11 +8,14 @@ import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
-from cards.export import export
+from cards.catalogue import Language
+from cards.export import ZONE, digest_demo, export, variants
+from cards.messages import render_message
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = ROOT / "tests" / "tools" / "validate_cards.mjs"
@@ -108,3 +111,49 @@ def test_every_button_routes_by_action_id_and_has_a_submit_fallback(exported):
             assert action["fallback"]["data"] == action["data"]
             if action["verb"].startswith(("decide_", "answer_check")):
                 assert {"trajectory", "step"} <= set(action["data"]), path.name
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_daily_digest_shows_each_open_task_with_its_button(language: Language) -> None:
+    [digest] = [
+        card for name, card in variants() if name == f"digest--two-trajectories--person--{language}"
+    ]
+    person, reminded = digest_demo()
+    tasks = [e for e in digest["body"] if e["type"] == "Container"]
+    assert len(tasks) == len(reminded) == 2
+    for task, one in zip(tasks, reminded, strict=True):
+        assert one.trajectory.product in json.dumps(task, ensure_ascii=False)
+        own = render_message(
+            "reminder",
+            one.data,
+            one.trajectory,
+            language=language,
+            template=one.template,
+            zone=ZONE,
+            viewer=person,
+            now=one.trajectory.created_at,
+        ).card
+        assert own is not None
+        buttons = [
+            (a["title"], json.dumps(a["data"], sort_keys=True))
+            for a in _all_actions(task)
+            if a["type"] == "Action.Execute"
+        ]
+        # the task card's own buttons, each for this task's trajectory
+        assert buttons
+        assert buttons == [
+            (a["title"], json.dumps(a["data"], sort_keys=True))
+            for a in _all_actions(own["actions"])
+            if a["type"] == "Action.Execute"
+        ]
+        named = {json.loads(data).get("trajectory") for _, data in buttons} - {None}
+        assert named == {one.trajectory.id}
+
+
+def _all_actions(element: object) -> list[dict[str, Any]]:
+    if isinstance(element, list):
+        return [a for item in element for a in _all_actions(item)]
+    if not isinstance(element, dict):
+        return []
+    own = [element] if str(element.get("type", "")).startswith("Action.") else []
+    return own + [a for value in element.values() for a in _all_actions(value)]
