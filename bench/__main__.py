@@ -1,4 +1,4 @@
-"""``python -m bench [engine] [timers] [turns] [fanout] [scale]`` (``make bench``): run the
+"""``python -m bench [engine] [timers] [turns] [fanout] [rush] [scale]`` (``make bench``): run the
 benchmarks (all by default), print one table and merge the results into bench/latest.json.
 
 PostgreSQL is measured beside SQLite when WASSTRAAT_BENCH_POSTGRES holds the URL of a server's
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import engine, fanout, harness, scale, timers, turns
+from bench import engine, fanout, harness, rush, scale, timers, turns
 
 Section = tuple[Callable[[], Any], Callable[[Any], list[harness.Row]]]
 
@@ -26,6 +26,7 @@ SECTIONS: dict[str, Section] = {
     "timers": (timers.measure, timers.rows),
     "turns": (lambda: asyncio.run(turns.measure()), turns.rows),
     "fanout": (fanout.measure, fanout.rows),
+    "rush": (rush.measure, rush.rows),
     "scale": (lambda: asyncio.run(scale.measure()), scale.rows),
 }
 

@@ -30,6 +30,8 @@ from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
 from bot.metrics import CONTENT_TYPE, Metrics
+from bot.pacing import Pacer
+from bot.replies import PacedAdapter
 from bot.services import Clock, Services, fast_clock, system_clock
 from bot.settings import Settings, is_loopback
 from bot.ticker import Ticker
@@ -69,9 +71,11 @@ def _auth_configuration(settings: Settings) -> SimpleNamespace:
     )
 
 
-def build_adapter(settings: Settings) -> CloudAdapter:
+def build_adapter(settings: Settings, pacer: Pacer | None = None) -> CloudAdapter:
+    """The SDK's adapter; a turn's replies go through ``pacer`` (shared with the dispatcher),
+    ahead of the outbox's bulk sends."""
     authentication = ConfigurationBotFrameworkAuthentication(_auth_configuration(settings))
-    adapter = CloudAdapter(ReusedConnectors(authentication))
+    adapter = PacedAdapter(ReusedConnectors(authentication), pacer or Pacer())
     adapter.use(EscapeOutgoing())  # user text reaches Teams as text, never as markup
 
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -317,9 +321,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             policy=settings.time_policy(),
             templates=await kept_templates(store, template, clock()),
         )
-        adapter = build_adapter(settings)
+        pacer = Pacer()  # one budget per process: turn replies and the outbox share Teams' limits
+        adapter = build_adapter(settings, pacer)
         calendar = calendar_from_settings(settings)
-        dispatcher = Dispatcher(services, adapter, calendar=calendar)
+        dispatcher = Dispatcher(services, adapter, pacer=pacer, calendar=calendar)
         ticker = Ticker(services)
         app[RUNTIME] = Runtime(
             services=services,

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -35,17 +34,19 @@ from bot.calendar import (
     Invitation,
 )
 from bot.logs import correlated
-from bot.pacing import Pacer
+from bot.pacing import Pacer, http_status, retry_after
+from bot.replies import PACED_ELSEWHERE
 from bot.services import Services
 from cards.catalogue import Language, language_for, text
 from cards.detail import detail_card
-from cards.messages import render_message
+from cards.messages import Reminded, digest_card, render_message
 from cards.status import step_label
 from wasstraat.effects import (
     CalendarEvent,
     CalendarFailed,
     CalendarUninvited,
     DeliveryFailed,
+    Reminder,
     read_payload,
 )
 from wasstraat.model import Person, Trajectory
@@ -60,43 +61,32 @@ MAX_ATTEMPTS = 6
 BASE_BACKOFF = 1.0
 MAX_BACKOFF = 300.0
 CALENDAR_EVENT = CalendarEvent.model_fields["kind"].default
+REMINDER = Reminder.model_fields["kind"].default
 
 
 class Unreachable(Exception):
     """No conversation with the recipient can be found or made."""
 
 
+Unit = dict[str, Any] | list[dict[str, Any]]  # one message, or a person's reminders as one
+
+
+def digestible(row: dict[str, Any]) -> bool:
+    """A reminder that came due by the clock (not one somebody asked for now), to a person."""
+    return (
+        row["kind"] == REMINDER
+        and not row["payload"].get("nudged")
+        and "aad_object_id" in row["recipient"]
+    )
+
+
 @dataclass
 class DeliveryStats:
     sent: int = 0
+    digests: int = 0
     retried: int = 0
     dead: int = 0
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-
-
-def http_status(error: BaseException) -> int | None:
-    """The HTTP status behind an SDK (msrest) error, if it has one."""
-    response = getattr(error, "response", None)
-    for name in ("status", "status_code"):
-        value = getattr(response, name, None)
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def retry_after(error: BaseException, now: datetime) -> float | None:
-    """Seconds from a ``Retry-After`` header (seconds or an HTTP date)."""
-    headers = getattr(getattr(error, "response", None), "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-        except (TypeError, ValueError):
-            return None
 
 
 def backoff(attempt: int, rng: random.Random) -> float:
@@ -123,7 +113,8 @@ class Dispatcher:
         self._lease = timedelta(seconds=services.settings.delivery_lease_seconds)
         self._slots = asyncio.Semaphore(concurrency)
         self._adapter = adapter
-        self._pacer = pacer or Pacer()
+        # the adapter's pacer, when it has one: turn replies and the outbox share one budget
+        self._pacer = pacer or getattr(adapter, "pacer", None) or Pacer()
         self._worker = worker or uuid.uuid4().hex[:12]
         self._rng = rng or random.Random()
         self._sleep = sleep
@@ -148,13 +139,28 @@ class Dispatcher:
     async def deliver_due(self, *, limit: int = 200) -> DeliveryStats:
         """One round: claim what is due and deliver it, per recipient in order."""
         stats = DeliveryStats()
-        rows = await self._services.store.claim_outbox(
-            worker=self._worker, now=self._services.clock(), lease=self._lease, limit=limit
+        store = self._services.store
+        now = self._services.clock()
+        rows = await store.claim_outbox(
+            worker=self._worker, now=now, lease=self._lease, limit=limit
         )
-        by_recipient: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for row in rows:
+        # a person's reminders of the day go out as one digest: all of them, claimed together
+        people = {row["recipient"]["aad_object_id"] for row in rows if digestible(row)}
+        rows += await store.claim_reminders(
+            worker=self._worker, now=now, lease=self._lease, people=people
+        )
+        by_recipient: dict[str, list[Unit]] = defaultdict(list)
+        digests: dict[str, list[dict[str, Any]]] = {}
+        for row in sorted(rows, key=lambda row: row["id"]):
             recipient = row["recipient"]
-            by_recipient[recipient.get("aad_object_id") or recipient.get("channel", "")].append(row)
+            key = recipient.get("aad_object_id") or recipient.get("channel", "")
+            if digestible(row):
+                if key not in digests:
+                    digests[key] = []
+                    by_recipient[key].append(digests[key])  # in the place of its first reminder
+                digests[key].append(row)
+            else:
+                by_recipient[key].append(row)
 
         # the messages of one trajectory in this round are rendered from one read of it (a step
         # start to 200 people would otherwise read and parse the same document 200 times)
@@ -167,10 +173,13 @@ class Dispatcher:
                 )
             return reads[trajectory_id]
 
-        async def deliver_in_order(batch: list[dict[str, Any]]) -> None:
-            for row in batch:
+        async def deliver_in_order(batch: list[Unit]) -> None:
+            for unit in batch:
                 async with self._slots:
-                    await self._deliver(row, stats, trajectory)
+                    if isinstance(unit, list):
+                        await self._deliver_digest(unit, stats, trajectory)
+                    else:
+                        await self._deliver(unit, stats, trajectory)
 
         await asyncio.gather(*(deliver_in_order(batch) for batch in by_recipient.values()))
         return stats
@@ -224,9 +233,86 @@ class Dispatcher:
         stats.sent += 1
         log.info("message delivered", extra={"outbox_id": row["id"], "kind": row["kind"]})
 
-    async def _failed(
-        self, row: dict[str, Any], trajectory: Trajectory, error: Exception, stats: DeliveryStats
+    async def _deliver_digest(
+        self, rows: list[dict[str, Any]], stats: DeliveryStats, read: TrajectoryRead
     ) -> None:
+        """A person's due reminders as one card. The rows are sent and marked together; after a
+        crash between the send and the marks the whole digest comes again (at least once)."""
+        with correlated(f"digest-{rows[0]['id']}"):
+            store = self._services.store
+            ready: list[tuple[dict[str, Any], Trajectory]] = []
+            for row in rows:
+                trajectory = await read(row["payload"].get("trajectory_id") or "")
+                problem = "trajectory gone" if trajectory is None else ""
+                try:
+                    read_payload(row["kind"], row["payload"])
+                except ValidationError:
+                    problem = problem or "malformed"
+                if problem or trajectory is None:
+                    await store.mark_dead(
+                        row["id"], worker=self._worker, now=self._services.clock(), error=problem
+                    )
+                    stats.dead += 1
+                    continue
+                ready.append((row, trajectory))
+            if len(ready) == 1:
+                await self._deliver_row(ready[0][0], stats, read)
+                return
+            if not ready:
+                return
+            try:
+                activity_id = await self._send_digest(ready)
+            except Exception as error:
+                log.debug("digest send failed", exc_info=error)
+                # retried together, so that they stay one digest
+                wait = backoff(max(int(row["attempts"]) for row, _ in ready) + 1, self._rng)
+                for row, trajectory in ready:
+                    await self._failed(row, trajectory, error, stats, wait=wait)
+                return
+            for row, _ in ready:
+                await store.mark_sent(
+                    row["id"],
+                    worker=self._worker,
+                    now=self._services.clock(),
+                    activity_id=activity_id,
+                )
+            stats.sent += len(ready)
+            stats.digests += 1
+            log.info("digest delivered", extra={"outbox_id": rows[0]["id"], "kind": "digest"})
+
+    async def _send_digest(self, ready: list[tuple[dict[str, Any], Trajectory]]) -> str | None:
+        recipient = ready[0][0]["recipient"]
+        first = ready[0][1]
+        reference = await self._reference_for(recipient, first)
+        language = language_for(reference.locale, self._services.settings.default_locale)
+        card = digest_card(
+            [
+                Reminded(data=row["payload"], trajectory=t, template=self._services.template_of(t))
+                for row, t in ready
+            ],
+            language=language,
+            zone=self._services.zone,
+            viewer=Person(
+                aad_object_id=recipient["aad_object_id"], name=recipient.get("name") or ""
+            ),
+            now=self._services.clock(),
+        )
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        async with self._pacer.sending(
+            conversation=str(reference.conversation.id), tenant=first.binding.tenant_id or "-"
+        ):
+            return await self._continue(reference, activity)
+
+    async def _failed(
+        self,
+        row: dict[str, Any],
+        trajectory: Trajectory,
+        error: Exception,
+        stats: DeliveryStats,
+        *,
+        wait: float | None = None,
+    ) -> None:
+        """``wait``: the retry's delay when Teams names none (else a backoff with jitter)."""
         store = self._services.store
         now = self._services.clock()
         status = http_status(error)
@@ -237,7 +323,8 @@ class Dispatcher:
             status is None and not isinstance(error, Unreachable)
         )
         if retryable and attempts < MAX_ATTEMPTS:
-            wait = retry_after(error, now) if status == 429 else None
+            asked = retry_after(error, now) if status == 429 else None
+            wait = asked if asked is not None else wait
             await self._retry(row, attempts, wait, f"{status or type(error).__name__}", stats)
             return
         log.warning("message %s dead-lettered (status %s)", row["id"], status)
@@ -489,6 +576,7 @@ class Dispatcher:
         result: dict[str, Any] = {}
 
         async def send(context: TurnContext) -> None:
+            context.turn_state[PACED_ELSEWHERE] = True  # paced here, as bulk
             try:
                 if update:
                     response = await context.update_activity(activity)

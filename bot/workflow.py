@@ -14,6 +14,7 @@ from storage import StaleVersion
 from storage.store import Transaction
 from wasstraat import engine, limits
 from wasstraat.commands import Command
+from wasstraat.effects import Reminder
 from wasstraat.model import Binding, Person, Trajectory
 from wasstraat.template import PROJECT_LEADER
 from wasstraat.worktime import TimePolicy
@@ -52,13 +53,18 @@ def _not_before(
     message: engine.Message, actor: Person, now: datetime, policy: TimePolicy
 ) -> datetime:
     """Prompts and reminders reach people in working time only: one due at night waits for the
-    morning. What answers the actor's own action, and channel posts, go out at once."""
+    morning. What answers the actor's own action, and channel posts, go out at once. A reminder
+    that comes due by the clock waits for the next start of working hours, where the dispatcher
+    gathers a person's reminders of that day into one digest; one somebody asked for now
+    ("herinner nu") does not wait."""
     if (
         message.recipient is None
         or message.recipient.aad_object_id == actor.aad_object_id
         or message.kind in NOT_PROMPTS
     ):
         return now
+    if isinstance(message.body, Reminder) and not message.body.nudged:
+        return policy.working.next_opening(now)
     return policy.working.next_working_moment(now)
 
 

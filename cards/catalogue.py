@@ -308,6 +308,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Herinnering: '{product}' wacht sinds {since} op jou ({what}).",
         "en": "Reminder: '{product}' has been waiting on you since {since} ({what}).",
     },
+    "digest.title": {"nl": "Je openstaande taken", "en": "Your open tasks"},
+    "digest.intro": {
+        "nl": "Goedemorgen! {count} taken wachten op jou. Je kunt ze hier meteen doen.",
+        "en": "Good morning! {count} tasks are waiting on you. You can do them right here.",
+    },
+    "digest.open": {"nl": "Openen", "en": "Open"},
+    "digest.more": {
+        "nl": "En nog {count}: typ 'mijn taken' voor alles wat op jou wacht.",
+        "en": "And {count} more: type 'my tasks' for everything waiting on you.",
+    },
     "reminder.nudged": {
         "nl": "{by} vraagt je even naar '{product}' te kijken: het wacht sinds {since} op jou "
         "({what}).",

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element
 from cards.catalogue import Language, text
 from cards.detail import detail_card, tasks_card
-from cards.messages import idea_choice_card, render_message
+from cards.messages import Reminded, digest_card, idea_choice_card, render_message
 from cards.outcomes import (
     Viewer,
     error_card,
@@ -29,7 +29,7 @@ from cards.status import status_card
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
 from wasstraat.engine import waiting_on
-from wasstraat.model import Decision, Kpi
+from wasstraat.model import Decision, Kpi, Person
 from wasstraat.samples import KC, PA, PE, PL, SP, TEMPLATE, VM1, VM2, Run, to_step
 from wasstraat.template import Check, Subject
 
@@ -39,6 +39,7 @@ LANGUAGES: tuple[Language, ...] = ("nl", "en")
 _KPI_STEP = (TEMPLATE.approval_step(Subject.KPIS) or TEMPLATE.steps[0]).id
 _CHECK_STEP = (TEMPLATE.one(Check) or TEMPLATE.steps[0]).id
 _LAST_STEP = TEMPLATE.steps[-1].id
+_IMPLEMENTATION_STEP = TEMPLATE.steps[-2].id
 
 
 def _demo_runs() -> list[Run]:
@@ -69,6 +70,29 @@ def _demo_runs() -> list[Run]:
     )
     waiting.do(PL, c.Nudge(), after=timedelta(days=2))
     return [remarked, full, rejected, waiting]
+
+
+def digest_demo() -> tuple[Person, list[Reminded]]:
+    """The proceseigenaar with a task waiting three weeks in each of two trajectories: the KPIs
+    to approve in one, step 10 to finish in the other."""
+    system = PL.model_copy(update={"aad_object_id": "system"})
+    reminded = []
+    for product, step, tid in (
+        ("Parkeervergunning", _KPI_STEP, "t1"),
+        ("Afvalpas", _IMPLEMENTATION_STEP, "t2"),
+    ):
+        run = Run()
+        to_step(run, step)
+        if step == _KPI_STEP:
+            kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
+            run.do(PL, c.ProposeKpis(kpis=[kpi]))
+        else:
+            run.t = run.t.model_copy(update={"id": tid, "product": product})
+        outcome = run.do(system, c.FollowUpDue(), after=timedelta(days=21))
+        for message in outcome.messages:
+            if message.kind == "reminder" and message.recipient == PE:
+                reminded.append(Reminded(data=message.data, trajectory=run.t, template=TEMPLATE))
+    return PE, reminded
 
 
 def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
@@ -152,6 +176,11 @@ def variants() -> Iterator[tuple[str, Element]]:
                 language=language,
                 error=text("error.one_person_only", language, role="Sponsor"),
             ),
+        )
+        person, reminded = digest_demo()
+        yield (
+            f"digest--two-trajectories--person{suffix}",
+            digest_card(reminded, language=language, zone=ZONE, viewer=person, now=runs[0].now),
         )
         for name, card in _message_variants(language):
             yield f"{name}{suffix}", card

@@ -766,6 +766,80 @@ def render_message(
     return renderer(view)
 
 
+DIGEST_SHOWN = 10  # tasks drawn in one digest (a card must stay under Teams' 28 KB)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminded:
+    """One due reminder as a digest draws it: the message's data, its trajectory as it is now,
+    and the wasstraat that trajectory follows."""
+
+    data: Mapping[str, Any]
+    trajectory: Trajectory
+    template: Template
+
+
+def _has_inputs(element: object) -> bool:
+    if isinstance(element, list):
+        return any(_has_inputs(item) for item in element)
+    if not isinstance(element, dict):
+        return False
+    if str(element.get("type", "")).startswith("Input."):
+        return True
+    return any(_has_inputs(value) for value in element.values())
+
+
+def digest_card(
+    reminders: list[Reminded],
+    *,
+    language: Language,
+    zone: ZoneInfo,
+    viewer: Person,
+    now: datetime,
+) -> Element:
+    """The daily digest: one person's due reminders across trajectories in one card, each task
+    with its own buttons (the very actions of its card, so a click goes through the same gate).
+    A task whose card asks for input opens in place, so that no two forms share a card."""
+    body: list[Element] = [
+        heading(text("digest.title", language)),
+        paragraph(text("digest.intro", language, count=len(reminders)), subtle=True),
+    ]
+    for reminded in reminders[:DIGEST_SHOWN]:
+        rendered = render_message(
+            "reminder",
+            reminded.data,
+            reminded.trajectory,
+            language=language,
+            template=reminded.template,
+            zone=zone,
+            viewer=viewer,
+            now=now,
+        )
+        task = rendered.card
+        if task is None:
+            items: list[Element] = [paragraph(rendered.text or "")]
+        else:
+            title, line, *rest = task["body"]
+            items = [{**title, "size": "Default"}, {**line, "spacing": "None"}]
+            actions = list(task.get("actions") or [])
+            if _has_inputs(rest):
+                opened = card(rest, actions)
+                opened.pop("$schema", None)
+                actions = [
+                    {
+                        "type": "Action.ShowCard",
+                        "title": text("digest.open", language),
+                        "card": opened,
+                    }
+                ]
+            if actions:
+                items.append({"type": "ActionSet", "actions": actions})
+        body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": items})
+    if len(reminders) > DIGEST_SHOWN:
+        body.append(paragraph(text("digest.more", language, count=len(reminders) - DIGEST_SHOWN)))
+    return card(body)
+
+
 def idea_choice_card(trajectories: list[Trajectory], idea: str, language: Language) -> Element:
     """Which trajectory an idea belongs to, one button each."""
     actions = [

@@ -6,12 +6,23 @@ import asyncio
 import json
 import uuid
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Collection, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    Text,
+    bindparam,
+    cast,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -516,6 +527,41 @@ class Store:
             limit=limit,
         )
         return sorted(rows, key=lambda row: row["id"])
+
+    async def claim_reminders(
+        self,
+        *,
+        worker: str,
+        now: datetime,
+        lease: timedelta,
+        people: Collection[str],
+        kind: str = "reminder",
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """Lease the due, undelivered ``kind`` messages to ``people`` (by Entra object id) that
+        were not asked for by someone (a nudge goes out on its own): what one digest gathers."""
+        if not people:
+            return []
+        table = schema.outbox
+        return await self._claim(
+            table,
+            [
+                table.c.sent_at.is_(None),
+                table.c.dead_at.is_(None),
+                table.c.not_before <= now,
+                table.c.kind == kind,
+                table.c.recipient["aad_object_id"].as_string().in_(sorted(people)),
+                or_(
+                    table.c.payload["nudged"].as_boolean().is_(None),
+                    table.c.payload["nudged"].as_boolean() == false(),
+                ),
+            ],
+            order_by=[table.c.id],
+            worker=worker,
+            until=now + lease,
+            now=now,
+            limit=limit,
+        )
 
     async def _claim(
         self,

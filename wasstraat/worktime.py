@@ -107,6 +107,17 @@ class WorkingTime:
             return self.opening(day)
         return self.opening(self.working_day_on_or_after(day + timedelta(days=1)))
 
+    def next_opening(self, moment: datetime) -> datetime:
+        """The start of working hours at or after ``moment`` (``moment`` itself when every
+        moment counts): when the day's gathered reminders go out."""
+        if self.always:
+            return moment.astimezone(UTC)
+        local = self.local(moment)
+        day = local.date()
+        if self.is_working_day(day) and local.time() <= self.start:
+            return self.opening(day)
+        return self.opening(self.working_day_on_or_after(day + timedelta(days=1)))
+
     def add_working_days(self, moment: datetime, days: int) -> datetime:
         """``days`` working days after ``moment`` (first moved into working time), at the same
         local time of day."""

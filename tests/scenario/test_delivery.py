@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from datetime import timedelta
@@ -16,6 +17,7 @@ from wasstraat import commands as c
 from wasstraat.model import Person
 
 LEADER = Person(aad_object_id=ALEX, name="Alex Wilber")
+PERSONAL_CHAT = "91de9fff-b6db-4f3b-9fab-0b461f322436"  # Alex's 1:1 chat in the fixtures
 
 
 async def channel_trajectory(bot: BotClient) -> str:
@@ -224,3 +226,37 @@ async def test_a_row_that_does_not_fit_its_kind_is_set_aside_and_the_rest_delive
     rows = [m for m in await bot.store.outbox_messages() if m["kind"] == "approval_request"]
     assert [m["last_error"] for m in rows if m["dead_at"] is not None] == ["malformed"] * 2
     assert len(bot.connector.delivered()) == 1
+
+
+async def test_an_answer_to_a_person_during_a_large_fan_out_goes_first_and_meets_no_429(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    staff = [Person(aad_object_id=f"staff-{n:03}", name=f"Medewerker {n}") for n in range(250)]
+    for person in staff:
+        bot.connector.add_member(person.aad_object_id, person.name)
+    services = runtime(bot).services
+    await Workflow(services).execute(
+        trajectory_id, c.AssignRole(role="vakinhoudelijk_medewerker", people=staff), LEADER
+    )
+    await asyncio.sleep(1.1)  # the start's own replies leave the tenant's window
+    fan_out = asyncio.create_task(drain(bot, Dispatcher(services, runtime(bot).adapter), clock))
+    await asyncio.sleep(1.5)  # the tenant's budget is taken by the fan-out now
+    assert not fan_out.done()
+
+    latencies = []
+    for _ in range(3):
+        started = time.perf_counter()
+        await bot.say("mijn taken")
+        latencies.append(time.perf_counter() - started)
+        await asyncio.sleep(0.2)
+    busy = not fan_out.done()
+    stats = await fan_out
+
+    assert busy  # the answers came while the fan-out was still under way …
+    assert max(latencies) < 0.5  # … without waiting behind it
+    assert bot.connector.violations == 0 and not stats.statuses.get(429)
+    answers = [a for conv, a in bot.connector.delivered() if conv == PERSONAL_CHAT]
+    assert len(answers) == 3  # each answer delivered
+    to_staff = {conv for conv, _ in bot.connector.delivered() if "staff-" in conv}
+    assert len(to_staff) == 250 and stats.dead == 0  # and the fan-out lost nothing

@@ -28,6 +28,7 @@ MAIN_CARDS = (
     "review_request--7--specialist_iv--nl",
     "step_started--2--projectleider--nl",
     "tasks--open--person--nl",
+    "digest--two-trajectories--person--nl",
     "stale--decide_kpis--proceseigenaar--en",
 )
 PAGE = """<!doctype html><html><head><meta charset="utf-8">

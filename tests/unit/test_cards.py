@@ -7,11 +7,14 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
-from cards.export import export
+from cards.catalogue import Language
+from cards.export import ZONE, digest_demo, export, variants
+from cards.messages import render_message
 from tests.tools.card_schema import TEAMS_CHART, card_validator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +136,49 @@ def test_the_renderer_check_lets_in_the_teams_chart_only_with_a_fallback(tmp_pat
     errors = {Path(r["file"]).stem: r["errors"] for r in reports}
     assert errors["with"] == []
     assert errors["without"] and errors["other"]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_daily_digest_shows_each_open_task_with_its_button(language: Language) -> None:
+    [digest] = [
+        card for name, card in variants() if name == f"digest--two-trajectories--person--{language}"
+    ]
+    person, reminded = digest_demo()
+    tasks = [e for e in digest["body"] if e["type"] == "Container"]
+    assert len(tasks) == len(reminded) == 2
+    for task, one in zip(tasks, reminded, strict=True):
+        assert one.trajectory.product in json.dumps(task, ensure_ascii=False)
+        own = render_message(
+            "reminder",
+            one.data,
+            one.trajectory,
+            language=language,
+            template=one.template,
+            zone=ZONE,
+            viewer=person,
+            now=one.trajectory.created_at,
+        ).card
+        assert own is not None
+        buttons = [
+            (a["title"], json.dumps(a["data"], sort_keys=True))
+            for a in _all_actions(task)
+            if a["type"] == "Action.Execute"
+        ]
+        # the task card's own buttons, each for this task's trajectory
+        assert buttons
+        assert buttons == [
+            (a["title"], json.dumps(a["data"], sort_keys=True))
+            for a in _all_actions(own["actions"])
+            if a["type"] == "Action.Execute"
+        ]
+        named = {json.loads(data).get("trajectory") for _, data in buttons} - {None}
+        assert named == {one.trajectory.id}
+
+
+def _all_actions(element: object) -> list[dict[str, Any]]:
+    if isinstance(element, list):
+        return [a for item in element for a in _all_actions(item)]
+    if not isinstance(element, dict):
+        return []
+    own = [element] if str(element.get("type", "")).startswith("Action.") else []
+    return own + [a for value in element.values() for a in _all_actions(value)]

@@ -49,3 +49,23 @@ async def test_sends_under_way_hold_their_places_and_count_when_done():
     assert entered == ["a", "b", "c"]
     assert waits[0] == IN_FLIGHT_POLL
     assert waits[1] == 5.0  # … then the three count for the hour (a nap is at most 5 s)
+
+
+async def test_bulk_sends_leave_a_reserve_and_stand_aside_for_a_waiting_answer():
+    pacer = Pacer(per_conversation="100/hour", per_tenant="20/hour", reserve=2)
+    for n in range(18):  # bulk fills the window up to the reserve …
+        async with pacer.sending(conversation=f"bulk-{n}", tenant="t"):
+            pass
+
+    async def bulk() -> None:
+        async with pacer.sending(conversation="bulk-late", tenant="t"):
+            pass
+
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(bulk(), 0.05)  # … and waits at the reserve
+    for n in range(2):  # answers to people's clicks go at once, into the reserve
+        async with (
+            asyncio.timeout(0.05),
+            pacer.sending(conversation=f"chat-{n}", tenant="t", interactive=True),
+        ):
+            pass
