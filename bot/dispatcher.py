@@ -80,12 +80,16 @@ def digestible(row: dict[str, Any]) -> bool:
     )
 
 
+ROUND = 200  # outbox rows one delivery round claims
+
+
 @dataclass
 class DeliveryStats:
     sent: int = 0
     digests: int = 0
     retried: int = 0
     dead: int = 0
+    claimed: int = 0  # outbox rows the round took on (a full round: more may be waiting)
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -127,7 +131,9 @@ class Dispatcher:
         """Deliver until ``stop`` is set, polling every ``interval`` seconds or when woken."""
         while not stop.is_set():
             try:
-                await self.deliver_due()
+                stats = await self.deliver_due(limit=ROUND)
+                if stats.claimed >= ROUND:
+                    continue  # a backlog (a fan-out, the morning's digests): straight on
             except Exception:
                 log.exception("delivery round failed; trying again")
             self._wake.clear()
@@ -136,7 +142,7 @@ class Dispatcher:
             for waiter in waiters:
                 waiter.cancel()
 
-    async def deliver_due(self, *, limit: int = 200) -> DeliveryStats:
+    async def deliver_due(self, *, limit: int = ROUND) -> DeliveryStats:
         """One round: claim what is due and deliver it, per recipient in order."""
         stats = DeliveryStats()
         store = self._services.store
@@ -146,6 +152,7 @@ class Dispatcher:
         )
         # a person's reminders of the day go out as one digest: all of them, claimed together
         people = {row["recipient"]["aad_object_id"] for row in rows if digestible(row)}
+        stats.claimed = len(rows)
         rows += await store.claim_reminders(
             worker=self._worker, now=now, lease=self._lease, people=people
         )

@@ -32,7 +32,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 PER_CONVERSATION = "7/second;8/2 seconds;60/30 seconds;1800/hour"
 PER_TENANT = "50/second"
 IN_FLIGHT_POLL = 0.005  # seconds between looks while only sends under way stand in the way
-RESERVE = 2  # places per tenant window that bulk sends leave free for interactive ones
+RESERVE = 1  # places per tenant window that bulk sends leave free for interactive ones
 
 
 class Pacer:

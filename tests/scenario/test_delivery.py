@@ -10,9 +10,10 @@ from datetime import timedelta
 import pytest
 
 from bot.app import RUNTIME
-from bot.dispatcher import DeliveryStats, Dispatcher
+from bot.dispatcher import ROUND, DeliveryStats, Dispatcher
 from bot.workflow import Workflow
 from tests.conftest import ALEX, BotClient, FixedClock, payload
+from tests.replicas.seeding import people, seed_messages
 from wasstraat import commands as c
 from wasstraat.model import Person
 
@@ -260,3 +261,38 @@ async def test_an_answer_to_a_person_during_a_large_fan_out_goes_first_and_meets
     assert len(answers) == 3  # each answer delivered
     to_staff = {conv for conv, _ in bot.connector.delivered() if "staff-" in conv}
     assert len(to_staff) == 250 and stats.dead == 0  # and the fan-out lost nothing
+
+
+async def test_a_backlog_larger_than_a_round_is_delivered_without_waiting_between_rounds(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    trajectory = await bot.store.trajectory(trajectory_id)
+    assert trajectory is not None
+    await seed_messages(
+        bot.store,
+        trajectory,
+        people(40),
+        ROUND + 60,
+        service_url=bot.connector.url,
+        now=clock(),
+        insert=False,
+    )
+    dispatcher = Dispatcher(runtime(bot).services, runtime(bot).adapter)
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop, interval=60))
+
+    async def pending() -> int:
+        rows = await bot.store.outbox_messages()
+        return sum(1 for m in rows if m["sent_at"] is None and m["dead_at"] is None)
+
+    try:
+        for _ in range(150):  # 30 s at most; one poll interval would be 60 s
+            if not await pending():
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        stop.set()
+        await running
+    assert await pending() == 0
+    assert bot.connector.violations == 0
