@@ -41,6 +41,7 @@ from cards.catalogue import Language, language_for, text
 from cards.detail import detail_card
 from cards.messages import Reminded, digest_card, render_message
 from cards.status import step_label
+from storage import OutboxRow
 from wasstraat.effects import (
     CalendarEvent,
     CalendarFailed,
@@ -68,15 +69,13 @@ class Unreachable(Exception):
     """No conversation with the recipient can be found or made."""
 
 
-Unit = dict[str, Any] | list[dict[str, Any]]  # one message, or a person's reminders as one
+Unit = OutboxRow | list[OutboxRow]  # one message, or a person's reminders as one
 
 
-def digestible(row: dict[str, Any]) -> bool:
+def digestible(row: OutboxRow) -> bool:
     """A reminder that came due by the clock (not one somebody asked for now), to a person."""
     return (
-        row["kind"] == REMINDER
-        and not row["payload"].get("nudged")
-        and "aad_object_id" in row["recipient"]
+        row.kind == REMINDER and not row.payload.get("nudged") and "aad_object_id" in row.recipient
     )
 
 
@@ -151,15 +150,15 @@ class Dispatcher:
             worker=self._worker, now=now, lease=self._lease, limit=limit
         )
         # a person's reminders of the day go out as one digest: all of them, claimed together
-        people = {row["recipient"]["aad_object_id"] for row in rows if digestible(row)}
+        people = {row.recipient["aad_object_id"] for row in rows if digestible(row)}
         stats.claimed = len(rows)
         rows += await store.claim_reminders(
             worker=self._worker, now=now, lease=self._lease, people=people
         )
         by_recipient: dict[str, list[Unit]] = defaultdict(list)
-        digests: dict[str, list[dict[str, Any]]] = {}
-        for row in sorted(rows, key=lambda row: row["id"]):
-            recipient = row["recipient"]
+        digests: dict[str, list[OutboxRow]] = {}
+        for row in sorted(rows, key=lambda row: row.id):
+            recipient = row.recipient
             key = recipient.get("aad_object_id") or recipient.get("channel", "")
             if digestible(row):
                 if key not in digests:
@@ -192,40 +191,40 @@ class Dispatcher:
         return stats
 
     async def _deliver(
-        self, row: dict[str, Any], stats: DeliveryStats, trajectory: TrajectoryRead
+        self, row: OutboxRow, stats: DeliveryStats, trajectory: TrajectoryRead
     ) -> None:
-        with correlated(f"delivery-{row['id']}"):
+        with correlated(f"delivery-{row.id}"):
             await self._deliver_row(row, stats, trajectory)
 
     async def _deliver_row(
-        self, row: dict[str, Any], stats: DeliveryStats, read: TrajectoryRead
+        self, row: OutboxRow, stats: DeliveryStats, read: TrajectoryRead
     ) -> None:
         store = self._services.store
-        trajectory_id = row["payload"].get("trajectory_id")
+        trajectory_id = row.payload.get("trajectory_id")
         trajectory = await read(trajectory_id) if trajectory_id else None
         if trajectory is None:
             await store.mark_dead(
-                row["id"], worker=self._worker, now=self._services.clock(), error="trajectory gone"
+                row.id, worker=self._worker, now=self._services.clock(), error="trajectory gone"
             )
             stats.dead += 1
             return
         try:
-            read_payload(row["kind"], row["payload"])
+            read_payload(row.kind, row.payload)
         except ValidationError:
             # a row that does not fit its kind is not drawn half: it is set aside, and counted
-            log.warning("message %s does not fit its kind %s", row["id"], row["kind"])
+            log.warning("message %s does not fit its kind %s", row.id, row.kind)
             await store.mark_dead(
-                row["id"], worker=self._worker, now=self._services.clock(), error="malformed"
+                row.id, worker=self._worker, now=self._services.clock(), error="malformed"
             )
             stats.dead += 1
             return
-        if row["kind"] == CALENDAR_EVENT:
+        if row.kind == CALENDAR_EVENT:
             await self._invite(row, trajectory, stats)
             return
-        if "aad_object_id" not in row["recipient"] and not trajectory.binding.team_id:
+        if "aad_object_id" not in row.recipient and not trajectory.binding.team_id:
             # channel news for a trajectory that lives in a chat: its people hear it 1:1
             await store.mark_sent(
-                row["id"], worker=self._worker, now=self._services.clock(), activity_id=None
+                row.id, worker=self._worker, now=self._services.clock(), activity_id=None
             )
             return
         try:
@@ -235,29 +234,29 @@ class Dispatcher:
             await self._failed(row, trajectory, error, stats)
             return
         await store.mark_sent(
-            row["id"], worker=self._worker, now=self._services.clock(), activity_id=activity_id
+            row.id, worker=self._worker, now=self._services.clock(), activity_id=activity_id
         )
         stats.sent += 1
-        log.info("message delivered", extra={"outbox_id": row["id"], "kind": row["kind"]})
+        log.info("message delivered", extra={"outbox_id": row.id, "kind": row.kind})
 
     async def _deliver_digest(
-        self, rows: list[dict[str, Any]], stats: DeliveryStats, read: TrajectoryRead
+        self, rows: list[OutboxRow], stats: DeliveryStats, read: TrajectoryRead
     ) -> None:
         """A person's due reminders as one card. The rows are sent and marked together; after a
         crash between the send and the marks the whole digest comes again (at least once)."""
-        with correlated(f"digest-{rows[0]['id']}"):
+        with correlated(f"digest-{rows[0].id}"):
             store = self._services.store
-            ready: list[tuple[dict[str, Any], Trajectory]] = []
+            ready: list[tuple[OutboxRow, Trajectory]] = []
             for row in rows:
-                trajectory = await read(row["payload"].get("trajectory_id") or "")
+                trajectory = await read(row.payload.get("trajectory_id") or "")
                 problem = "trajectory gone" if trajectory is None else ""
                 try:
-                    read_payload(row["kind"], row["payload"])
+                    read_payload(row.kind, row.payload)
                 except ValidationError:
                     problem = problem or "malformed"
                 if problem or trajectory is None:
                     await store.mark_dead(
-                        row["id"], worker=self._worker, now=self._services.clock(), error=problem
+                        row.id, worker=self._worker, now=self._services.clock(), error=problem
                     )
                     stats.dead += 1
                     continue
@@ -272,29 +271,29 @@ class Dispatcher:
             except Exception as error:
                 log.debug("digest send failed", exc_info=error)
                 # retried together, so that they stay one digest
-                wait = backoff(max(int(row["attempts"]) for row, _ in ready) + 1, self._rng)
+                wait = backoff(max(int(row.attempts) for row, _ in ready) + 1, self._rng)
                 for row, trajectory in ready:
                     await self._failed(row, trajectory, error, stats, wait=wait)
                 return
             for row, _ in ready:
                 await store.mark_sent(
-                    row["id"],
+                    row.id,
                     worker=self._worker,
                     now=self._services.clock(),
                     activity_id=activity_id,
                 )
             stats.sent += len(ready)
             stats.digests += 1
-            log.info("digest delivered", extra={"outbox_id": rows[0]["id"], "kind": "digest"})
+            log.info("digest delivered", extra={"outbox_id": rows[0].id, "kind": "digest"})
 
-    async def _send_digest(self, ready: list[tuple[dict[str, Any], Trajectory]]) -> str | None:
-        recipient = ready[0][0]["recipient"]
+    async def _send_digest(self, ready: list[tuple[OutboxRow, Trajectory]]) -> str | None:
+        recipient = ready[0][0].recipient
         first = ready[0][1]
         reference = await self._reference_for(recipient, first)
         language = language_for(reference.locale, self._services.settings.default_locale)
         card = digest_card(
             [
-                Reminded(data=row["payload"], trajectory=t, template=self._services.template_of(t))
+                Reminded(data=row.payload, trajectory=t, template=self._services.template_of(t))
                 for row, t in ready
             ],
             language=language,
@@ -312,7 +311,7 @@ class Dispatcher:
 
     async def _failed(
         self,
-        row: dict[str, Any],
+        row: OutboxRow,
         trajectory: Trajectory,
         error: Exception,
         stats: DeliveryStats,
@@ -325,7 +324,7 @@ class Dispatcher:
         status = http_status(error)
         if status is not None:
             stats.statuses[status] += 1
-        attempts = int(row["attempts"]) + 1
+        attempts = int(row.attempts) + 1
         retryable = status in RETRY_STATUSES or (
             status is None and not isinstance(error, Unreachable)
         )
@@ -334,16 +333,16 @@ class Dispatcher:
             wait = asked if asked is not None else wait
             await self._retry(row, attempts, wait, f"{status or type(error).__name__}", stats)
             return
-        log.warning("message %s dead-lettered (status %s)", row["id"], status)
+        log.warning("message %s dead-lettered (status %s)", row.id, status)
         await store.mark_dead(
-            row["id"], worker=self._worker, now=now, error=f"{status or type(error).__name__}"
+            row.id, worker=self._worker, now=now, error=f"{status or type(error).__name__}"
         )
         stats.dead += 1
         await self._report_unreachable(row, trajectory, now)
 
     async def _retry(
         self,
-        row: dict[str, Any],
+        row: OutboxRow,
         attempts: int,
         wait: float | None,
         reason: str,
@@ -352,7 +351,7 @@ class Dispatcher:
         """Try again after the wait asked for, else after a backoff with jitter."""
         delay = wait if wait is not None else backoff(attempts, self._rng)
         await self._services.store.mark_retry(
-            row["id"],
+            row.id,
             worker=self._worker,
             not_before=self._services.clock() + timedelta(seconds=delay),
             error=reason,
@@ -360,11 +359,11 @@ class Dispatcher:
         stats.retried += 1
 
     async def _report_unreachable(
-        self, row: dict[str, Any], trajectory: Trajectory, now: datetime
+        self, row: OutboxRow, trajectory: Trajectory, now: datetime
     ) -> None:
         """Tell the project leader (or, for their own messages, the channel) who was missed."""
-        recipient = row["recipient"]
-        if row["kind"] == "delivery_failed" or "aad_object_id" not in recipient:
+        recipient = row.recipient
+        if row.kind == "delivery_failed" or "aad_object_id" not in recipient:
             return
         leaders = trajectory.holders(PROJECT_LEADER)
         target: dict[str, Any]
@@ -386,9 +385,7 @@ class Dispatcher:
 
     # -- calendar invitations -------------------------------------------------------------------
 
-    async def _invite(
-        self, row: dict[str, Any], trajectory: Trajectory, stats: DeliveryStats
-    ) -> None:
+    async def _invite(self, row: OutboxRow, trajectory: Trajectory, stats: DeliveryStats) -> None:
         """Create the planned session's Outlook event (with a Teams meeting) in the organiser's
         calendar. Graph being busy is retried; a refusal is reported, never dropped silently."""
         store = self._services.store
@@ -400,7 +397,7 @@ class Dispatcher:
             invitation = await self._invitation(row, trajectory)
             created = await self._calendar.create_event(invitation)
         except CalendarTransientError as error:
-            attempts = int(row["attempts"]) + 1
+            attempts = int(row.attempts) + 1
             if attempts >= MAX_ATTEMPTS:
                 await self._calendar_failed(row, trajectory, now, error.code, stats)
                 return
@@ -412,26 +409,26 @@ class Dispatcher:
             await self._calendar_failed(row, trajectory, now, str(code), stats)
             return
         await store.mark_sent(
-            row["id"], worker=self._worker, now=now, activity_id=created.event_id[:256]
+            row.id, worker=self._worker, now=now, activity_id=created.event_id[:256]
         )
         stats.sent += 1
         if created.uninvited:
             names = {p.aad_object_id: p.name for p in trajectory.members()}
             uninvited = CalendarUninvited(
-                step=row["payload"].get("step"),
+                step=row.payload.get("step"),
                 names=[names.get(oid, "?") for oid in created.uninvited],
             )
             await store.enqueue(
                 kind=uninvited.kind,
-                recipient=row["recipient"],
+                recipient=row.recipient,
                 payload={"trajectory_id": trajectory.id, **uninvited.payload()},
                 trajectory_id=trajectory.id,
                 now=now,
             )
 
-    async def _invitation(self, row: dict[str, Any], trajectory: Trajectory) -> Invitation:
-        payload = row["payload"]
-        organizer = str(row["recipient"]["aad_object_id"])
+    async def _invitation(self, row: OutboxRow, trajectory: Trajectory) -> Invitation:
+        payload = row.payload
+        organizer = str(row.recipient["aad_object_id"])
         start = datetime.fromisoformat(str(payload["at"]))
         language = language_for(None, self._services.settings.default_locale)
         step = step_label(self._services.template_of(trajectory), str(payload["step"]), language)
@@ -470,24 +467,24 @@ class Dispatcher:
 
     async def _calendar_failed(
         self,
-        row: dict[str, Any],
+        row: OutboxRow,
         trajectory: Trajectory,
         now: datetime,
         reason: str,
         stats: DeliveryStats,
     ) -> None:
-        log.warning("invitation %s not created (%s)", row["id"], reason)
+        log.warning("invitation %s not created (%s)", row.id, reason)
         await self._services.store.mark_dead(
-            row["id"], worker=self._worker, now=now, error=f"calendar {reason}"[:200]
+            row.id, worker=self._worker, now=now, error=f"calendar {reason}"[:200]
         )
         stats.dead += 1
-        told = {str(row["recipient"]["aad_object_id"])}
+        told = {str(row.recipient["aad_object_id"])}
         for leader in trajectory.holders(PROJECT_LEADER):
             told.add(leader.aad_object_id)
         for person in trajectory.members():
             if person.aad_object_id in told:
                 told.discard(person.aad_object_id)
-                failed = CalendarFailed(step=row["payload"].get("step"))
+                failed = CalendarFailed(step=row.payload.get("step"))
                 await self._services.store.enqueue(
                     kind=failed.kind,
                     recipient={"aad_object_id": person.aad_object_id, "name": person.name},
@@ -498,15 +495,15 @@ class Dispatcher:
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def _send(self, row: dict[str, Any], trajectory: Trajectory) -> str | None:
-        recipient = row["recipient"]
+    async def _send(self, row: OutboxRow, trajectory: Trajectory) -> str | None:
+        recipient = row.recipient
         reference = await self._reference_for(recipient, trajectory)
         language = language_for(reference.locale, self._services.settings.default_locale)
         if "aad_object_id" not in recipient:
             return await self._post_to_thread(row, trajectory, reference, language)
         rendered = render_message(
-            row["kind"],
-            row["payload"],
+            row.kind,
+            row.payload,
             trajectory,
             language=language,
             template=self._services.template_of(trajectory),
@@ -529,7 +526,7 @@ class Dispatcher:
 
     async def _post_to_thread(
         self,
-        row: dict[str, Any],
+        row: OutboxRow,
         trajectory: Trajectory,
         reference: ConversationReference,
         language: Language,
@@ -561,8 +558,8 @@ class Dispatcher:
         async with self._pacer.sending(conversation=channel, tenant=tenant):
             await self._continue(reference, post, update=True)
         rendered = render_message(
-            row["kind"],
-            row["payload"],
+            row.kind,
+            row.payload,
             trajectory,
             language=language,
             template=services.template_of(trajectory),

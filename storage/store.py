@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import (
     Text,
     bindparam,
@@ -330,6 +331,21 @@ class Transaction:
                     )
 
 
+class OutboxRow(BaseModel):
+    """A claimed outbox message: whom it is for, what kind, its payload (read as its typed
+    message body by the dispatcher, which sets aside one that does not fit), and how often it
+    was tried."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: int
+    kind: str
+    recipient: dict[str, Any]  # a person {aad_object_id, name} or a channel {channel, …}
+    payload: dict[str, Any]
+    attempts: int
+    trajectory_id: str | None = None
+
+
 class Store:
     """Repositories for trajectories, inbox, outbox, timers, audit, references and dialog state."""
 
@@ -506,7 +522,7 @@ class Store:
 
     async def claim_outbox(
         self, *, worker: str, now: datetime, lease: timedelta, limit: int = 100
-    ) -> list[dict[str, Any]]:
+    ) -> list[OutboxRow]:
         """Lease up to ``limit`` due, undelivered messages to ``worker``.
 
         A message whose lease ran out (its worker died) is claimed again: delivery is at least
@@ -526,7 +542,7 @@ class Store:
             now=now,
             limit=limit,
         )
-        return sorted(rows, key=lambda row: row["id"])
+        return sorted((OutboxRow.model_validate(row) for row in rows), key=lambda row: row.id)
 
     async def claim_reminders(
         self,
@@ -537,13 +553,13 @@ class Store:
         people: Collection[str],
         kind: str = "reminder",
         limit: int = 1000,
-    ) -> list[dict[str, Any]]:
+    ) -> list[OutboxRow]:
         """Lease the due, undelivered ``kind`` messages to ``people`` (by Entra object id) that
         were not asked for by someone (a nudge goes out on its own): what one digest gathers."""
         if not people:
             return []
         table = schema.outbox
-        return await self._claim(
+        rows = await self._claim(
             table,
             [
                 table.c.sent_at.is_(None),
@@ -562,6 +578,7 @@ class Store:
             now=now,
             limit=limit,
         )
+        return [OutboxRow.model_validate(row) for row in rows]
 
     async def _claim(
         self,
