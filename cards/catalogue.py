@@ -1010,6 +1010,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Reden van een wijziging (bijv. verlof)",
         "en": "Reason for a change (e.g. leave)",
     },
+    "roles.specialists": {"nl": "Specialisten (stap 7)", "en": "Specialists (step 7)"},
     "roles.save": {"nl": "Opslaan", "en": "Save"},
     "roles.saved": {
         "nl": "De rollen zijn opgeslagen ({count} gewijzigd).",
