@@ -111,6 +111,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "detail.since": {"nl": "sinds {date}", "en": "since {date}"},
     "detail.done_on": {"nl": "op {date}", "en": "on {date}"},
     "detail.deadline": {"nl": "uiterlijk {date}", "en": "due {date}"},
+    "detail.done_steps": {
+        "nl": "Afgeronde stappen ({count})",
+        "en": "Finished steps ({count})",
+    },
+    "detail.later_steps": {
+        "nl": "Nog niet begonnen ({count})",
+        "en": "Not begun yet ({count})",
+    },
     "detail.roles": {"nl": "Projectgroep", "en": "Project group"},
     "detail.improvements": {
         "nl": "{count} verbeterideeën, {selected} gekozen",
