@@ -10,7 +10,6 @@ variant on it): how tall a card is, and which button titles do not fit their but
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -67,16 +66,29 @@ window.cutTitles = () => Array.from(document.querySelectorAll("#card .ac-pushBut
   .filter((button) => [button, ...button.querySelectorAll("div")]
     .some((box) => box.scrollWidth > box.clientWidth + 1))
   .map((button) => button.textContent);
-// open what opens on demand (Action.ShowCard, Action.ToggleVisibility) one at a time, note the
-// titles cut while it is open and the tallest the card gets, and close it again
+// open what opens on demand: every Action.ToggleVisibility in turn, as a person would (one may
+// bring the next), then each Action.ShowCard alone; note the titles cut while open and the
+// tallest the card gets
 window.openEach = () => {{
   const cut = new Set();
   let tallest = window.cardHeight();
+  const look = () => {{
+    window.cutTitles().forEach((title) => cut.add(title));
+    tallest = Math.max(tallest, window.cardHeight());
+  }};
+  const clicked = new Set();
+  for (;;) {{
+    const next = Array.from(document.querySelectorAll("#card .ac-pushButton[aria-controls]"))
+      .find((button) => shown(button) && !clicked.has(button));
+    if (!next) break;
+    clicked.add(next);
+    next.click();
+    look();
+  }}
   const buttons = Array.from(document.querySelectorAll("#card .ac-pushButton[aria-expanded]"));
   for (const button of buttons.filter(shown)) {{
     button.click();
-    window.cutTitles().forEach((title) => cut.add(title));
-    tallest = Math.max(tallest, window.cardHeight());
+    look();
     button.click();
   }}
   return {{cut: Array.from(cut), tallest}};
