@@ -58,6 +58,48 @@ def execute(title: str, action_id: str, **data: Any) -> Element:
     }
 
 
+def primary(action: Element) -> Element:
+    """The one action a card is for, drawn as the primary button (Teams fills it)."""
+    marked: Element = {**action, "style": "positive"}
+    if "fallback" in action:
+        marked["fallback"] = {**action["fallback"], "style": "positive"}
+    return marked
+
+
+def row(*cells: Element | list[Element], weights: tuple[int, ...] | None = None) -> Element:
+    """Elements side by side, each in a column of the given relative width (equal by default)."""
+    columns = []
+    for n, cell in enumerate(cells):
+        items = cell if isinstance(cell, list) else [cell]
+        width = str(weights[n]) if weights else "stretch"
+        columns.append({"type": "Column", "width": width, "items": items})
+    return {"type": "ColumnSet", "columns": columns}
+
+
+def action_set(actions: list[Element], *, id_: str | None = None, visible: bool = True) -> Element:
+    """Buttons within the card's body, where what they do belongs."""
+    element: Element = {"type": "ActionSet", "actions": actions}
+    if id_:
+        element["id"] = id_
+    if not visible:
+        element["isVisible"] = False
+    return element
+
+
+def toggle(title: str, *targets: str) -> Element:
+    """Show (or hide again) the named elements: inputs shown this way are still the form's, and
+    submitted with it, open or not."""
+    return {"type": "Action.ToggleVisibility", "title": title, "targetElements": list(targets)}
+
+
+def show_card(title: str, body: list[Element], actions: list[Element]) -> Element:
+    """A part of the card opened on demand; its inputs go only with its own buttons."""
+    inner: Element = {"type": "AdaptiveCard", "body": body}
+    if actions:
+        inner["actions"] = actions
+    return {"type": "Action.ShowCard", "title": title, "card": inner}
+
+
 TEXT_SHOWN = 300  # characters of a long text a card shows in a list
 
 

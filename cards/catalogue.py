@@ -111,6 +111,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "detail.since": {"nl": "sinds {date}", "en": "since {date}"},
     "detail.done_on": {"nl": "op {date}", "en": "on {date}"},
     "detail.deadline": {"nl": "uiterlijk {date}", "en": "due {date}"},
+    "detail.done_steps": {
+        "nl": "Afgeronde stappen ({count})",
+        "en": "Finished steps ({count})",
+    },
+    "detail.later_steps": {
+        "nl": "Nog niet begonnen ({count})",
+        "en": "Not begun yet ({count})",
+    },
     "detail.roles": {"nl": "Projectgroep", "en": "Project group"},
     "detail.improvements": {
         "nl": "{count} verbeterideeën, {selected} gekozen",
@@ -1020,6 +1028,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Reden van een wijziging (bijv. verlof)",
         "en": "Reason for a change (e.g. leave)",
     },
+    "roles.specialists": {"nl": "Specialisten (stap 7)", "en": "Specialists (step 7)"},
     "roles.save": {"nl": "Opslaan", "en": "Save"},
     "roles.saved": {
         "nl": "De rollen zijn opgeslagen ({count} gewijzigd).",
@@ -1040,6 +1049,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.kpi": {"nl": "KPI {n}", "en": "KPI {n}"},
     "form.kpi.name": {"nl": "Naam", "en": "Name"},
     "form.kpi.unit": {"nl": "Eenheid (bijv. dagen, %)", "en": "Unit (e.g. days, %)"},
+    "form.kpi.add": {"nl": "Nog een KPI", "en": "Another KPI"},
     "form.kpi.baseline": {"nl": "Nulmeting", "en": "Baseline"},
     "form.kpi.target": {"nl": "Doel", "en": "Target"},
     "form.kpi.how": {"nl": "Hoe meten we dit?", "en": "How is it measured?"},
@@ -1098,11 +1108,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.klantreis.findings": {"nl": "Bevindingen", "en": "Findings"},
     "form.klantreis.pain": {"nl": "Pijnpunten (één per regel)", "en": "Pain points (one per line)"},
     "form.formule": {"nl": "Serviceformule", "en": "Service formula"},
-    "form.p.matches": {"nl": "{p}: past bij de formule", "en": "{p}: matches the formula"},
-    "form.p.note": {
-        "nl": "{p}: toelichting (verplicht als het afwijkt)",
-        "en": "{p}: note (required if it differs)",
+    "form.p.intro": {
+        "nl": "Past het huidige proces bij de formule? Vink aan wat past, licht toe wat afwijkt.",
+        "en": "Does the current process match the formula? Tick what matches, "
+        "explain what differs.",
     },
+    "form.p.matches": {"nl": "{p} past", "en": "{p} matches"},
+    "form.p.note": {"nl": "Waarom wijkt {p} af?", "en": "Why does {p} differ?"},
     "form.improvement.select": {"nl": "Uitvoeren", "en": "Carry out"},
     "form.improvement.revise": {
         "nl": "Tekst (pas aan om de feedback te verwerken)",
@@ -1152,10 +1164,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "item.todo": {"nl": "Nog te doen", "en": "To do"},
     "item.doing": {"nl": "Bezig", "en": "In progress"},
     "item.done": {"nl": "Klaar", "en": "Done"},
-    "form.session.date": {
-        "nl": "Sessie plannen: datum (de deelnemers krijgen bericht)",
-        "en": "Plan a session: date (the participants are told)",
+    "form.session.date": {"nl": "Datum", "en": "Date"},
+    "form.session.told": {
+        "nl": "De deelnemers krijgen bericht van de sessie.",
+        "en": "The participants are told about the session.",
     },
+    "form.session.open": {"nl": "Sessie plannen", "en": "Plan a session"},
     "form.session.time": {"nl": "Begintijd", "en": "Start time"},
     "form.session.minutes": {"nl": "Duur in minuten", "en": "Duration in minutes"},
     "form.session.place": {"nl": "Waar (optioneel)", "en": "Where (optional)"},
@@ -1171,6 +1185,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.evaluation.went_well": {"nl": "Wat ging goed?", "en": "What went well?"},
     "form.evaluation.better": {"nl": "Wat kan beter?", "en": "What could be better?"},
     "form.idea": {"nl": "Verbeteridee (mag altijd)", "en": "Improvement idea (any time)"},
+    "card.more": {"nl": "Meer…", "en": "More…"},
     "form.idea.send": {"nl": "Idee insturen", "en": "Send idea"},
     # card actions and errors
     "action.unknown": {

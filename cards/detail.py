@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from cards.base import Element, card, execute, heading, paragraph
+from cards.base import Element, action_set, card, execute, heading, paragraph, toggle
 from cards.catalogue import Language, text
 from cards.formats import format_date
 from cards.results import result_elements
@@ -27,6 +27,7 @@ STATUS_ICON = {
     StepStatus.MERGED: "●",
     StepStatus.SKIPPED: "–",
 }
+FINISHED = {StepStatus.DONE, StepStatus.MERGED, StepStatus.SKIPPED}
 
 
 def detail_card(
@@ -42,6 +43,9 @@ def detail_card(
     waiting = waiting_on(trajectory, template)
     marks = progress(trajectory, template, now)
     rows: list[Element] = []
+    # the steps behind us and those not begun: the strip shows them, their rows open on demand
+    finished: list[Element] = []
+    later: list[Element] = []
     for step, mark in zip(template.steps, marks, strict=True):
         state = trajectory.steps.get(step.id)
         status = state.status if state else StepStatus.WAITING
@@ -63,7 +67,10 @@ def detail_card(
         facts = " · ".join(
             part for part in (text(f"step.status.{status.value}", language), when, people) if part
         )
-        rows.append(
+        shelf = finished if status in FINISHED else rows
+        if status is StepStatus.WAITING and not when and not people:
+            shelf = later
+        shelf.append(
             {
                 "type": "ColumnSet",
                 "spacing": "Small",
@@ -114,7 +121,9 @@ def detail_card(
             for line in now_lines(marks, template, language, zone)
             if trajectory.status is TrajectoryStatus.RUNNING
         ),
+        *_on_demand("done", text("detail.done_steps", language, count=len(finished)), finished),
         *rows,
+        *_on_demand("later", text("detail.later_steps", language, count=len(later)), later),
         paragraph(text("detail.roles", language), spacing="Medium"),
         {
             "type": "TextBlock",
@@ -148,6 +157,16 @@ def detail_card(
             execute(text("dossier.button", language), DOSSIER, trajectory=trajectory.id),
         ],
     )
+
+
+def _on_demand(id_: str, title: str, rows: list[Element]) -> list[Element]:
+    """Rows behind a button that shows them (and hides them again)."""
+    if not rows:
+        return []
+    return [
+        {**action_set([toggle(title, id_)]), "spacing": "Small"},
+        {"type": "Container", "id": id_, "isVisible": False, "items": rows},
+    ]
 
 
 def dossier_card(links: list[tuple[str, str]], until: str, language: Language) -> Element:

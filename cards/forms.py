@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cards.base import Element, execute, paragraph, short
+from cards.base import Element, action_set, execute, paragraph, primary, row, short, toggle
 from cards.catalogue import Language, text
 from cards.evidence import review_lines
 from cards.formats import format_number, parse_number
@@ -202,31 +202,61 @@ def _kickoff_read(
 
 
 def _kpis(view: FormView) -> list[Element]:
+    """A KPI in two rows (its name and unit; where it stands, where it should go and how it is
+    measured); the KPIs not given yet open one by one with "another KPI"."""
     body: list[Element] = []
     kpis = view.trajectory.kpis
+    shown = max(1, min(len(kpis), KPI_ROWS))
     for n in range(1, KPI_ROWS + 1):
         kpi = kpis[n - 1] if n <= len(kpis) else None
-        body += [
+        fields = [
             paragraph(view.t("form.kpi", n=n), spacing="Medium"),
-            _text_input(
-                f"kpi{n}_name",
-                view.t("form.kpi.name"),
-                value=kpi.name if kpi else "",
-                max_length=200,
+            row(
+                _text_input(
+                    f"kpi{n}_name",
+                    view.t("form.kpi.name"),
+                    value=kpi.name if kpi else "",
+                    max_length=200,
+                ),
+                _text_input(
+                    f"kpi{n}_unit",
+                    view.t("form.kpi.unit"),
+                    value=kpi.unit if kpi else "",
+                    max_length=50,
+                ),
+                weights=(3, 2),
             ),
-            _text_input(
-                f"kpi{n}_unit",
-                view.t("form.kpi.unit"),
-                value=kpi.unit if kpi else "",
-                max_length=50,
+            row(
+                _number_input(
+                    f"kpi{n}_baseline", view.t("form.kpi.baseline"), kpi.baseline if kpi else None
+                ),
+                _number_input(
+                    f"kpi{n}_target", view.t("form.kpi.target"), kpi.target if kpi else None
+                ),
+                _text_input(
+                    f"kpi{n}_how", view.t("form.kpi.how"), value=kpi.how_measured if kpi else ""
+                ),
+                weights=(1, 1, 2),
             ),
-            _number_input(
-                f"kpi{n}_baseline", view.t("form.kpi.baseline"), kpi.baseline if kpi else None
+        ]
+        if n <= shown:
+            body += fields
+            continue
+        # hidden, yet the form's: the inputs go with its save button, open or not
+        body += [
+            action_set(
+                [
+                    toggle(
+                        view.t("form.kpi.add"),
+                        f"kpi{n}",
+                        f"kpi{n}_add",
+                        *([f"kpi{n + 1}_add"] if n < KPI_ROWS else []),
+                    )
+                ],
+                id_=f"kpi{n}_add",
+                visible=n == shown + 1,
             ),
-            _number_input(f"kpi{n}_target", view.t("form.kpi.target"), kpi.target if kpi else None),
-            _text_input(
-                f"kpi{n}_how", view.t("form.kpi.how"), value=kpi.how_measured if kpi else ""
-            ),
+            {"type": "Container", "id": f"kpi{n}", "isVisible": False, "items": fields},
         ]
     return body
 
@@ -269,30 +299,39 @@ def _process_map_read(
 
 
 def _session(view: FormView) -> list[Element]:
-    """Plan a working session: the actors are told, with a calendar invitation when that is on."""
+    """Plan a working session: the actors are told, with a calendar invitation when that is on.
+    Not every save plans one, so its fields open on demand (and go with the save button)."""
+    fields = [
+        paragraph(view.t("form.session.told"), subtle=True, spacing="Small"),
+        row(
+            {"type": "Input.Date", "id": "session_on", "label": view.t("form.session.date")},
+            {"type": "Input.Time", "id": "session_at", "label": view.t("form.session.time")},
+        ),
+        row(
+            {
+                "type": "Input.Number",
+                "id": "session_minutes",
+                "label": view.t("form.session.minutes"),
+                "min": 15,
+                "max": 480,
+                "value": SESSION_MINUTES,
+            },
+            {
+                "type": "Input.Text",
+                "id": "session_place",
+                "label": view.t("form.session.place"),
+                "placeholder": view.t("form.session.place_hint"),
+                "maxLength": 200,
+            },
+            weights=(1, 2),
+        ),
+    ]
     return [
         {
-            "type": "Input.Date",
-            "id": "session_on",
-            "label": view.t("form.session.date"),
+            **action_set([toggle(view.t("form.session.open"), "session")]),
             "spacing": "Medium",
         },
-        {"type": "Input.Time", "id": "session_at", "label": view.t("form.session.time")},
-        {
-            "type": "Input.Number",
-            "id": "session_minutes",
-            "label": view.t("form.session.minutes"),
-            "min": 15,
-            "max": 480,
-            "value": SESSION_MINUTES,
-        },
-        {
-            "type": "Input.Text",
-            "id": "session_place",
-            "label": view.t("form.session.place"),
-            "placeholder": view.t("form.session.place_hint"),
-            "maxLength": 200,
-        },
+        {"type": "Container", "id": "session", "isVisible": False, "items": fields},
     ]
 
 
@@ -410,22 +449,25 @@ def _serviceformule_read(
 
 
 def _assess_p(view: FormView) -> list[Element]:
-    body: list[Element] = []
+    """Each P in one row: whether it matches the formula, and beside it why not."""
+    body: list[Element] = [paragraph(view.t("form.p.intro"), spacing="Medium")]
     for p in view.template.ps:
         name = p.name.get(view.language)
         current = view.trajectory.assessment.get(p.id)
-        body += [
-            _toggle(
-                f"p_{p.id}_matches",
-                view.t("form.p.matches", p=name),
-                current.matches if current else False,
-            ),
-            _text_input(
-                f"p_{p.id}_note",
-                view.t("form.p.note", p=name),
-                value=current.note if current else "",
-            ),
-        ]
+        note: Element = {
+            "type": "Input.Text",
+            "id": f"p_{p.id}_note",
+            "placeholder": view.t("form.p.note", p=name.lower()),
+            "maxLength": 2000,
+        }
+        if current is not None and current.note:
+            note["value"] = current.note
+        matches = _toggle(
+            f"p_{p.id}_matches", view.t("form.p.matches", p=name), bool(current and current.matches)
+        )
+        line = row({**matches, "wrap": True}, note, weights=(2, 3))
+        line["columns"][0]["verticalContentAlignment"] = "Center"
+        body.append({**line, "spacing": "Small"})
     return body
 
 
@@ -708,19 +750,22 @@ def step_form(
                 )
             )
     complete = may_complete(step, roles)
+    save: Element | None = None
+    if inputs or complete:
+        save = execute(
+            view.t(_save_title(inputs) if not complete else "form.submit"),
+            SUBMIT_FORM,
+            trajectory=trajectory.id,
+            step=step.id,
+            form=STEP_FORM,
+        )
+    elif actions:
+        save, *actions = actions
+    # one primary button; the one-time ones sit in the form, each on a line of its own
+    body += [action_set([button]) for button in actions]
     if complete:
         body.append(_toggle(COMPLETE, view.t("form.complete")))
-    if inputs or complete:
-        actions.insert(
-            0,
-            execute(
-                view.t(_save_title(inputs) if not complete else "form.submit"),
-                SUBMIT_FORM,
-                trajectory=trajectory.id,
-                step=step.id,
-                form=STEP_FORM,
-            ),
-        )
+    actions = [primary(save)] if save is not None else []
     if not body and not actions:
         return None
     return Form(body, actions)

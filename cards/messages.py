@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cards.base import Element, card, execute, heading, paragraph
+from cards.base import Element, action_set, card, execute, heading, paragraph, show_card
 from cards.catalogue import Language, text
 from cards.evidence import review_lines
 from cards.formats import format_date, format_datetime
@@ -189,7 +189,9 @@ def _step_started(view: View) -> Rendered:
         and kind.requires_roles
         and roles & set(view.template.managers)
     ):
-        actions.append(execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id))
+        # assembling the group is what the step asks: the button goes with the question
+        assign = execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id)
+        body.append(action_set([assign]))
     form = (
         step_form(
             view.trajectory,
@@ -204,19 +206,23 @@ def _step_started(view: View) -> Rendered:
     )
     if form is not None:
         body += form.body
-        actions = form.actions[:1] + actions + form.actions[1:]
+        actions += form.actions
     if not active:
         body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
     if view.data.get("saved"):
         body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
-    body.append(_idea_input(view))
-    actions += [
-        execute(
-            view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id, step=step.id
-        ),
-        execute(view.t("task.status"), STATUS_REFRESH),
-    ]
+    actions.append(_more(view, step))
     return Rendered(card=_task(view, body, actions, step=step.id))
+
+
+def _more(view: View, step: Step) -> Element:
+    """What any member may do from a step card, behind one button: send an improvement idea
+    (the field goes with its own button only), or look at the status."""
+    idea = execute(
+        view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id, step=step.id
+    )
+    status = execute(view.t("task.status"), STATUS_REFRESH)
+    return show_card(view.t("card.more"), [_idea_input(view)], [idea, status])
 
 
 def _idea_input(view: View) -> Element:
@@ -225,7 +231,6 @@ def _idea_input(view: View) -> Element:
         "id": "text",
         "label": view.t("form.idea"),
         "maxLength": 2000,
-        "spacing": "Large",
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cards.base import Element, card, execute, heading, paragraph
+from cards.base import Element, card, execute, heading, paragraph, primary, row
 from cards.catalogue import Language, text
 from wasstraat.model import Person, Trajectory
 from wasstraat.template import PROJECT_LEADER, Template
@@ -37,6 +37,7 @@ def roles_form(
     ]
     if error:
         body.append({**paragraph(error), "color": "Attention", "weight": "Bolder"})
+    fields: dict[str, Element] = {}
     for role_id in assignable_roles(template):
         role = template.role(role_id)
         current = ",".join(p.aad_object_id for p in trajectory.holders(role_id))
@@ -50,7 +51,32 @@ def roles_form(
         }
         if current:
             field["value"] = current
-        body.append(field)
+        fields[role_id] = field
+    specialists = [r for r in fields if template.role(r).specialist]
+    group = [r for r in fields if r not in specialists]
+    body += _side_by_side([fields[r] for r in group], template)
+    if specialists:
+        # asked for at the plan's test, not to start with: open on demand; closed, their
+        # fields are still the form's and keep who holds them
+        body += [
+            {
+                "type": "ActionSet",
+                "id": "specialists_open",
+                "actions": [
+                    {
+                        "type": "Action.ToggleVisibility",
+                        "title": text("roles.specialists", language),
+                        "targetElements": ["specialists", "specialists_open"],
+                    }
+                ],
+            },
+            {
+                "type": "Container",
+                "id": "specialists",
+                "isVisible": False,
+                "items": _side_by_side([fields[r] for r in specialists], template),
+            },
+        ]
     body.append(
         {
             "type": "Input.Text",
@@ -62,11 +88,23 @@ def roles_form(
     return card(
         body,
         [
-            execute(
-                text("roles.save", language),
-                ASSIGN_ROLES,
-                trajectory=trajectory.id,
-                version=trajectory.version,
+            primary(
+                execute(
+                    text("roles.save", language),
+                    ASSIGN_ROLES,
+                    trajectory=trajectory.id,
+                    version=trajectory.version,
+                )
             )
         ],
     )
+
+
+def _side_by_side(fields: list[Element], template: Template) -> list[Element]:
+    """Two roles a row: the one-person roles (a list to pick from) first, then the roles of
+    several people (a box per person), so that the fields beside each other are alike."""
+    ordered = sorted(fields, key=lambda f: bool(f["isMultiSelect"]))
+    return [
+        row(*ordered[n : n + 2], *([[]] if n + 1 == len(ordered) else []))
+        for n in range(0, len(ordered), 2)
+    ]

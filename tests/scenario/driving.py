@@ -8,6 +8,7 @@ from typing import Any
 from bot.app import RUNTIME
 from cards.messages import render_message
 from tests.conftest import ALEX, BotClient, payload
+from tests.tools.card_parts import every_action
 from wasstraat.model import Person
 
 PL = Person(aad_object_id=ALEX, name="Alex Wilber")
@@ -55,7 +56,14 @@ async def card_sent_to(
 
 
 def button(card: dict[str, Any], title: str) -> dict[str, Any]:
-    return next(a for a in card["actions"] if a["title"] == title)
+    """The button with this title, wherever the card has it: in its action bar, in its body,
+    or in a part the person opens first (the step card's "More…")."""
+    return next(a for a in every_action(card) if a.get("title") == title)
+
+
+def titles(card: dict[str, Any]) -> list[str]:
+    """The titles of every button on the card, opened parts included."""
+    return [str(a.get("title")) for a in every_action(card)]
 
 
 async def click(bot: BotClient, person: Person, action: dict[str, Any], **inputs: Any):

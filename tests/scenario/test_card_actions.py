@@ -23,6 +23,7 @@ from tests.scenario.driving import (
     click,
     text_of,
 )
+from tests.tools.card_parts import element
 from wasstraat import commands as c
 from wasstraat.model import Person
 from wasstraat.samples import KPIS
@@ -236,9 +237,9 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
         bot.connector.add_member(f"extra-{n:03}", f"Collega {n:03}")
     card = await card_sent_to(bot, PL, "step_started")
     form = await click(bot, PL, button(card, "Assign roles"))
-    owner = next(i for i in form["body"] if i.get("id") == "role__proceseigenaar")
+    owner = element(form, "role__proceseigenaar")
     assert len(owner["choices"]) == 156 and not owner["isMultiSelect"]
-    staff = next(i for i in form["body"] if i.get("id") == "role__vakinhoudelijk_medewerker")
+    staff = element(form, "role__vakinhoudelijk_medewerker")
     assert staff["isMultiSelect"]
 
     save = button(form, "Save")

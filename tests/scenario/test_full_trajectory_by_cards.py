@@ -23,6 +23,7 @@ from tests.scenario.driving import (
     button,
     card_sent_to,
     text_of,
+    titles,
 )
 from tests.scenario.driving import click as driving_click
 from wasstraat.model import Person
@@ -123,8 +124,7 @@ async def click(bot: BotClient, person: Person, action: dict, **inputs):  # type
     line = role_line(shown)
     assert line is None or set(line) <= mine, (person.name, line, mine)
     if action["title"] in ONE_TIME and "Attention" not in json.dumps(shown):
-        titles = [a.get("title") for a in shown.get("actions", [])]
-        assert action["title"] not in titles, (person.name, action["title"])
+        assert action["title"] not in titles(shown), (person.name, action["title"])
     return shown
 
 
@@ -193,7 +193,7 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         kept = await click(bot, KOEN, button(klantreis, "Send idea"), text="Kosten vooraf tonen")
         # the idea is in, and the form stays: the klantreis can be saved from the same card
         assert "has been added" in text_of(kept)
-        assert "Save" in [a["title"] for a in kept["actions"]]
+        assert "Save" in titles(kept)
         assert any(e.get("id") == "findings" for e in kept["body"])
         await click(
             bot,
@@ -341,12 +341,12 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
             shown = await card_sent_to(bot, person, message["kind"], message=message)
             line = role_line(shown)
             assert line is None or set(line) <= mine, (person.name, message["kind"], line)
-            titles = [a.get("title") for a in shown.get("actions", [])]
-            assert not set(titles) & {"Save", "Approve", "Reject", *ONE_TIME}, (
+            shown_titles = titles(shown)
+            assert not set(shown_titles) & {"Save", "Approve", "Reject", *ONE_TIME}, (
                 person.name,
                 message["kind"],
                 message["payload"].get("step"),
-                titles,
+                shown_titles,
             )
 
     # the process owner starts the next cycle from the offer; a second click starts nothing

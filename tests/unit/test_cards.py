@@ -15,6 +15,7 @@ import pytest
 from cards.catalogue import Language
 from cards.export import ZONE, digest_demo, export, variants
 from cards.messages import render_message
+from tests.tools.card_parts import every_action
 from tests.tools.card_schema import TEAMS_CHART, card_validator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,7 +102,7 @@ def test_the_renderer_check_does_catch_a_broken_card(tmp_path):
 def test_every_button_routes_by_action_id_and_has_a_submit_fallback(exported):
     for path in exported:
         card = json.loads(path.read_text("utf-8"))
-        for action in card.get("actions", []):
+        for action in every_action(card):
             if action["type"] != "Action.Execute":
                 continue
             assert action["data"]["action"] == action["verb"], path.name
