@@ -1174,8 +1174,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.session.minutes": {"nl": "Duur in minuten", "en": "Duration in minutes"},
     "form.session.place": {"nl": "Waar (optioneel)", "en": "Where (optional)"},
     "form.session.place_hint": {
-        "nl": "Bijvoorbeeld: Stadskantoor, zaal 2.14",
-        "en": "For example: City office, room 2.14",
+        "nl": "Bijvoorbeeld: Stadskantoor, vergaderzaal De Linde",
+        "en": "For example: City office, meeting room De Linde",
     },
     "form.evaluation.date": {"nl": "Datum evaluatiemoment", "en": "Date of the evaluation moment"},
     "form.evaluation.measure": {

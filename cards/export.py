@@ -29,9 +29,9 @@ from cards.status import status_card
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
 from wasstraat.engine import waiting_on
-from wasstraat.model import Decision, Kpi, Person
+from wasstraat.model import Decision, Kpi, Person, Verdict
 from wasstraat.samples import KC, PA, PE, PL, SP, TEMPLATE, VM1, VM2, Run, to_step
-from wasstraat.template import Check, Subject
+from wasstraat.template import Check, Reviews, Section, Step, Subject
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -49,6 +49,10 @@ def _demo_runs() -> list[Run]:
     remarked.do(VM1, c.AnswerCheck(agrees=False, remark="De stap 'vingerafdrukken' ontbreekt"))
     remarked.do(VM2, c.AnswerCheck(agrees=True))
     full = Run()
+    reviews = TEMPLATE.one(Reviews)
+    if reviews is not None:
+        to_step(full, reviews.id)
+        _reviewed_with_evidence(full, reviews)
     to_step(full, _LAST_STEP)
     full.do(
         PL.model_copy(update={"aad_object_id": "system"}),
@@ -70,6 +74,32 @@ def _demo_runs() -> list[Run]:
     )
     waiting.do(PL, c.Nudge(), after=timedelta(days=2))
     return [remarked, full, rejected, waiting]
+
+
+def _reviewed_with_evidence(run: Run, step: Step) -> None:
+    """The specialists review the plan as they would: who estimates gives cost and lead time,
+    the last reviewing role sets a condition, the others agree."""
+    roles = [role for role in TEMPLATE.reviewers(step) if run.t.holders(role)]
+    for role in roles:
+        for person in run.t.holders(role):
+            if Section.ESTIMATES in step.sections(role):
+                review = c.SubmitReview(
+                    improvement_id="v1",
+                    verdict=Verdict.AKKOORD,
+                    role=role,
+                    cost_estimate="€ 12.000",
+                    lead_time="3 maanden",
+                )
+            elif role == roles[-1]:
+                review = c.SubmitReview(
+                    improvement_id="v1",
+                    verdict=Verdict.ONDER_VOORWAARDEN,
+                    role=role,
+                    remark="Akkoord mits er een DPIA komt",
+                )
+            else:
+                review = c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD, role=role)
+            run.do(person, review)
 
 
 def digest_demo() -> tuple[Person, list[Reminded]]:

@@ -44,6 +44,9 @@ MAIN_CARDS = (
     "roles-form--step-1--projectleider--nl",
     "tasks--open--person--nl",
     "digest--two-trajectories--person--nl",
+    "approval_request--plan--proceseigenaar--nl",
+    "step_started--8--projectleider--nl",
+    "check_summary-----procesadviseur--nl",
     "stale--decide_kpis--proceseigenaar--en",
 )
 PAGE = """<!doctype html><html><head><meta charset="utf-8">

@@ -248,3 +248,21 @@ def test_the_forms_name_improvements_and_actions_by_their_text_only():
     shown = "\n".join(texts)
     assert "Digitaal aanvragen" in shown
     assert not ITEM_ID.search(shown), ITEM_ID.search(shown)
+
+
+DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])")  # "6.8"; not "12.000" or "1.2.3"
+
+
+def test_no_dutch_card_shows_an_iso_date_or_a_decimal_point():
+    from cards.export import variants
+
+    dutch = {name: card_text(card) for name, card in variants() if name.endswith("--nl")}
+    assert len(dutch) > 50
+    iso = {name: ISO_DATE.findall(text) for name, text in dutch.items() if ISO_DATE.search(text)}
+    points = {
+        name: DECIMAL_POINT.findall(text)
+        for name, text in dutch.items()
+        if DECIMAL_POINT.search(text)
+    }
+    assert iso == {} and points == {}
+    assert DECIMAL_POINT.search("doel 6.8 cijfer") and not DECIMAL_POINT.search("€ 12.000")
