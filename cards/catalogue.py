@@ -174,6 +174,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "{rank}. {text} (eigenaar: {owner}, klaar op: {date})",
         "en": "{rank}. {text} (owner: {owner}, done by: {date})",
     },
+    "approval.action_line": {
+        "nl": "{kind}: {text} (eigenaar: {owner}, klaar op: {date})",
+        "en": "{kind}: {text} (owner: {owner}, done by: {date})",
+    },
     "approval.review_line": {
         "nl": "{role} ({name}): {verdict}",
         "en": "{role} ({name}): {verdict}",
@@ -1161,6 +1165,22 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Set and approve the priorities",
     },
     "form.item.status": {"nl": "Stand", "en": "Progress"},
+    "form.action.add": {
+        "nl": "Actie toevoegen (training, documentatie …)",
+        "en": "Add an action (training, documentation …)",
+    },
+    "form.action.text": {"nl": "Wat moet er gebeuren?", "en": "What needs doing?"},
+    "form.action.hint": {
+        "nl": "Bijvoorbeeld: baliemedewerkers trainen in het nieuwe formulier",
+        "en": "For example: train the desk staff in the new form",
+    },
+    "form.action.kind": {"nl": "Soort actie", "en": "Kind of action"},
+    "item.kind.training": {"nl": "Training", "en": "Training"},
+    "item.kind.documentation": {
+        "nl": "Documentatie of proces aanpassen",
+        "en": "Change documentation or process",
+    },
+    "item.kind.other": {"nl": "Overig", "en": "Other"},
     "item.todo": {"nl": "Nog te doen", "en": "To do"},
     "item.doing": {"nl": "Bezig", "en": "In progress"},
     "item.done": {"nl": "Klaar", "en": "Done"},

@@ -631,13 +631,50 @@ def _implementation(view: FormView) -> list[Element]:
             _item(short(item.text)),
             _choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value),
         ]
-    return body + _more(view, min(PAGE, len(ordered)), len(ordered))
+    return body + _more(view, min(PAGE, len(ordered)), len(ordered)) + _new_action(view)
+
+
+def _new_action(view: FormView) -> list[Element]:
+    """An action of the plan besides the improvements themselves (training the staff, changing
+    the documentation or the process), opened on demand; it goes with the form's save."""
+    kinds = [(k, view.t(f"item.kind.{k}")) for k in ("training", "documentation", "other")]
+    people = [(p.aad_object_id, p.name) for p in view.trajectory.members()]
+    fields: list[Element] = [
+        {
+            "type": "Input.Text",
+            "id": "action_text",
+            "label": view.t("form.action.text"),
+            "placeholder": view.t("form.action.hint"),
+            "maxLength": 2000,
+        },
+        row(
+            _choice("action_kind", view.t("form.action.kind"), kinds, "training"),
+            _choice("action_owner", view.t("form.owner"), people),
+        ),
+        _date("action_date", view.t("form.target_date")),
+    ]
+    return [
+        action_set([toggle(view.t("form.action.add"), "new_action")]),
+        {"type": "Container", "id": "new_action", "isVisible": False, "items": fields},
+    ]
 
 
 def _implementation_read(
     inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     commands: Commands = []
+    text_ = _str(inputs, "action_text")
+    if text_:
+        owner = {p.aad_object_id: p for p in t.members()}.get(_str(inputs, "action_owner"))
+        commands.append(
+            {
+                "kind": "add_implementation_item",
+                "text": text_,
+                "item_kind": _str(inputs, "action_kind") or "other",
+                "owner": owner.model_dump() if owner else None,
+                "target_date": _str(inputs, "action_date") or None,
+            }
+        )
     for item in t.implementation:
         status = _str(inputs, f"item_{item.id}")
         if status and status != item.status.value:

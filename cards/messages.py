@@ -298,6 +298,23 @@ def _approval_items(view: View, subject: str) -> list[list[Element]]:
                 )
             ]
             for i in ranked
+        ] + [
+            [
+                paragraph(
+                    view.t(
+                        "approval.action_line",
+                        kind=view.t(f"item.kind.{a.kind}"),
+                        text=short(a.text),
+                        owner=a.owner.name if a.owner else "–",
+                        date=format_date(a.target_date, view.language, view.zone)
+                        if a.target_date
+                        else "–",
+                    ),
+                    spacing="Small",
+                )
+            ]
+            for a in t.implementation
+            if a.kind != "improvement"
         ]
     return [_plan_item(view, i) for i in t.improvements if i.selected]
 

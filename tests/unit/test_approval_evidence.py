@@ -8,6 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from cards.messages import render_message
+from tests.tools.card_parts import every_element
 from wasstraat import commands as c
 from wasstraat.model import Horizon, Verdict
 from wasstraat.samples import IV, PO, TEMPLATE, Run, to_step
@@ -151,3 +152,49 @@ def test_a_split_off_part_is_chosen_with_the_same_horizon_and_awaits_review():
     assert part.text == "Het papieren formulier afschaffen" and part.selected
     assert (part.horizon, part.p, part.reviews) == (original.horizon, original.p, [])
     assert run.t.improvement("v1") == original  # the original keeps its text and reviews
+
+
+def test_step_9_the_leader_and_adviser_draft_the_plan_with_training_and_the_owner_decides():
+    from cards.forms import read_step_form, step_form
+    from wasstraat.samples import PA, PE
+
+    run = Run()
+    step = TEMPLATE.approval_step(Subject.PRIORITIES)
+    assert step is not None
+    to_step(run, step.id)
+    roles = run.t.roles_of(PA.aad_object_id, run.now)
+    form = step_form(run.t, step, roles, language="nl", template=TEMPLATE, viewer=PA)
+    assert form is not None
+    ids = {e.get("id") for e in every_element(form.body)}
+    assert {"action_text", "action_kind", "action_owner", "action_date"} <= ids
+    commands = read_step_form(
+        {
+            "action_text": "Baliemedewerkers trainen in het nieuwe formulier",
+            "action_kind": "training",
+            "action_owner": IV.aad_object_id,
+            "action_date": "2027-03-01",
+        },
+        run.t,
+        step,
+        roles,
+        template=TEMPLATE,
+        zone=ZONE,
+        language="nl",
+    )
+    [add] = [command for command in commands if command["kind"] == "add_implementation_item"]
+    run.do(PA, c.parse_command(add["kind"], add))
+    rendered = render_message(
+        "approval_request",
+        {"subject": "priorities", "round": run.t.priorities_round},
+        run.t,
+        language="nl",
+        template=TEMPLATE,
+        zone=ZONE,
+        viewer=PE,
+    )
+    assert rendered.card is not None
+    line = (
+        f"Training: Baliemedewerkers trainen in het nieuwe formulier "
+        f"(eigenaar: {IV.name}, klaar op: ma 1 mrt 2027)"
+    )
+    assert line in texts(rendered.card)
