@@ -126,7 +126,7 @@ class Ticker:
             replace_existing=True,
             coalesce=True,
             max_instances=1,
-            next_run_time=self._services.clock(),
+            next_run_time=self._scheduler_now(),
         )
         scheduler.start()
         self._scheduler = scheduler
@@ -155,6 +155,13 @@ class Ticker:
             replace_existing=True,
             misfire_grace_time=None,
         )
+
+    def _scheduler_now(self) -> datetime:
+        """Now for the scheduler, which keeps real time: the bot's clock, unless that runs fast
+        (demos; it is then hours ahead as soon as the bot has started)."""
+        if self._services.settings.clock_speed == 1:
+            return self._services.clock()
+        return datetime.now(UTC)
 
     async def _tick(self) -> None:
         if self._scheduler is None:

@@ -1,9 +1,9 @@
 """The evaluation's result ("meten = weten"): per KPI its baseline, target and new measurement,
 as a chart and in words.
 
-The chart is Teams' ``Chart.VerticalBar.Grouped``; hosts that do not draw charts (Outlook, the
-Agents Playground, older clients) show its ``fallback``: the same numbers as bars drawn with
-containers. Everything apart from the chart element is plain Adaptive Cards 1.5.
+The chart is Teams' ``Chart.VerticalBar.Grouped`` (the Agents Playground draws it too); hosts
+that do not draw charts (Outlook, older clients) show its ``fallback``: the same numbers as bars
+drawn with containers. Everything apart from the chart element is plain Adaptive Cards 1.5.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from wasstraat import commands as c
@@ -21,6 +22,7 @@ from wasstraat.model import (
     Verdict,
 )
 from wasstraat.template import (
+    PROJECT_LEADER,
     Approval,
     Check,
     FinishedBy,
@@ -32,9 +34,11 @@ from wasstraat.template import (
     Template,
     default_template,
 )
+from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 TEMPLATE = default_template()
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+CHANNEL = Binding(conversation_id="chan", tenant_id="tenant")
 
 
 def person(name: str) -> Person:
@@ -65,25 +69,39 @@ ROLES = {
 
 
 class Run:
-    """Drives one trajectory through commands, keeping every outcome."""
+    """Drives one trajectory through commands, keeping every outcome. By default the demo cast
+    plays it in a made-up channel; another cast (``project_leader`` and ``roles``), channel and
+    time policy can be given, e.g. the people of a test client."""
 
-    def __init__(self, now: datetime = T0, template: Template = TEMPLATE) -> None:
+    def __init__(
+        self,
+        now: datetime = T0,
+        template: Template = TEMPLATE,
+        *,
+        project_leader: Person = PL,
+        roles: Mapping[str, list[Person]] = ROLES,
+        binding: Binding = CHANNEL,
+        policy: TimePolicy = DEFAULT_POLICY,
+    ) -> None:
         self.now = now
         self.template = template
+        self.roles = roles
+        self.policy = policy
         outcome = start_trajectory(
             trajectory_id="t1",
             product="Parkeervergunning",
-            binding=Binding(conversation_id="chan", tenant_id="tenant"),
-            project_leader=PL,
+            binding=binding,
+            project_leader=project_leader,
             template=template,
             now=now,
+            policy=policy,
         )
         self.t: Trajectory = outcome.trajectory
         self.outcomes: list[Outcome] = [outcome]
 
     def do(self, actor: Person, command: c.Command, *, after: timedelta = timedelta(hours=1)):
         self.now += after
-        outcome = apply(self.t, command, actor, self.now, self.template)
+        outcome = apply(self.t, command, actor, self.now, self.template, self.policy)
         self.t = outcome.trajectory
         self.outcomes.append(outcome)
         return outcome
@@ -100,8 +118,9 @@ class Run:
         return self.t.status_of(step).value
 
     def assign_all(self) -> None:
-        for role, people in ROLES.items():
-            self.do(PL, c.AssignRole(role=role, people=people))
+        leader = self.t.holders(PROJECT_LEADER)[0]
+        for role, people in self.roles.items():
+            self.do(leader, c.AssignRole(role=role, people=people))
 
 
 KPIS = [
@@ -179,7 +198,13 @@ def finish(run: Run, step_id: str) -> None:
                     run.do(person, review)
     else:
         run.do(SYSTEM, c.EvaluationDue(), after=timedelta(days=200))
-        run.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+        recorder = _first(run, "proceseigenaar")
+        run.do(recorder, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+
+
+def _first(run: Run, role: str) -> Person:
+    """The first holder of ``role`` (the project leader when nobody holds it)."""
+    return (run.t.holders(role) or run.t.holders(PROJECT_LEADER))[0]
 
 
 def _process_map(run: Run, step: Step) -> None:
@@ -208,14 +233,14 @@ def _assessment(run: Run, step: Step) -> None:
 
 def _plan(run: Run, step: Step) -> None:
     planner = _doer(run, step, Section.PLAN)
-    run.do(VM1, c.AddImprovement(text="Digitaal aanvragen"))
+    run.do(_first(run, "vakinhoudelijk_medewerker"), c.AddImprovement(text="Digitaal aanvragen"))
     run.do(planner, c.ClassifyImprovement(improvement_id="v1", horizon=Horizon.QUICK_WIN))
     run.do(planner, c.SelectImprovement(improvement_id="v1", selected=True))
 
 
 def _implemented(run: Run, step: Step) -> None:
     for item in run.t.implementation:
-        owner = item.owner or PE
+        owner = item.owner or _first(run, "proceseigenaar")
         run.do(owner, c.UpdateImplementationItem(item_id=item.id, status=ImplementationStatus.DONE))
 
 

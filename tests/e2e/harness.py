@@ -47,17 +47,30 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def database_url(workdir: Path) -> str:
+    """The SQLite database of the bot started in ``workdir``."""
+    return f"sqlite:///{workdir / 'bot.db'}"
+
+
 @contextmanager
-def running_bot(workdir: Path, log: Path) -> Iterator[int]:
-    """``python -m bot`` with a fresh SQLite database; yields its port."""
-    port = free_port()
+def running_bot(
+    workdir: Path,
+    log: Path,
+    *,
+    port: int | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[int]:
+    """``python -m bot`` with the SQLite database in ``workdir`` (fresh, unless a bot ran there
+    before), on ``port`` (default: a free one), with extra ``settings``; yields its port."""
+    port = port or free_port()
     env = {
         **os.environ,
         "WASSTRAAT_PORT": str(port),
-        "WASSTRAAT_DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
+        "WASSTRAAT_DATABASE_URL": database_url(workdir),
         # the test runs at any hour: prompts must not wait for Monday morning
         "WASSTRAAT_WORKING_TIME_ONLY": "false",
         "PYTHONUNBUFFERED": "1",
+        **(settings or {}),
     }
     for name in ("MICROSOFT_APP_ID", "MICROSOFT_APP_PASSWORD", "WASSTRAAT_ALLOWED_TENANT_IDS"):
         env.pop(name, None)

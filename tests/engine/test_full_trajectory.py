@@ -8,7 +8,7 @@ import pytest
 
 from wasstraat import commands as c
 from wasstraat.engine import AlreadyDecided, NotAllowed, NotNow, timer_id
-from wasstraat.model import TrajectoryStatus
+from wasstraat.model import Binding, TrajectoryStatus
 from wasstraat.samples import (
     IV,
     KC,
@@ -24,7 +24,9 @@ from wasstraat.samples import (
     TM2,
     VM1,
     Run,
+    finish,
     person,
+    to_step,
 )
 
 
@@ -212,3 +214,27 @@ def test_every_change_is_audited_and_the_version_grows_by_one():
     assert versions == list(range(1, len(run.outcomes) + 1))
     assert [e.action for e in run.audit].count("assign_role") == 8
     assert all(e.actor == PL.aad_object_id for e in run.audit)
+
+
+def test_the_driver_plays_the_wasstraat_with_another_cast_in_another_channel():
+    """Samples for a client whose people are given (e.g. the Playground's): two people hold
+    every role, the one who leads never choosing himself as approver or reviewer."""
+    lead, owner = person("Alex"), person("Megan")
+    cast = {
+        "proceseigenaar": [owner],
+        "sponsor": [owner],
+        "procesadviseur": [lead],
+        "klantreiscoach": [lead],
+        "vakinhoudelijk_medewerker": [lead],
+        "teammanager": [owner],
+        "specialist_iv": [owner],
+        "privacy_officer": [owner],
+    }
+    team = Binding(conversation_id="team-id", team_id="team-id", channel_id="team-id")
+    run = Run(project_leader=lead, roles=cast, binding=team)
+    to_step(run, "evaluatie")
+    finish(run, "evaluatie")
+    assert run.t.status is TrajectoryStatus.FINISHED
+    assert run.t.binding == team
+    assert {p.aad_object_id for p in run.t.members()} == {lead.aad_object_id, owner.aad_object_id}
+    assert run.t.evaluation.by == owner

@@ -10,7 +10,7 @@ import pytest
 
 from bot.services import Services, fast_clock
 from bot.settings import Settings
-from bot.ticker import NEXT_JOB, Ticker
+from bot.ticker import NEXT_JOB, SWEEP_JOB, Ticker
 from bot.workflow import Workflow
 from storage import Store
 from wasstraat import commands as c
@@ -117,6 +117,23 @@ async def test_with_a_fast_clock_the_alarm_rings_in_real_time_that_much_sooner(s
         await ticker.plan_next()
         ringing = ticker._scheduler.get_job(NEXT_JOB).next_run_time
         assert abs((ringing - datetime.now(UTC)).total_seconds() - 2) < 1
+    finally:
+        await ticker.stop()
+
+
+async def test_with_a_fast_clock_the_first_sweep_runs_at_once(services):
+    # the bot's clock started with the process: by the time the alarm clock is set it runs
+    # hours ahead of real time, in which the scheduler keeps its jobs
+    ahead = dataclasses.replace(
+        services,
+        settings=services.settings.model_copy(update={"clock_speed": 86_400}),
+        clock=lambda: datetime.now(UTC) + timedelta(hours=12),
+    )
+    ticker = Ticker(ahead)
+    ticker.start(sweep_seconds=1)
+    try:
+        sweep = ticker._scheduler.get_job(SWEEP_JOB).next_run_time
+        assert sweep <= datetime.now(UTC) + timedelta(seconds=1)
     finally:
         await ticker.stop()
 
