@@ -50,6 +50,30 @@ async def trajectory_in_step_2(
     return trajectory.id, workflow
 
 
+async def submit_kpi(bot: BotClient, baseline: str, target: str) -> Any:
+    """The project leader submits one KPI, typed as given, from his step-2 card."""
+    step2 = await card_sent_to(
+        bot,
+        PL,
+        "step_started",
+        message=[
+            m
+            for m in await bot.store.outbox_messages()
+            if m["kind"] == "step_started"
+            and m["payload"].get("step") == "2"
+            and m["recipient"].get("aad_object_id") == PL.aad_object_id
+        ][-1],
+    )
+    return await click(
+        bot,
+        PL,
+        button(step2, "Submit to the process owner"),
+        kpi1_name="Doorlooptijd",
+        kpi1_baseline=baseline,
+        kpi1_target=target,
+    )
+
+
 async def test_process_owner_approves_kpis_with_the_card_button(bot: BotClient):
     trajectory_id, _ = await trajectory_in_step_2(bot)
     card = await card_sent_to(bot, MEGAN, "approval_request")
@@ -278,26 +302,7 @@ async def test_numbers_on_a_form_that_are_none_are_refused_not_dropped(
 ):
     trajectory_id, _ = await trajectory_in_step_2(bot)
     before = await bot.store.trajectory(trajectory_id)
-    step2 = await card_sent_to(
-        bot,
-        PL,
-        "step_started",
-        message=[
-            m
-            for m in await bot.store.outbox_messages()
-            if m["kind"] == "step_started"
-            and m["payload"].get("step") == "2"
-            and m["recipient"].get("aad_object_id") == PL.aad_object_id
-        ][-1],
-    )
-    result = await click(
-        bot,
-        PL,
-        button(step2, "Submit to the process owner"),
-        kpi1_name="Doorlooptijd",
-        kpi1_baseline=baseline,
-        kpi1_target=target,
-    )
+    result = await submit_kpi(bot, baseline, target)
     assert "please check what you entered" in text_of(result)
     assert "Saved." not in text_of(result)
     assert await bot.store.trajectory(trajectory_id) == before
@@ -350,26 +355,7 @@ async def test_a_decimal_comma_and_a_decimal_point_are_both_taken(
     bot: BotClient, baseline: str, target: str
 ):
     trajectory_id, _ = await trajectory_in_step_2(bot)
-    step2 = await card_sent_to(
-        bot,
-        PL,
-        "step_started",
-        message=[
-            m
-            for m in await bot.store.outbox_messages()
-            if m["kind"] == "step_started"
-            and m["payload"].get("step") == "2"
-            and m["recipient"].get("aad_object_id") == PL.aad_object_id
-        ][-1],
-    )
-    result = await click(
-        bot,
-        PL,
-        button(step2, "Submit to the process owner"),
-        kpi1_name="Doorlooptijd",
-        kpi1_baseline=baseline,
-        kpi1_target=target,
-    )
+    result = await submit_kpi(bot, baseline, target)
     assert "Saved." in text_of(result)
     [kpi] = (await bot.store.trajectory(trajectory_id)).kpis
     assert (kpi.baseline, kpi.target) == (6.8, 4)

@@ -21,10 +21,11 @@ def texts(card) -> list[str]:
     return [block["text"] for block in card["body"] if block.get("type") == "TextBlock"]
 
 
-def plan_card(run: Run, language: str = "nl"):
+def approval_card(run: Run, subject: Subject, language: str = "nl"):
+    rounds = {Subject.PLAN: run.t.plan_round, Subject.PRIORITIES: run.t.priorities_round}
     rendered = render_message(
         "approval_request",
-        {"subject": "plan", "round": run.t.plan_round},
+        {"subject": subject.value, "round": rounds[subject]},
         run.t,
         language=language,
         template=TEMPLATE,
@@ -32,6 +33,10 @@ def plan_card(run: Run, language: str = "nl"):
     )
     assert rendered.card is not None
     return rendered.card
+
+
+def plan_card(run: Run, language: str = "nl"):
+    return approval_card(run, Subject.PLAN, language)
 
 
 def reviewed_run() -> Run:
@@ -95,18 +100,8 @@ def test_the_priorities_approval_shows_owner_and_date():
         update={"priority": 1, "owner": IV, "target_date": date(2027, 3, 1)}
     )
     run.t.improvements = [ranked, *[i for i in run.t.improvements if i.id != "v1"]]
-    rendered = render_message(
-        "approval_request",
-        {"subject": "priorities", "round": run.t.priorities_round},
-        run.t,
-        language="nl",
-        template=TEMPLATE,
-        zone=ZONE,
-    )
-    assert rendered.card is not None
-    assert f"1. {ranked.text} (eigenaar: {IV.name}, klaar op: ma 1 mrt 2027)" in texts(
-        rendered.card
-    )
+    line = f"1. {ranked.text} (eigenaar: {IV.name}, klaar op: ma 1 mrt 2027)"
+    assert line in texts(approval_card(run, Subject.PRIORITIES))
 
 
 def test_the_project_leader_sees_the_feedback_and_can_reword_split_and_drop():
@@ -156,7 +151,7 @@ def test_a_split_off_part_is_chosen_with_the_same_horizon_and_awaits_review():
 
 def test_step_9_the_leader_and_adviser_draft_the_plan_with_training_and_the_owner_decides():
     from cards.forms import read_step_form, step_form
-    from wasstraat.samples import PA, PE
+    from wasstraat.samples import PA
 
     run = Run()
     step = TEMPLATE.approval_step(Subject.PRIORITIES)
@@ -183,18 +178,9 @@ def test_step_9_the_leader_and_adviser_draft_the_plan_with_training_and_the_owne
     )
     [add] = [command for command in commands if command["kind"] == "add_implementation_item"]
     run.do(PA, c.parse_command(add["kind"], add))
-    rendered = render_message(
-        "approval_request",
-        {"subject": "priorities", "round": run.t.priorities_round},
-        run.t,
-        language="nl",
-        template=TEMPLATE,
-        zone=ZONE,
-        viewer=PE,
-    )
-    assert rendered.card is not None
+    card = approval_card(run, Subject.PRIORITIES)
     line = (
         f"Training: Baliemedewerkers trainen in het nieuwe formulier "
         f"(eigenaar: {IV.name}, klaar op: ma 1 mrt 2027)"
     )
-    assert line in texts(rendered.card)
+    assert line in texts(card)
