@@ -931,6 +931,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Die actie bestaat niet (meer).",
         "en": "That action does not exist (any more).",
     },
+    "error.no_measurements": {
+        "nl": "Vul voor minstens één KPI de nieuwe meting in. Er is niets veranderd.",
+        "en": "Fill in the new measurement of at least one KPI. Nothing has changed.",
+    },
     "error.unknown_kpi": {
         "nl": "Onbekende KPI: {kpis}.",
         "en": "Unknown KPI: {kpis}.",

@@ -11,7 +11,7 @@ from wasstraat import commands as c
 from wasstraat.effects import EvaluationResult, KpiResult, read_payload
 from wasstraat.kinds.evaluation import judge
 from wasstraat.model import SYSTEM, Kpi
-from wasstraat.samples import PA, PE, PL, SP, Run, to_step
+from wasstraat.samples import PA, PE, PL, SP, TEMPLATE, Run, to_step
 
 
 def _evaluated(measurements: dict[str, float]) -> Run:
@@ -84,3 +84,15 @@ def test_a_kpi_is_judged_in_the_direction_its_target_points(baseline, target, me
         lower_is_better=lower,
         met=met,
     )
+
+
+def test_an_evaluation_without_any_measurement_is_refused_and_changes_nothing():
+    from wasstraat.engine import InvalidInput
+
+    run = Run()
+    to_step(run, TEMPLATE.steps[-1].id)
+    run.do(SYSTEM, c.EvaluationDue(), after=timedelta(days=200))
+    before = run.t
+    with pytest.raises(InvalidInput, match="no_measurements"):
+        run.do(PE, c.RecordEvaluation(went_well="goed"))
+    assert run.t == before and run.t.evaluation.recorded_at is None

@@ -183,6 +183,8 @@ def _record_evaluation(ctx: Ctx, cmd: c.RecordEvaluation) -> None:
     if ctx.t.evaluation.requested_at is None:
         raise NotNow("evaluation_not_due")
     names = {k.name for k in ctx.t.kpis}
+    if names and not cmd.measurements:
+        raise InvalidInput("no_measurements")  # meten = weten: an evaluation measures
     unknown = set(cmd.measurements) - names
     if unknown:
         raise InvalidInput("unknown_kpi", kpis=sorted(unknown))
