@@ -21,7 +21,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 ## Start the bot on http://127.0.0.1:3978 with SQLite under data/ (no Azure, no tenant needed).
-run: $(STAMP)
+run: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bot
 
 ## Lint, type-check, check the package layering and the declared dependencies, and run every test
