@@ -16,6 +16,7 @@ COPY dialogs ./dialogs
 COPY manifest ./manifest
 COPY reports ./reports
 COPY storage ./storage
+COPY tab ./tab
 COPY wasstraat ./wasstraat
 RUN pip install -c constraints.txt . \
     && useradd --system --uid 10001 --home-dir /app wasstraat \

@@ -76,6 +76,11 @@ def activity_binding(activity: Activity) -> Binding:
         tenant_id=activity_tenant(activity),
         conversation_id=conversation_id,
         team_id=team.get("id") if isinstance(team.get("id"), str) else None,
+        team_name=(
+            clean_text(team["name"])[:NAME_LENGTH] or None
+            if isinstance(team.get("name"), str)
+            else None
+        ),
         channel_id=channel.get("id") if isinstance(channel.get("id"), str) else None,
     )
 

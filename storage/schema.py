@@ -183,3 +183,66 @@ app_secrets = Table(
     Column("value", String(256), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+
+
+# The portfolio (the tab's view of every trajectory): one row per trajectory with what the
+# portfolio filters and sorts on, kept beside the trajectory in the same transaction
+# (wasstraat.portfolio.facts); its additive counts per trajectory; and their sums per team and
+# year ("*" and 0: all), so that a summary reads a few rows however many trajectories there are.
+portfolio = Table(
+    "portfolio",
+    metadata,
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("tenant_id", String(64), nullable=True),
+    Column("team_id", String(512), nullable=False),
+    Column("team_name", String(200), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("step", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("overdue_at", UtcDateTime(), nullable=True),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("evaluated_at", UtcDateTime(), nullable=True),
+    Column("lessons", Text, nullable=False),
+    Column("facts_version", Integer, nullable=False),
+    Index("ix_portfolio_started", "started_at", "trajectory_id"),
+    Index("ix_portfolio_team", "team_id", "started_at"),
+    Index("ix_portfolio_evaluated", "evaluated_at"),
+)
+
+portfolio_counts = Table(
+    "portfolio_counts",
+    metadata,
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("metric", String(80), primary_key=True),
+    Column("bucket", String(80), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+portfolio_totals = Table(
+    "portfolio_totals",
+    metadata,
+    Column("team_id", String(512), primary_key=True),  # "*": every team
+    Column("year", Integer, primary_key=True),  # 0: every year
+    Column("metric", String(80), primary_key=True),
+    Column("bucket", String(80), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+# who is in which team, as Teams told the bot (the roster when roles are given, members added
+# and removed): the portfolio shows people their teams' trajectories. Object ids only.
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("team_id", String(512), primary_key=True),
+    Column("aad_object_id", String(64), primary_key=True, index=True),
+)

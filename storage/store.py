@@ -21,14 +21,15 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from storage import schema
+from storage import portfolio, schema
 from storage.database import Conn, Database
+from storage.documents import DOCUMENT as _DOCUMENT
+from storage.documents import read_document
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
 from wasstraat.model import AuditEntry, Trajectory, TrajectoryStatus
 from wasstraat.privacy import names_person, replace_ids
@@ -63,8 +64,6 @@ _UPDATE_TRAJECTORY = (
     )
 )
 CLOSED_STATUSES = (TrajectoryStatus.FINISHED.value, TrajectoryStatus.CANCELLED.value)
-# the stored JSON text as it is, for pydantic to parse and validate in one pass
-_DOCUMENT = type_coerce(schema.trajectories.c.document, Text).label("document")
 _SELECT_DOCUMENT = select(_DOCUMENT).where(schema.trajectories.c.id == bindparam("id"))
 
 
@@ -92,11 +91,7 @@ def _closed_at(trajectory: Trajectory, now: datetime) -> datetime | None:
     return now if trajectory.status.value in CLOSED_STATUSES else None
 
 
-def _row_to_trajectory(document: str | Mapping[str, Any]) -> Trajectory:
-    """A trajectory from its stored document: JSON text is parsed and validated in one pass."""
-    if isinstance(document, str):
-        return Trajectory.model_validate_json(document)
-    return Trajectory.model_validate(document)
+_row_to_trajectory = read_document
 
 
 class Transaction:
@@ -122,6 +117,7 @@ class Transaction:
             )
         )
         await self._set_members(trajectory)
+        await portfolio.keep(self._conn, trajectory)
 
     async def _set_members(self, trajectory: Trajectory) -> None:
         """Keep the person → trajectory index in step with the role holders."""
@@ -164,6 +160,7 @@ class Transaction:
             raise StaleVersion(trajectory.id)
         if members_changed:
             await self._set_members(trajectory)
+        await portfolio.keep(self._conn, trajectory)
 
     async def add_outbox(
         self,
@@ -315,6 +312,11 @@ class Transaction:
             )
             await self._conn.execute(
                 delete(refs).where(refs.c.aad_object_id == person, ~still_member)
+            )
+            # nor which team they were in, once they take part in no trajectory any more
+            team_members = schema.team_members
+            await self._conn.execute(
+                delete(team_members).where(team_members.c.aad_object_id == person, ~still_member)
             )
             naming = await self._conn.execute(
                 select(refs.c.conversation_id, refs.c.reference).where(
@@ -873,6 +875,64 @@ class Store:
         return str(value)
 
     # -- channel threads --------------------------------------------------------------------
+
+    # -- the portfolio (storage/portfolio.py) ---------------------------------------------
+
+    async def refresh_portfolio(self, *, batch: int = 200) -> int:
+        """Compute the portfolio facts of trajectories stored without them (or with an older
+        version of them), in batches; how many were refreshed. Run at start-up."""
+        done = 0
+        while True:
+            async with self._write() as conn:
+                ids = await portfolio.stale(conn, limit=batch)
+                if not ids:
+                    return done
+                rows = await conn.execute(
+                    select(_DOCUMENT).where(schema.trajectories.c.id.in_(ids))
+                )
+                for row in rows.all():
+                    await portfolio.keep(conn, read_document(row.document))
+            done += len(ids)
+
+    async def portfolio_page(
+        self,
+        viewer: portfolio.Viewer,
+        filters: portfolio.Filters,
+        now: datetime,
+        *,
+        offset: int,
+        limit: int,
+        evaluated: bool = False,
+    ) -> tuple[list[Trajectory], bool, dict[str, tuple[str, str]]]:
+        """A page of the viewer's trajectories (only evaluated ones: latest evaluation first),
+        whether more follow, and their channel threads."""
+        read = portfolio.evaluated if evaluated else portfolio.page
+        async with self._db.connect() as conn:
+            found, more = await read(conn, viewer, filters, now, offset=offset, limit=limit)
+            threads = await portfolio.threads(conn, [t.id for t in found])
+        return found, more, threads
+
+    async def portfolio_counts(
+        self, viewer: portfolio.Viewer, filters: portfolio.Filters, now: datetime
+    ) -> dict[tuple[str, str], int]:
+        async with self._db.connect() as conn:
+            return await portfolio.counts(conn, viewer, filters, now)
+
+    async def portfolio_choices(self, viewer: portfolio.Viewer) -> portfolio.Choices:
+        async with self._db.connect() as conn:
+            return await portfolio.choices(conn, viewer)
+
+    async def set_team_members(self, team_id: str, people: Collection[str]) -> None:
+        async with self._write() as conn:
+            await portfolio.set_team_members(conn, team_id, sorted(people))
+
+    async def change_team_members(
+        self, team_id: str, *, added: Collection[str] = (), removed: Collection[str] = ()
+    ) -> None:
+        async with self._write() as conn:
+            await portfolio.change_team_members(
+                conn, team_id, added=sorted(added), removed=sorted(removed)
+            )
 
     async def thread(self, trajectory_id: str) -> tuple[str, str] | None:
         """(conversation id, activity id) of the trajectory's channel post, if posted."""

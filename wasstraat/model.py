@@ -42,6 +42,7 @@ class Binding(BaseModel):
     tenant_id: str | None = None
     conversation_id: str
     team_id: str | None = None
+    team_name: str | None = Field(default=None, max_length=200)  # as Teams named it at the start
     channel_id: str | None = None
 
     @property

@@ -4,13 +4,15 @@ trajectory's state; it decides nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from wasstraat.model import StepStatus, Trajectory, TrajectoryStatus
 from wasstraat.template import Evaluation, Step, Template
+
+JUST_PAST = timedelta(microseconds=1)  # a deadline itself is still on time
 
 
 class Mark(StrEnum):
@@ -42,15 +44,27 @@ def _planned(t: Trajectory, step: Step) -> datetime | None:
     return evaluation.planned_at
 
 
+def overdue_from(t: Trajectory, step_id: str) -> datetime | None:
+    """The first moment the running step counts as overdue: just past its deadline, or when
+    someone in it was reminded without an answer until the project leader was told (an
+    escalated follow-up); None while neither applies."""
+    moments: list[datetime] = []
+    state = t.steps.get(step_id)
+    if state is not None and state.deadline is not None:
+        moments.append(state.deadline + JUST_PAST)
+    moments.extend(
+        f.escalated_at
+        for f in t.follow_ups.values()
+        if f.step == step_id and f.escalated_at is not None
+    )
+    return min(moments, default=None)
+
+
 def _overdue(t: Trajectory, step_id: str, now: datetime) -> bool:
-    """Running past its deadline, or someone in it reminded without an answer until the
-    project leader was told (an escalated follow-up)."""
     if t.status is not TrajectoryStatus.RUNNING:
         return False  # a pause stops the clock
-    deadline = t.steps[step_id].deadline
-    if deadline is not None and now > deadline:
-        return True
-    return any(f.step == step_id and f.escalated_at is not None for f in t.follow_ups.values())
+    since = overdue_from(t, step_id)
+    return since is not None and since <= now
 
 
 def progress(t: Trajectory, template: Template, now: datetime) -> list[StepMark]:
