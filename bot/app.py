@@ -33,11 +33,15 @@ from bot.metrics import CONTENT_TYPE, Metrics
 from bot.pacing import Pacer
 from bot.replies import PacedAdapter
 from bot.services import Clock, Services, fast_clock, system_clock
-from bot.settings import Settings, is_loopback
+from bot.settings import LOCAL_DEVELOPER, Settings, is_loopback
 from bot.ticker import Ticker
 from bot.turn import activity_locale, activity_tenant, inbox_key
-from cards.catalogue import language_for, text
+from cards.catalogue import Language, language_for, text
 from storage import Store, open_database
+from storage.portfolio import Viewer
+from tab.api import TAB_CONTEXT, TabContext, add_api_routes
+from tab.auth import Identity, SsoSettings, TokenValidator
+from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
 log = logging.getLogger(__name__)
@@ -281,6 +285,45 @@ async def loopback_only(request: web.Request, handler: Any) -> web.StreamRespons
     return response
 
 
+def tab_context(services: Services, links: Links | None) -> TabContext:
+    """The portfolio tab's view of the running bot: its store, templates and clock, and who
+    may see what (single sign-on with an app id; the development identity without)."""
+    settings = services.settings
+    validator = None
+    sees_all = settings.portfolio_sees_all
+    if settings.auth_enabled:
+        validator = TokenValidator(
+            SsoSettings(
+                app_id=settings.app_id,
+                domain=settings.tab_domain,
+                tenants=settings.tenant_allow_list,
+                metadata_url=settings.sso_metadata,
+            )
+        )
+        if not settings.tenant_allow_list:
+            log.warning("the portfolio tab accepts no one: MICROSOFT_APP_TENANT_ID is not set")
+    developer = Identity(object_id=settings.tab_dev_user or LOCAL_DEVELOPER, name="")
+
+    def dossier_link(trajectory: Trajectory, language: Language, viewer: Viewer) -> str | None:
+        if links is None:
+            return None
+        if not trajectory.roles_of(viewer.person) and viewer.person not in sees_all:
+            return None
+        return links.dossier_url(trajectory.id, language, viewer.person)[0]
+
+    return TabContext(
+        store=services.store,
+        template=services.template,
+        template_of=services.template_of,
+        clock=services.clock,
+        default_locale=settings.default_locale,
+        validator=validator,
+        development_identity=developer,
+        sees_all=sees_all,
+        dossier_link=dossier_link,
+    )
+
+
 async def kept_templates(store: Store, current: Template, now: datetime) -> dict[str, Template]:
     """Keep the template new trajectories start with, and read back every one that running
     trajectories started with (each keeps following its own)."""
@@ -326,6 +369,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         calendar = calendar_from_settings(settings)
         dispatcher = Dispatcher(services, adapter, pacer=pacer, calendar=calendar)
         ticker = Ticker(services)
+        refreshed = await store.refresh_portfolio()
+        if refreshed:
+            log.info("portfolio: %d trajectories added or brought up to date", refreshed)
+        app[TAB_CONTEXT] = tab_context(services, await Links.create(services))
         app[RUNTIME] = Runtime(
             services=services,
             adapter=adapter,
@@ -365,6 +412,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
             await delivery
         if calendar is not None:
             await calendar.close()
+        validator = app[TAB_CONTEXT].validator
+        if validator is not None:
+            await validator.close()
         await database.dispose()
 
     app.cleanup_ctx.append(lifecycle)
@@ -374,4 +424,5 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/downloads/dossier", dossier_download)
     app.router.add_get("/downloads/person", person_download)
+    add_api_routes(app)
     return app

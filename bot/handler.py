@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from botbuilder.core import (
@@ -82,6 +82,30 @@ class WasstraatBot(TeamsActivityHandler):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(member.id == bot_id for member in members_added):
             await self._remember_conversation(turn_context, keep_existing=True)
+        await self._team_changed(turn_context, added=members_added)
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        await self._team_changed(turn_context, removed=members_removed)
+
+    async def _team_changed(
+        self,
+        context: TurnContext,
+        *,
+        added: Sequence[ChannelAccount] = (),
+        removed: Sequence[ChannelAccount] = (),
+    ) -> None:
+        """Who joined or left a team, by object id, for the portfolio tab (people see their
+        teams' trajectories)."""
+        team_id = self._turn(context).binding.team_id
+        if not team_id:
+            return
+        await self._services.store.change_team_members(
+            team_id,
+            added=[m.aad_object_id for m in added if m.aad_object_id],
+            removed=[m.aad_object_id for m in removed if m.aad_object_id],
+        )
 
     async def _remember_conversation(
         self, context: TurnContext, *, keep_existing: bool = False

@@ -43,7 +43,11 @@ async def fetch_roster(turn: Turn, trajectory: Trajectory) -> list[Person]:
                 )
         token = page.continuation_token
         if not token:
-            return sorted(people.values(), key=lambda p: p.name.lower())
+            break
+    if trajectory.binding.team_id:
+        # who is in the team, for the portfolio tab (people see their teams' trajectories)
+        await turn.services.store.set_team_members(trajectory.binding.team_id, people.keys())
+    return sorted(people.values(), key=lambda p: p.name.lower())
 
 
 async def _manageable(turn: Turn, data: Mapping[str, Any], action: str) -> Trajectory | Element:

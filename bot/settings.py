@@ -5,12 +5,17 @@ from __future__ import annotations
 import ipaddress
 from datetime import date, time, timedelta
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from wasstraat.template import Template, default_template, load_template
 from wasstraat.worktime import TimePolicy, WorkingTime
+
+# the object id the portfolio tab gives its viewer without an app id (loopback only), unless
+# WASSTRAAT_TAB_DEV_USER names someone else
+LOCAL_DEVELOPER = "local-developer"
 
 
 class Settings(BaseSettings):
@@ -70,6 +75,15 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=730, ge=0, le=36500)
     # Entra object ids of the administrators who may export or remove a person's data
     admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    # the portfolio tab: the host name it is served at (as in the app package: the single
+    # sign-on token's audience is api://<this>/<app id>); who sees every trajectory of the
+    # municipality (sponsors, proceseigenaren; administrators always do), by Entra object id;
+    # where Entra's signing keys are found (empty: the tenant's OpenID metadata); and, without
+    # an app id, whom the tab shows locally (empty: a developer who sees everything)
+    public_domain: str = ""
+    portfolio_viewer_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    sso_metadata_url: str = ""
+    tab_dev_user: str = ""
     # when set, GET /metrics needs "Authorization: Bearer <this>" (for an exposed endpoint)
     metrics_token: str = Field(default="", repr=False)
     # the key download links are signed with; empty: generated once, kept in the database
@@ -113,7 +127,14 @@ class Settings(BaseSettings):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("working_days", "closed_days", "open_days", "admin_ids", mode="before")
+    @field_validator(
+        "working_days",
+        "closed_days",
+        "open_days",
+        "admin_ids",
+        "portfolio_viewer_ids",
+        mode="before",
+    )
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -160,6 +181,16 @@ class Settings(BaseSettings):
             evaluation_months=self.evaluation_months,
         )
 
+    @field_validator("sso_metadata_url")
+    @classmethod
+    def _https_or_loopback(cls, value: str) -> str:
+        # the keys tokens are checked with come from here: never over plain text, except from
+        # a loopback address (tests)
+        host = urlsplit(value).hostname or ""
+        if value and not value.startswith("https://") and not is_loopback(host):
+            raise ValueError("must be an https:// URL")
+        return value
+
     @field_validator("graph_authority", "graph_base_url")
     @classmethod
     def _https_only(cls, value: str) -> str:
@@ -205,6 +236,29 @@ class Settings(BaseSettings):
     @property
     def public_base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def portfolio_sees_all(self) -> frozenset[str]:
+        """Who sees every trajectory in the portfolio tab (and may fetch any dossier there);
+        without an app id also the local developer the tab shows (loopback only)."""
+        ids = self.portfolio_viewer_ids | self.admin_ids
+        if not self.auth_enabled and not self.tab_dev_user:
+            ids |= {LOCAL_DEVELOPER}
+        return ids
+
+    @property
+    def tab_domain(self) -> str:
+        """The host the tab is served at: the public domain, else the public URL's host."""
+        if self.public_domain:
+            return self.public_domain
+        return urlsplit(self.public_base_url).netloc
+
+    @property
+    def sso_metadata(self) -> str:
+        return self.sso_metadata_url or (
+            f"https://login.microsoftonline.com/{self.app_tenant_id or 'organizations'}"
+            "/v2.0/.well-known/openid-configuration"
+        )
 
     @property
     def auth_enabled(self) -> bool:
