@@ -162,6 +162,7 @@ def problems(package: AppPackage, *, schema_root: Path = SCHEMA_ROOT) -> list[st
     found += checks.check_version(manifest, manifest_schema)
     found += checks.check_command_titles(manifest, package.localizations)
     found += checks.check_icons(manifest, package.files)
+    found += checks.check_tabs(manifest)
     found += checks.check_package_files(manifest, list(package.files))
     return found
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
@@ -195,4 +196,59 @@ def check_package_files(manifest: Mapping[str, Any], names: list[str]) -> list[s
     for name in sorted(set(names) | expected):
         if "/" in name or "\\" in name:
             problems.append(f"{name} is not at the root of the package")
+    return problems
+
+
+def _on_valid_domain(host: str, domains: list[str]) -> bool:
+    """``host`` is one of the valid domains, or under a ``*.example.org`` wildcard."""
+    for domain in domains:
+        domain = domain.lower()
+        if host == domain or (domain.startswith("*.") and host.endswith(domain[1:])):
+            return True
+    return False
+
+
+def tab_urls(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """``{manifest key: address}`` of every page Teams loads for the app's tabs."""
+    urls = {}
+    for t, tab in enumerate(manifest.get("staticTabs", [])):
+        for field in ("contentUrl", "websiteUrl", "searchUrl"):
+            if field in tab:
+                urls[f"staticTabs[{t}].{field}"] = tab[field]
+    for t, tab in enumerate(manifest.get("configurableTabs", [])):
+        if "configurationUrl" in tab:
+            urls[f"configurableTabs[{t}].configurationUrl"] = tab["configurationUrl"]
+    return urls
+
+
+def check_tabs(manifest: Mapping[str, Any]) -> list[str]:
+    """Every tab page is an https address on one of the valid domains (the schema allows
+    http and any host; Teams loads neither), every static tab with a page has a name, and the
+    single sign-on resource is ``api://<valid domain>/<app id>``, the Application ID URI that
+    Teams asks Entra a token for."""
+    problems = []
+    domains = [str(domain) for domain in manifest.get("validDomains", [])]
+    for key, url in tab_urls(manifest).items():
+        parts = urlsplit(url)
+        if parts.scheme != "https":
+            problems.append(f"{key} {url!r} is not an https:// address")
+        elif not _on_valid_domain((parts.hostname or "").lower(), domains):
+            problems.append(f"{key} {url!r} is not on a valid domain ({', '.join(domains)})")
+    for t, tab in enumerate(manifest.get("staticTabs", [])):
+        if "contentUrl" in tab and not str(tab.get("name", "")).strip():
+            problems.append(f"staticTabs[{t}] ({tab.get('entityId')}) has a page but no name")
+    sso = manifest.get("webApplicationInfo")
+    if sso is not None:
+        resource = str(sso.get("resource", ""))
+        app_id = str(sso.get("id", ""))
+        host, _, rest = resource.removeprefix("api://").partition("/")
+        if (
+            not resource.startswith("api://")
+            or rest != app_id
+            or "*" in host
+            or not _on_valid_domain(host.lower(), domains)
+        ):
+            problems.append(
+                f"webApplicationInfo.resource {resource!r} is not api://<valid domain>/{app_id}"
+            )
     return problems

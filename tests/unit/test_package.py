@@ -187,6 +187,7 @@ def test_the_checks_beyond_the_schema_pass_on_the_built_package(built: Path):
     assert checks.check_localization(manifest, "en.json", english, localization_schema) == []
     assert checks.check_package_files(manifest, list(files)) == []
     assert checks.check_version(manifest, load_schema("1.30")) == []
+    assert checks.check_tabs(manifest) == []
 
 
 def test_every_dutch_string_that_teams_can_localize_has_an_english_translation(built: Path):
@@ -216,6 +217,100 @@ def test_every_command_in_the_menu_is_one_the_bot_understands_in_both_languages(
     assert {COMMANDS.get(word) for word in menu} == {
         COMMANDS.get(word) for word in ("help", "status", "start", "mijn", "idee", "herinner")
     }
+
+
+# --- the tabs and single sign-on ---------------------------------------------------------------
+
+
+def test_the_personal_tab_opens_the_portfolio_on_the_deployments_domain_beside_the_chat(
+    built: Path,
+):
+    manifest = manifest_of(unpack(built))
+    chat, portfolio = manifest["staticTabs"]
+    # The bot's chat stays the first tab (and where the app opens), the portfolio next to it.
+    assert chat == {"entityId": "conversations", "scopes": ["personal"]}
+    assert portfolio == {
+        "entityId": "portfolio",
+        "name": "Wasstraat",
+        "contentUrl": f"https://{DOMAIN}/tab/?context=personal&locale={{locale}}",
+        "websiteUrl": f"https://{DOMAIN}/tab/?context=personal",
+        "scopes": ["personal"],
+    }
+
+
+def test_a_team_adds_the_portfolio_to_a_channel_through_its_configuration_page(built: Path):
+    manifest = manifest_of(unpack(built))
+    assert manifest["configurableTabs"] == [
+        {
+            "configurationUrl": f"https://{DOMAIN}/tab/config?locale={{locale}}",
+            "canUpdateConfiguration": True,
+            "scopes": ["team"],
+            "context": ["channelTab"],
+        }
+    ]
+    # Adding the app to a team still starts with the bot.
+    assert manifest["defaultGroupCapability"]["team"] == "bot"
+
+
+def test_single_sign_on_asks_entra_for_a_token_for_the_bots_app_on_the_domain(built: Path):
+    manifest = manifest_of(unpack(built))
+    assert manifest["webApplicationInfo"] == {
+        "id": APP_ID,
+        "resource": f"api://{DOMAIN}/{APP_ID}",
+    }
+    assert manifest["validDomains"] == [DOMAIN]
+    assert all(url.startswith(f"https://{DOMAIN}/") for url in checks.tab_urls(manifest).values())
+
+
+def test_without_settings_the_tabs_and_sign_on_use_the_placeholders(tmp_path: Path):
+    settings = PackageSettings(_env_file=None)  # type: ignore[call-arg]
+    manifest = render(settings).manifest
+    domain, app_id = "wasstraat.example.org", PLACEHOLDER_APP_ID
+    assert manifest["staticTabs"][1]["contentUrl"].startswith(f"https://{domain}/tab/")
+    assert manifest["configurableTabs"][0]["configurationUrl"].startswith(f"https://{domain}/")
+    assert manifest["webApplicationInfo"] == {"id": app_id, "resource": f"api://{domain}/{app_id}"}
+    assert checks.check_tabs(manifest) == []
+
+
+def test_the_tab_name_is_a_string_teams_localizes_and_english_names_it(built: Path):
+    files = unpack(built)
+    manifest, english = manifest_of(files), english_of(files)
+    localizable = checks.localizable_strings(manifest, load_schema("1.30", LOCALIZATION_SCHEMA))
+    # Only the portfolio tab has a name; the chat tab and the channel tab take Teams' own.
+    assert {key for key in localizable if key.startswith(("staticTabs", "configurableTabs"))} == {
+        "staticTabs[1].name"
+    }
+    assert english["staticTabs[1].name"] == "Wasstraat"
+    schema = load_schema("1.30", LOCALIZATION_SCHEMA)
+    assert schema_errors(english | {"staticTabs[1].name": "x" * 129}, schema)
+    assert schema_errors(english | {"configurableTabs[0].name": "x"}, schema)
+
+
+def test_the_tab_checks_catch_pages_off_the_domain_a_nameless_tab_and_a_wrong_resource(
+    package_parts,
+):
+    manifest, _ = package_parts
+    schema = load_schema("1.30")
+    bad = copy.deepcopy(manifest)
+    bad["staticTabs"][1]["contentUrl"] = f"http://{DOMAIN}/tab/"
+    bad["staticTabs"][1]["websiteUrl"] = "https://elders.example.org/tab/"
+    del bad["staticTabs"][1]["name"]
+    bad["webApplicationInfo"]["resource"] = f"api://{APP_ID}"
+    assert schema_errors(bad, schema) == []  # the schema lets all of it by
+    assert checks.check_tabs(bad) == [
+        f"staticTabs[1].contentUrl 'http://{DOMAIN}/tab/' is not an https:// address",
+        "staticTabs[1].websiteUrl 'https://elders.example.org/tab/' is not on a valid domain "
+        f"({DOMAIN})",
+        "staticTabs[1] (portfolio) has a page but no name",
+        f"webApplicationInfo.resource 'api://{APP_ID}' is not api://<valid domain>/{APP_ID}",
+    ]
+    wildcard = copy.deepcopy(manifest)
+    wildcard["validDomains"] = [f"*.{DOMAIN.split('.', 1)[1]}"]
+    wildcard["webApplicationInfo"]["resource"] = f"api://{DOMAIN}/{APP_ID}"
+    assert checks.check_tabs(wildcard) == []
+    other_app = copy.deepcopy(manifest)
+    other_app["webApplicationInfo"]["resource"] = f"api://{DOMAIN}/{PLACEHOLDER_APP_ID}"
+    assert len(checks.check_tabs(other_app)) == 1
 
 
 # --- the icons ---------------------------------------------------------------------------------
@@ -467,12 +562,14 @@ def test_the_build_refuses_a_package_that_would_not_pass(configured: None, tmp_p
         "mijn taken in alle trajecten hier"
     )
     template["accentColor"] = "teal"
+    template["staticTabs"][1]["contentUrl"] = "https://elders.example.org/tab/"
     bad = tmp_path / "manifest.template.json"
     bad.write_text(json.dumps(template), "utf-8")
     settings = PackageSettings(_env_file=None)  # type: ignore[call-arg]
     found = problems(render(settings, template=bad))
     assert any("has 33 characters" in problem for problem in found)
     assert any("accentColor" in problem and "'teal'" in problem for problem in found)
+    assert any("staticTabs[1].contentUrl" in problem for problem in found)
     with pytest.raises(PackageError):
         build(settings, tmp_path / "dist", template=bad)
     assert not (tmp_path / "dist").exists()
