@@ -1,5 +1,6 @@
-"""``python -m bench [engine] [timers] [turns] [fanout] [rush] [scale]`` (``make bench``): run the
-benchmarks (all by default), print one table and merge the results into bench/latest.json.
+"""``python -m bench [engine] [timers] [turns] [fanout] [rush] [scale] [portfolio]``
+(``make bench``): run the benchmarks (all by default), print one table and merge the results
+into bench/latest.json.
 
 PostgreSQL is measured beside SQLite when WASSTRAAT_BENCH_POSTGRES holds the URL of a server's
 admin database (``make bench`` starts one with .ci/postgres.sh where it can); each benchmark
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import engine, fanout, harness, rush, scale, timers, turns
+from bench import engine, fanout, harness, portfolio, rush, scale, timers, turns
 
 Section = tuple[Callable[[], Any], Callable[[Any], list[harness.Row]]]
 
@@ -28,6 +29,7 @@ SECTIONS: dict[str, Section] = {
     "fanout": (fanout.measure, fanout.rows),
     "rush": (rush.measure, rush.rows),
     "scale": (lambda: asyncio.run(scale.measure()), scale.rows),
+    "portfolio": (lambda: asyncio.run(portfolio.measure()), portfolio.rows),
 }
 
 

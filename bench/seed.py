@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,13 +27,15 @@ from sqlalchemy.engine import make_url
 
 from storage import open_database, schema
 from wasstraat import commands as c
-from wasstraat.model import Person
+from wasstraat.model import Binding, Person
+from wasstraat.portfolio import FACTS_VERSION, Facts, facts
 from wasstraat.samples import KPIS, PE, PL, T0, Run, to_step
 
 TENANT = "00000000-0000-0000-0000-0000000000001"
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"
 ID = "@@trajectory@@"
 CHANNEL = "@@channel@@"
+TEAM = "@@team@@"
 PEOPLE = '"oid-'
 # the steps the stored trajectories are in, in turn (a mix, as in a real municipality)
 MIX = ("2", "3a", "5", "6", "7", "9", "10", "evaluatie")
@@ -69,6 +72,7 @@ class Prototype:
     channel and the people left to fill in."""
 
     document: str
+    facts: Facts  # its place in the portfolio (the team to be filled in)
     created_at: datetime
     version: int
     status: str
@@ -87,7 +91,8 @@ class Prototype:
         document["binding"] = {
             "tenant_id": TENANT,
             "conversation_id": CHANNEL,
-            "team_id": "bench-team",
+            "team_id": TEAM,
+            "team_name": TEAM,
             "channel_id": CHANNEL,
         }
         outbox, audit = [], []
@@ -122,9 +127,17 @@ class Prototype:
             {p.aad_object_id for p in run.t.members()}
             | {s.substitute.aad_object_id for subs in run.t.substitutes.values() for s in subs}
         )
+        created_at = run.t.created_at + shift
+        placed = run.t.model_copy(
+            update={
+                "binding": Binding.model_validate(document["binding"]),
+                "created_at": created_at,
+            }
+        )
         return cls(
             document=_json(document),
-            created_at=run.t.created_at + shift,
+            facts=facts(placed),
+            created_at=created_at,
             version=run.t.version,
             status=run.t.status.value,
             product=run.t.product,
@@ -137,15 +150,21 @@ class Prototype:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where copy ``i`` lives (its channel) and who is in it (its people group)."""
+    """Where copy ``i`` lives (its channel and team) and who is in it (its people group)."""
 
     channel: str
     group: int
+    team: str = "19:bench-team@thread.tacv2"
 
 
-def spread(i: int, *, per_channel: int = 10, groups: int = 1000) -> Placement:
-    """The default placement: ``per_channel`` trajectories per channel, people in groups."""
-    return Placement(f"19:bench-{i // per_channel}@thread.tacv2", i % groups)
+def spread(i: int, *, per_channel: int = 10, groups: int = 1000, per_team: int = 200) -> Placement:
+    """The default placement: ``per_channel`` trajectories per channel, people in groups,
+    ``per_team`` trajectories per team (50 teams for 10,000)."""
+    return Placement(
+        f"19:bench-{i // per_channel}@thread.tacv2",
+        i % groups,
+        f"19:bench-team-{i // per_team}@thread.tacv2",
+    )
 
 
 @dataclass(frozen=True)
@@ -153,6 +172,7 @@ class Seeded:
     id: str
     channel: str
     group: int
+    team: str
 
 
 def _reference(conversation_id: str, kind: str, user: str | None) -> str:
@@ -181,6 +201,23 @@ COLUMNS = {
         "updated_at",
     ),
     "memberships": ("aad_object_id", "trajectory_id"),
+    "portfolio": (
+        "trajectory_id",
+        "tenant_id",
+        "team_id",
+        "team_name",
+        "year",
+        "step",
+        "status",
+        "overdue_at",
+        "started_at",
+        "evaluated_at",
+        "lessons",
+        "facts_version",
+    ),
+    "portfolio_counts": ("trajectory_id", "metric", "bucket", "n"),
+    "portfolio_teams": ("team_id", "name"),
+    "portfolio_totals": ("team_id", "year", "metric", "bucket", "n"),
     "outbox": (
         "trajectory_id",
         "kind",
@@ -222,8 +259,9 @@ async def seed(
         known = {
             row.conversation_id for row in await conn.execute(schema.conversation_refs.select())
         }
-    await database.dispose()
+        teams = {row.team_id for row in await conn.execute(schema.portfolio_teams.select())}
     rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
+    totals: Counter[tuple[str, int, str, str]] = Counter()
     made = []
     updated = now - timedelta(hours=1)
     for i in range(first, first + count):
@@ -241,6 +279,7 @@ async def seed(
             return (
                 text.replace(ID, trajectory_id)
                 .replace(CHANNEL, place.channel)
+                .replace(TEAM, place.team)
                 .replace(PEOPLE, people)
             )
 
@@ -257,6 +296,30 @@ async def seed(
                 updated,
             )
         )
+        f = proto.facts
+        rows["portfolio"].append(
+            (
+                trajectory_id,
+                TENANT,
+                place.team,
+                place.team,
+                f.year,
+                f.step,
+                f.status,
+                f.overdue_at,
+                f.started_at,
+                f.evaluated_at,
+                f.lessons,
+                FACTS_VERSION,
+            )
+        )
+        if place.team not in teams:
+            teams.add(place.team)
+            rows["portfolio_teams"].append((place.team, place.team))
+        for (metric, bucket), n in sorted(f.counts.items()):
+            rows["portfolio_counts"].append((trajectory_id, metric, bucket, n))
+            for key in ((place.team, f.year), (place.team, 0), ("*", f.year), ("*", 0)):
+                totals[(*key, metric, bucket)] += n
         members = [p.replace("oid-", f"oid-{place.group}-", 1) for p in proto.people]
         rows["memberships"] += [(p, trajectory_id) for p in members]
         rows["outbox"] += [
@@ -291,7 +354,16 @@ async def seed(
                 rows["conversation_refs"].append(
                     (conversation_id, TENANT, kind, user, reference, now - timedelta(days=1))
                 )
-        made.append(Seeded(trajectory_id, place.channel, place.group))
+        made.append(Seeded(trajectory_id, place.channel, place.group, place.team))
+    # the totals add to what earlier seeds stored
+    async with database.connect() as conn:
+        stored = await conn.execute(schema.portfolio_totals.select())
+        for row in stored:
+            totals[(row.team_id, row.year, row.metric, row.bucket)] += row.n
+    async with database.begin() as conn:
+        await conn.execute(schema.portfolio_totals.delete())
+    await database.dispose()
+    rows["portfolio_totals"] = [(*key, n) for key, n in sorted(totals.items())]
     await _bulk_insert(url, rows)
     return made
 

@@ -307,7 +307,7 @@ def tab_context(services: Services, links: Links | None) -> TabContext:
     def dossier_link(trajectory: Trajectory, language: Language, viewer: Viewer) -> str | None:
         if links is None:
             return None
-        if not trajectory.roles_of(viewer.person) and viewer.person not in sees_all:
+        if viewer.person not in sees_all and not trajectory.roles_of(viewer.person):
             return None
         return links.dossier_url(trajectory.id, language, viewer.person)[0]
 

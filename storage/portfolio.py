@@ -85,6 +85,11 @@ async def keep(conn: Conn, trajectory: Trajectory) -> None:
     }
     if before == f.counts:
         return
+    if not before and f.team_id:  # its first time in the portfolio: its team is known
+        team = _dialect_insert(conn, schema.portfolio_teams).values(
+            team_id=f.team_id, name=f.team_name
+        )
+        await conn.execute(team.on_conflict_do_nothing(index_elements=["team_id"]))
     delta: Counter[tuple[str, str]] = Counter(f.counts)
     delta.subtract(before)
     await conn.execute(
@@ -299,12 +304,16 @@ async def choices(conn: Conn, viewer: Viewer) -> Choices:
         ).all()
         team_ids = sorted({r.team_id for r in rows})
         years = sorted({r.year for r in rows})
-    named = []
-    for team_id in team_ids:
-        name = await conn.scalar(
-            select(P.team_name).where(P.team_id == team_id).order_by(P.started_at.desc()).limit(1)
-        )
-        named.append(Team(team_id, name or ""))
+    names = {}
+    if team_ids:
+        teams = schema.portfolio_teams.c
+        names = {
+            r.team_id: r.name
+            for r in await conn.execute(
+                select(teams.team_id, teams.name).where(teams.team_id.in_(team_ids))
+            )
+        }
+    named = [Team(team_id, names.get(team_id, "")) for team_id in team_ids]
     return Choices(
         teams=sorted(named, key=lambda team: (team.name.lower(), team.id)),
         years=sorted(years, reverse=True),

@@ -238,6 +238,14 @@ portfolio_totals = Table(
     Column("n", Integer, nullable=False),
 )
 
+# every team with trajectories, by the name Teams gave it when its first trajectory started
+portfolio_teams = Table(
+    "portfolio_teams",
+    metadata,
+    Column("team_id", String(512), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
 # who is in which team, as Teams told the bot (the roster when roles are given, members added
 # and removed): the portfolio shows people their teams' trajectories. Object ids only.
 team_members = Table(

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import delete, select
+
 from bench.seed import Placement, Prototype, kpis_proposed, mix, person_in, seed
-from storage import Store, open_database
+from storage import Store, open_database, schema
+from storage.portfolio import Filters, Viewer
 from wasstraat.samples import PE
 
 
@@ -44,5 +47,23 @@ async def test_seeded_trajectories_read_back_through_the_store(database_url: str
         assert len(await store.audit_entries(trajectory_id=made[-1].id)) > 0
         due = await store.next_timer_due()
         assert due is None or due > now
+        # the portfolio as the store keeps it: computing it again changes no total
+        async with database.connect() as conn:
+            seeded = (await conn.execute(select(schema.portfolio_totals))).all()
+        async with database.begin() as conn:
+            for table in (schema.portfolio, schema.portfolio_counts, schema.portfolio_totals):
+                await conn.execute(delete(table))
+        assert await store.refresh_portfolio() == 2 * len(prototypes) + 1
+        async with database.connect() as conn:
+            kept = (await conn.execute(select(schema.portfolio_totals))).all()
+        assert sorted(tuple(r) for r in seeded) == sorted(tuple(r) for r in kept)
+        assert {
+            t.id
+            for t in (
+                await store.portfolio_page(
+                    Viewer("x", sees_all=True), Filters(team=made[0].team), now, offset=0, limit=50
+                )
+            )[0]
+        } == {m.id for m in [*made, *mine] if m.team == made[0].team}
     finally:
         await database.dispose()

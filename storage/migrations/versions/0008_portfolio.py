@@ -1,5 +1,5 @@
-"""The portfolio: a row per trajectory to filter and sort on, its counts and their totals, and
-the members of each team. Existing trajectories are added by the application at start-up
+"""The portfolio: a row per trajectory to filter and sort on, its counts and their totals, the
+teams and their names, and the members of each team. Existing trajectories are added by the application at start-up
 (``Store.refresh_portfolio``), which computes their facts.
 
 Revision ID: 0008
@@ -63,6 +63,11 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
     )
     op.create_table(
+        "portfolio_teams",
+        sa.Column("team_id", sa.String(512), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+    )
+    op.create_table(
         "team_members",
         sa.Column("team_id", sa.String(512), primary_key=True),
         sa.Column("aad_object_id", sa.String(64), primary_key=True),
@@ -72,6 +77,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("team_members")
+    op.drop_table("portfolio_teams")
     op.drop_table("portfolio_totals")
     op.drop_table("portfolio_counts")
     op.drop_table("portfolio")
