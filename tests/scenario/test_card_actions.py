@@ -6,9 +6,11 @@ import asyncio
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import RUNTIME
 from bot.workflow import Workflow
+from storage import schema
 from tests.conftest import ALEX, BotClient, payload
 from tests.scenario.driving import (
     ADELE,
@@ -263,6 +265,14 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
     form = await click(bot, PL, button(card, "Assign roles"))
     owner = element(form, "role__proceseigenaar")
     assert len(owner["choices"]) == 156 and not owner["isMultiSelect"]
+    # the roster is who is in the team, for the portfolio tab: kept by object id
+    async with bot.store.database.connect() as conn:
+        members = await conn.execute(
+            select(schema.team_members.c.aad_object_id).where(
+                schema.team_members.c.team_id == "team-id"
+            )
+        )
+        assert len({m.aad_object_id for m in members} & {p.aad_object_id for p in (PL, MEGAN)}) == 2
     staff = element(form, "role__vakinhoudelijk_medewerker")
     assert staff["isMultiSelect"]
 
