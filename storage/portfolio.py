@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage import schema
 from storage.database import Conn
-from storage.documents import DOCUMENT, read_document
+from storage.documents import DOCUMENT, ReadCache, read_document
 from wasstraat.model import Trajectory, TrajectoryStatus
 from wasstraat.portfolio import FACTS_VERSION, Facts, facts
 
@@ -206,17 +206,49 @@ def _filtered(viewer: Viewer, filters: Filters, now: datetime) -> list[ColumnEle
     return clauses
 
 
-async def _documents(conn: Conn, ids: Sequence[str]) -> dict[str, Trajectory]:
+async def _documents(
+    conn: Conn, ids: Sequence[str], cache: ReadCache | None = None
+) -> dict[str, Trajectory]:
+    """The trajectories with these ids; with a cache, only those changed since are parsed."""
     if not ids:
         return {}
-    rows = await conn.execute(
-        select(schema.trajectories.c.id, DOCUMENT).where(schema.trajectories.c.id.in_(ids))
-    )
-    return {r.id: read_document(r.document) for r in rows}
+    found: dict[str, Trajectory] = {}
+    missing = list(ids)
+    if cache is not None:
+        versions = await conn.execute(
+            select(schema.trajectories.c.id, schema.trajectories.c.version).where(
+                schema.trajectories.c.id.in_(ids)
+            )
+        )
+        missing = []
+        for row in versions:
+            kept = cache.get(row.id, row.version)
+            if kept is None:
+                missing.append(row.id)
+            else:
+                found[row.id] = kept
+    if missing:
+        rows = await conn.execute(
+            select(schema.trajectories.c.id, schema.trajectories.c.version, DOCUMENT).where(
+                schema.trajectories.c.id.in_(missing)
+            )
+        )
+        for row in rows:
+            trajectory = found[row.id] = read_document(row.document)
+            if cache is not None:
+                cache.put(trajectory, row.version)
+    return found
 
 
 async def page(
-    conn: Conn, viewer: Viewer, filters: Filters, now: datetime, *, offset: int, limit: int
+    conn: Conn,
+    viewer: Viewer,
+    filters: Filters,
+    now: datetime,
+    *,
+    offset: int,
+    limit: int,
+    cache: ReadCache | None = None,
 ) -> tuple[list[Trajectory], bool]:
     """One page of the trajectories, newest first, and whether there are more."""
     rows = await conn.execute(
@@ -227,12 +259,19 @@ async def page(
         .limit(limit + 1)
     )
     ids = [r.trajectory_id for r in rows]
-    documents = await _documents(conn, ids[:limit])
+    documents = await _documents(conn, ids[:limit], cache)
     return [documents[i] for i in ids[:limit] if i in documents], len(ids) > limit
 
 
 async def evaluated(
-    conn: Conn, viewer: Viewer, filters: Filters, now: datetime, *, offset: int, limit: int
+    conn: Conn,
+    viewer: Viewer,
+    filters: Filters,
+    now: datetime,
+    *,
+    offset: int,
+    limit: int,
+    cache: ReadCache | None = None,
 ) -> tuple[list[Trajectory], bool]:
     """Evaluated trajectories (and with a search, those whose lessons hold it), latest first."""
     rows = await conn.execute(
@@ -243,7 +282,7 @@ async def evaluated(
         .limit(limit + 1)
     )
     ids = [r.trajectory_id for r in rows]
-    documents = await _documents(conn, ids[:limit])
+    documents = await _documents(conn, ids[:limit], cache)
     return [documents[i] for i in ids[:limit] if i in documents], len(ids) > limit
 
 

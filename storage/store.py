@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from storage import portfolio, schema
 from storage.database import Conn, Database
 from storage.documents import DOCUMENT as _DOCUMENT
-from storage.documents import read_document
+from storage.documents import ReadCache, read_document
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
 from wasstraat.model import AuditEntry, Trajectory, TrajectoryStatus
 from wasstraat.privacy import names_person, replace_ids
@@ -359,6 +359,8 @@ class Store:
         # activities recorded in the inbox by a transaction of this process that committed,
         # until remember_activity is asked for them (it then has nothing left to write)
         self._recorded: OrderedDict[str, None] = OrderedDict()
+        # the portfolio tab's pages: trajectories as last read, parsed again only when changed
+        self._portfolio_cache = ReadCache()
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[Conn]:
@@ -908,7 +910,15 @@ class Store:
         whether more follow, and their channel threads."""
         read = portfolio.evaluated if evaluated else portfolio.page
         async with self._db.connect() as conn:
-            found, more = await read(conn, viewer, filters, now, offset=offset, limit=limit)
+            found, more = await read(
+                conn,
+                viewer,
+                filters,
+                now,
+                offset=offset,
+                limit=limit,
+                cache=self._portfolio_cache,
+            )
             threads = await portfolio.threads(conn, [t.id for t in found])
         return found, more, threads
 

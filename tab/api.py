@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import orjson
 from aiohttp import web
 
 from cards.catalogue import Language, language_for, text
@@ -33,7 +34,7 @@ from wasstraat.template import Template
 
 log = logging.getLogger(__name__)
 
-PER_PAGE = 25
+PER_PAGE = 10  # a screenful of rows, each with its strip and who it waits on
 RESULTS_PER_PAGE = 10
 CSV_BATCH = 200
 MAX_PAGE = 10_000
@@ -60,6 +61,15 @@ class TabContext:
 
 
 TAB_CONTEXT = web.AppKey("tab_context", TabContext)
+
+
+def _json(body: Any) -> web.Response:
+    """A JSON answer that no cache keeps (a page is tens of kilobytes: orjson encodes it)."""
+    return web.Response(
+        body=orjson.dumps(body),
+        content_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _language(request: web.Request, context: TabContext) -> Language:
@@ -145,6 +155,26 @@ def _status_label(status: str, language: Language) -> dict[str, str]:
     return {"id": status, "label": text(f"portfolio.status.{status}", language)}
 
 
+MARK_LABELS = {
+    language: {mark: text(f"strip.{mark.value}", language) for mark in Mark}
+    for language in ("nl", "en")
+}
+
+
+_TITLES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _titles(template: Template, language: Language) -> dict[str, str]:
+    """Each step's name in the language, by step id (a template's key names one version of
+    it, so the names are looked up once, not for every row of every page)."""
+    found = _TITLES.get((template.key, language))
+    if found is None:
+        found = _TITLES[(template.key, language)] = {
+            step.id: step.name.get(language) for step in template.steps
+        }
+    return found
+
+
 def trajectory_item(
     t: Trajectory,
     context: TabContext,
@@ -154,6 +184,7 @@ def trajectory_item(
     language: Language,
 ) -> dict[str, Any]:
     template = context.template_of(t)
+    titles = _titles(template, language)
     marks = progress(t, template, now)
     waiting = []
     for w in waiting_on(t, template):
@@ -179,15 +210,13 @@ def trajectory_item(
         "steps": [
             {
                 "id": m.step,
-                "title": template.step(m.step).name.get(language),
+                "title": titles[m.step],
                 "mark": m.mark.value,
-                "label": text(f"strip.{m.mark.value}", language),
+                "label": MARK_LABELS[language][m.mark],
             }
             for m in marks
         ],
-        "current": [
-            {"id": step, "title": template.step(step).name.get(language)} for step in running
-        ],
+        "current": [{"id": step, "title": titles[step]} for step in running],
         "waiting_on": waiting,
         "project_leader": _names(t.holders("projectleider")),
         "process_owner": _names(t.holders("proceseigenaar")),
@@ -208,7 +237,7 @@ async def trajectories(request: web.Request) -> web.Response:
         viewer, _filters(request), now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
     )
     choices = await context.store.portfolio_choices(viewer)
-    return web.json_response(
+    return _json(
         {
             "viewer": {
                 "name": identity.name,
@@ -229,8 +258,7 @@ async def trajectories(request: web.Request) -> web.Response:
             "items": [
                 trajectory_item(t, context, viewer, threads.get(t.id), now, language) for t in found
             ],
-        },
-        headers={"Cache-Control": "no-store"},
+        }
     )
 
 
@@ -287,7 +315,7 @@ async def summary(request: web.Request) -> web.Response:
     ps = _split(counts, P)
     p_names = {p.id: p.name.get(language) for p in template.ps}
     met = counts.get((TARGETS, "met"), 0)
-    return web.json_response(
+    return _json(
         {
             "trajectories": {
                 status.value: counts.get((TRAJECTORIES, status.value), 0)
@@ -311,8 +339,7 @@ async def summary(request: web.Request) -> web.Response:
                     )
                 ],
             },
-        },
-        headers={"Cache-Control": "no-store"},
+        }
     )
 
 
@@ -341,9 +368,7 @@ async def results(request: web.Request) -> web.Response:
                 "kpis": [r.model_dump(mode="json") for r in kpi_results(t)],
             }
         )
-    return web.json_response(
-        {"page": page, "has_more": more, "items": items}, headers={"Cache-Control": "no-store"}
-    )
+    return _json({"page": page, "has_more": more, "items": items})
 
 
 async def lessons(request: web.Request) -> web.Response:
@@ -373,9 +398,7 @@ async def lessons(request: web.Request) -> web.Response:
         for t in found
         if t.evaluation.went_well.strip() or t.evaluation.could_be_better.strip()
     ]
-    return web.json_response(
-        {"page": page, "has_more": more, "items": items}, headers={"Cache-Control": "no-store"}
-    )
+    return _json({"page": page, "has_more": more, "items": items})
 
 
 def _cell(value: str) -> str:

@@ -4,10 +4,9 @@ trajectory's state; it decides nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 from wasstraat.model import StepStatus, Trajectory, TrajectoryStatus
 from wasstraat.template import Evaluation, Step, Template
@@ -23,10 +22,10 @@ class Mark(StrEnum):
     SKIPPED = "skipped"
 
 
-class StepMark(BaseModel):
-    """One step's place in the strip; ``planned_at`` is the evaluation moment still to come."""
-
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, slots=True)
+class StepMark:
+    """One step's place in the strip; ``planned_at`` is the evaluation moment still to come.
+    (A plain value: the portfolio draws a dozen for every row of a page.)"""
 
     step: str
     mark: Mark

@@ -161,3 +161,12 @@ async def test_trajectories_stored_before_the_portfolio_are_added_at_start_up(st
     assert await totals(store) == expected
     found, _, _ = await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5)
     assert {t.id for t in found} == {"t-old", "t-done"}
+
+
+async def test_a_page_read_again_shows_what_changed_since(store: Store):
+    await save(store, at("2", trajectory_id="t-1"))
+    first, _, _ = await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5)
+    assert first[0].product == "Parkeervergunning"
+    await save(store, at("3a", trajectory_id="t-1").model_copy(update={"product": "Paspoort"}))
+    again, _, _ = await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5)
+    assert again[0].product == "Paspoort" and again[0].status_of("3a").value == "active"
