@@ -1333,7 +1333,6 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "tab.column.waiting": {"nl": "Wacht op", "en": "Waiting for"},
     "tab.column.project_leader": {"nl": "Projectleider", "en": "Project leader"},
     "tab.column.process_owner": {"nl": "Proceseigenaar", "en": "Process owner"},
-    "tab.column.links": {"nl": "Links", "en": "Links"},
     "tab.steps.key": {"nl": "Betekenis van de tekens:", "en": "What the marks mean:"},
     "tab.step.cell": {"nl": "Stap {step} {title}: {mark}", "en": "Step {step} {title}: {mark}"},
     "tab.waiting.detail": {
@@ -1389,8 +1388,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "tab.achieved.heading": {"nl": "Wat het opleverde", "en": "What it achieved"},
     "tab.targets": {
-        "nl": "{met} van de {judged} beoordeelde doelen gehaald ({share})",
-        "en": "{met} of the {judged} judged targets met ({share})",
+        "nl": "{met} van {judged} beoordeelde doelen gehaald ({share})",
+        "en": "{met} of {judged} judged targets met ({share})",
     },
     "tab.targets.none": {
         "nl": "Er zijn nog geen doelen beoordeeld.",

@@ -3,8 +3,8 @@
 ``GET /tab/`` is the page and ``GET /tab/config`` the configuration page of the team tab: HTML
 rendered here in the page's language, with the texts from the catalogue embedded as JSON data
 (the scripts never hold a user-facing word) and a strict Content-Security-Policy: scripts,
-styles and requests from this server only, no inline script, framed only by Teams (and, on a
-loopback address, by a test host on loopback).
+styles and requests from this server only, no inline script, framed only by Teams or by a page
+of this server.
 
 ``GET /tab/static/{name}`` serves the page's own scripts and styles from ``tab/static``, and
 ``GET /tab/vendor/{name}`` the browser libraries from ``node_modules``, both from a whitelist
@@ -67,14 +67,6 @@ TEAMS_ANCESTORS: Final = (
     "https://*.cloud.microsoft",
     "https://*.office.com",
 )
-# a host page on loopback (the browser tests' Teams host) may frame the tab served on loopback
-LOOPBACK_ANCESTORS: Final = (
-    "http://127.0.0.1:*",
-    "https://127.0.0.1:*",
-    "http://localhost:*",
-    "https://localhost:*",
-)
-LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 PLACEHOLDER: Final = re.compile(r"\{\{\s*(@?[a-z0-9_.]+)\s*\}\}")
 TEXT_PREFIXES: Final = ("tab.", "strip.")
 LANGUAGES: Final[tuple[Language, ...]] = ("nl", "en")
@@ -152,12 +144,10 @@ def page_texts() -> dict[Language, dict[str, str]]:
     }
 
 
-def _on_loopback(request: web.Request) -> bool:
-    return (request.url.host or "") in LOOPBACK_HOSTS
-
-
-def content_security_policy(*, loopback: bool) -> str:
-    ancestors = ("'self'", *TEAMS_ANCESTORS, *(LOOPBACK_ANCESTORS if loopback else ()))
+def content_security_policy() -> str:
+    """Scripts, styles and requests from this server only, no inline script; framed by Teams,
+    or by a page of this server (the browser tests' Teams host is one)."""
+    ancestors = ("'self'", *TEAMS_ANCESTORS)
     return "; ".join(
         (
             "default-src 'none'",
@@ -245,7 +235,7 @@ class _Site:
             content_type="text/html",
             charset="utf-8",
             headers={
-                "Content-Security-Policy": content_security_policy(loopback=_on_loopback(request)),
+                "Content-Security-Policy": content_security_policy(),
                 "Cache-Control": REVALIDATE,
                 "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "same-origin",
@@ -266,7 +256,6 @@ class _Site:
             "api": "/api/portfolio",
             "themes": self.tokens_url(TOKENS_ENTRY),
             "timeZone": self.time_zone,
-            "loopback": _on_loopback(request),
         }
         preloads = "\n".join(
             f'<link rel="modulepreload" href="{html.escape(self.tokens_url(name))}">'
@@ -295,7 +284,6 @@ class _Site:
             "icon": self.static_url("icon.svg"),
             "script": self.static_url("config.js"),
             "teams_js": self.vendor_url("teams-js.js"),
-            "config": _json_for_html({"loopback": _on_loopback(request)}),
         }
         return self.html(request, self.render("config", language, values))
 

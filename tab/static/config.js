@@ -1,18 +1,18 @@
 // The team tab's configuration page: Teams shows it when a team adds the tab; saving it
 // points the tab at the portfolio page in the team's context (Teams fills in the locale).
-const config = JSON.parse(document.getElementById("config").textContent);
 
-function hostOrigins() {
-  // a Teams host on loopback (the browser tests' host) is trusted only by a page on loopback
-  const parent = location.ancestorOrigins?.[0];
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/;
-  return config.loopback && parent && loopback.test(parent) ? [parent] : undefined;
+function follow(theme) {
+  // the page's colours are the system's, light or dark as Teams is (see portfolio.css)
+  document.documentElement.dataset.theme = theme === "dark" || theme === "contrast" ? theme : "default";
 }
 
 async function configure() {
   const sdk = globalThis.microsoftTeams;
   if (!sdk) return;
-  await sdk.app.initialize(hostOrigins());
+  await sdk.app.initialize();
+  const context = await sdk.app.getContext();
+  follow(context.app?.theme);
+  sdk.app.registerOnThemeChangeHandler(follow);
   const page = `${location.origin}/tab/`;
   sdk.pages.config.registerOnSaveHandler((save) => {
     sdk.pages.config

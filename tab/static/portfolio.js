@@ -21,7 +21,6 @@ const STATUS_COLORS = {
 };
 const TEAMS_TIMEOUT_MS = 4000;
 const SEARCH_DELAY_MS = 300;
-const LOOPBACK_ORIGIN = /^https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/;
 const SECTIONS = ["trajectories", "summary", "results", "lessons"];
 
 const state = {
@@ -115,12 +114,6 @@ function announce(message) {
 
 // ---------------------------------------------------------------- Teams and the API
 
-function hostOrigins() {
-  // a Teams host on loopback (the browser tests' host) is trusted only by a page on loopback
-  const parent = location.ancestorOrigins?.[0];
-  return config.loopback && parent && LOOPBACK_ORIGIN.test(parent) ? [parent] : undefined;
-}
-
 function within(promise, milliseconds) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("timed out")), milliseconds);
@@ -142,7 +135,7 @@ async function joinTeams() {
   const sdk = globalThis.microsoftTeams;
   if (!sdk?.app) return null;
   try {
-    await within(sdk.app.initialize(hostOrigins()), TEAMS_TIMEOUT_MS);
+    await within(sdk.app.initialize(), TEAMS_TIMEOUT_MS);
     return sdk;
   } catch {
     return null;
@@ -620,8 +613,9 @@ function waiting(list) {
   );
 }
 
+// the trajectory's thread and dossier, under its name
 function links(item) {
-  const cell = el("td", { class: "links" });
+  const cell = el("span", { class: "links" });
   const thread = safeUrl(item.thread_url);
   const dossier = safeUrl(item.dossier_url);
   const link = (href, shown, said) =>
@@ -647,8 +641,8 @@ function row(item) {
   return el(
     "tr",
     { "data-id": item.id },
-    el("th", { scope: "row" }, item.product),
-    el("td", {}, item.team?.name ?? ""),
+    el("th", { scope: "row" }, el("span", { class: "product" }, item.product), links(item)),
+    el("td", { class: "team-column" }, item.team?.name ?? ""),
     el("td", {}, strip(item.steps ?? [])),
     el(
       "td",
@@ -662,7 +656,6 @@ function row(item) {
     el("td", { class: "waiting" }, waiting(item.waiting_on)),
     el("td", {}, (item.project_leader ?? []).join(", ")),
     el("td", {}, (item.process_owner ?? []).join(", ")),
-    links(item),
   );
 }
 
@@ -698,7 +691,9 @@ function renderViewer(data) {
   }
   if (config.context === "team" && state.filters.team) {
     const named = (data.filters?.teams ?? []).find((item) => item.id === state.filters.team);
+    // a team's own tab: the team is the tab's, not a choice or a column
     byId("field-team").hidden = true;
+    document.documentElement.dataset.oneTeam = "true";
     if (named) byId("intro").textContent = t("tab.team_intro", { team: named.name });
   }
 }

@@ -110,21 +110,15 @@ async def test_the_policy_allows_this_server_only_and_framing_by_teams(client):
     assert found["style-src"] == "'self'"
     assert found["connect-src"] == "'self'"
     ancestors = found["frame-ancestors"].split()
-    assert ancestors[:5] == [
+    assert ancestors == [
         "'self'",
         "https://teams.microsoft.com",
         "https://*.teams.microsoft.com",
         "https://*.cloud.microsoft",
         "https://*.office.com",
     ]
-    # served on loopback, a test host on loopback may frame it too
-    assert "http://127.0.0.1:*" in ancestors
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "X-Frame-Options" not in response.headers  # the policy's frame-ancestors decides
-
-    public = await client.get("/tab/", headers={"Host": "wasstraat.example.nl"})
-    assert not [a for a in policy(public)["frame-ancestors"].split() if "127.0.0.1" in a]
-    assert embedded(await public.text(), "config")["loopback"] is False
 
 
 async def test_the_configuration_page_explains_and_loads_its_script(client):
