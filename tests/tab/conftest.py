@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, Request, Response, sync_playwright
 
+from tests.e2e.teams_host import TAB_FRAME, host_url, is_host_url
 from tests.tab.fake_api import VENDOR, FakePortfolio, serving, tab_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,9 @@ def signed_portfolio() -> Iterator[Served]:
         yield Served(url, TOKEN, api)
 
 
-@pytest.fixture(scope="session")
+# per module: synchronous Playwright keeps an event loop running in this thread until it stops,
+# and the asynchronous tests after the module need the thread's loop free
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -88,13 +91,20 @@ def browser() -> Iterator[Browser]:
 
 @dataclass
 class Opened:
-    """A page of the tab, the API's answers it received, and what went wrong on it: script
-    errors, console errors and Content-Security-Policy violations."""
+    """A page of the tab (``view``: the page itself, or the tab's frame in a Teams host page),
+    the requests it made and the API's answers, and what went wrong on it: script errors,
+    console errors and Content-Security-Policy violations."""
 
     page: Page
+    view: Page | Frame
     errors: list[str] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
+    sent: list[Request] = field(default_factory=list)
     answers: list[Response] = field(default_factory=list)
+
+    def ask(self, request: Request) -> None:
+        self.asked.append(request.url)
+        self.sent.append(request)
 
     def heard(self, response: Response) -> None:
         if "/api/portfolio/" in response.url:
@@ -115,14 +125,14 @@ class Opened:
         return found[-1].json()
 
     def violations(self) -> list[dict[str, str]]:
-        found: list[dict[str, str]] = self.page.evaluate("window.__violations")
+        found: list[dict[str, str]] = self.view.evaluate("window.__violations")
         return found
 
     def wait_until_loaded(self) -> None:
-        self.page.wait_for_function(LOADED)
+        self.view.wait_for_function(LOADED)
 
     def texts(self, language: str) -> dict[str, str]:
-        raw = self.page.locator("#texts").text_content() or "{}"
+        raw = self.view.locator("#texts").text_content() or "{}"
         found: dict[str, str] = json.loads(raw)[language]
         return found
 
@@ -167,8 +177,8 @@ def open_tab(browser: Browser) -> Iterator[Any]:
             )
         context.add_init_script(VIOLATIONS)
         page = context.new_page()
-        opened = Opened(page)
-        page.on("request", lambda request: opened.asked.append(request.url))
+        opened = Opened(page, page)
+        page.on("request", opened.ask)
         page.on("response", opened.heard)
         page.on("pageerror", lambda error: opened.errors.append(f"page error: {error}"))
         page.on(
@@ -180,8 +190,25 @@ def open_tab(browser: Browser) -> Iterator[Any]:
             ),
         )
         page.goto(url)
+        if is_host_url(url):
+            frame = page.wait_for_selector(TAB_FRAME, state="attached").content_frame()
+            assert frame is not None
+            opened.view = frame
         return opened
 
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def open_in_teams(open_tab) -> Any:
+    """``open_in_teams(tab_url, token=..., team=..., theme=..., locale=...)``: the tab in the
+    browser tests' Teams host (tests/e2e/teams_host.py), which answers teams-js as Teams would;
+    the returned ``Opened.view`` is the tab's frame."""
+
+    def opener(tab_url: str, **host: Any) -> Opened:
+        opened: Opened = open_tab(host_url(tab_url, **host))
+        return opened
+
+    return opener

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from cards.catalogue import Language
 from tab.page import add_page_routes
+from tests.e2e.teams_host import add_host_route
 from tests.tab import demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,10 +154,12 @@ class FakePortfolio:
 
 
 def tab_app(api: FakePortfolio) -> web.Application:
-    """The page's routes, as the bot adds them, and the fake API, on one application."""
+    """The page's routes, as the bot adds them, the fake API, and the browser tests' Teams host
+    page (on the tab's own origin, as teams-js wants its host), on one application."""
     app = web.Application()
     add_page_routes(app, vendor_dir=VENDOR, default_locale="nl-NL")
     api.add_routes(app)
+    add_host_route(app)
     return app
 
 
