@@ -1407,6 +1407,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "tab.improvements.which_p": {"nl": "P", "en": "P"},
     "tab.improvements.implemented": {"nl": "Ingevoerd", "en": "Implemented"},
     "tab.improvements.open": {"nl": "Nog open", "en": "Still open"},
+    "tab.improvements.none": {"nl": "Nog geen verbeteringen", "en": "No improvements yet"},
     "tab.results.heading": {"nl": "Resultaten per traject", "en": "Results per trajectory"},
     "tab.results.none": {
         "nl": "Er is nog geen traject geëvalueerd.",
@@ -1419,6 +1420,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "tab.kpi.numbers": {
         "nl": "Nulmeting {baseline}, doel {target}, gemeten {measured}.",
         "en": "Baseline {baseline}, target {target}, measured {measured}.",
+    },
+    "tab.kpi.numbers_open": {
+        "nl": "Nulmeting {baseline}, doel {target}, nog niet gemeten.",
+        "en": "Baseline {baseline}, target {target}, not measured yet.",
     },
     "tab.kpi.met": {"nl": "Doel gehaald", "en": "Target met"},
     "tab.kpi.not_met": {"nl": "Doel niet gehaald", "en": "Target not met"},

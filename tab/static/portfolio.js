@@ -68,7 +68,10 @@ const format = {
     }).format(value),
   share: (value) =>
     new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(value),
-  measure: (value, unit) => (unit ? `${format.number(value)} ${unit}` : format.number(value)),
+  measure: (value, unit) => {
+    if (value === null || value === undefined) return "—";
+    return unit ? `${format.number(value)} ${unit}` : format.number(value);
+  },
 };
 
 // An element with attributes and children (text is always set as text, never as HTML).
@@ -484,7 +487,7 @@ function drawKpi(canvas, kpi) {
       datasets: [
         {
           label: kpi.name,
-          data: [kpi.baseline, kpi.target, kpi.measured],
+          data: [kpi.baseline, kpi.target, kpi.measured ?? null],
           backgroundColor: [colors.baseline, colors.target, kpi.met ? colors.met : colors.missed],
           barPercentage: 0.8,
         },
@@ -712,6 +715,13 @@ function renderTrajectories(data) {
   }
 }
 
+function countsRows(items) {
+  if (!items.length) {
+    return [el("tr", {}, el("td", { colspan: 3, class: "empty" }, t("tab.improvements.none")))];
+  }
+  return items.map(countsRow);
+}
+
 function countsRow(item) {
   return el(
     "tr",
@@ -761,18 +771,27 @@ function renderSummary(data) {
   const improvements = data.improvements ?? {};
   document
     .querySelector("#horizon-table tbody")
-    .replaceChildren(...(improvements.by_horizon ?? []).map(countsRow));
+    .replaceChildren(...countsRows(improvements.by_horizon ?? []));
   document
     .querySelector("#p-table tbody")
-    .replaceChildren(...(improvements.by_p ?? []).map(countsRow));
+    .replaceChildren(...countsRows(improvements.by_p ?? []));
 }
 
 function kpiFigure(kpi) {
   const figure = el("figure", { class: "kpi", "data-kpi": JSON.stringify(kpi) });
+  const measured = kpi.measured !== null && kpi.measured !== undefined;
+  // met or not once measured (the API leaves it null before), and which way is better
   const verdict = [
-    t(kpi.met ? "tab.kpi.met" : "tab.kpi.not_met"),
+    ...(measured && typeof kpi.met === "boolean"
+      ? [t(kpi.met ? "tab.kpi.met" : "tab.kpi.not_met")]
+      : []),
     t(kpi.lower_is_better ? "tab.kpi.lower_is_better" : "tab.kpi.higher_is_better"),
   ].join(", ");
+  const numbers = {
+    baseline: format.measure(kpi.baseline, kpi.unit),
+    target: format.measure(kpi.target, kpi.unit),
+    measured: format.measure(kpi.measured, kpi.unit),
+  };
   figure.append(
     el(
       "div",
@@ -784,13 +803,9 @@ function kpiFigure(kpi) {
       {},
       el("strong", {}, kpi.name),
       " ",
-      t("tab.kpi.numbers", {
-        baseline: format.measure(kpi.baseline, kpi.unit),
-        target: format.measure(kpi.target, kpi.unit),
-        measured: format.measure(kpi.measured, kpi.unit),
-      }),
+      t(measured ? "tab.kpi.numbers" : "tab.kpi.numbers_open", numbers),
       " ",
-      el("span", { class: "verdict" }, `${verdict}.`),
+      el("span", { class: "verdict" }, `${verdict.charAt(0).toUpperCase()}${verdict.slice(1)}.`),
     ),
   );
   return figure;

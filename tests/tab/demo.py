@@ -222,10 +222,12 @@ def _trajectory(
         for name, unit, lower, (low, high) in dice.sample(KPIS, dice.randint(1, 3)):
             baseline = round(dice.uniform(low, high), 1)
             target = round(baseline * (0.6 if lower else 1.15), 1)
-            measured = round(
+            measured: float | None = round(
                 baseline * (dice.uniform(0.4, 0.75) if lower else dice.uniform(1.0, 1.3)), 1
             )
-            met = measured <= target if lower else measured >= target
+            met: bool | None = measured <= target if lower else measured >= target
+            if dice.random() < 0.15:  # measured later (the API gives null until then)
+                measured, met = None, None
             trajectory.kpis.append(
                 {
                     "name": name,
@@ -366,7 +368,10 @@ def summary(chosen: list[Trajectory], language: Language) -> dict[str, Any]:
 
     return {
         "step_times": step_times,
-        "targets": {"met": sum(1 for kpi in kpis if kpi["met"]), "judged": len(kpis)},
+        "targets": {
+            "met": sum(1 for kpi in kpis if kpi["met"]),
+            "judged": sum(1 for kpi in kpis if kpi["met"] is not None),
+        },
         "improvements": {
             "by_horizon": counts(0, [(id_, names[language]) for id_, names in HORIZONS.items()]),
             "by_p": counts(1, [(p["id"], p["name"][language]) for p in PS]),
