@@ -9,6 +9,7 @@ import gzip
 import json
 import logging
 import re
+import shutil
 from html import escape as html_escape
 from pathlib import Path
 
@@ -235,5 +236,39 @@ async def test_without_node_modules_the_libraries_answer_503_and_the_log_says_wh
         html = await (await client.get("/tab/")).text()
         themes = embedded(html, "config")["themes"]
         assert (await client.get(themes)).status == 503
+    finally:
+        await client.close()
+
+
+@needs_libraries
+async def test_the_container_image_holds_every_library_the_tab_serves(tmp_path, caplog):
+    """The image's node_modules, laid out as the Dockerfile's COPY lines do it, serve every
+    library the page loads."""
+    dockerfile = (VENDOR.parent / "Dockerfile").read_text("utf-8").replace("\\\n", " ")
+    copied = re.findall(
+        r"^COPY --from=browser-libraries /build/node_modules/(\S+) +\./node_modules/(\S+)$",
+        dockerfile,
+        re.M,
+    )
+    assert copied, "the image copies no browser library"
+    image = tmp_path / "node_modules"
+    for source, target in copied:
+        into = image / target
+        if (VENDOR / source).is_dir():
+            shutil.copytree(VENDOR / source, into)
+        else:  # a file into a directory, as COPY does with a target ending in /
+            assert target.endswith("/"), target
+            into.mkdir(parents=True, exist_ok=True)
+            shutil.copy(VENDOR / source, into)
+    with caplog.at_level(logging.WARNING, logger="tab.page"):
+        client = await client_for(image)
+    try:
+        assert caplog.records == []
+        html = await (await client.get("/tab/")).text()
+        linked = re.findall(r'(?:src|href)="(/tab/(?:vendor|static)/[^"]+)"', html)
+        linked.append(embedded(html, "config")["themes"])
+        assert len(linked) > 10
+        for url in linked:
+            assert (await client.get(url)).status == 200, url
     finally:
         await client.close()
