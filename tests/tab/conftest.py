@@ -4,7 +4,13 @@ The page tests read what to expect from the API's own answers (caught in the bro
 the demo data: ``portfolio`` serves the page with a stand-in API today, and serving the bot
 itself instead (its app with the tab's routes, seeded trajectories) is a change of this fixture
 alone. ``signed_portfolio`` is a server whose API wants a Teams token (as the bot with an app
-id), for the sign-in message and the tab inside a Teams host."""
+id), for the sign-in message and the tab inside a Teams host: ``Served.token`` is the token
+the host hands the page (for the bot, one signed with the tests' local Entra key).
+
+What the tests need of the data, whichever server: more than one page of trajectories (26+)
+in two teams or more, with several statuses and someone waited on; evaluated trajectories with
+KPIs and more than one page of lessons (6+), one of them mentioning "klantreis"; the team
+"19:vergunningen@thread.tacv2" for the team tab (tests/tab/demo.py has all of it)."""
 
 from __future__ import annotations
 
