@@ -1335,6 +1335,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "tab.column.process_owner": {"nl": "Proceseigenaar", "en": "Process owner"},
     "tab.steps.key": {"nl": "Betekenis van de tekens:", "en": "What the marks mean:"},
     "tab.step.cell": {"nl": "Stap {step} {title}: {mark}", "en": "Step {step} {title}: {mark}"},
+    "tab.step.cell_unnumbered": {"nl": "{title}: {mark}", "en": "{title}: {mark}"},
     "tab.waiting.detail": {
         "nl": "{what}, stap {step}, sinds {since} ({days})",
         "en": "{what}, step {step}, since {since} ({days})",

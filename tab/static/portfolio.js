@@ -582,7 +582,9 @@ function strip(steps) {
     "ol",
     { class: "strip" },
     ...steps.map((step) => {
-      const said = t("tab.step.cell", { step: step.id, title: step.title, mark: step.label });
+      const values = { step: step.id, title: step.title, mark: step.label };
+      // "Stap 3a Huidig proces in kaart brengen: klaar", "Evaluatie: wacht"
+      const said = t(/^\d/.test(step.id) ? "tab.step.cell" : "tab.step.cell_unnumbered", values);
       return el(
         "li",
         { class: `mark-${step.mark}`, title: said },
