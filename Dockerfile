@@ -1,4 +1,12 @@
 # The Wasstraat bot as a container: Python 3.11 slim, no build tools or dev packages, not root.
+
+# The portfolio tab's browser libraries (package.json "dependencies"; the bot serves them
+# itself, no CDN): installed here, and only the files tab/page.py serves go into the image.
+FROM node:22-bookworm-slim AS browser-libraries
+WORKDIR /build
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +26,14 @@ COPY reports ./reports
 COPY storage ./storage
 COPY tab ./tab
 COPY wasstraat ./wasstraat
+COPY --from=browser-libraries /build/node_modules/@microsoft/teams-js/dist/umd/MicrosoftTeams.min.js \
+    ./node_modules/@microsoft/teams-js/dist/umd/
+COPY --from=browser-libraries /build/node_modules/chart.js/dist/chart.umd.min.js \
+    ./node_modules/chart.js/dist/
+COPY --from=browser-libraries /build/node_modules/@fluentui/web-components/dist/web-components.min.js \
+    ./node_modules/@fluentui/web-components/dist/
+COPY --from=browser-libraries /build/node_modules/@fluentui/tokens/lib \
+    ./node_modules/@fluentui/tokens/lib
 RUN pip install -c constraints.txt . \
     && useradd --system --uid 10001 --home-dir /app wasstraat \
     && mkdir /data && chown wasstraat /data

@@ -41,6 +41,7 @@ from storage import Store, open_database
 from storage.portfolio import Viewer
 from tab.api import TAB_CONTEXT, TabContext, add_api_routes
 from tab.auth import Identity, SsoSettings, TokenValidator
+from tab.page import DEFAULT_VENDOR_DIR, add_page_routes
 from wasstraat.model import Trajectory
 from wasstraat.template import Template
 
@@ -425,4 +426,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
     app.router.add_get("/downloads/dossier", dossier_download)
     app.router.add_get("/downloads/person", person_download)
     add_api_routes(app)
+    add_page_routes(
+        app,
+        vendor_dir=DEFAULT_VENDOR_DIR,
+        default_locale=settings.default_locale,
+        time_zone=settings.timezone,
+    )
     return app

@@ -1264,6 +1264,196 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Sorry, something went wrong on my side. Nothing was lost; please try again in a "
         "moment. If it keeps failing, give code {code} to the administrator.",
     },
+    # the portfolio tab (the page's texts; the page receives them embedded in its HTML)
+    "tab.title": {"nl": "Wasstraat-portfolio", "en": "Wasstraat portfolio"},
+    "tab.intro": {
+        "nl": "Alle trajecten van de wasstraat: waar ze staan, waar het stokt en wat ze "
+        "opleverden.",
+        "en": "Every trajectory of the wasstraat: where it stands, where it stalls and what it "
+        "achieved.",
+    },
+    "tab.team_intro": {
+        "nl": "De trajecten van {team}: waar ze staan, waar het stokt en wat ze opleverden.",
+        "en": "The trajectories of {team}: where they stand, where they stall and what they "
+        "achieved.",
+    },
+    "tab.viewer.all": {
+        "nl": "Aangemeld als {name}. Je ziet de trajecten van de hele gemeente.",
+        "en": "Signed in as {name}. You see the trajectories of the whole municipality.",
+    },
+    "tab.viewer.teams": {
+        "nl": "Aangemeld als {name}. Je ziet de trajecten van de teams waar je lid van bent.",
+        "en": "Signed in as {name}. You see the trajectories of the teams you are a member of.",
+    },
+    "tab.outside_teams": {
+        "nl": "Je bekijkt het portfolio buiten Microsoft Teams: zonder aanmelding, met de "
+        "ontwikkelidentiteit van deze server.",
+        "en": "You are viewing the portfolio outside Microsoft Teams: without signing in, with "
+        "this server's development identity.",
+    },
+    "tab.sign_in": {
+        "nl": "Meld je aan via Microsoft Teams om het portfolio te zien: open de Wasstraat-app "
+        "in Teams met je werkaccount.",
+        "en": "Sign in through Microsoft Teams to see the portfolio: open the Wasstraat app in "
+        "Teams with your work account.",
+    },
+    "tab.failed": {
+        "nl": "Het portfolio kon niet worden opgehaald. Probeer het zo nog eens.",
+        "en": "The portfolio could not be fetched. Please try again in a moment.",
+    },
+    "tab.retry": {"nl": "Opnieuw proberen", "en": "Try again"},
+    "tab.loading": {"nl": "Bezig met laden…", "en": "Loading…"},
+    "tab.language": {"nl": "Taal", "en": "Language"},
+    "tab.language.nl": {"nl": "Nederlands", "en": "Nederlands"},
+    "tab.language.en": {"nl": "English", "en": "English"},
+    "tab.trajectories.heading": {"nl": "Trajecten", "en": "Trajectories"},
+    "tab.trajectories.caption": {
+        "nl": "Trajecten met hun stappen, status en wie aan zet is",
+        "en": "Trajectories with their steps, status and whose turn it is",
+    },
+    "tab.trajectories.one": {"nl": "Pagina {page}: 1 traject", "en": "Page {page}: 1 trajectory"},
+    "tab.trajectories.other": {
+        "nl": "Pagina {page}: {count} trajecten",
+        "en": "Page {page}: {count} trajectories",
+    },
+    "tab.trajectories.none": {
+        "nl": "Geen trajecten gevonden met deze filters.",
+        "en": "No trajectories match these filters.",
+    },
+    "tab.filters": {"nl": "Filters", "en": "Filters"},
+    "tab.filter.team": {"nl": "Team", "en": "Team"},
+    "tab.filter.step": {"nl": "Stap", "en": "Step"},
+    "tab.filter.status": {"nl": "Status", "en": "Status"},
+    "tab.filter.year": {"nl": "Jaar", "en": "Year"},
+    "tab.filter.all": {"nl": "Alle", "en": "All"},
+    "tab.column.product": {"nl": "Product of dienst", "en": "Product or service"},
+    "tab.column.team": {"nl": "Team", "en": "Team"},
+    "tab.column.steps": {"nl": "Stappen", "en": "Steps"},
+    "tab.column.status": {"nl": "Status", "en": "Status"},
+    "tab.column.waiting": {"nl": "Wacht op", "en": "Waiting for"},
+    "tab.column.project_leader": {"nl": "Projectleider", "en": "Project leader"},
+    "tab.column.process_owner": {"nl": "Proceseigenaar", "en": "Process owner"},
+    "tab.steps.key": {"nl": "Betekenis van de tekens:", "en": "What the marks mean:"},
+    "tab.step.cell": {"nl": "Stap {step} {title}: {mark}", "en": "Step {step} {title}: {mark}"},
+    "tab.step.cell_unnumbered": {"nl": "{title}: {mark}", "en": "{title}: {mark}"},
+    "tab.waiting.detail": {
+        "nl": "{what}, stap {step}, sinds {since} ({days})",
+        "en": "{what}, step {step}, since {since} ({days})",
+    },
+    "tab.waiting.nobody": {"nl": "niemand", "en": "nobody"},
+    "tab.link.thread": {"nl": "Gesprek", "en": "Thread"},
+    "tab.link.thread_of": {
+        "nl": "Gesprek in het kanaal over {product}",
+        "en": "Thread in the channel about {product}",
+    },
+    "tab.link.dossier": {"nl": "Dossier", "en": "Dossier"},
+    "tab.link.dossier_of": {"nl": "Dossier van {product}", "en": "Dossier of {product}"},
+    "tab.page.previous": {"nl": "Vorige", "en": "Previous"},
+    "tab.page.next": {"nl": "Volgende", "en": "Next"},
+    "tab.page.number": {"nl": "Pagina {page}", "en": "Page {page}"},
+    "tab.pages.trajectories": {"nl": "Pagina's met trajecten", "en": "Pages of trajectories"},
+    "tab.pages.results": {"nl": "Pagina's met resultaten", "en": "Pages of results"},
+    "tab.pages.lessons": {"nl": "Pagina's met lessen", "en": "Pages of lessons"},
+    "tab.csv": {
+        "nl": "Download de tabel als CSV (voor Excel)",
+        "en": "Download the table as CSV (for Excel)",
+    },
+    "tab.stalls.heading": {"nl": "Waar het stokt", "en": "Where it stalls"},
+    "tab.stalls.intro": {
+        "nl": "Hoeveel dagen een stap duurt over alle trajecten: de mediaan, de middelste helft "
+        "(eerste tot derde kwartiel) en van de kortste tot de langste.",
+        "en": "How many days a step takes across all trajectories: the median, the middle half "
+        "(first to third quartile) and from the shortest to the longest.",
+    },
+    "tab.stalls.chart": {
+        "nl": "Grafiek van de dagen per stap: mediaan, middelste helft en kortste tot langste. "
+        "Dezelfde cijfers staan in de tabel onder de grafiek.",
+        "en": "Chart of the days per step: median, middle half and shortest to longest. The "
+        "same numbers are in the table below the chart.",
+    },
+    "tab.stalls.median": {"nl": "Mediaan", "en": "Median"},
+    "tab.stalls.middle": {"nl": "Middelste helft", "en": "Middle half"},
+    "tab.stalls.range": {"nl": "Kortste tot langste", "en": "Shortest to longest"},
+    "tab.stalls.axis": {"nl": "Dagen", "en": "Days"},
+    "tab.stalls.numbers": {"nl": "De cijfers als tabel", "en": "The numbers as a table"},
+    "tab.stalls.caption": {"nl": "Dagen per stap", "en": "Days per step"},
+    "tab.stalls.step": {"nl": "Stap", "en": "Step"},
+    "tab.stalls.count": {"nl": "Trajecten", "en": "Trajectories"},
+    "tab.stalls.q1": {"nl": "Eerste kwartiel", "en": "First quartile"},
+    "tab.stalls.q3": {"nl": "Derde kwartiel", "en": "Third quartile"},
+    "tab.stalls.min": {"nl": "Kortste", "en": "Shortest"},
+    "tab.stalls.max": {"nl": "Langste", "en": "Longest"},
+    "tab.stalls.none": {
+        "nl": "Er is nog geen afgeronde stap om te meten.",
+        "en": "There is no finished step to measure yet.",
+    },
+    "tab.achieved.heading": {"nl": "Wat het opleverde", "en": "What it achieved"},
+    "tab.targets": {
+        "nl": "{met} van {judged} beoordeelde doelen gehaald ({share})",
+        "en": "{met} of {judged} judged targets met ({share})",
+    },
+    "tab.targets.none": {
+        "nl": "Er zijn nog geen doelen beoordeeld.",
+        "en": "No targets have been judged yet.",
+    },
+    "tab.improvements.horizon": {
+        "nl": "Verbeteringen per soort",
+        "en": "Improvements by kind",
+    },
+    "tab.improvements.p": {
+        "nl": "Verbeteringen per P van de serviceformule",
+        "en": "Improvements by P of the service formula",
+    },
+    "tab.improvements.kind": {"nl": "Soort", "en": "Kind"},
+    "tab.improvements.which_p": {"nl": "P", "en": "P"},
+    "tab.improvements.implemented": {"nl": "Ingevoerd", "en": "Implemented"},
+    "tab.improvements.open": {"nl": "Nog open", "en": "Still open"},
+    "tab.improvements.none": {"nl": "Nog geen verbeteringen", "en": "No improvements yet"},
+    "tab.results.heading": {"nl": "Resultaten per traject", "en": "Results per trajectory"},
+    "tab.results.none": {
+        "nl": "Er is nog geen traject geëvalueerd.",
+        "en": "No trajectory has been evaluated yet.",
+    },
+    "tab.results.evaluated": {"nl": "Geëvalueerd op {date}", "en": "Evaluated on {date}"},
+    "tab.kpi.baseline": {"nl": "Nulmeting", "en": "Baseline"},
+    "tab.kpi.target": {"nl": "Doel", "en": "Target"},
+    "tab.kpi.measured": {"nl": "Gemeten", "en": "Measured"},
+    "tab.kpi.numbers": {
+        "nl": "Nulmeting {baseline}, doel {target}, gemeten {measured}.",
+        "en": "Baseline {baseline}, target {target}, measured {measured}.",
+    },
+    "tab.kpi.numbers_open": {
+        "nl": "Nulmeting {baseline}, doel {target}, nog niet gemeten.",
+        "en": "Baseline {baseline}, target {target}, not measured yet.",
+    },
+    "tab.kpi.met": {"nl": "Doel gehaald", "en": "Target met"},
+    "tab.kpi.not_met": {"nl": "Doel niet gehaald", "en": "Target not met"},
+    "tab.kpi.lower_is_better": {"nl": "lager is beter", "en": "lower is better"},
+    "tab.kpi.higher_is_better": {"nl": "hoger is beter", "en": "higher is better"},
+    "tab.kpi.chart": {
+        "nl": "Grafiek van {name}: nulmeting, doel en gemeten waarde",
+        "en": "Chart of {name}: baseline, target and measured value",
+    },
+    "tab.lessons.heading": {"nl": "Geleerde lessen", "en": "Lessons learned"},
+    "tab.lessons.search": {"nl": "Zoek in de lessen", "en": "Search the lessons"},
+    "tab.lessons.hint": {
+        "nl": "Zoekt in wat goed ging en wat beter kan, terwijl je typt.",
+        "en": "Searches what went well and what could be better as you type.",
+    },
+    "tab.lessons.went_well": {"nl": "Wat ging goed", "en": "What went well"},
+    "tab.lessons.could_be_better": {"nl": "Wat kan beter", "en": "What could be better"},
+    "tab.lessons.one": {"nl": "1 les gevonden", "en": "1 lesson found"},
+    "tab.lessons.other": {"nl": "{count} lessen gevonden", "en": "{count} lessons found"},
+    "tab.lessons.none": {"nl": "Geen lessen gevonden.", "en": "No lessons found."},
+    "tab.config.title": {"nl": "De Wasstraat in dit team", "en": "The Wasstraat in this team"},
+    "tab.config.body": {
+        "nl": "Deze tab laat de trajecten van dit team zien: waar ze staan, waar het stokt en wat "
+        "ze opleverden. Iedereen ziet alleen de trajecten van teams waar hij of zij lid van is. "
+        "Kies Opslaan om de tab toe te voegen.",
+        "en": "This tab shows this team's trajectories: where they stand, where they stall and "
+        "what they achieved. Everyone sees only the trajectories of teams they are a member of. "
+        "Choose Save to add the tab.",
+    },
 }
 
 
