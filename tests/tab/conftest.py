@@ -1,16 +1,15 @@
-"""The portfolio tab served on loopback, and headless Chromium to open it.
+"""The portfolio tab served by the bot itself on loopback, and headless Chromium to open it.
 
-The page tests read what to expect from the API's own answers (caught in the browser), not from
-the demo data: ``portfolio`` serves the page with a stand-in API today, and serving the bot
-itself instead (its app with the tab's routes, seeded trajectories) is a change of this fixture
-alone. ``signed_portfolio`` is a server whose API wants a Teams token (as the bot with an app
-id), for the sign-in message and the tab inside a Teams host: ``Served.token`` is the token
-the host hands the page (for the bot, one signed with the tests' local Entra key).
+The page tests read what to expect from the API's own answers (caught in the browser).
+``portfolio`` is the bot without an app id (loopback only, the local developer sees
+everything); ``signed_portfolio`` is the bot with an app id, whose API wants a Teams single
+sign-on token: ``Served.token`` is the one the Teams host hands the page, signed for the
+sponsor with the tests' local Entra key (tests/tab/sso.py).
 
-What the tests need of the data, whichever server: more than one page of trajectories (26+)
-in two teams or more, with several statuses and someone waited on; evaluated trajectories with
-KPIs and more than one page of lessons (6+), one of them mentioning "klantreis"; the team
-"19:vergunningen@thread.tacv2" for the team tab (tests/tab/demo.py has all of it)."""
+What the tests need of the data: more than one page of trajectories in two teams or more, with
+several statuses and someone waited on; evaluated trajectories with KPIs and more than one page
+of lessons (6+), one of them mentioning "klantreis"; the team "19:vergunningen@thread.tacv2"
+for the team tab (tests/tab/municipality.py has all of it)."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, Request, Response, sync_playwright
 
 from tests.e2e.teams_host import TAB_FRAME, host_url, is_host_url
-from tests.tab.fake_api import VENDOR, FakePortfolio, serving, tab_app
+from tests.tab.bot_server import VENDOR, serving_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -63,26 +62,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass
 class Served:
-    """A server with the tab: its base URL, and the token a Teams host must give the page
+    """The bot with the tab: its base URL, and the token a Teams host must give the page
     (None: the API answers without one, as the bot does on loopback without an app id)."""
 
     url: str
     token: str | None = None
-    api: FakePortfolio | None = field(default=None, repr=False)
 
 
 @pytest.fixture(scope="module")
 def portfolio() -> Iterator[Served]:
-    api = FakePortfolio()
-    with serving(tab_app(api)) as url:
-        yield Served(url, None, api)
+    with serving_bot() as (url, _):
+        yield Served(url, None)
 
 
 @pytest.fixture(scope="module")
 def signed_portfolio() -> Iterator[Served]:
-    api = FakePortfolio(token=TOKEN)
-    with serving(tab_app(api)) as url:
-        yield Served(url, TOKEN, api)
+    with serving_bot(signed=True) as (url, token):
+        yield Served(url, token)
 
 
 # per module: synchronous Playwright keeps an event loop running in this thread until it stops,
@@ -213,8 +209,8 @@ def open_in_teams(open_tab) -> Any:
     browser tests' Teams host (tests/e2e/teams_host.py), which answers teams-js as Teams would;
     the returned ``Opened.view`` is the tab's frame."""
 
-    def opener(tab_url: str, **host: Any) -> Opened:
-        opened: Opened = open_tab(host_url(tab_url, **host))
+    def opener(tab_url: str, *, bypass_csp: bool = False, **host: Any) -> Opened:
+        opened: Opened = open_tab(host_url(tab_url, **host), bypass_csp=bypass_csp)
         return opened
 
     return opener

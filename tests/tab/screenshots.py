@@ -3,7 +3,8 @@ browser tests' Teams host: the personal tab in Dutch and a team's tab in English
 
 Usage: python -m tests.tab.screenshots OUT_DIR [--url BASE_URL] [--team TEAM_ID]
 
-Without ``--url`` it serves the page with the demo municipality (tests/tab/demo.py) on loopback.
+Without ``--url`` it runs the bot itself on loopback with the municipality of the browser tests
+(tests/tab/municipality.py) and single sign-on on, signed in as the sponsor Sanne.
 With ``--url`` it opens a running bot instead (``make run``: loopback, no app id, the development
 identity sees everything); the team tab shows ``--team`` or the first team the API names.
 Writes OUT_DIR/personal-nl.png and OUT_DIR/team-en.png.
@@ -15,28 +16,20 @@ import argparse
 import json
 import sys
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Route, sync_playwright
 
 from tests.e2e.teams_host import HOST_PAGE, TAB_FRAME, Team, host_url, is_host_url
+from tests.tab.bot_server import serving_bot
 from tests.tab.conftest import CHROMIUM, CHROMIUM_ARGS, LOADED
-from tests.tab.demo import TEAMS
-from tests.tab.fake_api import FakePortfolio, serving, tab_app
+from tests.tab.municipality import TEAMS
 
 WIDTH = 1280
 # how much of each page the README shows: the header, the filters and the first rows; the
 # team's tab down to where it stalls
 HEIGHTS = {"personal-nl": 1000, "team-en": 1900}
-TOKEN = "screenshot"
-
-
-@contextmanager
-def demo_server() -> Iterator[str]:
-    with serving(tab_app(FakePortfolio(viewer={"name": "Sanne de Vries", "scope": "all"}))) as url:
-        yield url
+TOKEN = "screenshot"  # a running bot without an app id does not look at it
 
 
 def first_team(base: str) -> Team:
@@ -47,12 +40,12 @@ def first_team(base: str) -> Team:
     return Team(teams[0]["id"], teams[0]["name"])
 
 
-def draw(base: str, out: Path, team: Team) -> list[Path]:
+def draw(base: str, out: Path, team: Team, token: str = TOKEN) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     shots = {
-        "personal-nl": host_url(f"{base}/tab/?locale=nl-NL", token=TOKEN, locale="nl-NL"),
+        "personal-nl": host_url(f"{base}/tab/?locale=nl-NL", token=token, locale="nl-NL"),
         "team-en": host_url(
-            f"{base}/tab/?context=team&locale=en-US", token=TOKEN, locale="en-US", team=team
+            f"{base}/tab/?context=team&locale=en-US", token=token, locale="en-US", team=team
         ),
     }
     written = []
@@ -91,9 +84,10 @@ def main(argv: list[str]) -> None:
         team = Team(options.team, options.team) if options.team else first_team(base)
         written = draw(base, options.out, team)
     else:
-        team_id, team_name = next((t for t in TEAMS if t[0] == options.team), TEAMS[1])
-        with demo_server() as base:
-            written = draw(base, options.out, Team(team_id, team_name))
+        team_id, team_name, *_ = next((t for t in TEAMS if t[0] == options.team), TEAMS[1])
+        with serving_bot(signed=True) as (base, token):
+            assert token is not None
+            written = draw(base, options.out, Team(team_id, team_name), token)
     for path in written:
         print(path)
 

@@ -12,7 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.teams_host import Team
-from tests.tab.conftest import Opened
+from tests.tab.conftest import AXE, Opened
+from tests.tab.municipality import ANKE, OLGA
+from tests.tab.sso import sso_token
 
 pytestmark = pytest.mark.browser
 
@@ -140,3 +142,60 @@ def test_the_configuration_page_saves_the_team_tab(signed_portfolio, open_in_tea
     assert saved["contentUrl"] == f"{signed_portfolio.url}/tab/?context=team&locale={{locale}}"
     assert saved["suggestedDisplayName"] == "Wasstraat"
     assert saved["websiteUrl"].startswith(f"{signed_portfolio.url}/tab/")
+
+
+def test_signed_in_inside_teams_the_filters_charts_language_and_axe_hold(
+    signed_portfolio, open_in_teams
+):
+    tab: Opened = open_in_teams(
+        f"{signed_portfolio.url}/tab/", token=signed_portfolio.token, bypass_csp=True
+    )
+    tab.wait_until_loaded()
+    view = tab.view
+    first = tab.answer("trajectories")
+    assert first["viewer"] == {"name": "Sanne de Vries", "scope": "all"}
+    expect(view.locator("#viewer")).to_contain_text("Sanne de Vries")
+    # a filter narrows the table to what the API answered for it
+    status = next(s for s in first["filters"]["statuses"] if s["id"] == "finished")
+    with tab.page.expect_response(lambda r: "status=finished" in r.url) as answer:
+        view.get_by_label("Status", exact=True).select_option(status["id"])
+    tab.wait_until_loaded()
+    finished = answer.value.json()["items"]
+    assert finished and {item["status"]["id"] for item in finished} == {"finished"}
+    expect(view.locator(ROWS)).to_have_count(len(finished))
+    # both charts are drawn: where it stalls, and a chart per KPI of the evaluated trajectories
+    assert view.locator("#stalls-chart").evaluate("(c) => Chart.getChart(c).data.labels.length")
+    assert view.locator("#results-list canvas").count() > 0
+    # the language switch: the page and the API's words in English
+    with tab.page.expect_response(lambda r: "lang=en" in r.url and "/trajectories" in r.url):
+        view.get_by_role("button", name="English").click()
+    tab.wait_until_loaded()
+    expect(view.locator("html")).to_have_attribute("lang", "en")
+    expect(view.locator(f"{ROWS} td").nth(2)).to_have_text("Finished")
+    # no accessibility violation inside the frame
+    view.add_script_tag(path=str(AXE))
+    violations = view.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .map((v) => ({id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+    )
+    assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("person", "teams"),
+    [
+        (ANKE, {"19:vergunningen@thread.tacv2"}),  # in one team: that team's only
+        (OLGA, set()),  # in no team and no project group: none at all
+    ],
+)
+def test_people_see_only_their_teams_trajectories(signed_portfolio, open_in_teams, person, teams):
+    token = sso_token(person.aad_object_id, person.name)
+    tab: Opened = open_in_teams(f"{signed_portfolio.url}/tab/", token=token)
+    tab.wait_until_loaded()
+    answer = tab.answer("trajectories")
+    assert {item["team"]["id"] for item in answer["items"]} == teams
+    assert {team["id"] for team in answer["filters"]["teams"]} == teams
+    expect(tab.view.locator(ROWS)).to_have_count(len(answer["items"]))
+    if not teams:
+        assert tab.answer("summary")["step_times"] == []
+        assert tab.answer("lessons")["items"] == [] and tab.answer("results")["items"] == []
