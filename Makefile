@@ -36,7 +36,7 @@ test: $(STAMP) $(NODE_STAMP)
 	@if [ -n "$${WASSTRAAT_TEST_POSTGRES:-}" ]; then \
 		echo "== the same tests on PostgreSQL"; \
 		$(BIN)/python -m pytest tests/unit tests/scenario tests/replicas tests/chaos \
-			tests/security/test_authentication.py; \
+			tests/security/test_authentication.py tests/tab/test_api.py; \
 	fi
 
 lint: $(STAMP)

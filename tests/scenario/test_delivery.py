@@ -258,7 +258,9 @@ async def test_an_answer_to_a_person_during_a_large_fan_out_goes_first_and_meets
     stats = await fan_out
 
     assert busy  # the answers came while the fan-out was still under way …
-    assert max(latencies) < 0.5  # … without waiting behind it
+    # … without waiting behind it: behind the 200 sends still to go an answer would wait 4 s
+    # (50 a second); ahead of them, less than the tenant's one-second window
+    assert max(latencies) < 1.0
     assert bot.connector.violations == 0 and not stats.statuses.get(429)
     answers = [a for conv, a in bot.connector.delivered() if conv == PERSONAL_CHAT]
     assert len(answers) == 3  # each answer delivered
