@@ -216,6 +216,7 @@ class Workflow:
                         expected_version=trajectory.version,
                         now=now,
                         members_changed=_members(outcome.trajectory) != _members(trajectory),
+                        before=trajectory,
                     )
                     await _write_effects(tx, outcome, now, actor, services)
             except StaleVersion:

@@ -40,6 +40,11 @@ STATUSES = (
     *(s.value for s in TrajectoryStatus if s is not TrajectoryStatus.RUNNING),
 )
 
+_DELETE_COUNT = delete(schema.portfolio_counts).where(
+    schema.portfolio_counts.c.trajectory_id == bindparam("trajectory_id"),
+    schema.portfolio_counts.c.metric == bindparam("metric"),
+    schema.portfolio_counts.c.bucket == bindparam("bucket"),
+)
 _SELECT_COUNTS = select(
     schema.portfolio_counts.c.metric, schema.portfolio_counts.c.bucket, schema.portfolio_counts.c.n
 ).where(schema.portfolio_counts.c.trajectory_id == bindparam("trajectory_id"))
@@ -49,6 +54,45 @@ def _dialect_insert(conn: Conn, table: Any) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def _upserts(conn: Conn) -> tuple[Any, Any]:
+    """The portfolio row's and the totals' upserts, built once per dialect (they are written
+    on every change that moves something in the portfolio; the rows come as parameters)."""
+    dialect = conn.dialect.name
+    row = _STATEMENTS.get(("portfolio", dialect))
+    totals = _STATEMENTS.get(("totals", dialect))
+    if row is None or totals is None:
+        insert = _dialect_insert(conn, schema.portfolio)
+        row = _STATEMENTS["portfolio", dialect] = insert.on_conflict_do_update(
+            index_elements=["trajectory_id"],
+            set_={
+                column.name: insert.excluded[column.name]
+                for column in schema.portfolio.c
+                if column.name != "trajectory_id"
+            },
+        )
+        insert = _dialect_insert(conn, schema.portfolio_totals)
+        totals = _STATEMENTS["totals", dialect] = insert.on_conflict_do_update(
+            index_elements=["team_id", "year", "metric", "bucket"],
+            set_={"n": schema.portfolio_totals.c.n + insert.excluded.n},
+        )
+    return row, totals
+
+
+def _counts_upsert(conn: Conn) -> Any:
+    dialect = conn.dialect.name
+    found = _STATEMENTS.get(("counts", dialect))
+    if found is None:
+        insert = _dialect_insert(conn, schema.portfolio_counts)
+        found = _STATEMENTS["counts", dialect] = insert.on_conflict_do_update(
+            index_elements=["trajectory_id", "metric", "bucket"],
+            set_={"n": insert.excluded.n},
+        )
+    return found
 
 
 def _row(trajectory: Trajectory, f: Facts) -> dict[str, Any]:
@@ -68,43 +112,52 @@ def _row(trajectory: Trajectory, f: Facts) -> dict[str, Any]:
     }
 
 
-async def keep(conn: Conn, trajectory: Trajectory) -> None:
-    """Write the trajectory's place in the portfolio, and move the totals by what changed."""
+async def keep(conn: Conn, trajectory: Trajectory, *, before: Trajectory | None = None) -> None:
+    """Write the trajectory's place in the portfolio, and move the totals by what changed.
+
+    ``before``: the version the stored one is (the caller's write checked that), whose facts
+    are then what is stored: a change that moves nothing in the portfolio (most of them)
+    writes nothing, and no stored counts need reading."""
     f = facts(trajectory)
-    row = _row(trajectory, f)
-    upsert = _dialect_insert(conn, schema.portfolio).values(row)
-    await conn.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["trajectory_id"],
-            set_={name: upsert.excluded[name] for name in row if name != "trajectory_id"},
-        )
-    )
-    before = {
-        (r.metric, r.bucket): r.n
-        for r in await conn.execute(_SELECT_COUNTS, {"trajectory_id": trajectory.id})
-    }
-    if before == f.counts:
+    old = facts(before) if before is not None else None
+    if old == f:
         return
-    if not before and f.team_id:  # its first time in the portfolio: its team is known
+    row = _row(trajectory, f)
+    upsert_row, upsert_totals = _upserts(conn)
+    if old is None or _row(trajectory, old) != row:
+        await conn.execute(upsert_row, row)
+    if old is not None:
+        counted = old.counts
+    else:
+        counted = {
+            (r.metric, r.bucket): r.n
+            for r in await conn.execute(_SELECT_COUNTS, {"trajectory_id": trajectory.id})
+        }
+    if counted == f.counts:
+        return
+    delta: Counter[tuple[str, str]] = Counter(f.counts)
+    delta.subtract(counted)
+    if not counted and f.team_id:  # its first time in the portfolio: its team is known
         team = _dialect_insert(conn, schema.portfolio_teams).values(
             team_id=f.team_id, name=f.team_name
         )
         await conn.execute(team.on_conflict_do_nothing(index_elements=["team_id"]))
-    delta: Counter[tuple[str, str]] = Counter(f.counts)
-    delta.subtract(before)
-    await conn.execute(
-        delete(schema.portfolio_counts).where(
-            schema.portfolio_counts.c.trajectory_id == trajectory.id
-        )
-    )
-    if f.counts:
-        await conn.execute(
-            schema.portfolio_counts.insert(),
-            [
-                {"trajectory_id": trajectory.id, "metric": m, "bucket": b, "n": n}
-                for (m, b), n in sorted(f.counts.items())
-            ],
-        )
+    # only the counts that changed: set (or add) those still counted, remove those gone
+    upsert_counts = _counts_upsert(conn)
+    kept = [
+        {"trajectory_id": trajectory.id, "metric": m, "bucket": b, "n": f.counts[(m, b)]}
+        for (m, b), n in sorted(delta.items())
+        if n and (m, b) in f.counts
+    ]
+    gone = [
+        {"trajectory_id": trajectory.id, "metric": m, "bucket": b}
+        for (m, b), n in sorted(delta.items())
+        if n and (m, b) not in f.counts
+    ]
+    if kept:
+        await conn.execute(upsert_counts, kept)
+    if gone:
+        await conn.execute(_DELETE_COUNT, gone)
     changes = [
         {"team_id": team, "year": year, "metric": m, "bucket": b, "n": n}
         for (m, b), n in sorted(delta.items())
@@ -113,14 +166,7 @@ async def keep(conn: Conn, trajectory: Trajectory) -> None:
         for year in (f.year, ALL_YEARS)
     ]
     if changes:
-        totals = _dialect_insert(conn, schema.portfolio_totals)
-        await conn.execute(
-            totals.on_conflict_do_update(
-                index_elements=["team_id", "year", "metric", "bucket"],
-                set_={"n": schema.portfolio_totals.c.n + totals.excluded.n},
-            ),
-            changes,
-        )
+        await conn.execute(upsert_totals, changes)
 
 
 async def stale(conn: Conn, *, limit: int) -> list[str]:

@@ -140,8 +140,11 @@ class Transaction:
         expected_version: int,
         now: datetime,
         members_changed: bool = True,
+        before: Trajectory | None = None,
     ) -> None:
-        """Write the new state if the stored version is still ``expected_version``."""
+        """Write the new state if the stored version is still ``expected_version``;
+        ``before``: that stored version, when the caller has it (the portfolio then writes
+        only what the change moved there)."""
         result = await self._conn.execute(
             _UPDATE_TRAJECTORY,
             {
@@ -160,7 +163,9 @@ class Transaction:
             raise StaleVersion(trajectory.id)
         if members_changed:
             await self._set_members(trajectory)
-        await portfolio.keep(self._conn, trajectory)
+        if before is not None and before.version != expected_version:
+            before = None  # not the stored version: read what is stored instead
+        await portfolio.keep(self._conn, trajectory, before=before)
 
     async def add_outbox(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, select
 
 from storage import Store, schema
@@ -33,7 +34,9 @@ def evaluated(trajectory_id: str, binding: Binding = TEAM_A) -> Trajectory:
     return run.t.model_copy(update={"id": trajectory_id})
 
 
-async def save(store: Store, *trajectories: Trajectory) -> None:
+async def save(store: Store, *trajectories: Trajectory, with_before: bool = False) -> None:
+    """Insert or update; ``with_before``: the update is told the stored version, as the
+    workflow tells it (the portfolio then needs to read nothing)."""
     for t in trajectories:
         async with store.transaction(now=T0) as tx:
             if await store.trajectory(t.id) is None:
@@ -42,7 +45,12 @@ async def save(store: Store, *trajectories: Trajectory) -> None:
                 current = await store.trajectory(t.id)
                 assert current is not None
                 changed = t.model_copy(update={"version": current.version + 1})
-                await tx.update_trajectory(changed, expected_version=current.version, now=T0)
+                await tx.update_trajectory(
+                    changed,
+                    expected_version=current.version,
+                    now=T0,
+                    before=current if with_before else None,
+                )
 
 
 async def totals(store: Store) -> dict[tuple[str, int, str, str], int]:
@@ -62,7 +70,10 @@ def expected_totals(trajectories: list[Trajectory]) -> dict[tuple[str, int, str,
     return {k: n for k, n in sums.items() if n}
 
 
-async def test_the_totals_are_the_sum_of_every_trajectorys_counts_as_they_change(store: Store):
+@pytest.mark.parametrize("with_before", [False, True])
+async def test_the_totals_are_the_sum_of_every_trajectorys_counts_as_they_change(
+    store: Store, with_before: bool
+):
     first = at("1", trajectory_id="t-1")
     second = at("5", trajectory_id="t-2", binding=TEAM_B)
     await save(store, first, second)
@@ -70,7 +81,20 @@ async def test_the_totals_are_the_sum_of_every_trajectorys_counts_as_they_change
     # the first moves on (finished steps add durations), the second is evaluated
     first_later = at("8", trajectory_id="t-1")
     second_done = evaluated("t-2", TEAM_B)
-    await save(store, first_later, second_done)
+    await save(store, first_later, second_done, with_before=with_before)
+    assert await totals(store) == expected_totals([first_later, second_done])
+    in_8, _, _ = await store.portfolio_page(ALL, Filters(step="8"), T0, offset=0, limit=5)
+    assert [t.id for t in in_8] == ["t-1"]
+    # each trajectory's own counts, as the summaries of people who see only some add them up
+    async with store.database.connect() as conn:
+        rows = (await conn.execute(select(schema.portfolio_counts))).all()
+    for t in (first_later, second_done):
+        assert {(r.metric, r.bucket): r.n for r in rows if r.trajectory_id == t.id} == facts(
+            t
+        ).counts
+    # a change that moves nothing in the portfolio leaves it as it was
+    renamed = first_later.model_copy(update={"product": "Rijbewijs"})
+    await save(store, renamed, with_before=with_before)
     assert await totals(store) == expected_totals([first_later, second_done])
     counts = await store.portfolio_counts(ALL, Filters(), T0)
     assert counts[("trajectories", "running")] == 1
