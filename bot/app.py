@@ -24,7 +24,7 @@ from botbuilder.schema import Activity, ActivityTypes
 from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
 from bot.dispatcher import Dispatcher
-from bot.downloads import Links, download_dossier, download_person
+from bot.downloads import Links, download_dossier, download_person, may_open_dossier
 from bot.escaping import EscapeOutgoing
 from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
@@ -291,7 +291,6 @@ def tab_context(services: Services, links: Links | None) -> TabContext:
     may see what (single sign-on with an app id; the development identity without)."""
     settings = services.settings
     validator = None
-    sees_all = settings.portfolio_sees_all
     if settings.auth_enabled:
         validator = TokenValidator(
             SsoSettings(
@@ -306,9 +305,7 @@ def tab_context(services: Services, links: Links | None) -> TabContext:
     developer = Identity(object_id=settings.tab_dev_user or LOCAL_DEVELOPER, name="")
 
     def dossier_link(trajectory: Trajectory, language: Language, viewer: Viewer) -> str | None:
-        if links is None:
-            return None
-        if viewer.person not in sees_all and not trajectory.roles_of(viewer.person):
+        if links is None or not may_open_dossier(trajectory, viewer.person, settings):
             return None
         return links.dossier_url(trajectory.id, language, viewer.person)[0]
 
@@ -320,7 +317,7 @@ def tab_context(services: Services, links: Links | None) -> TabContext:
         default_locale=settings.default_locale,
         validator=validator,
         development_identity=developer,
-        sees_all=sees_all,
+        sees_all=settings.portfolio_sees_all,
         dossier_link=dossier_link,
     )
 

@@ -18,8 +18,10 @@ from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from bot.privacy import person_export
 from bot.services import Services
+from bot.settings import Settings
 from cards.catalogue import language_for, text
 from reports.dossier import dossier
+from wasstraat.model import Trajectory
 
 LINK_TTL = timedelta(hours=1)
 SALT = "wasstraat.dossier"
@@ -73,6 +75,12 @@ class Links:
         return content if isinstance(content, dict) else None
 
 
+def may_open_dossier(trajectory: Trajectory, person_id: str, settings: Settings) -> bool:
+    """Who may open a trajectory's dossier: its project group, and who sees the portfolio of
+    the whole municipality."""
+    return person_id in settings.portfolio_sees_all or bool(trajectory.roles_of(person_id))
+
+
 def _link_dead() -> web.Response:
     """What a browser shows for an expired or altered link (the language is unknown here)."""
     message = "\n\n".join(text("download.expired", language) for language in ("nl", "en"))
@@ -88,10 +96,8 @@ async def download_dossier(request: web.Request, links: Links) -> web.StreamResp
     trajectory = await services.store.trajectory(str(content.get("t")))
     if trajectory is None:
         return web.json_response({"error": "not found"}, status=404)
-    person = str(content.get("u"))
-    if not trajectory.roles_of(person) and person not in services.settings.portfolio_sees_all:
-        # no longer in the project group (nor someone who sees the whole portfolio)
-        return _link_dead()
+    if not may_open_dossier(trajectory, str(content.get("u")), services.settings):
+        return _link_dead()  # no longer in the project group (nor sees the whole portfolio)
     language = language_for(str(content.get("l")), services.settings.default_locale)
     body = dossier(
         trajectory,

@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -44,6 +45,13 @@ class Conn(Protocol):
     async def scalars(self, statement: Any, parameters: Any = None) -> Any: ...
 
     async def run_sync(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+
+def dialect_insert(conn: Conn, table: Any) -> Any:
+    """An INSERT that knows ON CONFLICT for the connection's dialect."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 class InlineConnection:

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, false, func, or_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, bindparam, delete, false, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage import schema
-from storage.database import Conn
+from storage.database import Conn, dialect_insert
 from storage.documents import DOCUMENT, ReadCache, read_document
 from wasstraat.model import Trajectory, TrajectoryStatus
 from wasstraat.portfolio import FACTS_VERSION, Facts, facts
@@ -50,47 +49,26 @@ _SELECT_COUNTS = select(
 ).where(schema.portfolio_counts.c.trajectory_id == bindparam("trajectory_id"))
 
 
-def _dialect_insert(conn: Conn, table: Any) -> Any:
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+_UPSERTS: dict[tuple[str, str], Any] = {}
 
 
-_STATEMENTS: dict[tuple[str, str], Any] = {}
-
-
-def _upserts(conn: Conn) -> tuple[Any, Any]:
-    """The portfolio row's and the totals' upserts, built once per dialect (they are written
-    on every change that moves something in the portfolio; the rows come as parameters)."""
-    dialect = conn.dialect.name
-    row = _STATEMENTS.get(("portfolio", dialect))
-    totals = _STATEMENTS.get(("totals", dialect))
-    if row is None or totals is None:
-        insert = _dialect_insert(conn, schema.portfolio)
-        row = _STATEMENTS["portfolio", dialect] = insert.on_conflict_do_update(
-            index_elements=["trajectory_id"],
-            set_={
-                column.name: insert.excluded[column.name]
-                for column in schema.portfolio.c
-                if column.name != "trajectory_id"
-            },
-        )
-        insert = _dialect_insert(conn, schema.portfolio_totals)
-        totals = _STATEMENTS["totals", dialect] = insert.on_conflict_do_update(
-            index_elements=["team_id", "year", "metric", "bucket"],
-            set_={"n": schema.portfolio_totals.c.n + insert.excluded.n},
-        )
-    return row, totals
-
-
-def _counts_upsert(conn: Conn) -> Any:
-    dialect = conn.dialect.name
-    found = _STATEMENTS.get(("counts", dialect))
+def _upsert(conn: Conn, table: Table, *, add: bool = False) -> Any:
+    """INSERT … ON CONFLICT (its primary key) of ``table`` setting every other column to the
+    new row's (``add``: adding the new ``n`` to the stored one), built once per dialect: the
+    portfolio writes it with every change that moves something there, rows as parameters."""
+    found = _UPSERTS.get((table.name, conn.dialect.name))
     if found is None:
-        insert = _dialect_insert(conn, schema.portfolio_counts)
-        found = _STATEMENTS["counts", dialect] = insert.on_conflict_do_update(
-            index_elements=["trajectory_id", "metric", "bucket"],
-            set_={"n": insert.excluded.n},
+        insert = dialect_insert(conn, table)
+        keys = [column.name for column in table.primary_key.columns]
+        found = _UPSERTS[table.name, conn.dialect.name] = insert.on_conflict_do_update(
+            index_elements=keys,
+            set_={
+                column.name: (column + insert.excluded[column.name])
+                if add
+                else insert.excluded[column.name]
+                for column in table.c
+                if column.name not in keys
+            },
         )
     return found
 
@@ -123,9 +101,8 @@ async def keep(conn: Conn, trajectory: Trajectory, *, before: Trajectory | None 
     if old == f:
         return
     row = _row(trajectory, f)
-    upsert_row, upsert_totals = _upserts(conn)
     if old is None or _row(trajectory, old) != row:
-        await conn.execute(upsert_row, row)
+        await conn.execute(_upsert(conn, schema.portfolio), row)
     if old is not None:
         counted = old.counts
     else:
@@ -138,12 +115,11 @@ async def keep(conn: Conn, trajectory: Trajectory, *, before: Trajectory | None 
     delta: Counter[tuple[str, str]] = Counter(f.counts)
     delta.subtract(counted)
     if not counted and f.team_id:  # its first time in the portfolio: its team is known
-        team = _dialect_insert(conn, schema.portfolio_teams).values(
+        team = dialect_insert(conn, schema.portfolio_teams).values(
             team_id=f.team_id, name=f.team_name
         )
         await conn.execute(team.on_conflict_do_nothing(index_elements=["team_id"]))
     # only the counts that changed: set (or add) those still counted, remove those gone
-    upsert_counts = _counts_upsert(conn)
     kept = [
         {"trajectory_id": trajectory.id, "metric": m, "bucket": b, "n": f.counts[(m, b)]}
         for (m, b), n in sorted(delta.items())
@@ -155,7 +131,7 @@ async def keep(conn: Conn, trajectory: Trajectory, *, before: Trajectory | None 
         if n and (m, b) not in f.counts
     ]
     if kept:
-        await conn.execute(upsert_counts, kept)
+        await conn.execute(_upsert(conn, schema.portfolio_counts), kept)
     if gone:
         await conn.execute(_DELETE_COUNT, gone)
     changes = [
@@ -166,7 +142,7 @@ async def keep(conn: Conn, trajectory: Trajectory, *, before: Trajectory | None 
         for year in (f.year, ALL_YEARS)
     ]
     if changes:
-        await conn.execute(upsert_totals, changes)
+        await conn.execute(_upsert(conn, schema.portfolio_totals, add=True), changes)
 
 
 async def stale(conn: Conn, *, limit: int) -> list[str]:
@@ -203,6 +179,7 @@ class Filters:
     status: str | None = None
     year: int | None = None
     search: str | None = None  # in the lessons learned
+    with_lessons: bool = False  # only trajectories with lessons learned
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +224,8 @@ def _filtered(viewer: Viewer, filters: Filters, now: datetime) -> list[ColumnEle
         clauses.append(P.status == filters.status)
     elif filters.status:
         clauses.append(false())
+    if filters.with_lessons:
+        clauses.append(P.lessons != "")
     if filters.search:
         clauses.append(func.lower(P.lessons).contains(filters.search.lower(), autoescape=True))
     return clauses
@@ -295,37 +274,17 @@ async def page(
     offset: int,
     limit: int,
     cache: ReadCache | None = None,
+    evaluated: bool = False,
 ) -> tuple[list[Trajectory], bool]:
-    """One page of the trajectories, newest first, and whether there are more."""
+    """One page of the trajectories, newest first, and whether there are more; ``evaluated``:
+    only evaluated ones (with a search, those whose lessons hold it), latest evaluation first."""
+    clauses = _filtered(viewer, filters, now)
+    order = [P.started_at.desc(), P.trajectory_id.desc()]
+    if evaluated:
+        clauses.append(P.evaluated_at.is_not(None))
+        order = [P.evaluated_at.desc(), P.trajectory_id.desc()]
     rows = await conn.execute(
-        select(P.trajectory_id)
-        .where(*_filtered(viewer, filters, now))
-        .order_by(P.started_at.desc(), P.trajectory_id.desc())
-        .offset(offset)
-        .limit(limit + 1)
-    )
-    ids = [r.trajectory_id for r in rows]
-    documents = await _documents(conn, ids[:limit], cache)
-    return [documents[i] for i in ids[:limit] if i in documents], len(ids) > limit
-
-
-async def evaluated(
-    conn: Conn,
-    viewer: Viewer,
-    filters: Filters,
-    now: datetime,
-    *,
-    offset: int,
-    limit: int,
-    cache: ReadCache | None = None,
-) -> tuple[list[Trajectory], bool]:
-    """Evaluated trajectories (and with a search, those whose lessons hold it), latest first."""
-    rows = await conn.execute(
-        select(P.trajectory_id)
-        .where(P.evaluated_at.is_not(None), *_filtered(viewer, filters, now))
-        .order_by(P.evaluated_at.desc(), P.trajectory_id.desc())
-        .offset(offset)
-        .limit(limit + 1)
+        select(P.trajectory_id).where(*clauses).order_by(*order).offset(offset).limit(limit + 1)
     )
     ids = [r.trajectory_id for r in rows]
     documents = await _documents(conn, ids[:limit], cache)
@@ -439,7 +398,7 @@ async def change_team_members(
         )
     if added:
         await conn.execute(
-            _dialect_insert(conn, schema.team_members)
+            dialect_insert(conn, schema.team_members)
             .values([{"team_id": team_id, "aad_object_id": p} for p in sorted(set(added))])
             .on_conflict_do_nothing(index_elements=["team_id", "aad_object_id"])
         )

@@ -23,11 +23,10 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from storage import portfolio, schema
-from storage.database import Conn, Database
+from storage.database import Conn, Database, dialect_insert
 from storage.documents import DOCUMENT as _DOCUMENT
 from storage.documents import ReadCache, read_document
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
@@ -72,13 +71,6 @@ def _quoted(value: str) -> str:
     return json.dumps(value)
 
 
-def _insert(conn: Conn, table: schema.Table) -> Any:
-    """An INSERT that knows ON CONFLICT for the connection's dialect."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 def _aware(moment: datetime | None) -> datetime | None:
     """Aggregates (min/max) skip the column type: make them aware UTC again."""
     if moment is None or moment.tzinfo is not None:
@@ -89,9 +81,6 @@ def _aware(moment: datetime | None) -> datetime | None:
 def _closed_at(trajectory: Trajectory, now: datetime) -> datetime | None:
     """When a write closes the trajectory, now (a closed one keeps its first closing time)."""
     return now if trajectory.status.value in CLOSED_STATUSES else None
-
-
-_row_to_trajectory = read_document
 
 
 class Transaction:
@@ -222,7 +211,7 @@ class Transaction:
         payload: Mapping[str, Any] | None = None,
     ) -> None:
         """Create or move a timer; its id is deterministic, so setting it again replaces it."""
-        stmt = _insert(self._conn, schema.timers).values(
+        stmt = dialect_insert(self._conn, schema.timers).values(
             id=timer_id,
             trajectory_id=trajectory_id,
             kind=kind,
@@ -415,7 +404,7 @@ class Store:
             return
         async with self._write() as conn:
             await conn.execute(
-                _insert(conn, schema.inbox)
+                dialect_insert(conn, schema.inbox)
                 .values(activity_id=activity_id, received_at=now)
                 .on_conflict_do_nothing(index_elements=["activity_id"])
             )
@@ -425,7 +414,7 @@ class Store:
     async def trajectory(self, trajectory_id: str) -> Trajectory | None:
         async with self._db.connect() as conn:
             document = await conn.scalar(_SELECT_DOCUMENT, {"id": trajectory_id})
-        return None if document is None else _row_to_trajectory(document)
+        return None if document is None else read_document(document)
 
     async def trajectories_in_channel(
         self, channel_key: str, *, limit: int = 50
@@ -438,7 +427,7 @@ class Store:
                 .order_by(schema.trajectories.c.created_at.desc())
                 .limit(limit)
             )
-            return [_row_to_trajectory(document) for document in rows]
+            return [read_document(document) for document in rows]
 
     async def trajectories_of(self, aad_object_id: str, *, limit: int = 50) -> list[Trajectory]:
         """The trajectories a person takes part in, newest first."""
@@ -453,7 +442,7 @@ class Store:
                 .order_by(schema.trajectories.c.created_at.desc())
                 .limit(limit)
             )
-            return [_row_to_trajectory(document) for document in rows]
+            return [read_document(document) for document in rows]
 
     async def count_trajectories(self, *, channel_key: str | None = None) -> int:
         query = select(func.count()).select_from(schema.trajectories)
@@ -484,7 +473,7 @@ class Store:
             "updated_at": now,
         }
         async with self._write() as conn:
-            stmt = _insert(conn, schema.conversation_refs).values(**values)
+            stmt = dialect_insert(conn, schema.conversation_refs).values(**values)
             if keep_existing:
                 await conn.execute(stmt.on_conflict_do_nothing(index_elements=["conversation_id"]))
                 return
@@ -732,7 +721,7 @@ class Store:
                 .where(document.contains(_quoted(aad_object_id), autoescape=True))
                 .order_by(schema.trajectories.c.created_at)
             )
-            found = [_row_to_trajectory(row) for row in rows]
+            found = [read_document(row) for row in rows]
         return [t for t in found if names_person(t.model_dump(mode="json"), aad_object_id)]
 
     async def closed_before(self, cutoff: datetime, *, limit: int = 100) -> list[Trajectory]:
@@ -750,7 +739,7 @@ class Store:
                 .order_by(table.c.closed_at)
                 .limit(limit)
             )
-            return [_row_to_trajectory(row) for row in rows]
+            return [read_document(row) for row in rows]
 
     async def personal_audit(self, aad_object_id: str) -> list[dict[str, Any]]:
         """Audit entries made by the person or naming them in their detail (outside any
@@ -854,7 +843,7 @@ class Store:
         """Keep a template's text under its key (the first one kept under a key stays)."""
         async with self._write() as conn:
             await conn.execute(
-                _insert(conn, schema.templates)
+                dialect_insert(conn, schema.templates)
                 .values(key=key, body=body, created_at=now)
                 .on_conflict_do_nothing(index_elements=["key"])
             )
@@ -871,7 +860,7 @@ class Store:
         """The secret ``name``; the first caller's ``new_value`` wins, every replica reads it."""
         async with self._write() as conn:
             await conn.execute(
-                _insert(conn, schema.app_secrets)
+                dialect_insert(conn, schema.app_secrets)
                 .values(name=name, value=new_value, created_at=now)
                 .on_conflict_do_nothing(index_elements=["name"])
             )
@@ -913,9 +902,8 @@ class Store:
     ) -> tuple[list[Trajectory], bool, dict[str, tuple[str, str]]]:
         """A page of the viewer's trajectories (only evaluated ones: latest evaluation first),
         whether more follow, and their channel threads."""
-        read = portfolio.evaluated if evaluated else portfolio.page
         async with self._db.connect() as conn:
-            found, more = await read(
+            found, more = await portfolio.page(
                 conn,
                 viewer,
                 filters,
@@ -923,6 +911,7 @@ class Store:
                 offset=offset,
                 limit=limit,
                 cache=self._portfolio_cache,
+                evaluated=evaluated,
             )
             threads = await portfolio.threads(conn, [t.id for t in found])
         return found, more, threads
@@ -966,7 +955,7 @@ class Store:
     ) -> None:
         async with self._write() as conn:
             await conn.execute(
-                _insert(conn, schema.threads)
+                dialect_insert(conn, schema.threads)
                 .values(
                     trajectory_id=trajectory_id,
                     conversation_id=conversation_id,
@@ -1048,7 +1037,7 @@ class Store:
         etag = uuid.uuid4().hex
         async with self._write() as conn:
             if expected_etag in (None, ANY_ETAG):
-                stmt = _insert(conn, schema.dialog_state).values(
+                stmt = dialect_insert(conn, schema.dialog_state).values(
                     key=key, etag=etag, document=document, updated_at=now
                 )
                 await conn.execute(

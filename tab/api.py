@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -93,16 +92,14 @@ async def _identified(request: web.Request, context: TabContext) -> tuple[Viewer
         except Unauthorized as refusal:
             log.info("portfolio request refused: %s", refusal)
             raise web.HTTPUnauthorized(
-                text=_json_error(text("tab.unauthorized", _language(request, context))),
+                text=orjson.dumps(
+                    {"error": text("tab.unauthorized", _language(request, context))}
+                ).decode(),
                 content_type="application/json",
                 headers={"WWW-Authenticate": "Bearer"},
             ) from None
     viewer = Viewer(person=identity.object_id, sees_all=identity.object_id in context.sees_all)
     return viewer, identity
-
-
-def _json_error(message: str) -> str:
-    return json.dumps({"error": message})
 
 
 def _filters(request: web.Request, *, search: bool = False) -> Filters:
@@ -343,14 +340,15 @@ async def summary(request: web.Request) -> web.Response:
     )
 
 
-async def results(request: web.Request) -> web.Response:
+async def _evaluated(request: web.Request, filters: Filters) -> web.Response:
+    """A page of evaluated trajectories the viewer may see, each with ``more`` of it: its
+    results per KPI, or its lessons learned."""
     context = request.app[TAB_CONTEXT]
     viewer = await viewer_of(request, context)
     page = _page(request)
-    filters = _filters(request)
     found, more, _ = await context.store.portfolio_page(
         viewer,
-        Filters(team=filters.team, year=filters.year),
+        filters,
         context.clock(),
         offset=(page - 1) * RESULTS_PER_PAGE,
         limit=RESULTS_PER_PAGE,
@@ -359,46 +357,32 @@ async def results(request: web.Request) -> web.Response:
     items = []
     for t in found:
         recorded = t.evaluation.recorded_at
-        items.append(
-            {
-                "id": t.id,
-                "product": t.product,
-                "team": _team(t),
-                "evaluated_at": recorded.isoformat() if recorded else None,
-                "kpis": [r.model_dump(mode="json") for r in kpi_results(t)],
-            }
-        )
-    return _json({"page": page, "has_more": more, "items": items})
-
-
-async def lessons(request: web.Request) -> web.Response:
-    context = request.app[TAB_CONTEXT]
-    viewer = await viewer_of(request, context)
-    page = _page(request)
-    filters = _filters(request, search=True)
-    found, more, _ = await context.store.portfolio_page(
-        viewer,
-        Filters(team=filters.team, year=filters.year, search=filters.search),
-        context.clock(),
-        offset=(page - 1) * RESULTS_PER_PAGE,
-        limit=RESULTS_PER_PAGE,
-        evaluated=True,
-    )
-    items = [
-        {
+        item: dict[str, Any] = {
             "id": t.id,
             "product": t.product,
             "team": _team(t),
-            "evaluated_at": t.evaluation.recorded_at.isoformat()
-            if t.evaluation.recorded_at
-            else None,
-            "went_well": t.evaluation.went_well,
-            "could_be_better": t.evaluation.could_be_better,
+            "evaluated_at": recorded.isoformat() if recorded else None,
         }
-        for t in found
-        if t.evaluation.went_well.strip() or t.evaluation.could_be_better.strip()
-    ]
+        if filters.with_lessons:
+            item["went_well"] = t.evaluation.went_well
+            item["could_be_better"] = t.evaluation.could_be_better
+        else:
+            item["kpis"] = [r.model_dump(mode="json") for r in kpi_results(t)]
+        items.append(item)
     return _json({"page": page, "has_more": more, "items": items})
+
+
+async def results(request: web.Request) -> web.Response:
+    filters = _filters(request)
+    return await _evaluated(request, Filters(team=filters.team, year=filters.year))
+
+
+async def lessons(request: web.Request) -> web.Response:
+    filters = _filters(request, search=True)
+    return await _evaluated(
+        request,
+        Filters(team=filters.team, year=filters.year, search=filters.search, with_lessons=True),
+    )
 
 
 def _cell(value: str) -> str:

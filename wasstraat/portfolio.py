@@ -50,10 +50,6 @@ class Facts(BaseModel):
     counts: dict[tuple[str, str], int]  # (metric, bucket) → how many
 
 
-def key(metric: str, bucket: str) -> tuple[str, str]:
-    return (metric, bucket)
-
-
 def step_metric(step_id: str) -> str:
     return f"{STEP_DAYS}:{step_id}"
 
@@ -66,7 +62,7 @@ def _step_days(t: Trajectory) -> Counter[tuple[str, str]]:
         if state.done_at is None or state.done_at < state.started_at:
             continue
         days = int((state.done_at - state.started_at).total_seconds() // DAY_SECONDS)
-        counts[key(step_metric(step_id), str(days))] += 1
+        counts[(step_metric(step_id), str(days))] += 1
     return counts
 
 
@@ -76,7 +72,7 @@ def _targets(t: Trajectory) -> Counter[tuple[str, str]]:
         return counts
     for result in kpi_results(t):
         if result.met is not None:
-            counts[key(TARGETS, "met" if result.met else "missed")] += 1
+            counts[(TARGETS, "met" if result.met else "missed")] += 1
     return counts
 
 
@@ -95,9 +91,9 @@ def _improvements(t: Trajectory) -> Counter[tuple[str, str]]:
             continue
         state = IMPLEMENTED if improvement.id in done else OPEN
         if improvement.horizon is not None:
-            counts[key(HORIZON, f"{improvement.horizon.value}:{state}")] += 1
+            counts[(HORIZON, f"{improvement.horizon.value}:{state}")] += 1
         if improvement.p:
-            counts[key(P, f"{improvement.p}:{state}")] += 1
+            counts[(P, f"{improvement.p}:{state}")] += 1
     return counts
 
 
@@ -124,7 +120,7 @@ def facts(t: Trajectory) -> Facts:
         part for part in (evaluation.went_well, evaluation.could_be_better) if part.strip()
     )
     counts = _step_days(t) + _targets(t) + _improvements(t)
-    counts[key(TRAJECTORIES, t.status.value)] += 1
+    counts[(TRAJECTORIES, t.status.value)] += 1
     return Facts(
         team_id=t.binding.team_id or "",
         team_name=t.binding.team_name or "",

@@ -405,6 +405,21 @@ function axis(colors, title) {
   };
 }
 
+// both charts: bars across, drawn at once, the values along an axis titled with its unit
+function horizontalBars(colors, title) {
+  return {
+    indexAxis: "y",
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    locale: locale(),
+    scales: {
+      x: axis(colors, title),
+      y: { grid: { display: false }, ticks: { color: colors.text }, border: { display: false } },
+    },
+  };
+}
+
 function drawStalls(steps) {
   const canvas = byId("stalls-chart");
   if (!steps.length) {
@@ -447,16 +462,8 @@ function drawStalls(steps) {
       ],
     },
     options: {
-      indexAxis: "y",
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      locale: locale(),
+      ...horizontalBars(colors, t("tab.stalls.axis")),
       font: { family: colors.font },
-      scales: {
-        x: axis(colors, t("tab.stalls.axis")),
-        y: { grid: { display: false }, ticks: { color: colors.text }, border: { display: false } },
-      },
       plugins: {
         legend: {
           position: "bottom",
@@ -494,15 +501,7 @@ function drawKpi(canvas, kpi) {
       ],
     },
     options: {
-      indexAxis: "y",
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      locale: locale(),
-      scales: {
-        x: axis(colors, kpi.unit),
-        y: { grid: { display: false }, ticks: { color: colors.text }, border: { display: false } },
-      },
+      ...horizontalBars(colors, kpi.unit),
       plugins: {
         legend: { display: false },
         tooltip: {

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage import Store
+from tests.conftest import TENANT
 from wasstraat import commands as c
 from wasstraat.model import (
     SYSTEM,
@@ -29,7 +30,6 @@ from wasstraat.model import (
 from wasstraat.samples import ROLES, Run, person, to_step
 
 TODAY = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
-TENANT = "00000000-0000-0000-0000-0000000000001"
 VERGUNNINGEN = "19:vergunningen@thread.tacv2"
 TEAMS = [
     ("19:burgerzaken@thread.tacv2", "Team Burgerzaken", "Petra", "Erik"),

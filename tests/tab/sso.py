@@ -16,16 +16,12 @@ from aiohttp.test_utils import TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-APP_ID = "5d2e7b1a-0c4f-4e8a-9b3d-6f1a2c3e4d5f"
-TENANT = "00000000-0000-0000-0000-0000000000001"
+from tests.conftest import TENANT
+from tests.security.test_authentication import APP_ID, rsa_key
+
 DOMAIN = "wasstraat.test"
 KID = "tab-signing-key"
-
-
-def rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
+# keys of their own: Entra signs the tab's tokens, the Bot Framework the bot's
 SIGNING_KEY = rsa_key()
 OTHER_KEY = rsa_key()
 
