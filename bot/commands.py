@@ -113,7 +113,7 @@ async def admin_command(turn: Turn, args: str) -> None:
         await turn.reply_text("admin.exported", url=url)
         return
     removed, running = await remove_person(turn.services, person_id, actor)
-    await turn.reply_text("admin.removed", removed=removed, running=running)
+    await turn.reply_text("admin.removed", count=removed, running=running)
 
 
 @COMMANDS.register("idee", "idea")

@@ -513,6 +513,8 @@ class Dispatcher:
             ),
             now=self._services.clock(),
         )
+        if rendered.empty:
+            return None  # nothing to draw for this person: done without a send
         activity = (
             MessageFactory.attachment(CardFactory.adaptive_card(rendered.card))
             if rendered.card is not None

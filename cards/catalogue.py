@@ -1,8 +1,16 @@
-"""Every user-facing text, in Dutch (default) and English. Nothing user-facing lives elsewhere."""
+"""Every user-facing text, in Dutch (default) and English. Nothing user-facing lives elsewhere.
+
+A counted text has a key per CLDR plural category (``….one``, ``….other``; the portfolio tab's
+script picks them the same way) and is asked for by its stem with a ``count``: the category is
+chosen by the language's plural rules (Babel), never by writing "actie(s)".
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
+
+from babel import Locale
 
 Language = Literal["nl", "en"]
 
@@ -83,7 +91,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "status.step": {"nl": "Stap {id}: {name}", "en": "Step {id}: {name}"},
     "status.refresh": {"nl": "Vernieuwen", "en": "Refresh"},
     "status.refreshed_at": {"nl": "Bijgewerkt om {time}", "en": "Updated at {time}"},
-    "status.more": {
+    "status.more.one": {
+        "nl": "En nog 1 eerder traject.",
+        "en": "And 1 earlier trajectory.",
+    },
+    "status.more.other": {
         "nl": "En nog {count} eerdere trajecten.",
         "en": "And {count} earlier trajectories.",
     },
@@ -140,7 +152,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Not begun yet ({count})",
     },
     "detail.roles": {"nl": "Projectgroep", "en": "Project group"},
-    "detail.improvements": {
+    "detail.improvements.one": {
+        "nl": "1 verbeteridee, {selected} gekozen",
+        "en": "1 improvement idea, {selected} chosen",
+    },
+    "detail.improvements.other": {
         "nl": "{count} verbeterideeën, {selected} gekozen",
         "en": "{count} improvement ideas, {selected} chosen",
     },
@@ -242,15 +258,19 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "check.close": {"nl": "Controle nu afsluiten", "en": "Close the check now"},
     "check.agree": {"nl": "Klopt", "en": "Correct"},
     "check.disagree": {"nl": "Klopt niet", "en": "Not correct"},
-    "check_progress.body": {
-        "nl": "Controle procesbeschrijving '{product}': {answered} van {asked} antwoorden binnen.",
-        "en": "Process description check '{product}': {answered} of {asked} answers in.",
+    "check_progress.body.one": {
+        "nl": "Controle procesbeschrijving '{product}': {answered} van 1 antwoord binnen.",
+        "en": "Process description check '{product}': {answered} of 1 answer in.",
+    },
+    "check_progress.body.other": {
+        "nl": "Controle procesbeschrijving '{product}': {answered} van {count} antwoorden binnen.",
+        "en": "Process description check '{product}': {answered} of {count} answers in.",
     },
     "check_summary.body": {
-        "nl": "De controle van de procesbeschrijving van '{product}' is afgerond: {agree} keer "
-        "'klopt', {disagree} keer 'klopt niet'.",
-        "en": "The check of the process description of '{product}' is finished: {agree} times "
-        "'correct', {disagree} times 'not correct'.",
+        "nl": "De controle van de procesbeschrijving van '{product}' is afgerond. Klopt: "
+        "{agree}; klopt niet: {disagree}.",
+        "en": "The check of the process description of '{product}' is finished. Correct: "
+        "{agree}; not correct: {disagree}.",
     },
     "check_summary.remarks": {
         "nl": "Wat er is opgemerkt:",
@@ -281,9 +301,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Geen antwoord van: {names}.",
         "en": "No answer from: {names}.",
     },
-    "review_request.body": {
-        "nl": "Toets de gekozen verbeteringen van '{product}' ({count}).",
-        "en": "Review the chosen improvements of '{product}' ({count}).",
+    "review_request.body.one": {
+        "nl": "Beoordeel de gekozen verbetering van '{product}'.",
+        "en": "Review the chosen improvement of '{product}'.",
+    },
+    "review_request.body.other": {
+        "nl": "Beoordeel de {count} gekozen verbeteringen van '{product}'.",
+        "en": "Review the {count} chosen improvements of '{product}'.",
     },
     "plan_sent_back.body": {
         "nl": "Een specialist ging niet akkoord: het verbeterplan van '{product}' gaat terug "
@@ -298,9 +322,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Alle toetsen van het verbeterplan van '{product}' zijn binnen.",
         "en": "All reviews of the improvement plan of '{product}' are in.",
     },
-    "notice.implementation_assigned": {
-        "nl": "Je trekt {count} actie(s) in het implementatieplan van '{product}': {items}.",
-        "en": "You lead {count} action(s) in the implementation plan of '{product}': {items}.",
+    "notice.implementation_assigned.one": {
+        "nl": "Je trekt een actie in het implementatieplan van '{product}': {items}.",
+        "en": "You lead an action in the implementation plan of '{product}': {items}.",
+    },
+    "notice.implementation_assigned.other": {
+        "nl": "Je trekt {count} acties in het implementatieplan van '{product}': {items}.",
+        "en": "You lead {count} actions in the implementation plan of '{product}': {items}.",
     },
     "notice.evaluation_planned": {
         "nl": "Het evaluatiemoment van '{product}' is gepland op {on}.",
@@ -324,6 +352,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "'{product}': {step} is afgerond.",
         "en": "'{product}': {step} is done.",
     },
+    "notice.merge_planned": {
+        "nl": "'{product}': {step} wordt samengevoegd met {into} en is afgerond zodra {into} "
+        "klaar is. Niemand hoeft de procesbeschrijving daarna nog apart te controleren.",
+        "en": "'{product}': {step} is merged into {into} and is done once {into} is finished. "
+        "Nobody needs to check the process description separately afterwards.",
+    },
     "notice.trajectory_paused": {
         "nl": "Het traject '{product}' is gepauzeerd.",
         "en": "The trajectory '{product}' is paused.",
@@ -341,7 +375,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Reminder: '{product}' has been waiting on you since {since} ({what}).",
     },
     "digest.title": {"nl": "Je openstaande taken", "en": "Your open tasks"},
-    "digest.intro": {
+    "digest.intro.one": {
+        "nl": "Goedemorgen! Er wacht een taak op jou. Je kunt die hier meteen doen.",
+        "en": "Good morning! A task is waiting on you. You can do it right here.",
+    },
+    "digest.intro.other": {
         "nl": "Goedemorgen! {count} taken wachten op jou. Je kunt ze hier meteen doen.",
         "en": "Good morning! {count} tasks are waiting on you. You can do them right here.",
     },
@@ -619,10 +657,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Alles wat ik over deze persoon bewaar, als JSON (de link werkt een uur): {url}",
         "en": "Everything I keep about this person, as JSON (the link works for an hour): {url}",
     },
-    "admin.removed": {
-        "nl": "Verwijderd uit {removed} afgeronde trajecten. Nog lopend: {running} (wijs daar "
+    "admin.removed.one": {
+        "nl": "Verwijderd uit 1 afgerond traject. Nog lopend: {running} (wijs daar eerst de rol "
+        "aan iemand anders toe).",
+        "en": "Removed from 1 closed trajectory. Still running: {running} (assign the role there "
+        "to someone else first).",
+    },
+    "admin.removed.other": {
+        "nl": "Verwijderd uit {count} afgeronde trajecten. Nog lopend: {running} (wijs daar "
         "eerst de rol aan iemand anders toe).",
-        "en": "Removed from {removed} closed trajectories. Still running: {running} (assign "
+        "en": "Removed from {count} closed trajectories. Still running: {running} (assign "
         "the role there to someone else first).",
     },
     "evaluation_request.kpi": {
@@ -640,9 +684,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "the new measurement.",
     },
     "result.by": {"nl": " door {name} op {date}", "en": " by {name} on {date}"},
-    "result.summary": {
-        "nl": "{met} van de {total} doelen gehaald.",
-        "en": "{met} of {total} targets met.",
+    "result.summary.one": {
+        "nl": "{met} van 1 doel gehaald.",
+        "en": "{met} of 1 target met.",
+    },
+    "result.summary.other": {
+        "nl": "{met} van de {count} doelen gehaald.",
+        "en": "{met} of {count} targets met.",
     },
     "result.line": {
         "nl": "{name} van {baseline} naar {measured}{unit} (doel {target}{direction}): {verdict}",
@@ -677,10 +725,6 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "next_cycle.started": {
         "nl": "De volgende cyclus van '{product}' is gestart.",
         "en": "The next cycle of '{product}' has started.",
-    },
-    "notice.generic": {
-        "nl": "Er is iets veranderd in het traject '{product}'.",
-        "en": "Something changed in the trajectory '{product}'.",
     },
     "delivery_failed.body": {
         "nl": "Ik kon {name} geen bericht sturen over '{product}' (de app is voor deze persoon "
@@ -1058,9 +1102,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "roles.specialists": {"nl": "Specialisten (stap 7)", "en": "Specialists (step 7)"},
     "roles.save": {"nl": "Opslaan", "en": "Save"},
-    "roles.saved": {
-        "nl": "De rollen zijn opgeslagen ({count} gewijzigd).",
-        "en": "The roles have been saved ({count} changed).",
+    "roles.saved.one": {
+        "nl": "De rollen zijn opgeslagen: 1 rol is gewijzigd.",
+        "en": "The roles have been saved: 1 role changed.",
+    },
+    "roles.saved.other": {
+        "nl": "De rollen zijn opgeslagen: {count} rollen zijn gewijzigd.",
+        "en": "The roles have been saved: {count} roles changed.",
     },
     "roles.no_roster": {
         "nl": "Ik kan de leden van dit team nu niet ophalen. Probeer het zo nog eens.",
@@ -1463,7 +1511,30 @@ def language_for(locale: str | None, default_locale: str = "nl-NL") -> Language:
     return "en" if chosen.startswith("en") else "nl"
 
 
+@cache
+def _locale(language: Language) -> Locale:
+    return Locale.parse(language)
+
+
+def plural_category(count: object, language: Language) -> str:
+    """The CLDR plural category of ``count`` in ``language`` ('one', 'other', …)."""
+    number = count if isinstance(count, int | float) else 0
+    return str(_locale(language).plural_form(abs(number)))
+
+
+def counted(key: str) -> bool:
+    """Whether ``key`` is the stem of a counted text (it has a form per plural category)."""
+    return key not in MESSAGES and f"{key}.other" in MESSAGES
+
+
 def text(key: str, language: Language, /, **values: object) -> str:
-    """The catalogue text for ``key`` in ``language``, with ``values`` filled in."""
-    template = MESSAGES[key][language]
+    """The catalogue text for ``key`` in ``language``, with ``values`` filled in; for the stem
+    of a counted text, its form for ``values['count']``."""
+    entry = MESSAGES.get(key)
+    if entry is None and counted(key):
+        form = f"{key}.{plural_category(values.get('count'), language)}"
+        entry = MESSAGES.get(form) or MESSAGES[f"{key}.other"]
+    if entry is None:
+        raise KeyError(key)
+    template = entry[language]
     return template.format(**values) if values else template

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element
 from cards.catalogue import Language, text
 from cards.detail import detail_card, tasks_card
-from cards.messages import Reminded, digest_card, idea_choice_card, render_message
+from cards.messages import SILENT, Reminded, digest_card, idea_choice_card, render_message
 from cards.outcomes import (
     Viewer,
     error_card,
@@ -135,7 +135,7 @@ def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
                     "channel" if message.recipient is None else "person"
                 )
                 name = f"{message.kind}--{detail}--{viewer}"
-                if name in seen:
+                if name in seen or message.kind in SILENT:
                     continue
                 rendered = render_message(
                     message.kind,

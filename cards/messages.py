@@ -47,8 +47,18 @@ NEXT_CYCLE = "start_next_cycle"
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """A message as its recipient sees it: a card, a short text, or nothing (about a step the
+    trajectory's wasstraat does not have)."""
+
     text: str | None = None
     card: Element | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.card is None and not self.text
+
+
+NOTHING = Rendered()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +154,10 @@ def _when(value: object) -> date | datetime | None:
 
 
 Renderer = Callable[[View], Rendered]
+# one renderer per message kind; a test keeps it complete for every kind but the silent ones
 RENDERERS: dict[str, Renderer] = {}
+# kinds nobody reads as a message: a calendar event becomes an Outlook invitation
+SILENT = frozenset({"calendar_event"})
 
 
 def renders(*kinds: str) -> Callable[[Renderer], Renderer]:
@@ -237,6 +250,18 @@ def _idea_input(view: View) -> Element:
 @renders("step_done")
 def _step_done(view: View) -> Rendered:
     return Rendered(text=view.t("notice.step_done", product=view.product, step=view.step()))
+
+
+@renders("merge_planned")
+def _merge_planned(view: View) -> Rendered:
+    return Rendered(
+        text=view.t(
+            "notice.merge_planned",
+            product=view.product,
+            step=view.step(),
+            into=view.step(str(view.data["into"])),
+        )
+    )
 
 
 @renders("role_assigned")
@@ -346,7 +371,7 @@ def _approval_request(view: View) -> Rendered:
     subject = str(view.data["subject"])
     step = view.template.approval_step(subject)
     if step is None:
-        return Rendered(text=view.t("notice.generic", product=view.product))
+        return NOTHING
     items = _approval_items(view, subject)
     body = [paragraph(view.t(f"approval.{subject}"))]
     for item in items[:PAGE]:
@@ -418,7 +443,7 @@ def _check_step(view: View) -> Step | None:
 def _check_request(view: View) -> Rendered:
     step = _check_step(view)
     if step is None:
-        return Rendered(text=view.t("notice.generic", product=view.product))
+        return NOTHING
     body = [paragraph(view.t("check.body"))]
     check = view.trajectory.check
     round_ = view.data.get("round")
@@ -466,7 +491,7 @@ def _check_progress(view: View) -> Rendered:
         "check_progress.body",
         product=view.product,
         answered=view.data.get("answered", 0),
-        asked=view.data.get("asked", 0),
+        count=view.data.get("asked", 0),
     )
     step = view.template.one(Check)
     if step is None or view.trajectory.status_of(step.id) is not StepStatus.ACTIVE:
@@ -532,7 +557,7 @@ def _review_request(view: View) -> Rendered:
     role's terms (the template's ``asks``) and takes a verdict per improvement in that role."""
     step = view.template.one(Reviews)
     if step is None:
-        return Rendered(text=view.t("notice.generic", product=view.product))
+        return NOTHING
     reviewing = view.template.reviewers(step)
     if view.viewer is not None:
         mine = [r for r in reviewing if r in view.roles]
@@ -550,9 +575,10 @@ def _review_request(view: View) -> Rendered:
     elif roles:
         names = ", ".join(view.role(r) for r in roles)
         body.append(paragraph(view.t("task.your_roles", roles=names), subtle=True))
-    body.append(paragraph(view.t("review_request.body", product=view.product, count=count)))
+    if count:
+        body.append(paragraph(view.t("review_request.body", product=view.product, count=count)))
     deadline = view.date(view.data.get("deadline"))
-    if deadline:
+    if deadline and count:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
     actions: list[Element] = []
     if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and open_:
@@ -624,7 +650,7 @@ def _evaluation_request(view: View) -> Rendered:
     record the evaluation also gets the fields for the new measurements and the lessons."""
     step = view.template.one(Evaluation)
     if step is None:
-        return Rendered(text=view.t("notice.generic", product=view.product))
+        return NOTHING
     assert isinstance(step.kind, Evaluation)
     body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
@@ -782,10 +808,7 @@ def render_message(
         viewer=viewer,
         now=now,
     )
-    renderer = RENDERERS.get(kind)
-    if renderer is None:
-        return Rendered(text=view.t("notice.generic", product=trajectory.product))
-    return renderer(view)
+    return RENDERERS[kind](view)
 
 
 DIGEST_SHOWN = 10  # tasks drawn in one digest (a card must stay under Teams' 28 KB)

@@ -82,7 +82,7 @@ def summary(results: Sequence[KpiResult], language: Language) -> str:
     """'1 van de 2 doelen gehaald.' (of the KPIs measured), and how many were not measured."""
     measured = [r for r in results if r.measured is not None]
     said = text(
-        "result.summary", language, met=sum(1 for r in measured if r.met), total=len(measured)
+        "result.summary", language, met=sum(1 for r in measured if r.met), count=len(measured)
     )
     if len(measured) < len(results):
         unmeasured = len(results) - len(measured)

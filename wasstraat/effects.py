@@ -79,8 +79,11 @@ class StepDone(_Body):
 
 
 class MergePlanned(_Body):
+    """The check is merged into the step it checks, which still runs: done with it."""
+
     kind: Literal["merge_planned"] = "merge_planned"
     step: str
+    into: str
 
 
 class RoleAssigned(_Body):

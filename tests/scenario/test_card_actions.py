@@ -284,7 +284,7 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
         "role__sponsor": LYNNE.aad_object_id,
     }
     saved = await click(bot, PL, save, **inputs)
-    assert "The roles have been saved (3 changed)" in text_of(saved)
+    assert "The roles have been saved: 3 roles changed" in text_of(saved)
     stored = await bot.store.trajectory(trajectory.id)
     assert [p.name for p in stored.holders("vakinhoudelijk_medewerker")] == [
         "Adele Vance",

@@ -203,7 +203,7 @@ async def test_an_id_that_names_nobody_finds_nothing_and_removes_nothing(
     assert data["trajectories"] == [] and data["audit"] == [] and data["outbox"] == []
     version = (await bot.store.trajectory(closed)).version
     [reply] = await say_as(bot, ADMIN, f"admin verwijder {nobody}")
-    assert reply == text("admin.removed", "en", removed=0, running=0)
+    assert reply == text("admin.removed", "en", count=0, running=0)
     assert (await bot.store.trajectory(closed)).version == version
 
 
@@ -214,7 +214,7 @@ async def test_an_administrators_removal_does_not_move_the_retention_date(
     services = bot.http.server.app[RUNTIME].services
     clock.now += timedelta(days=700)
     [reply] = await say_as(bot, ADMIN, f"admin verwijder {NOOR.aad_object_id}")
-    assert reply == text("admin.removed", "en", removed=1, running=0)
+    assert reply == text("admin.removed", "en", count=1, running=0)
     clock.now += timedelta(days=31)  # 731 days after closing, 31 after the removal
     assert await anonymize_expired(services) == 1
     assert (await bot.store.trajectory(closed)).anonymized_at is not None

@@ -177,7 +177,7 @@ def _merge_check(ctx: Ctx, cmd: c.MergeCheck) -> None:
     ctx.t.check_merged = True
     if ctx.active(step.kind.merge_into):
         # the check counts as done *with* the step before it: marked merged when that is done
-        ctx.tell(None, MergePlanned(step=step.id))
+        ctx.tell(None, MergePlanned(step=step.id, into=step.kind.merge_into))
         return
     mark_merged(ctx, step)
 
