@@ -1,13 +1,19 @@
 """Card actions: one handler per action id (carried in the card's data), looked up in a registry.
 
-A handler returns the card that replaces the one that was clicked. Card data is never trusted:
-the trajectory is loaded fresh, the engine checks who may act, and a stale, forged or repeated
-click changes nothing.
+Each action registers with what it needs loaded; the dispatcher loads it once and hands the
+handler an :class:`Action` (the turn, the action's name and data, the trajectory). Card data is
+never trusted: the trajectory is loaded fresh and the engine alone judges who may act and
+whether the card is current (its step, its round, the text it showed). A handler does its work
+or raises; one function, :func:`answer_refusal`, turns any refusal into the answer: the card
+again with what to correct, "already dealt with by …", "this button is for …", or "not for
+you" — in the person's language, audited, with nothing changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,7 +26,7 @@ from bot.trajectories import (
     trajectory_for_viewer,
 )
 from bot.turn import Turn, input_problem
-from bot.workflow import NextCycleExists, TrajectoryNotFound, Workflow
+from bot.workflow import NextCycleExists, TrajectoryNotFound
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.detail import DOSSIER, MY_TASKS, detail_card
 from cards.forms import (
@@ -42,8 +48,7 @@ from cards.messages import (
 )
 from cards.outcomes import (
     ADD_IMPROVEMENT,
-    FIRST_ROUND,
-    ROUNDS,
+    Viewer,
     error_card,
     form_with_error,
     not_allowed_card,
@@ -54,16 +59,110 @@ from cards.outcomes import (
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
 from storage import REFUSED, AlreadyProcessed
 from wasstraat import engine
-from wasstraat.commands import parse_command
-from wasstraat.model import StepStatus, Trajectory
+from wasstraat.commands import Command, parse_command
+from wasstraat.model import AuditEntry, Person, StepStatus, Trajectory
 from wasstraat.template import PROJECT_LEADER, Step
 from wasstraat.text import clean_data
 
-ActionHandler = Callable[[Turn, Mapping[str, Any]], Awaitable[Element]]
-
-ACTIONS: Registry[ActionHandler] = Registry("card action")
-
 MAX_AUDITED_ID = 64
+# cards made before they carried their round: these were all of the first round
+ROUND_BEFORE_ROUNDS = frozenset({ANSWER_CHECK, SEND_BACK_CHECK})
+# the card a form's refusal draws again, by the form's id (a step's form otherwise)
+_CARD_OF_FORM = {REVIEW_FORM: "review_request", EVALUATION_FORM: "evaluation_request"}
+
+
+class Load(Enum):
+    """What an action needs loaded before its handler runs."""
+
+    NOTHING = "nothing"
+    TRAJECTORY = "trajectory"  # the trajectory the card names (the engine judges the rest)
+    VISIBLE = "visible"  # one the sender may look at: this channel's, or one they are in
+
+
+class Unknown(Exception):
+    """A card action that names nothing the bot knows for this person (forged, outdated, or
+    not theirs to see): audited with ``reason``, answered with the catalogue's ``message``."""
+
+    def __init__(self, reason: str, message: str = "action.unknown") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(slots=True)
+class Action:
+    """One click: the turn it came in, the action's name, its (cleaned) data, and what the
+    action needed loaded. ``kinds``: the commands it gave, once known (for "who did it")."""
+
+    turn: Turn
+    name: str
+    data: Mapping[str, Any]
+    trajectory: Trajectory | None = None
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def actor(self) -> Person:
+        """The sender; an action that loads a trajectory is only run for someone identified."""
+        actor = self.turn.actor
+        if actor is None:
+            raise Unknown("no_identity")
+        return actor
+
+    @property
+    def loaded(self) -> Trajectory:
+        if self.trajectory is None:
+            raise Unknown("unknown_trajectory")
+        return self.trajectory
+
+    @property
+    def viewer(self) -> Viewer:
+        return self.turn.viewer_for(self.trajectory)
+
+    @property
+    def card_step(self) -> str | None:
+        """The step the clicked card was drawn for, as the card says (the engine checks it)."""
+        step = self.data.get("step")
+        return step if isinstance(step, str) and step else None
+
+    def text(self, key: str, **values: object) -> str:
+        return self.turn.text(key, **values)
+
+    def step(self) -> Step:
+        """The step the card names, in the wasstraat the trajectory follows."""
+        step_id = self.card_step
+        trajectory = self.loaded
+        if step_id is None or step_id not in trajectory.steps:
+            raise Unknown("unknown_form")
+        try:
+            return self.turn.template_of(trajectory).step(step_id)
+        except KeyError:
+            raise Unknown("unknown_form") from None
+
+
+Handler = Callable[[Action], Awaitable[Element]]
+Redraw = Callable[[Action, str], Awaitable[Element]]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    handler: Handler
+    load: Load
+    redraw: Redraw | None = None  # the card again with an error on it (else the default)
+
+
+ACTIONS: Registry[ActionSpec] = Registry("card action")
+
+
+def action(
+    *names: str, load: Load = Load.NOTHING, redraw: Redraw | None = None
+) -> Callable[[Handler], Handler]:
+    """Register the decorated handler for ``names``, with what it needs loaded."""
+
+    def register(handler: Handler) -> Handler:
+        ACTIONS.register(*names)(ActionSpec(handler, load, redraw))
+        return handler
+
+    return register
 
 
 def action_id(data: Mapping[str, Any], verb: object = None) -> str:
@@ -74,25 +173,166 @@ def action_id(data: Mapping[str, Any], verb: object = None) -> str:
     return verb if isinstance(verb, str) else ""
 
 
-@ACTIONS.register(STATUS_REFRESH)
-async def refresh_status(turn: Turn, _data: Mapping[str, Any]) -> Element:
-    return await channel_status_card(turn)
+async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:
+    """Run the handler for the action; anything refused changes nothing and is answered once."""
+    data = clean_data(dict(data))  # typed text in one form, nothing invisible
+    name = action_id(data, verb)
+    act = Action(turn=turn, name=name, data={**data, ACTION_KEY: name})
+    spec = ACTIONS.get(name)
+    try:
+        if spec is None:
+            raise Unknown("unknown_action")
+        act.trajectory = await _load(act, spec.load)
+        return await spec.handler(act)
+    except (
+        Unknown,
+        engine.EngineError,
+        AlreadyProcessed,
+        ValidationError,
+        ValueError,
+    ) as error:
+        return await answer_refusal(act, error, spec)
 
 
-@ACTIONS.register(MY_TASKS)
-async def refresh_tasks(turn: Turn, _data: Mapping[str, Any]) -> Element:
-    return await my_tasks_card(turn)
+async def _load(act: Action, load: Load) -> Trajectory | None:
+    if load is Load.NOTHING:
+        return None
+    trajectory_id = act.data.get("trajectory")
+    if load is Load.VISIBLE:
+        found = await trajectory_for_viewer(act.turn, trajectory_id)
+        if found is None:
+            raise Unknown("not_visible")
+        return found
+    if act.turn.actor is None:
+        raise Unknown("no_identity")
+    store = act.turn.services.store
+    found = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
+    if found is None:
+        raise Unknown("unknown_trajectory")
+    return found
 
 
-@ACTIONS.register(TRAJECTORY_DETAIL)
-async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
-    trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
+# -- the one answer to a refusal --------------------------------------------------------------
+
+
+async def answer_refusal(act: Action, error: Exception, spec: ActionSpec | None = None) -> Element:
+    """Any refusal as the answer the person sees; audited (a redelivery or a lost race is not
+    a refusal of theirs and is not)."""
+    trajectory = act.trajectory
+    if isinstance(error, ValidationError | ValueError) and trajectory is not None:
+        # the input could not be read: the gate's own questions come first
+        try:
+            engine.gate(
+                trajectory,
+                act.actor,
+                act.turn.now,
+                act.turn.template_of(trajectory),
+                kind=act.name if act.name in engine.RULES else None,
+                card_step=act.card_step if act.name != ADD_IMPROVEMENT else None,
+            )
+        except engine.EngineError as refused:
+            error = refused
+    if isinstance(error, Unknown):
+        await refuse(act, error.reason)
+        return error_card(act.text(error.message))
+    if isinstance(error, engine.NotAllowed):
+        await refuse(act, error.code)
+        if error.code == "not_a_member" or trajectory is None:
+            return error_card(act.text("action.not_for_you"))
+        kind = str(error.detail.get("kind") or (act.kinds[0] if act.kinds else act.name))
+        return not_allowed_card(trajectory, kind, act.viewer)
+    if isinstance(error, AlreadyProcessed | TrajectoryNotFound | NextCycleExists):
+        return await already_done(act, error)
+    if isinstance(error, engine.AlreadyDecided | engine.NotNow) and not isinstance(
+        error, engine.InvalidInput
+    ):
+        await refuse(act, error.code)
+        return await already_done(act, error)
+    if isinstance(error, ValidationError):
+        await refuse(act, "invalid")
+        key, values = input_problem(error)
+        message = act.text(key, **values)
+    elif isinstance(error, engine.EngineError):
+        await refuse(act, error.code)
+        message = act.turn.refusal(error, trajectory)
+    else:  # a form value that is no value (a date that is no date)
+        await refuse(act, "invalid")
+        message = act.text("error.invalid")
     if trajectory is None:
-        await refuse(turn, TRAJECTORY_DETAIL, "not_visible")
-        return error_card(turn.text("action.unknown"))
-    viewer = turn.viewer_for(trajectory)
+        return error_card(message)
+    if spec is not None and spec.redraw is not None:
+        return await spec.redraw(act, message)
+    return _redraw(act, trajectory, message)
+
+
+def _redraw(act: Action, trajectory: Trajectory, message: str) -> Element:
+    """The card the person clicked, drawn again with what to correct on top."""
+    if act.name == SUBMIT_FORM and act.card_step is not None:
+        kind = _CARD_OF_FORM.get(str(act.data.get("form")), "step_started")
+        return card_for(act.turn, trajectory, kind, act.card_step, error=message)
+    if act.name == ADD_IMPROVEMENT and act.card_step in trajectory.steps:
+        return card_for(act.turn, trajectory, "step_started", str(act.card_step), error=message)
+    return form_with_error(trajectory, act.name, message, act.viewer)
+
+
+async def refuse(act: Action, reason: str) -> None:
+    """Leave an audit entry for a refused card action (no personal data beyond the actor)."""
+    turn = act.turn
+    actor = turn.actor
+    trajectory = act.trajectory
+    async with turn.services.store.transaction(now=turn.now) as tx:
+        await tx.audit(
+            action=REFUSED,
+            at=turn.now,
+            actor=actor.aad_object_id if actor else None,
+            trajectory_id=trajectory.id if trajectory is not None else None,
+            detail={"reason": reason, "action": act.name[:MAX_AUDITED_ID]},
+        )
+
+
+async def already_done(act: Action, error: Exception) -> Element:
+    """The answer to a card that was already dealt with: who did it and when (from the audit
+    trail), above the trajectory as it is now (read again: it may have moved since)."""
+    store = act.turn.services.store
+    trajectory = act.loaded
+    fresh = await store.trajectory(trajectory.id) or trajectory
+    return stale_card(fresh, await _dealt_with(act, fresh, error), act.turn.viewer_for(fresh))
+
+
+async def _dealt_with(act: Action, fresh: Trajectory, error: Exception) -> AuditEntry | None:
+    """The audit entry of what dealt with the card: the closing of its step when that is over
+    (whoever closed it), else the last command of the kind it gave."""
+    store = act.turn.services.store
+    detail = error.detail if isinstance(error, engine.EngineError) else {}
+    step = detail.get("step") or act.card_step
+    if isinstance(step, str) and fresh.status_of(step) is not StepStatus.ACTIVE:
+        closed = await store.history(fresh.id, action="step.done")
+        mine = [e for e in closed if e.detail.get("step") == step]
+        if mine:
+            return mine[-1]
+    kind = act.kinds[0] if act.kinds else act.name
+    last = (await store.history(fresh.id, action=kind))[-1:]
+    return last[0] if last else None
+
+
+# -- what the cards ask ----------------------------------------------------------------------
+
+
+@action(STATUS_REFRESH)
+async def refresh_status(act: Action) -> Element:
+    return await channel_status_card(act.turn)
+
+
+@action(MY_TASKS)
+async def refresh_tasks(act: Action) -> Element:
+    return await my_tasks_card(act.turn)
+
+
+@action(TRAJECTORY_DETAIL, load=Load.VISIBLE)
+async def show_detail(act: Action) -> Element:
+    viewer = act.viewer
     return detail_card(
-        trajectory,
+        act.loaded,
         template=viewer.template,
         language=viewer.language,
         zone=viewer.zone,
@@ -100,204 +340,82 @@ async def show_detail(turn: Turn, data: Mapping[str, Any]) -> Element:
     )
 
 
-@ACTIONS.register(DOSSIER)
-async def dossier_links(turn: Turn, data: Mapping[str, Any]) -> Element:
-    trajectory = await trajectory_for_viewer(turn, data.get("trajectory"))
-    actor = turn.actor
-    if trajectory is None or actor is None or not trajectory.roles_of(actor.aad_object_id):
-        await refuse(turn, DOSSIER, "not_a_member")
-        return error_card(turn.text("dossier.none_here"))
-    return await dossier_links_card(turn, [trajectory])
+@action(DOSSIER, load=Load.TRAJECTORY)
+async def dossier_links(act: Action) -> Element:
+    trajectory = act.loaded
+    if not trajectory.roles_of(act.actor.aad_object_id):
+        raise Unknown("not_a_member", "dossier.none_here")
+    return await dossier_links_card(act.turn, [trajectory])
 
 
-async def refuse(turn: Turn, name: str, reason: str, trajectory_id: str | None = None) -> None:
-    """Leave an audit entry for a refused card action (no personal data beyond the actor)."""
-    now = turn.services.clock()
-    actor = turn.actor
-    async with turn.services.store.transaction(now=now) as tx:
-        await tx.audit(
-            action=REFUSED,
-            at=now,
-            actor=actor.aad_object_id if actor else None,
-            trajectory_id=trajectory_id,
-            detail={"reason": reason, "action": name[:MAX_AUDITED_ID]},
-        )
+def card_command(name: str, data: Mapping[str, Any]) -> Command:
+    """The engine command a card button gives, read from its data (pydantic's
+    ValidationError for what does not fit)."""
+    fields = dict(data)
+    if name in ROUND_BEFORE_ROUNDS and "round" not in fields:
+        fields["round"] = 1
+    return parse_command(name, fields)
 
 
-async def outsider(turn: Turn, trajectory: Trajectory, name: str) -> Element | None:
-    """The answer to someone outside the project group (no content of the trajectory, the
-    refusal audited), or None for a member: the gate's first question."""
-    actor = turn.actor
-    if actor is not None and trajectory.roles_of(actor.aad_object_id, turn.services.clock()):
-        return None
-    await refuse(turn, name, "not_a_member", trajectory.id)
-    return error_card(turn.text("action.not_for_you"))
-
-
-async def already_done(turn: Turn, trajectory: Trajectory, name: str, *, reload: bool) -> Element:
-    """The answer to a card that was already dealt with: who did it and when (from the audit
-    trail) above the trajectory as it is now (read again after a lost race: ``reload``)."""
-    store = turn.services.store
-    fresh = (await store.trajectory(trajectory.id) or trajectory) if reload else trajectory
-    last = (await store.history(trajectory.id, action=name))[-1:]
-    return stale_card(fresh, last[0] if last else None, turn.viewer_for(fresh))
-
-
-def _is_stale(trajectory: Trajectory, name: str, data: Mapping[str, Any]) -> bool:
-    step = data.get("step")
-    if isinstance(step, str) and trajectory.status_of(step) is not StepStatus.ACTIVE:
-        return True
-    round_field = ROUNDS.get(name)
-    round_ = data.get("round", 1 if name in FIRST_ROUND else None)
-    return round_field is not None and round_ != getattr(trajectory, round_field)
-
-
-@ACTIONS.register(
-    *DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, SEND_BACK_CHECK, ADD_IMPROVEMENT, NUDGE
-)
-async def engine_action(turn: Turn, data: Mapping[str, Any]) -> Element:
+@action(*DECIDE.values(), ANSWER_CHECK, CLOSE_CHECK, SEND_BACK_CHECK, NUDGE, load=Load.TRAJECTORY)
+async def engine_click(act: Action) -> Element:
     """A card button that gives the engine a command about one trajectory."""
-    name = action_id(data)
-    trajectory_id = data.get("trajectory")
-    actor = turn.actor
-    store = turn.services.store
-    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
-    if trajectory is None or actor is None:
-        await refuse(turn, name, "unknown_trajectory" if actor else "no_identity")
-        return error_card(turn.text("action.unknown"))
-    if (refused := await outsider(turn, trajectory, name)) is not None:
-        return refused
-    viewer = turn.viewer_for(trajectory)
-    if _is_stale(trajectory, name, data):
-        await refuse(turn, name, "stale", trajectory.id)
-        return await already_done(turn, trajectory, name, reload=False)
-    # an idea sent from a step card: the card stays, with what happened on top
-    from_step = (
-        _template_step(turn, trajectory, data.get("step")) if name == ADD_IMPROVEMENT else None
+    trajectory = act.loaded
+    command = card_command(act.name, act.data)
+    act.kinds = (command.kind,)
+    outcome = await act.turn.workflow.execute(
+        trajectory.id, command, act.actor, loaded=trajectory, card_step=act.card_step
     )
-    try:
-        command = parse_command(name, dict(data))
-        outcome = await Workflow(turn.services).execute(
-            trajectory.id, command, actor, activity_id=turn.inbox_key, loaded=trajectory
-        )
-    except ValidationError as error:
-        await refuse(turn, name, "invalid", trajectory.id)
-        key, values = input_problem(error)
-        message = turn.text(key, **values)
-        if from_step is not None:
-            return card_for(turn, trajectory, "step_started", from_step.id, error=message)
-        return form_with_error(trajectory, name, message, viewer)
-    except engine.NotAllowed:
-        await refuse(turn, name, "not_allowed", trajectory.id)
-        return not_allowed_card(trajectory, name, viewer)
-    except (engine.AlreadyDecided, engine.NotNow) as error:
-        await refuse(turn, name, error.code, trajectory.id)
-        return await already_done(turn, trajectory, name, reload=True)
-    except (AlreadyProcessed, TrajectoryNotFound):
-        return await already_done(turn, trajectory, name, reload=True)
-    except engine.InvalidInput as error:
-        await refuse(turn, name, error.code, trajectory.id)
-        message = turn.refusal(error, trajectory)
-        if from_step is not None:
-            return card_for(turn, trajectory, "step_started", from_step.id, error=message)
-        return form_with_error(trajectory, name, message, viewer)
-    if name == NUDGE:
-        line = nudge_receipt(outcome, actor.aad_object_id, viewer)
+    viewer = act.turn.viewer_for(outcome.trajectory)
+    if act.name == NUDGE:
+        line = nudge_receipt(outcome, act.actor.aad_object_id, viewer)
         return card([heading(outcome.trajectory.product), paragraph(line)])
-    if from_step is not None:
-        return card_for(
-            turn,
-            outcome.trajectory,
-            "step_started",
-            from_step.id,
-            notice=turn.text("receipt.improvement", product=outcome.trajectory.product),
-        )
-    return receipt_card(outcome.trajectory, name, data, actor.name, viewer)
+    return receipt_card(outcome.trajectory, act.name, act.data, act.actor.name, viewer)
 
 
-@ACTIONS.register(SUBMIT_FORM)
-async def submit_form(turn: Turn, data: Mapping[str, Any]) -> Element:
+@action(ADD_IMPROVEMENT, load=Load.TRAJECTORY)
+async def send_idea(act: Action) -> Element:
+    """An idea, from any card of a running trajectory: the card it came from stays, with what
+    happened on top (an idea sent from a step card keeps that step as where it came from)."""
+    trajectory = act.loaded
+    step = act.card_step if act.card_step in trajectory.steps else None
+    command = card_command(ADD_IMPROVEMENT, {**act.data, "step": step})
+    act.kinds = (command.kind,)
+    outcome = await act.turn.workflow.execute(trajectory.id, command, act.actor, loaded=trajectory)
+    notice = act.text("receipt.improvement", product=outcome.trajectory.product)
+    if step is not None:
+        return card_for(act.turn, outcome.trajectory, "step_started", step, notice=notice)
+    return receipt_card(outcome.trajectory, act.name, act.data, act.actor.name, act.viewer)
+
+
+@action(SUBMIT_FORM, load=Load.TRAJECTORY)
+async def submit_form(act: Action) -> Element:
     """A step form (or a review or evaluation form): its inputs become engine commands, applied
-    all or nothing. Only the parts the person who clicked may use now are read."""
-    trajectory_id = data.get("trajectory")
-    actor = turn.actor
-    store = turn.services.store
-    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
-    step = _template_step(turn, trajectory, data.get("step"))
-    form_id = data.get("form")
-    if trajectory is None or actor is None or step is None or step.id not in trajectory.steps:
-        await refuse(turn, SUBMIT_FORM, "unknown_form")
-        return error_card(turn.text("action.unknown"))
-    template = turn.services.template_of(trajectory)
-    viewer = turn.viewer_for(trajectory)
-    if (refused := await outsider(turn, trajectory, SUBMIT_FORM)) is not None:
-        return refused
-    roles = trajectory.roles_of(actor.aad_object_id, viewer.now)
-    card_kind = _CARD_OF_FORM.get(str(form_id), "step_started")
-    if trajectory.status_of(step.id) is not StepStatus.ACTIVE or _reviews_stale(trajectory, data):
-        await refuse(turn, SUBMIT_FORM, "stale", trajectory.id)
-        return await already_done(turn, trajectory, "complete_step", reload=False)
-    try:
-        if form_id == REVIEW_FORM:
-            fields = read_review_form(data, trajectory)
-        elif form_id == EVALUATION_FORM:
-            fields = read_evaluation_form(data, trajectory, turn.language)
-        else:
-            fields = read_step_form(
-                data,
-                trajectory,
-                step,
-                roles,
-                template=template,
-                zone=viewer.zone,
-                language=turn.language,
-            )
-        commands = [parse_command(str(f["kind"]), f) for f in fields]
-        if not commands:
-            raise engine.InvalidInput("nothing_to_do")
-        outcome = await Workflow(turn.services).execute_many(
-            trajectory.id, commands, actor, activity_id=turn.inbox_key, loaded=trajectory
+    all or nothing. Only the parts the person who clicked holds are read; the engine decides."""
+    trajectory = act.loaded
+    step = act.step()
+    form_id = act.data.get("form")
+    viewer = act.viewer
+    if form_id == REVIEW_FORM:
+        commands = read_review_form(act.data, trajectory)
+    elif form_id == EVALUATION_FORM:
+        commands = read_evaluation_form(act.data, trajectory, viewer.language)
+    else:
+        commands = read_step_form(
+            act.data,
+            trajectory,
+            step,
+            trajectory.roles_of(act.actor.aad_object_id, viewer.now),
+            template=viewer.template,
+            zone=viewer.zone,
+            language=viewer.language,
         )
-    except ValidationError as error:
-        await refuse(turn, SUBMIT_FORM, "invalid", trajectory.id)
-        key, values = input_problem(error)
-        return card_for(turn, trajectory, card_kind, step.id, error=turn.text(key, **values))
-    except ValueError:  # a form value such as a bad date
-        await refuse(turn, SUBMIT_FORM, "invalid", trajectory.id)
-        return card_for(turn, trajectory, card_kind, step.id, error=turn.text("error.invalid"))
-    except engine.NotAllowed:
-        await refuse(turn, SUBMIT_FORM, "not_allowed", trajectory.id)
-        return not_allowed_card(trajectory, commands[0].kind, viewer)
-    except (engine.AlreadyDecided, AlreadyProcessed, TrajectoryNotFound):
-        return await already_done(turn, trajectory, "complete_step", reload=True)
-    except engine.EngineError as error:
-        await refuse(turn, SUBMIT_FORM, error.code, trajectory.id)
-        return card_for(turn, trajectory, card_kind, step.id, error=turn.refusal(error, trajectory))
-    return card_for(turn, outcome.trajectory, card_kind, step.id, saved=True)
-
-
-_CARD_OF_FORM = {REVIEW_FORM: "review_request", EVALUATION_FORM: "evaluation_request"}
-
-
-def _template_step(turn: Turn, trajectory: Trajectory | None, step_id: object) -> Step | None:
-    """The step a card names, in the wasstraat the trajectory follows."""
-    if not isinstance(step_id, str) or trajectory is None:
-        return None
-    try:
-        return turn.services.template_of(trajectory).step(step_id)
-    except KeyError:
-        return None
-
-
-def _reviews_stale(trajectory: Trajectory, data: Mapping[str, Any]) -> bool:
-    """A review form made for an earlier text of an improvement."""
-    revisions = data.get("revisions")
-    if data.get("form") != REVIEW_FORM or not isinstance(revisions, dict):
-        return False
-    return any(
-        (improvement := trajectory.improvement(str(i))) is None or improvement.revision != r
-        for i, r in revisions.items()
+    act.kinds = tuple(command.kind for command in commands)
+    outcome = await act.turn.workflow.execute_many(
+        trajectory.id, commands, act.actor, loaded=trajectory, card_step=step.id
     )
+    kind = _CARD_OF_FORM.get(str(form_id), "step_started")
+    return card_for(act.turn, outcome.trajectory, kind, step.id, saved=True)
 
 
 def card_for(
@@ -340,48 +458,22 @@ def card_for(
     return result
 
 
-@ACTIONS.register(NEXT_CYCLE)
-async def start_next_cycle(turn: Turn, data: Mapping[str, Any]) -> Element:
-    """The proceseigenaar (or project leader) starts the next cycle of a finished trajectory:
-    the project group and the KPIs (last measurement as the new baseline) carry over."""
-    trajectory_id = data.get("trajectory")
-    actor = turn.actor
-    store = turn.services.store
-    trajectory = await store.trajectory(trajectory_id) if isinstance(trajectory_id, str) else None
-    if trajectory is None or actor is None:
-        await refuse(turn, NEXT_CYCLE, "unknown_trajectory" if actor else "no_identity")
-        return error_card(turn.text("action.unknown"))
-    if (refused := await outsider(turn, trajectory, NEXT_CYCLE)) is not None:
-        return refused
-    viewer = turn.viewer_for(trajectory)
-    if not engine.manages(trajectory, actor, viewer.now, viewer.template):
-        await refuse(turn, NEXT_CYCLE, "not_allowed", trajectory.id)
-        return not_allowed_card(trajectory, "cancel", viewer)
-    leader = (trajectory.holders(PROJECT_LEADER) or [actor])[0]
-    try:
-        outcome = await Workflow(turn.services).start(
-            product=trajectory.product,
-            binding=trajectory.binding,
-            project_leader=leader,
-            activity_id=turn.inbox_key,
-            previous=trajectory,
-        )
-    except (engine.EngineError, AlreadyProcessed, NextCycleExists):
-        return await already_done(turn, trajectory, NEXT_CYCLE, reload=False)
+@action(NEXT_CYCLE, load=Load.TRAJECTORY)
+async def start_next_cycle(act: Action) -> Element:
+    """Who manages a finished trajectory starts its next cycle: the project group and the KPIs
+    (last measurement as the new baseline) carry over. The engine decides who may."""
+    trajectory = act.loaded
+    leader = (trajectory.holders(PROJECT_LEADER) or [act.actor])[0]
+    outcome = await act.turn.workflow.start(
+        product=trajectory.product,
+        binding=trajectory.binding,
+        project_leader=leader,
+        previous=trajectory,
+        starter=act.actor,
+    )
     return card(
         [
             heading(outcome.trajectory.product),
-            paragraph(turn.text("next_cycle.started", product=outcome.trajectory.product)),
+            paragraph(act.text("next_cycle.started", product=outcome.trajectory.product)),
         ]
     )
-
-
-async def dispatch(turn: Turn, data: Mapping[str, Any], verb: object = None) -> Element:
-    """Run the handler for the action; an unknown or forged id changes nothing and is audited."""
-    data = clean_data(dict(data))  # typed text in one form, nothing invisible
-    name = action_id(data, verb)
-    handler = ACTIONS.get(name)
-    if handler is not None:
-        return await handler(turn, {**data, ACTION_KEY: name})
-    await refuse(turn, name, "unknown_action")
-    return error_card(turn.text("action.unknown"))

@@ -35,7 +35,7 @@ from bot.replies import PacedAdapter
 from bot.services import Clock, Services, fast_clock, system_clock
 from bot.settings import LOCAL_DEVELOPER, Settings, is_loopback
 from bot.ticker import Ticker
-from bot.turn import activity_locale, activity_tenant, inbox_key
+from bot.turn import activity_locale, activity_tenant, deduped_key
 from cards.catalogue import Language, language_for, text
 from storage import Store, open_database
 from storage.portfolio import Viewer
@@ -48,7 +48,6 @@ from wasstraat.template import Template
 log = logging.getLogger(__name__)
 
 # activity types whose id is remembered so that a redelivery changes nothing
-DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
 
 
 @dataclass(slots=True)
@@ -189,17 +188,15 @@ async def _handle(request: web.Request, runtime: Runtime, about: dict[str, str])
         log.warning("activity from a tenant that is not allowed refused")
         return _problem(403, "tenant not allowed")
 
-    dedupe = inbox_key(activity) if activity.type in DEDUPED_TYPES else None
+    # a redelivered activity changes nothing (the turn records its key: bot.handler.on_turn)
+    dedupe = deduped_key(activity)
     if dedupe and await runtime.services.store.inbox_seen(dedupe):
         return _duplicate_response(activity, settings)
 
     invoke_response = await runtime.adapter.process_activity(
         authentication, activity, runtime.bot.on_turn
     )
-    if dedupe:
-        await runtime.services.store.remember_activity(dedupe, now=runtime.services.clock())
-    runtime.dispatcher.wake()  # the turn may have queued messages
-    await runtime.ticker.plan_next()  # … or set a timer
+    runtime.dispatcher.wake()  # the turn may have queued messages (a timer tells the ticker)
     if invoke_response:
         # Serialized here exactly once: botbuilder 4.17.1's own CloudAdapter.process
         # serializes an already-serialized body again and fails.

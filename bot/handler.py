@@ -23,9 +23,9 @@ from bot.commands import COMMANDS, START_DIALOG_ID, parse, unknown_command
 from bot.escaping import escape_card
 from bot.services import Services
 from bot.trajectories import start_trajectory
-from bot.turn import Turn, activity_locale, as_dict
+from bot.turn import Turn, as_dict
 from cards.base import CARD_CONTENT_TYPE
-from cards.catalogue import Language, language_for
+from cards.catalogue import Language
 from cards.welcome import welcome_card
 from dialogs.start_trajectory import StartTrajectoryDialog
 from dialogs.state_storage import DatabaseStorage
@@ -53,12 +53,19 @@ class WasstraatBot(TeamsActivityHandler):
         )
 
     def _language_of(self, context: TurnContext) -> Language:
-        return language_for(
-            activity_locale(context.activity), self._services.settings.default_locale
-        )
+        return self._turn(context).language
 
     def _turn(self, context: TurnContext) -> Turn:
-        return Turn(context=context, services=self._services)
+        return Turn.of(context, self._services)
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """A turn, and its inbox key remembered once it is done: in the transaction of what it
+        changed, or (a turn that changed nothing) here at its end. A turn that failed is not
+        remembered: its redelivery is tried again."""
+        turn = self._turn(turn_context)
+        await super().on_turn(turn_context)
+        if turn.inbox.key and not turn.inbox.recorded:
+            await self._services.store.remember_activity(turn.inbox.key, now=turn.now)
 
     async def _start_from_dialog(self, context: TurnContext, product: str) -> None:
         await start_trajectory(self._turn(context), product)
@@ -123,7 +130,8 @@ class WasstraatBot(TeamsActivityHandler):
         text = clean_text(TurnContext.remove_recipient_mention(activity) or activity.text or "")
         word, args = parse(" ".join(text.split()))
         dialogs = await self._dialogs.create_context(turn_context)
-        turn = Turn(context=turn_context, services=self._services, dialogs=dialogs)
+        turn = self._turn(turn_context)
+        turn.dialogs = dialogs
         handler = COMMANDS.get(word) if word else None
         if handler is not None:
             await dialogs.cancel_all_dialogs()

@@ -1,11 +1,12 @@
-"""A table of handlers keyed by name: one handler per text command or card action id."""
+"""A table of handlers keyed by name: one handler per text command or card action id (a card
+action's entry also says what it needs loaded)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
-H = TypeVar("H", bound=Callable[..., object])
+H = TypeVar("H")
 
 
 class Registry(Generic[H]):

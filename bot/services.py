@@ -18,6 +18,21 @@ Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
 
 
+class Alarm:
+    """Tells the alarm clock (the ticker, when one runs here) of a timer that was just set, so
+    that it can wake for it: the outcome of a command says when, no query is needed."""
+
+    def __init__(self) -> None:
+        self._listener: Callable[[datetime], None] | None = None
+
+    def listen(self, listener: Callable[[datetime], None] | None) -> None:
+        self._listener = listener
+
+    def set_for(self, due: datetime) -> None:
+        if self._listener is not None:
+            self._listener(due)
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -41,6 +56,7 @@ class Services:
     policy: TimePolicy = DEFAULT_POLICY
     # the wasstraats running trajectories started with, by key; ``template`` is for new ones
     templates: dict[str, Template] = field(default_factory=dict)
+    alarm: Alarm = field(default_factory=Alarm)
 
     def template_of(self, trajectory: Trajectory) -> Template:
         """The wasstraat this trajectory follows: the one it started with."""

@@ -66,6 +66,7 @@ class Ticker:
         self._services = services
         self._worker = worker or uuid.uuid4().hex[:12]
         self._scheduler: AsyncIOScheduler | None = None
+        self._next: datetime | None = None  # the due moment the date job wakes for
         self._retention_at: datetime | None = None
         self._ticking = asyncio.Lock()  # one sweep at a time; stop() waits for it
 
@@ -117,6 +118,8 @@ class Ticker:
     # -- the alarm clock ---------------------------------------------------------------------
 
     def start(self, *, sweep_seconds: float) -> None:
+        """Wake for due timers: every ``sweep_seconds``, and at the next due one (a timer set by
+        a command of this process moves that moment forward at once, see :meth:`timer_set`)."""
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_job(
             self._tick,
@@ -130,16 +133,30 @@ class Ticker:
         )
         scheduler.start()
         self._scheduler = scheduler
+        self._services.alarm.listen(self.timer_set)
+
+    def timer_set(self, due: datetime) -> None:
+        """A command of this process set a timer: wake for it if it comes before the moment
+        planned (a later one waits for that moment's sweep, which plans again)."""
+        if self._scheduler is None or (self._next is not None and self._next <= due):
+            return
+        self._plan(due)
 
     async def plan_next(self) -> None:
-        """Set the date job at the next due timer (replacing the one before)."""
+        """Set the date job at the next due timer in the database (replacing the one before)."""
         if self._scheduler is None:
             return
         due = await self._services.store.next_timer_due()
         if due is None:
+            self._next = None
             if self._scheduler.get_job(NEXT_JOB):
                 self._scheduler.remove_job(NEXT_JOB)
             return
+        self._plan(due)
+
+    def _plan(self, due: datetime) -> None:
+        assert self._scheduler is not None
+        self._next = due
         now = self._services.clock()
         speed = self._services.settings.clock_speed
         if speed == 1:
@@ -189,6 +206,7 @@ class Ticker:
     async def stop(self) -> None:
         """Stop the alarm clock and let a sweep under way finish (before the database closes)."""
         if self._scheduler is not None:
+            self._services.alarm.listen(None)
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         async with self._ticking:

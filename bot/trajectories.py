@@ -8,7 +8,6 @@ from pydantic import ValidationError
 
 from bot.downloads import Links
 from bot.turn import Turn
-from bot.workflow import Workflow
 from cards.catalogue import MESSAGES
 from cards.detail import dossier_card, tasks_card
 from cards.formats import format_time
@@ -32,11 +31,8 @@ async def start_trajectory(turn: Turn, product: str) -> None:
         return
     services = turn.services
     try:
-        outcome = await Workflow(services).start(
-            product=product,
-            binding=turn.binding,
-            project_leader=actor,
-            activity_id=turn.inbox_key,
+        outcome = await turn.workflow.start(
+            product=product, binding=turn.binding, project_leader=actor
         )
     except engine.InvalidInput as error:
         if f"start.{error.code}" in MESSAGES:
@@ -71,7 +67,7 @@ async def channel_status_card(turn: Turn) -> dict[str, Any]:
         template=services.template,
         language=turn.language,
         zone=services.zone,
-        now=services.clock(),
+        now=turn.now,
         total=total,
         template_of=services.template_of,
     )
@@ -102,9 +98,7 @@ async def answer_check_by_text(turn: Turn, reply: CheckReply) -> bool:
         return True
     trajectory = open_checks[0]
     try:
-        await Workflow(turn.services).execute(
-            trajectory.id, answer, actor, activity_id=turn.inbox_key
-        )
+        await turn.workflow.execute(trajectory.id, answer, actor)
     except engine.EngineError as error:
         await turn.reply_plain(turn.refusal(error, trajectory))
         return True
@@ -148,9 +142,7 @@ async def add_idea(turn: Turn, idea: str) -> None:
         await turn.reply_card(idea_choice_card(candidates, idea, turn.language))
         return
     try:
-        await Workflow(turn.services).execute(
-            candidates[0].id, command, actor, activity_id=turn.inbox_key
-        )
+        await turn.workflow.execute(candidates[0].id, command, actor)
     except engine.EngineError as error:
         await turn.reply_plain(turn.refusal(error, candidates[0]))
         return
@@ -170,14 +162,14 @@ async def nudge_by_text(turn: Turn) -> None:
         t
         for t in await store.trajectories_of(actor.aad_object_id)
         if t.status is TrajectoryStatus.RUNNING
-        and engine.manages(t, actor, turn.services.clock(), turn.services.template_of(t))
+        and engine.manages(t, actor, turn.now, turn.services.template_of(t))
         and t.follow_ups
     ]
     here = [t for t in led if t.binding.channel_key == turn.binding.channel_key]
     lines = []
     for trajectory in here or led:
         try:
-            outcome = await Workflow(turn.services).execute(
+            outcome = await turn.workflow.execute(
                 trajectory.id, Nudge(), actor, activity_id=_per_trajectory(turn, trajectory)
             )
         except (engine.EngineError, AlreadyProcessed):
@@ -205,7 +197,7 @@ async def dossier_links_card(turn: Turn, trajectories: list[Trajectory]) -> dict
         for t in mine
         if actor is not None
     ]
-    until = made[0][2] if made else turn.services.clock()
+    until = made[0][2] if made else turn.now
     return dossier_card(
         [(product, url) for product, url, _ in made],
         format_time(until, turn.language, turn.services.zone),
@@ -243,7 +235,7 @@ async def my_tasks_card(turn: Turn) -> dict[str, Any]:
         template=services.template,
         language=turn.language,
         zone=services.zone,
-        now=services.clock(),
+        now=turn.now,
         template_of=services.template_of,
     )
 

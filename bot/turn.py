@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 from pydantic import ValidationError
 
 from bot.services import Services
+from bot.workflow import Inbox, Workflow
 from cards.catalogue import Language, language_for, text
 from cards.outcomes import Viewer, refusal_message
 from wasstraat.engine import EngineError, NotNow
@@ -94,39 +96,67 @@ def activity_actor(activity: Activity) -> Person | None:
     return Person(aad_object_id=str(sender.aad_object_id), name=name)
 
 
+# the activities a redelivery of would change something: remembered in the inbox once processed
+DEDUPED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke, "installationUpdate"})
+TURN_STATE = "wasstraat.turn"  # where a turn keeps what it worked out (TurnContext.turn_state)
+
+
+def deduped_key(activity: Activity) -> str | None:
+    """The inbox key of an activity whose redelivery must change nothing; None for the others."""
+    return inbox_key(activity) if activity.type in DEDUPED_TYPES else None
+
+
 @dataclass(slots=True)
 class Turn:
+    """What one incoming activity is, worked out once when it arrives: who sent it (by Entra
+    object id), where, in which language, *now* (one reading of the clock, shared by every
+    check and the engine), and its inbox key. Handlers are given it; nothing below asks the
+    activity again."""
+
     context: TurnContext
     services: Services
+    activity: Activity
+    actor: Person | None
+    language: Language
+    now: datetime
+    binding: Binding
+    conversation_type: str
+    inbox: Inbox
     dialogs: DialogContext | None = None
 
-    @property
-    def activity(self) -> Activity:
-        return self.context.activity
+    @classmethod
+    def of(cls, context: TurnContext, services: Services) -> Turn:
+        """The turn of this activity, made on its first use and kept in the turn state."""
+        made = context.turn_state.get(TURN_STATE)
+        if isinstance(made, Turn):
+            return made
+        activity = context.activity
+        turn = cls(
+            context=context,
+            services=services,
+            activity=activity,
+            actor=activity_actor(activity),
+            language=language_for(activity_locale(activity), services.settings.default_locale),
+            now=services.clock(),
+            binding=activity_binding(activity),
+            conversation_type=activity.conversation.conversation_type or "personal",
+            inbox=Inbox(deduped_key(activity)),
+        )
+        context.turn_state[TURN_STATE] = turn
+        return turn
 
     @property
     def inbox_key(self) -> str | None:
-        return inbox_key(self.activity)
-
-    @property
-    def language(self) -> Language:
-        return language_for(activity_locale(self.activity), self.services.settings.default_locale)
-
-    @property
-    def actor(self) -> Person | None:
-        return activity_actor(self.activity)
-
-    @property
-    def binding(self) -> Binding:
-        return activity_binding(self.activity)
-
-    @property
-    def conversation_type(self) -> str:
-        return self.activity.conversation.conversation_type or "personal"
+        return self.inbox.key
 
     @property
     def in_channel(self) -> bool:
-        return (self.activity.conversation.conversation_type or "") == "channel"
+        return self.conversation_type == "channel"
+
+    @property
+    def workflow(self) -> Workflow:
+        """The engine's commands applied at this turn's moment, its inbox key with them."""
+        return Workflow(self.services, now=self.now, inbox=self.inbox)
 
     @property
     def viewer(self) -> Viewer:
@@ -137,12 +167,12 @@ class Turn:
         current one for cards about no trajectory in particular)."""
         return Viewer(
             language=self.language,
-            template=self._template(trajectory),
+            template=self.template_of(trajectory),
             zone=self.services.zone,
-            now=self.services.clock(),
+            now=self.now,
         )
 
-    def _template(self, trajectory: Trajectory | None) -> Template:
+    def template_of(self, trajectory: Trajectory | None) -> Template:
         if trajectory is None:
             return self.services.template
         return self.services.template_of(trajectory)
@@ -153,7 +183,7 @@ class Turn:
             error.code,
             error.detail,
             language=self.language,
-            template=self._template(trajectory),
+            template=self.template_of(trajectory),
             trajectory=trajectory,
             not_now=isinstance(error, NotNow),
         )
@@ -169,7 +199,7 @@ class Turn:
         conversationUpdate carry no locale and arrive together with the installation).
         """
         activity = self.activity
-        conversation_type = activity.conversation.conversation_type or "personal"
+        conversation_type = self.conversation_type
         reference = TurnContext.get_conversation_reference(activity)
         base = str(activity.conversation.id).split(THREAD_MARKER)[0]
         reference.conversation.id = base
@@ -186,7 +216,7 @@ class Turn:
             aad_object_id=(
                 sender.aad_object_id if sender and conversation_type == "personal" else None
             ),
-            now=self.services.clock(),
+            now=self.now,
             keep_existing=keep_existing,
         )
 

@@ -4,6 +4,7 @@ its outbox messages, timers and audit entries in ONE transaction, with a version
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,15 @@ from wasstraat.template import PROJECT_LEADER
 from wasstraat.worktime import TimePolicy
 
 CONFLICT_RETRIES = 3
+
+
+@dataclass(slots=True)
+class Inbox:
+    """A turn's inbox key, and whether a transaction of the turn has recorded it (the state it
+    changed and the key commit together; a turn that wrote nothing records it at its end)."""
+
+    key: str | None
+    recorded: bool = False
 
 
 class TrajectoryNotFound(engine.EngineError):
@@ -125,8 +135,35 @@ def _members(trajectory: Trajectory) -> tuple[dict[str, list[Person]], dict[str,
 
 
 class Workflow:
-    def __init__(self, services: Services) -> None:
+    """Commands applied to stored trajectories at one moment: ``now`` (a turn's one reading of
+    the clock; else the clock is read per command) and with a turn's ``inbox`` key, recorded
+    in the transaction of the state it changed."""
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        now: datetime | None = None,
+        inbox: Inbox | None = None,
+    ) -> None:
         self._services = services
+        self._now = now
+        self._inbox = inbox
+
+    def _moment(self) -> datetime:
+        return self._now if self._now is not None else self._services.clock()
+
+    def _key(self, activity_id: str | None) -> str | None:
+        if activity_id is not None or self._inbox is None:
+            return activity_id
+        return self._inbox.key
+
+    def _committed(self, outcome: engine.Outcome, activity_id: str | None) -> None:
+        if self._inbox is not None and activity_id is not None and activity_id == self._inbox.key:
+            self._inbox.recorded = True
+        due = [timer.due_at for timer in outcome.timers if timer.due_at is not None]
+        if due:
+            self._services.alarm.set_for(min(due))
 
     async def start(
         self,
@@ -136,10 +173,13 @@ class Workflow:
         project_leader: Person,
         activity_id: str | None = None,
         previous: Trajectory | None = None,
+        starter: Person | None = None,
     ) -> engine.Outcome:
-        """Create a trajectory; raises ``storage.AlreadyProcessed`` for a redelivered activity."""
+        """Create a trajectory; raises ``storage.AlreadyProcessed`` for a redelivered activity.
+        With ``previous``, the next cycle of that trajectory, started by ``starter``."""
         services = self._services
-        now = services.clock()
+        now = self._moment()
+        activity_id = self._key(activity_id)
         if previous is not None and await services.store.trajectory(next_cycle_id(previous)):
             raise NextCycleExists("next_cycle_started")
         if previous is None:
@@ -160,15 +200,18 @@ class Workflow:
             now=now,
             previous=previous,
             policy=services.policy,
+            starter=starter,
         )
+        actor = starter or project_leader
         try:
             async with services.store.transaction(activity_id=activity_id, now=now) as tx:
                 await tx.insert_trajectory(outcome.trajectory, now=now)
-                await _write_effects(tx, outcome, now, project_leader, services)
+                await _write_effects(tx, outcome, now, actor, services)
         except IntegrityError:
             if previous is not None:  # two clicks at once: the other one started it
                 raise NextCycleExists("next_cycle_started") from None
             raise
+        self._committed(outcome, activity_id)
         return outcome
 
     async def execute(
@@ -179,12 +222,18 @@ class Workflow:
         *,
         activity_id: str | None = None,
         loaded: Trajectory | None = None,
+        card_step: str | None = None,
     ) -> engine.Outcome:
         """Apply a command. On a write conflict it is retried on fresh state, unless the sender
         named the version it saw: then the other writer decided first (AlreadyDecided).
         ``loaded``: the trajectory as the caller has just read it (it is not read again)."""
         return await self.execute_many(
-            trajectory_id, [command], actor, activity_id=activity_id, loaded=loaded
+            trajectory_id,
+            [command],
+            actor,
+            activity_id=activity_id,
+            loaded=loaded,
+            card_step=card_step,
         )
 
     async def execute_many(
@@ -195,9 +244,13 @@ class Workflow:
         *,
         activity_id: str | None = None,
         loaded: Trajectory | None = None,
+        card_step: str | None = None,
     ) -> engine.Outcome:
-        """Apply several commands (one form) in order, all or nothing, in one transaction."""
+        """Apply several commands (one form) in order, all or nothing, in one transaction;
+        ``card_step``: the step of the card they came from (the engine refuses a stale one)."""
         services = self._services
+        now = self._moment()
+        activity_id = self._key(activity_id)
         fresh = loaded if loaded is not None and loaded.id == trajectory_id else None
         for _attempt in range(CONFLICT_RETRIES):
             # the first attempt may use what the caller read; after a conflict, read again
@@ -205,9 +258,14 @@ class Workflow:
             fresh = None
             if trajectory is None:
                 raise TrajectoryNotFound("unknown_trajectory")
-            now = services.clock()
             outcome = engine.apply_all(
-                trajectory, commands, actor, now, services.template_of(trajectory), services.policy
+                trajectory,
+                commands,
+                actor,
+                now,
+                services.template_of(trajectory),
+                services.policy,
+                card_step=card_step,
             )
             try:
                 async with services.store.transaction(activity_id=activity_id, now=now) as tx:
@@ -223,5 +281,6 @@ class Workflow:
                 if any(command.expected_version is not None for command in commands):
                     raise engine.AlreadyDecided("stale_version") from None
                 continue
+            self._committed(outcome, activity_id)
             return outcome
         raise engine.AlreadyDecided("conflict")

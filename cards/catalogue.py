@@ -821,6 +821,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Deze kaart hoort bij een eerdere ronde; die is al afgehandeld.",
         "en": "This card belongs to an earlier round; that has already been dealt with.",
     },
+    "error.stale_revision": {
+        "nl": "De tekst van deze verbetering is gewijzigd sinds deze kaart werd gemaakt; "
+        "beoordeel de nieuwe tekst.",
+        "en": "The text of this improvement has changed since this card was made; review the "
+        "new text.",
+    },
+    "error.step_closed": {
+        "nl": "Deze kaart hoort bij {step}, en die stap is al afgerond.",
+        "en": "This card belongs to {step}, and that step is already finished.",
+    },
     "error.check_not_open": {
         "nl": "De controle staat nu niet open.",
         "en": "The check is not open now.",

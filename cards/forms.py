@@ -13,14 +13,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from cards.base import Element, action_set, execute, paragraph, primary, row, short, toggle
 from cards.catalogue import Language, text
 from cards.evidence import review_lines
 from cards.formats import format_number, parse_number
-from wasstraat.model import Improvement, Person, Trajectory, Verdict
+from wasstraat import commands as c
+from wasstraat.model import (
+    Decision,
+    Horizon,
+    ImplementationStatus,
+    Improvement,
+    KlantreisMethod,
+    Kpi,
+    Person,
+    Trajectory,
+    Verdict,
+)
 from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
 
 SUBMIT_FORM = "form.submit"
@@ -56,7 +67,9 @@ class Form:
 
 
 Inputs = Mapping[str, Any]
-Commands = list[dict[str, Any]]
+# what a form gives: typed commands (pydantic's ValidationError for a value that does not fit)
+Commands = list[c.Command]
+ItemKind = Literal["training", "documentation", "other"]
 # a part's reader: the inputs, read for the trajectory and step as they are, with the zone and
 # the language of the person who submitted them (a typed number is read as they write it)
 Reader = Callable[[Inputs, Trajectory, Step, Template, ZoneInfo, Language], Commands]
@@ -195,7 +208,7 @@ def _kickoff_read(
     on = _str(inputs, "kickoff_on")
     if not on or (t.kickoff_on is not None and on == t.kickoff_on.isoformat()):
         return []
-    return [{"kind": "record_kickoff", "held_on": on}]
+    return [c.RecordKickoff(held_on=date.fromisoformat(on))]
 
 
 # -- KPIs -------------------------------------------------------------------------------------
@@ -265,17 +278,17 @@ def _kpis_read(
     inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
     kpis = [
-        {
-            "name": _str(inputs, f"kpi{n}_name"),
-            "unit": _str(inputs, f"kpi{n}_unit"),
-            "baseline": _number(inputs, f"kpi{n}_baseline", language),
-            "target": _number(inputs, f"kpi{n}_target", language),
-            "how_measured": _str(inputs, f"kpi{n}_how"),
-        }
+        Kpi(
+            name=_str(inputs, f"kpi{n}_name"),
+            unit=_str(inputs, f"kpi{n}_unit"),
+            baseline=_number(inputs, f"kpi{n}_baseline", language),
+            target=_number(inputs, f"kpi{n}_target", language),
+            how_measured=_str(inputs, f"kpi{n}_how"),
+        )
         for n in range(1, KPI_ROWS + 1)
         if _str(inputs, f"kpi{n}_name")
     ]
-    return [{"kind": "propose_kpis", "kpis": kpis}] if kpis else []
+    return [c.ProposeKpis(kpis=kpis)] if kpis else []
 
 
 # -- the process description and sessions ----------------------------------------------------------
@@ -294,7 +307,7 @@ def _process_map_read(
 ) -> Commands:
     link = _str(inputs, "map_link")
     if link and link not in t.process_maps:
-        return [{"kind": "set_process_map", "link": link}]
+        return [c.SetProcessMap(link=link)]
     return []
 
 
@@ -347,13 +360,12 @@ def _session_read(
     )
     minutes = _number(inputs, "session_minutes", language)
     return [
-        {
-            "kind": "plan_session",
-            "step": step.id,
-            "at": moment,
-            "minutes": int(minutes) if minutes is not None else SESSION_MINUTES,
-            "place": _str(inputs, "session_place"),
-        }
+        c.PlanSession(
+            step=step.id,
+            at=moment,
+            minutes=int(minutes) if minutes is not None else SESSION_MINUTES,
+            place=_str(inputs, "session_place"),
+        )
     ]
 
 
@@ -424,13 +436,12 @@ def _klantreis_read(
         return []
     pains = [line.strip() for line in _str(inputs, "pain_points").splitlines() if line.strip()]
     return [
-        {
-            "kind": "record_klantreis",
-            "method": _str(inputs, "method"),
-            "link": _str(inputs, "link") or None,
-            "findings": _str(inputs, "findings"),
-            "pain_points": pains,
-        }
+        c.RecordKlantreis(
+            method=KlantreisMethod(_str(inputs, "method")),
+            link=_str(inputs, "link") or None,
+            findings=_str(inputs, "findings"),
+            pain_points=pains,
+        )
     ]
 
 
@@ -445,7 +456,7 @@ def _serviceformule_read(
     formule = _str(inputs, "formule")
     if not formule or formule == t.serviceformule:
         return []
-    return [{"kind": "choose_serviceformule", "formule": formule}]
+    return [c.ChooseServiceformule(formule=formule)]
 
 
 def _assess_p(view: FormView) -> list[Element]:
@@ -482,7 +493,7 @@ def _assess_p_read(
         if current is not None and current.matches == matches and current.note == note:
             continue
         if matches or note:
-            commands.append({"kind": "assess_p", "p": p.id, "matches": matches, "note": note})
+            commands.append(c.AssessP(p=p.id, matches=matches, note=note))
     return commands
 
 
@@ -548,19 +559,15 @@ def _plan_read(
         selected = _is_on(inputs.get(f"sel_{i.id}"))
         revised = _str(inputs, f"rev_{i.id}")
         if revised and revised != i.text.strip():
-            commands.append({"kind": "revise_improvement", "improvement_id": i.id, "text": revised})
+            commands.append(c.ReviseImprovement(improvement_id=i.id, text=revised))
         part = _str(inputs, f"split_{i.id}")
         if part:
-            commands.append({"kind": "split_improvement", "improvement_id": i.id, "text": part})
+            commands.append(c.SplitImprovement(improvement_id=i.id, text=part))
         horizon = _str(inputs, f"hor_{i.id}")
         if horizon and (i.horizon is None or horizon != i.horizon.value):
-            commands.append(
-                {"kind": "classify_improvement", "improvement_id": i.id, "horizon": horizon}
-            )
+            commands.append(c.ClassifyImprovement(improvement_id=i.id, horizon=Horizon(horizon)))
         if selected != i.selected:
-            commands.append(
-                {"kind": "select_improvement", "improvement_id": i.id, "selected": selected}
-            )
+            commands.append(c.SelectImprovement(improvement_id=i.id, selected=selected))
     return commands
 
 
@@ -599,21 +606,21 @@ def _priorities_read(
         rank = _number(inputs, f"prio_{i.id}", language)
         if i.selected and rank is not None:
             owner = members.get(_str(inputs, f"owner_{i.id}"))
-            when = _str(inputs, f"date_{i.id}") or None
+            when = _str(inputs, f"date_{i.id}")
             ranked.append(
                 (
                     rank,
-                    {
-                        "improvement_id": i.id,
-                        "owner": owner.model_dump() if owner else None,
-                        "target_date": when,
-                    },
+                    c.Priority(
+                        improvement_id=i.id,
+                        owner=owner,
+                        target_date=date.fromisoformat(when) if when else None,
+                    ),
                 )
             )
     if not ranked:
         return []
     order = [entry for _rank, entry in sorted(ranked, key=lambda pair: pair[0])]
-    return [{"kind": "set_priorities", "order": order}]
+    return [c.SetPriorities(order=order)]
 
 
 # -- implementation --------------------------------------------------------------------------------
@@ -666,20 +673,20 @@ def _implementation_read(
     text_ = _str(inputs, "action_text")
     if text_:
         owner = {p.aad_object_id: p for p in t.members()}.get(_str(inputs, "action_owner"))
+        when = _str(inputs, "action_date")
         commands.append(
-            {
-                "kind": "add_implementation_item",
-                "text": text_,
-                "item_kind": _str(inputs, "action_kind") or "other",
-                "owner": owner.model_dump() if owner else None,
-                "target_date": _str(inputs, "action_date") or None,
-            }
+            c.AddImplementationItem(
+                text=text_,
+                item_kind=cast(ItemKind, _str(inputs, "action_kind") or "other"),
+                owner=owner,
+                target_date=date.fromisoformat(when) if when else None,
+            )
         )
     for item in t.implementation:
         status = _str(inputs, f"item_{item.id}")
         if status and status != item.status.value:
             commands.append(
-                {"kind": "update_implementation_item", "item_id": item.id, "status": status}
+                c.UpdateImplementationItem(item_id=item.id, status=ImplementationStatus(status))
             )
     return commands
 
@@ -699,12 +706,13 @@ def _plan_evaluation_read(
     planned = t.evaluation.planned_on
     if not on or (planned is not None and on == planned.isoformat()):
         return []
-    moment = datetime.combine(date.fromisoformat(on), EVALUATION_HOUR, tzinfo=zone)
-    return [{"kind": "plan_evaluation", "on": on, "at": moment}]
+    day = date.fromisoformat(on)
+    moment = datetime.combine(day, EVALUATION_HOUR, tzinfo=zone)
+    return [c.PlanEvaluation(on=day, at=moment)]
 
 
-def _one(kind: str) -> Reader:
-    return lambda inputs, t, step, tpl, zone, language: [{"kind": kind}]
+def _one(command: Callable[[], c.Command]) -> Reader:
+    return lambda inputs, t, step, tpl, zone, language: [command()]
 
 
 def _none(
@@ -714,20 +722,20 @@ def _none(
 
 
 PARTS: dict[Section, Part] = {
-    Section.SUPPORT: Part(_nothing, _one("confirm_support"), "form.support", _support_done),
+    Section.SUPPORT: Part(_nothing, _one(c.ConfirmSupport), "form.support", _support_done),
     Section.KICKOFF: Part(_kickoff, _kickoff_read),
     Section.KPIS: Part(_kpis, _kpis_read),
     Section.PROCESS_MAP: Part(_process_map, _process_map_read),
     Section.SESSION: Part(_session, _session_read),
     Section.SEND_CHECK: Part(_nothing, _none),  # the check goes out when its step starts
-    Section.CLOSE_CHECK: Part(_nothing, _one("close_check"), "check.close", _close_check_done),
-    Section.MERGE_CHECK: Part(_nothing, _one("merge_check"), "form.merge", _merge_done),
+    Section.CLOSE_CHECK: Part(_nothing, _one(c.CloseCheck), "check.close", _close_check_done),
+    Section.MERGE_CHECK: Part(_nothing, _one(c.MergeCheck), "form.merge", _merge_done),
     Section.SEND_BACK: Part(_nothing, _none),  # a button on the check's summary
     Section.KLANTREIS: Part(_klantreis, _klantreis_read),
     Section.SERVICEFORMULE: Part(_serviceformule, _serviceformule_read),
     Section.ASSESS_P: Part(_assess_p, _assess_p_read),
     Section.PLAN: Part(_plan, _plan_read),
-    Section.FINALISE: Part(_nothing, _one("finalise_plan"), "form.finalise", _finalise_done),
+    Section.FINALISE: Part(_nothing, _one(c.FinalisePlan), "form.finalise", _finalise_done),
     Section.PRIORITIES: Part(_priorities, _priorities_read),
     Section.IMPLEMENTATION: Part(_implementation, _implementation_read),
     Section.PLAN_EVALUATION: Part(_plan_evaluation, _plan_evaluation_read),
@@ -838,9 +846,9 @@ def read_step_form(
     if isinstance(step.kind, Approval) and step.kind.subject is Subject.PRIORITIES:
         # the approver who sets the priorities approves them with the same click
         if commands and roles & set(step.kind.approvers):
-            commands.append({"kind": "decide_priorities", "decision": "approve"})
+            commands.append(c.DecidePriorities(decision=Decision.APPROVE))
     if may_complete(step, roles) and _is_on(inputs.get(COMPLETE)):
-        commands.append({"kind": "complete_step", "step": step.id})
+        commands.append(c.CompleteStep(step=step.id))
     return commands
 
 
@@ -934,8 +942,12 @@ def review_input(field: str, improvement_id: str, role: str) -> str:
 
 
 def read_review_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
-    """A review in each role the form had a part for (the engine checks the person holds it)."""
+    """A review in each role the form had a part for (the engine checks the person holds it),
+    each naming the text's revision the form showed (the engine refuses a verdict on an
+    earlier text)."""
     roles = inputs.get("roles")
+    shown = inputs.get("revisions")
+    revisions = shown if isinstance(shown, dict) else {}
     parts: list[tuple[str | None, bool]] = (
         [(str(r), True) for r in roles]
         if isinstance(roles, list)
@@ -952,15 +964,15 @@ def read_review_form(inputs: Inputs, trajectory: Trajectory) -> Commands:
             return f"{field}_{improvement_id}"
 
         commands += [
-            {
-                "kind": "submit_review",
-                "improvement_id": i.id,
-                "role": role,
-                "verdict": _str(inputs, key("verdict", i.id)),
-                "remark": _str(inputs, key("remark", i.id)),
-                "cost_estimate": _str(inputs, key("cost", i.id)) or None,
-                "lead_time": _str(inputs, key("lead", i.id)) or None,
-            }
+            c.SubmitReview(
+                improvement_id=i.id,
+                role=role,
+                verdict=Verdict(_str(inputs, key("verdict", i.id))),
+                remark=_str(inputs, key("remark", i.id)),
+                cost_estimate=_str(inputs, key("cost", i.id)) or None,
+                lead_time=_str(inputs, key("lead", i.id)) or None,
+                revision=revisions.get(i.id),
+            )
             for i in trajectory.improvements
             if i.selected and _str(inputs, key("verdict", i.id))
         ]
@@ -1003,10 +1015,9 @@ def read_evaluation_form(inputs: Inputs, trajectory: Trajectory, language: Langu
         if value is not None:
             measurements[kpi.name] = value
     return [
-        {
-            "kind": "record_evaluation",
-            "measurements": measurements,
-            "went_well": _str(inputs, "went_well"),
-            "could_be_better": _str(inputs, "could_be_better"),
-        }
+        c.RecordEvaluation(
+            measurements=measurements,
+            went_well=_str(inputs, "went_well"),
+            could_be_better=_str(inputs, "could_be_better"),
+        )
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -36,7 +35,6 @@ from wasstraat.privacy import names_person, replace_ids
 ANY_ETAG = "*"
 # the audit action of a card action the bot refused (kept, but not part of a trajectory's history)
 REFUSED = "card_action.refused"
-RECORDED_KEPT = 1024
 
 # Statements of every turn, built once (their parameters come with each execution).
 _SELECT_INBOX = select(schema.inbox.c.activity_id).where(
@@ -350,9 +348,6 @@ class Store:
         # SQLite has one writer at a time; queueing writers here (instead of in SQLite's busy
         # handler) keeps a busy event loop from turning lock waits into "database is locked".
         self._write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
-        # activities recorded in the inbox by a transaction of this process that committed,
-        # until remember_activity is asked for them (it then has nothing left to write)
-        self._recorded: OrderedDict[str, None] = OrderedDict()
         # the portfolio tab's pages: trajectories as last read, parsed again only when changed
         self._portfolio_cache = ReadCache()
 
@@ -384,10 +379,6 @@ class Store:
             if activity_id and await self.inbox_seen(activity_id):
                 raise AlreadyProcessed(activity_id) from error
             raise
-        if activity_id:
-            self._recorded[activity_id] = None
-            while len(self._recorded) > RECORDED_KEPT:
-                self._recorded.popitem(last=False)
 
     # -- inbox ---------------------------------------------------------------------------
 
@@ -397,11 +388,8 @@ class Store:
         return found is not None
 
     async def remember_activity(self, activity_id: str, *, now: datetime) -> None:
-        """Record an activity as processed (for turns that wrote nothing else). One that its
-        own transaction in this process recorded needs no second write."""
-        if activity_id in self._recorded:
-            del self._recorded[activity_id]
-            return
+        """Record an activity as processed, for a turn that wrote nothing else (one that did
+        recorded it in that transaction)."""
         async with self._write() as conn:
             await conn.execute(
                 dialect_insert(conn, schema.inbox)

@@ -81,6 +81,7 @@ class DecideKpis(Base):
     kind: Literal["decide_kpis"] = "decide_kpis"
     decision: Decision
     remark: Remark = ""
+    round: int | None = None  # the round the card was made for (None: the current one)
 
 
 # -- step 3a / 3b / 5 sessions -------------------------------------------------------------
@@ -161,9 +162,13 @@ class AssessP(Base):
 
 
 class AddImprovement(Base):
+    """An idea, at any moment of a running trajectory; ``step``: the card it was sent from,
+    whatever step that is (else the step the sender acts in now)."""
+
     kind: Literal["add_improvement"] = "add_improvement"
     text: Annotated[str, TYPED] = Field(min_length=1, max_length=2000)
     p: str | None = None
+    step: str | None = None
 
 
 class ClassifyImprovement(Base):
@@ -204,6 +209,7 @@ class SubmitReview(Base):
     remark: Remark = ""
     cost_estimate: Annotated[str | None, TYPED] = Field(default=None, max_length=200)
     lead_time: Annotated[str | None, TYPED] = Field(default=None, max_length=200)
+    revision: int | None = None  # the text's revision the card showed (None: the current one)
 
 
 # -- step 8 --------------------------------------------------------------------------------
@@ -217,6 +223,7 @@ class DecidePlan(Base):
     kind: Literal["decide_plan"] = "decide_plan"
     decision: Decision
     remark: Remark = ""
+    round: int | None = None  # the round the card was made for (None: the current one)
 
 
 # -- step 9 --------------------------------------------------------------------------------
@@ -241,6 +248,7 @@ class DecidePriorities(Base):
     kind: Literal["decide_priorities"] = "decide_priorities"
     decision: Decision
     remark: Remark = ""
+    round: int | None = None  # the round the card was made for (None: the current one)
 
 
 # -- step 10 and the evaluation ------------------------------------------------------------

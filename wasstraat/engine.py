@@ -50,11 +50,13 @@ from wasstraat.kinds import check as _check
 from wasstraat.kinds import reviews as _reviews
 from wasstraat.kinds.evaluation import EVALUATION_TIMER, add_months
 from wasstraat.model import (
+    SYSTEM,
     AuditEntry,
     Binding,
     FollowUp,
     Person,
     StepState,
+    StepStatus,
     Substitution,
     Trajectory,
     TrajectoryStatus,
@@ -88,6 +90,7 @@ __all__ = [
     "allowed_actions",
     "apply",
     "apply_all",
+    "gate",
     "manages",
     "next_follow_up",
     "nudged",
@@ -143,6 +146,34 @@ def apply(
     return _outcome(ctx)
 
 
+def gate(
+    trajectory: Trajectory,
+    actor: Person,
+    now: datetime,
+    template: Template,
+    *,
+    kind: str | None = None,
+    card_step: str | None = None,
+) -> None:
+    """The gate's questions, asked without applying anything, in its order; raises what
+    :func:`apply` would. Is the actor in the project group; was the card (``card_step``: the
+    step it was drawn for) drawn while that step still runs; and, for a ``kind`` of command,
+    may they give it now."""
+    if actor.aad_object_id != SYSTEM.aad_object_id and not trajectory.roles_of(
+        actor.aad_object_id, now
+    ):
+        raise NotAllowed("not_a_member", kind=kind)
+    if card_step is not None and trajectory.status_of(card_step) is not StepStatus.ACTIVE:
+        # whatever the card asked was dealt with when its step closed
+        raise AlreadyDecided("step_closed", step=card_step)
+    if kind is not None:
+        why = refusal(RULES[kind], trajectory, actor, now, template)
+        if why in ("not_allowed", "not_a_member"):
+            raise NotAllowed(why, kind=kind)
+        if why is not None:
+            raise NotNow(why, kind=kind)
+
+
 def apply_all(
     trajectory: Trajectory,
     commands: list[c.Command],
@@ -150,10 +181,15 @@ def apply_all(
     now: datetime,
     template: Template,
     policy: TimePolicy = DEFAULT_POLICY,
+    *,
+    card_step: str | None = None,
 ) -> Outcome:
     """Several commands (one form, one roles card) in order, all or nothing: the effects of all
     of them together, with one message a person for one thing (someone given two roles at once
-    hears of both in one message)."""
+    hears of both in one message). ``card_step``: the step of the card they came from, which
+    must still run (a card drawn for a step that closed since is stale)."""
+    if card_step is not None:
+        gate(trajectory, actor, now, template, card_step=card_step)
     if not commands:
         raise InvalidInput("nothing_to_do")
     if len(commands) == 1:  # a click: nothing to combine
@@ -226,6 +262,8 @@ def manages(trajectory: Trajectory, person: Person, now: datetime, template: Tem
 def roles_for(kind: str, template: Template) -> list[str]:
     """The roles that may give a command somewhere in the wasstraat (for "this button is for
     …"); empty for the clock's commands and those any member may give."""
+    if kind == NEXT_CYCLE:
+        return list(template.managers)
     rule_ = RULES.get(kind)
     if rule_ is None or rule_.clock or rule_.member:
         return []
@@ -240,6 +278,7 @@ def roles_for(kind: str, template: Template) -> list[str]:
 # -- creating trajectories -------------------------------------------------------------------------
 
 PRODUCT_MAX_LENGTH = 200
+NEXT_CYCLE = "start_next_cycle"  # not a command on a trajectory: it starts the next one
 
 
 def start_trajectory(
@@ -252,12 +291,15 @@ def start_trajectory(
     now: datetime,
     previous: Trajectory | None = None,
     policy: TimePolicy = DEFAULT_POLICY,
+    starter: Person | None = None,
 ) -> Outcome:
-    """A new trajectory with the starter as projectleider and the first steps active.
+    """A new trajectory with ``project_leader`` as projectleider and the first steps active.
 
-    With ``previous`` (a finished trajectory), it is the next cycle: the project group and the
+    With ``previous`` (a finished trajectory), it is the next cycle, started by ``starter`` (who
+    must manage the finished one; by default the project leader): the project group and the
     KPIs (with their last measurement as the new baseline) are carried over.
     """
+    starter = starter or project_leader
     product = " ".join(product.split())
     if not product:
         raise InvalidInput("product_missing")
@@ -266,6 +308,11 @@ def start_trajectory(
     roles: dict[str, list[Person]] = {PROJECT_LEADER: [project_leader]}
     kpis = []
     if previous is not None:
+        # the next cycle is started by who manages the finished one
+        if not previous.roles_of(starter.aad_object_id, now):
+            raise NotAllowed("not_a_member", kind=NEXT_CYCLE)
+        if not manages(previous, starter, now, template):
+            raise NotAllowed("not_allowed", kind=NEXT_CYCLE)
         if previous.status is not TrajectoryStatus.FINISHED:
             raise NotNow("previous_not_finished")
         roles = {**previous.roles, PROJECT_LEADER: [project_leader]}

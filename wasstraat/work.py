@@ -212,6 +212,8 @@ def _add_improvement(ctx: Ctx, cmd: c.AddImprovement) -> None:
     roles = ctx.t.roles_of(ctx.actor.aad_object_id, ctx.now)
     mine = [step_id for step_id in active if roles & set(ctx.template.step(step_id).actors)]
     source = mine[0] if mine else active[0] if active else None
+    if cmd.step is not None and cmd.step in ctx.t.steps:
+        source = cmd.step  # the card it came from, finished or not
     improvement = Improvement(
         id=_next_improvement_id(ctx),
         text=cmd.text.strip(),

@@ -113,12 +113,13 @@ async def test_an_activity_redelivered_after_a_crash_before_the_answer_changes_s
     activity = as_person(
         payload("message_text_personal", connector, text="idee Formulier korter maken"), LEADER
     )
-    store = bot.http.server.app[RUNTIME].services.store
+    runtime = bot.http.server.app[RUNTIME]
 
-    async def crash(*_args, **_kwargs):
+    def crash(*_args, **_kwargs):
         raise ConnectionResetError("the process died after the commit")
 
-    monkeypatch.setattr(store, "remember_activity", crash)
+    # the turn has committed the idea and its inbox key; the answer never leaves
+    monkeypatch.setattr(runtime.dispatcher, "wake", crash)
     response = await bot.post(activity)
     assert response.status == 500  # Teams saw no answer and will send it again
     monkeypatch.undo()

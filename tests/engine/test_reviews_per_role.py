@@ -66,10 +66,10 @@ def test_a_specialist_with_three_roles_is_asked_once_with_a_part_per_role():
         {**save["data"], "verdict_v1_specialist_iv": "akkoord", "cost_v1_specialist_iv": "€ 5.000"},
         run.t,
     )
-    assert [(f["role"], f["verdict"], f["cost_estimate"]) for f in fields] == [
-        ("specialist_iv", "akkoord", "€ 5.000")
+    assert [(f.role, f.verdict, f.cost_estimate, f.revision) for f in fields] == [
+        ("specialist_iv", Verdict.AKKOORD, "€ 5.000", 0)
     ]
-    run.do(ivo, c.SubmitReview(**{k: v for k, v in fields[0].items() if k != "kind"}))
+    run.do(ivo, fields[0])
     run.do(PO, c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD))
     assert run.status("7") == "active"
     assert [w.what for w in open_tasks(run.t, ivo.aad_object_id, TEMPLATE)] == ["review"]
@@ -94,9 +94,9 @@ def test_a_specialist_with_three_roles_is_asked_once_with_a_part_per_role():
         },
         run.t,
     )
-    run.do(ivo, c.SubmitReview(**{k: v for k, v in fields[0].items() if k != "kind"}))
+    run.do(ivo, fields[0])
     assert run.status("7") == "active"
-    run.do(ivo, c.SubmitReview(**{k: v for k, v in fields[1].items() if k != "kind"}))
+    run.do(ivo, fields[1])
     assert run.status("7") == "done"
     reviews = run.t.improvement("v1").reviews  # type: ignore[union-attr]
     assert sorted(r.role for r in reviews if r.by == ivo) == sorted(ROLES)
@@ -125,5 +125,5 @@ def test_a_form_drawn_before_reviews_had_a_part_per_role_still_reads():
     fields = read_review_form(
         {"form": "review", "role": "privacy_officer", "verdict_v1": "akkoord"}, run.t
     )
-    assert [(f["role"], f["verdict"]) for f in fields] == [("privacy_officer", "akkoord")]
+    assert [(f.role, f.verdict) for f in fields] == [("privacy_officer", Verdict.AKKOORD)]
     assert person("x")  # the sample cast is importable alongside

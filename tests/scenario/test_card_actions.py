@@ -153,6 +153,26 @@ async def test_a_double_click_at_once_decides_once(bot: BotClient):
     assert [a.decision.value for a in trajectory.approvals] == ["approve"]
 
 
+async def test_a_turn_records_its_inbox_key_once_with_what_it_changed_or_at_its_end(
+    bot: BotClient, monkeypatch
+):
+    await trajectory_in_step_2(bot)
+    store = bot.store
+    remembered: list[str] = []
+    real = store.remember_activity
+
+    async def remember(activity_id: str, *, now):  # type: ignore[no-untyped-def]
+        remembered.append(activity_id)
+        await real(activity_id, now=now)
+
+    monkeypatch.setattr(store, "remember_activity", remember)
+    approve = button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve")
+    await click(bot, MEGAN, approve)
+    assert remembered == []  # the decision and its inbox key committed together
+    await bot.say("status")  # a turn that changes nothing records it at its end
+    assert len(remembered) == 1 and await store.inbox_seen(remembered[0])
+
+
 async def test_staff_answer_the_3b_check_on_the_card_or_by_replying_in_chat(bot: BotClient):
     trajectory_id, workflow = await trajectory_in_step_2(bot)
     await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)

@@ -137,14 +137,13 @@ async def test_a_session_planned_on_the_card_is_told_and_invited_only_with_the_c
     bot: BotClient, clock: FixedClock
 ):
     from cards.forms import read_step_form
-    from wasstraat.commands import parse_command
 
     trajectory_id = await channel_trajectory(bot)
     workflow = await waiting_on_megan(bot, trajectory_id)
     await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), MEGAN)
     services = bot.http.server.app[RUNTIME].services
     trajectory = await bot.store.trajectory(trajectory_id)
-    fields = read_step_form(
+    [plan] = read_step_form(
         {"session_on": "2026-12-10", "session_at": "13:30", "session_minutes": "90"},
         trajectory,
         services.template.step("3a"),
@@ -153,7 +152,6 @@ async def test_a_session_planned_on_the_card_is_told_and_invited_only_with_the_c
         zone=services.zone,
         language="nl",
     )
-    [plan] = [parse_command(str(f["kind"]), f) for f in fields or []]
     assert plan.at == datetime(2026, 12, 10, 12, 30, tzinfo=UTC) and plan.minutes == 90
     await workflow.execute(trajectory_id, plan, NOOR)  # Noor is the procesadviseur
     kinds = [m["kind"] for m in await bot.store.outbox_messages()]

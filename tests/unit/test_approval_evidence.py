@@ -131,7 +131,7 @@ def test_the_project_leader_sees_the_feedback_and_can_reword_split_and_drop():
         zone=ZONE,
         language="nl",
     )
-    kinds = [(command["kind"], command.get("text")) for command in commands]
+    kinds = [(command.kind, getattr(command, "text", None)) for command in commands]
     assert ("revise_improvement", "Online aanvragen, met een DPIA vooraf") in kinds
     assert ("split_improvement", "Het papieren formulier afschaffen") in kinds
 
@@ -176,8 +176,8 @@ def test_step_9_the_leader_and_adviser_draft_the_plan_with_training_and_the_owne
         zone=ZONE,
         language="nl",
     )
-    [add] = [command for command in commands if command["kind"] == "add_implementation_item"]
-    run.do(PA, c.parse_command(add["kind"], add))
+    [add] = [command for command in commands if command.kind == "add_implementation_item"]
+    run.do(PA, add)
     card = approval_card(run, Subject.PRIORITIES)
     line = (
         f"Training: Baliemedewerkers trainen in het nieuwe formulier "

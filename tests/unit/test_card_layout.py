@@ -50,7 +50,7 @@ def test_the_kpis_not_yet_given_are_hidden_fields_of_the_form_and_read_with_it()
         zone=ZONE,
         language="nl",
     )
-    assert [k["name"] for k in proposal["kpis"]] == ["Doorlooptijd", "Klanttevredenheid"]
+    assert [k.name for k in proposal.kpis] == ["Doorlooptijd", "Klanttevredenheid"]
 
 
 def test_the_step_card_keeps_the_idea_field_with_its_own_button_behind_more():

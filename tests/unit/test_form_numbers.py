@@ -34,7 +34,7 @@ def proposed(baseline: str, target: str, language) -> dict:
         zone=ZONE,
         language=language,
     )
-    [kpi] = fields["kpis"]
+    [kpi] = fields.kpis
     return kpi
 
 
@@ -52,7 +52,7 @@ def proposed(baseline: str, target: str, language) -> dict:
 )
 def test_a_kpi_takes_a_decimal_comma_and_a_decimal_point(language, baseline, target, expected):
     kpi = proposed(baseline, target, language)
-    assert (kpi["baseline"], kpi["target"]) == expected
+    assert (kpi.baseline, kpi.target) == expected
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
@@ -66,6 +66,6 @@ def test_the_evaluation_reads_a_measurement_with_a_decimal_comma():
     run, _ = kpi_step()
     run.do(PL, c.ProposeKpis(kpis=KPIS))
     [fields] = read_evaluation_form({"kpi_0": "3,5", "kpi_1": "7.9"}, run.t, "nl")
-    assert fields["measurements"] == {"Doorlooptijd": 3.5, "Klanttevredenheid": 7.9}
+    assert fields.measurements == {"Doorlooptijd": 3.5, "Klanttevredenheid": 7.9}
     with pytest.raises(ValueError):
         read_evaluation_form({"kpi_0": "3,5,1"}, run.t, "en")

@@ -104,6 +104,37 @@ async def test_the_alarm_clock_is_set_for_the_next_due_timer(services, clock):
         await ticker.stop()
 
 
+async def test_a_command_that_sets_an_earlier_timer_moves_the_alarm_without_a_query(
+    services, clock, monkeypatch
+):
+    # a year ahead of real time, so that the alarm's moment is still to come when it is read
+    clock.now = datetime.now(UTC) + timedelta(days=365)
+    ticker = Ticker(services)
+    ticker.start(sweep_seconds=3600)
+    try:
+        await ticker.plan_next()  # nothing due yet: no alarm
+        assert ticker._scheduler.get_job(NEXT_JOB) is None
+        asked = []
+        real = services.store.next_timer_due
+
+        async def counted():
+            asked.append(1)
+            return await real()
+
+        monkeypatch.setattr(services.store, "next_timer_due", counted)
+        tid = await trajectory_in_3b(services)  # the 3b check sets its deadline (and more)
+        job = ticker._scheduler.get_job(NEXT_JOB)
+        assert job is not None and asked == []  # set from the commands' outcomes
+        assert job.next_run_time == await real()
+        # a timer further away than the alarm leaves it where it is
+        before = job.next_run_time
+        await Workflow(services).execute(tid, c.AnswerCheck(agrees=True), VM1)
+        assert ticker._scheduler.get_job(NEXT_JOB).next_run_time == before
+    finally:
+        await ticker.stop()
+    assert not services.alarm._listener  # a stopped ticker hears of no more timers
+
+
 async def test_with_a_fast_clock_the_alarm_rings_in_real_time_that_much_sooner(services, clock):
     await trajectory_in_3b(services)
     due = await services.store.next_timer_due()

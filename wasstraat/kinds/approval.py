@@ -176,11 +176,17 @@ def _decider_places(subject: Subject) -> Places:
     return places
 
 
-def _decide(ctx: Ctx, subject: Subject, decision: Decision, remark: str) -> None:
+def _decide(
+    ctx: Ctx, subject: Subject, cmd: c.DecideKpis | c.DecidePlan | c.DecidePriorities
+) -> None:
+    decision, remark = cmd.decision, cmd.remark
     step = _step_for(ctx, subject)
     kind = step.kind
     assert isinstance(kind, Approval)
     round_ = current_round(ctx.t, subject)
+    if cmd.round is not None and cmd.round != round_:
+        # a card of an earlier round: what it showed was decided or withdrawn since
+        raise AlreadyDecided("stale_round", subject=subject.value)
     if not put_up(ctx.t, subject):
         raise NotNow("nothing_to_decide", subject=subject.value)
     if decided_by(ctx.t, subject, round_, ctx.actor.aad_object_id) is not None:
@@ -220,17 +226,17 @@ def _approved(ctx: Ctx, step: Step) -> None:
 
 @rule("decide_kpis", places=_decider_places(Subject.KPIS))
 def _decide_kpis(ctx: Ctx, cmd: c.DecideKpis) -> None:
-    _decide(ctx, Subject.KPIS, cmd.decision, cmd.remark)
+    _decide(ctx, Subject.KPIS, cmd)
 
 
 @rule("decide_plan", places=_decider_places(Subject.PLAN))
 def _decide_plan(ctx: Ctx, cmd: c.DecidePlan) -> None:
-    _decide(ctx, Subject.PLAN, cmd.decision, cmd.remark)
+    _decide(ctx, Subject.PLAN, cmd)
 
 
 @rule("decide_priorities", places=_decider_places(Subject.PRIORITIES))
 def _decide_priorities(ctx: Ctx, cmd: c.DecidePriorities) -> None:
-    _decide(ctx, Subject.PRIORITIES, cmd.decision, cmd.remark)
+    _decide(ctx, Subject.PRIORITIES, cmd)
 
 
 def _put_up(ctx: Ctx, subject: Subject) -> None:

@@ -157,6 +157,9 @@ def _submit_review(ctx: Ctx, cmd: c.SubmitReview) -> None:
         raise InvalidInput("unknown_improvement", improvement=cmd.improvement_id)
     if not improvement.selected:
         raise InvalidInput("improvement_not_selected")
+    if cmd.revision is not None and cmd.revision != improvement.revision:
+        # a verdict on an earlier text of the improvement
+        raise AlreadyDecided("stale_revision", improvement=improvement.id)
     roles = [
         r for r in ctx.template.reviewers(step) if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now)
     ]
