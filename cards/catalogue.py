@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from babel import Locale
+from babel import Locale, lists
 
 Language = Literal["nl", "en"]
 
@@ -1139,6 +1139,41 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.kpi.baseline": {"nl": "Nulmeting", "en": "Baseline"},
     "form.kpi.target": {"nl": "Doel", "en": "Target"},
     "form.kpi.how": {"nl": "Hoe meten we dit?", "en": "How is it measured?"},
+    "form.you": {"nl": "jou", "en": "you"},
+    "form.submitted.kpis": {
+        "nl": "De KPI's zijn op {when} door {by} voorgelegd aan {to}.",
+        "en": "The KPIs were submitted to {to} by {by} on {when}.",
+    },
+    "form.submitted.plan": {
+        "nl": "Het plan is op {when} door {by} voorgelegd aan {to}.",
+        "en": "The plan was submitted to {to} by {by} on {when}.",
+    },
+    "form.submitted.priorities": {
+        "nl": "De volgorde is op {when} door {by} voorgelegd aan {to}.",
+        "en": "The order was submitted to {to} by {by} on {when}.",
+    },
+    "form.submitted.waiting": {
+        "nl": "Het wacht nu op {people}.",
+        "en": "It now waits on {people}.",
+    },
+    "form.submitted.open": {"nl": "Iets veranderen", "en": "Change something"},
+    "form.submitted.change.kpis": {
+        "nl": "Leg je een wijziging voor, dan begint een nieuwe ronde en wordt opnieuw om "
+        "goedkeuring gevraagd.",
+        "en": "Submitting a change starts a new round: approval is asked again.",
+    },
+    "form.submitted.change.plan": {
+        "nl": "Een wijziging trekt het voorgelegde plan terug; maak het daarna opnieuw definitief.",
+        "en": "A change withdraws the submitted plan; finalise it again afterwards.",
+    },
+    "form.submitted.change.priorities": {
+        "nl": "Leg je een wijziging voor, dan begint een nieuwe ronde en wordt opnieuw om "
+        "goedkeuring gevraagd.",
+        "en": "Submitting a change starts a new round: approval is asked again.",
+    },
+    "form.submitted.again.kpis": {"nl": "Wijziging voorleggen", "en": "Submit the change"},
+    "form.submitted.again.plan": {"nl": "Wijziging opslaan", "en": "Save the change"},
+    "form.submitted.again.priorities": {"nl": "Wijziging voorleggen", "en": "Submit the change"},
     "form.kpi.submit": {
         "nl": "Voorleggen aan de proceseigenaar",
         "en": "Submit to the process owner",
@@ -1535,6 +1570,13 @@ def plural_category(count: object, language: Language) -> str:
 def counted(key: str) -> bool:
     """Whether ``key`` is the stem of a counted text (it has a form per plural category)."""
     return key not in MESSAGES and f"{key}.other" in MESSAGES
+
+
+def join(
+    items: list[str], language: Language, *, style: Literal["standard", "or"] = "standard"
+) -> str:
+    """Names as a sentence lists them, by CLDR: "A, B en C" / "A, B and C" ("of"/"or")."""
+    return lists.format_list(items, style=style, locale=_locale(language)) if items else "-"
 
 
 def text(key: str, language: Language, /, **values: object) -> str:

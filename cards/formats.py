@@ -61,6 +61,11 @@ def format_datetime(moment: datetime, language: Language, zone: ZoneInfo) -> str
     )
 
 
+def num(value: float | None, language: Language) -> str:
+    """A measurement as the language writes it ('6,8' / '6.8'), '?' when there is none."""
+    return "?" if value is None else format_number(value, language)
+
+
 def format_number(value: float, language: Language) -> str:
     """'6,8' / '6.8'; a whole number without decimals (12 rather than 12.0), thousands grouped
     ('1.250' / '1,250'), at most three decimals."""

@@ -17,10 +17,12 @@ from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from cards.base import Element, action_set, execute, paragraph, primary, row, short, toggle
-from cards.catalogue import Language, text
+from cards.catalogue import Language, join, text
 from cards.evidence import review_lines
-from cards.formats import format_number, parse_number
+from cards.formats import format_datetime, num, parse_number
+from cards.submitted import approval_items
 from wasstraat import commands as c
+from wasstraat.kinds.approval import current_round, open_seats, seats
 from wasstraat.model import (
     Decision,
     Horizon,
@@ -32,7 +34,16 @@ from wasstraat.model import (
     Trajectory,
     Verdict,
 )
-from wasstraat.template import Approval, Check, FinishedBy, Section, Step, Subject, Template
+from wasstraat.template import (
+    SUBJECTS,
+    Approval,
+    Check,
+    FinishedBy,
+    Section,
+    Step,
+    Subject,
+    Template,
+)
 
 SUBMIT_FORM = "form.submit"
 STEP_FORM = "step"
@@ -45,6 +56,7 @@ PAGE = 12
 REVISE_PER_CARD = 5
 REVIEWS_PER_CARD = 8
 EVALUATION_HOUR = time(9, 0)
+UTC_ZONE = ZoneInfo("UTC")  # a form drawn without the municipality's zone (a test's)
 COMPLETE = "complete"  # the toggle of whoever may mark a step done (not a part of the template)
 
 
@@ -55,15 +67,23 @@ class FormView:
     language: Language
     step: Step
     viewer: Person | None = None
+    zone: ZoneInfo = UTC_ZONE
 
     def t(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
+
+    def name(self, person: Person) -> str:
+        """A person as the viewer reads them in a sentence: "you" for themselves."""
+        if self.viewer is not None and person.aad_object_id == self.viewer.aad_object_id:
+            return self.t("form.you")
+        return person.name
 
 
 @dataclass(frozen=True, slots=True)
 class Form:
     body: list[Element]
     actions: list[Element]
+    submitted: bool = False  # it says what was put up, by whom and when (no "saved" needed)
 
 
 Inputs = Mapping[str, Any]
@@ -179,11 +199,6 @@ def _more(view: FormView, shown: int, total: int) -> list[Element]:
 
 def _nothing(view: FormView) -> list[Element]:
     return []
-
-
-def num(value: float | None, language: Language) -> str:
-    """A measurement as the language writes it ('6,8' / '6.8'), '?' when there is none."""
-    return "?" if value is None else format_number(value, language)
 
 
 # -- support and kick-off --------------------------------------------------------------------
@@ -743,6 +758,57 @@ PARTS: dict[Section, Part] = {
 }
 
 
+# -- what was put up for a decision ----------------------------------------------------------------
+
+CHANGES = "changes"  # the container of a submitted part's inputs, opened to change them
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What these parts put up, while it waits on the approvers: what the card says of it, and
+    the parts whose inputs fold away behind "change" (the submit button goes with them)."""
+
+    notice: list[Element]
+    parts: frozenset[Section]
+    subject: Subject
+
+
+def _submitted(view: FormView, parts: tuple[Section, ...]) -> Submitted | None:
+    t = view.trajectory
+    for subject, rules in SUBJECTS.items():
+        step = view.template.approval_step(subject)
+        if step is None or step.id != view.step.id or not set(parts) & set(rules.edits):
+            continue
+        submission = t.submissions.get(subject.value)
+        waiting = open_seats(t, step, None)
+        if submission is None or submission.round != current_round(t, subject) or not waiting:
+            return None
+        to = list({p.aad_object_id: p for _, p in seats(t, step)}.values())
+        either = getattr(step.kind, "rule", "all") == "any" and len(waiting) > 1
+        said = view.t(
+            f"form.submitted.{subject.value}",
+            to=join([view.name(p) for p in to], view.language),
+            by=view.name(submission.by),
+            when=format_datetime(submission.at, view.language, view.zone),
+        )
+        waits = view.t(
+            "form.submitted.waiting",
+            people=join(
+                [view.name(p) for p in waiting],
+                view.language,
+                style="or" if either else "standard",
+            ),
+        )
+        items = approval_items(t, subject, view.template, view.language, view.zone)
+        notice = [paragraph(said, spacing="Small")]
+        for item in items[:PAGE]:
+            notice += item
+        notice += _more(view, min(PAGE, len(items)), len(items))
+        notice.append(paragraph(waits, spacing="Small"))
+        return Submitted(notice, frozenset(rules.edits), subject)
+    return None
+
+
 def may_complete(step: Step, roles: set[str]) -> bool:
     return isinstance(step.kind, FinishedBy) and bool(roles & set(step.kind.by))
 
@@ -763,23 +829,34 @@ def step_form(
     template: Template,
     language: Language,
     viewer: Person | None = None,
+    zone: ZoneInfo = UTC_ZONE,
 ) -> Form | None:
     """The form for whoever holds ``roles`` at this step now: the inputs of their parts under one
     save button, a button for each one-time part not yet done (what it did, once done), and the
     "this step is done" toggle for who may mark it done. None when the step asks nothing of them."""
-    view = FormView(trajectory, template, language, step, viewer)
+    view = FormView(trajectory, template, language, step, viewer, zone)
     body: list[Element] = []
     actions: list[Element] = []
     inputs: list[Section] = []  # the parts that put inputs on the card
-    for part in step.parts_for(roles):
+    parts = step.parts_for(roles)
+    submitted = _submitted(view, parts)
+    folded: list[Element] = []  # the submitted parts' inputs, behind "change"
+    if submitted is not None:
+        body += submitted.notice
+    for part in parts:
         spec = PARTS[part]
+        held = submitted is not None and part in submitted.parts
         if spec.button is None:
             built = spec.build(view)
-            if built:
+            if built and held:
+                folded += built
+            elif built:
                 inputs.append(part)
                 body += built
             continue
         done = spec.done(view) if spec.done is not None else None
+        if held:
+            continue  # put up: the notice says so, and by whom
         if done:
             body.append(paragraph(done, subtle=True))
         else:
@@ -808,12 +885,37 @@ def step_form(
         save, *actions = actions
     # one primary button; the one-time ones sit in the form, each on a line of its own
     body += [action_set([button]) for button in actions]
+    if submitted is not None and folded:
+        body += _changes(view, submitted, folded, trajectory, step)
     if complete:
         body.append(_toggle(COMPLETE, view.t("form.complete")))
     actions = [primary(save)] if save is not None else []
     if not body and not actions:
         return None
-    return Form(body, actions)
+    return Form(body, actions, submitted=submitted is not None)
+
+
+def _changes(
+    view: FormView, submitted: Submitted, folded: list[Element], t: Trajectory, step: Step
+) -> list[Element]:
+    """What was put up, folded away: opened with "change", with its own button to put the
+    change up (the one submit button, gone until then)."""
+    again = execute(
+        view.t(f"form.submitted.again.{submitted.subject.value}"),
+        SUBMIT_FORM,
+        trajectory=t.id,
+        step=step.id,
+        form=STEP_FORM,
+    )
+    items = [
+        *folded,
+        paragraph(view.t(f"form.submitted.change.{submitted.subject.value}"), subtle=True),
+        action_set([again]),
+    ]
+    return [
+        action_set([toggle(view.t("form.submitted.open"), CHANGES)]),
+        {"type": "Container", "id": CHANGES, "isVisible": False, "items": items},
+    ]
 
 
 def read_step_form(

@@ -14,30 +14,30 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, action_set, card, execute, heading, paragraph, show_card
 from cards.catalogue import Language, text
-from cards.evidence import review_lines
-from cards.formats import format_date, format_datetime
-from cards.forms import PAGE, evaluation_form, num, review_form, short, step_form
+from cards.formats import format_date, format_datetime, num
+from cards.forms import PAGE, evaluation_form, review_form, short, step_form
 from cards.results import result_elements
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL, step_label
+from cards.submitted import approval_items
 from wasstraat.effects import KpiResult
 from wasstraat.engine import allowed_actions
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import pending
-from wasstraat.model import Improvement, Person, StepStatus, Trajectory
+from wasstraat.model import Person, StepStatus, Trajectory
 from wasstraat.template import (
+    SUBJECTS,
     Check,
     Evaluation,
     FinishedBy,
     Reviews,
     Section,
     Step,
-    Subject,
     Template,
 )
 
 # card action ids that map onto engine commands
-DECIDE = {"kpis": "decide_kpis", "plan": "decide_plan", "priorities": "decide_priorities"}
+DECIDE = {subject.value: rules.decide for subject, rules in SUBJECTS.items()}
 ANSWER_CHECK = "answer_check"
 CLOSE_CHECK = "close_check"
 SEND_BACK_CHECK = "send_back_check"
@@ -213,6 +213,7 @@ def _step_started(view: View) -> Rendered:
             template=view.template,
             language=view.language,
             viewer=view.viewer,
+            zone=view.zone,
         )
         if active
         else None
@@ -222,7 +223,7 @@ def _step_started(view: View) -> Rendered:
         actions += form.actions
     if not active:
         body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
-    if view.data.get("saved"):
+    if view.data.get("saved") and not (form is not None and form.submitted):
         body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
     actions.append(_more(view, step))
     return Rendered(card=_task(view, body, actions, step=step.id))
@@ -283,96 +284,13 @@ def _substitute_assigned(view: View) -> Rendered:
     )
 
 
-def _approval_items(view: View, subject: str) -> list[list[Element]]:
-    """What is to be approved, one block of lines per item, with what the decision needs:
-    KPIs with their baseline, target and how they are measured; priorities with owner and date;
-    the plan's improvements with their horizon and the specialists' verdicts and estimates."""
-    t = view.trajectory
-    if subject == Subject.KPIS:
-        return [
-            [
-                paragraph(
-                    view.t(
-                        "approval.kpi_line",
-                        name=k.name,
-                        baseline=num(k.baseline, view.language),
-                        unit=k.unit,
-                        target=num(k.target, view.language),
-                        how=short(k.how_measured) or "-",
-                    ),
-                    spacing="Small",
-                )
-            ]
-            for k in t.kpis
-        ]
-    if subject == Subject.PRIORITIES:
-        ranked = sorted((i for i in t.improvements if i.priority), key=lambda i: i.priority or 0)
-        return [
-            [
-                paragraph(
-                    view.t(
-                        "approval.priority_line",
-                        rank=i.priority,
-                        text=short(i.text),
-                        owner=i.owner.name if i.owner else "–",
-                        date=format_date(i.target_date, view.language, view.zone)
-                        if i.target_date
-                        else "–",
-                    ),
-                    spacing="Small",
-                )
-            ]
-            for i in ranked
-        ] + [
-            [
-                paragraph(
-                    view.t(
-                        "approval.action_line",
-                        kind=view.t(f"item.kind.{a.kind}"),
-                        text=short(a.text),
-                        owner=a.owner.name if a.owner else "–",
-                        date=format_date(a.target_date, view.language, view.zone)
-                        if a.target_date
-                        else "–",
-                    ),
-                    spacing="Small",
-                )
-            ]
-            for a in t.implementation
-            if a.kind != "improvement"
-        ]
-    return [_plan_item(view, i) for i in t.improvements if i.selected]
-
-
-def _plan_item(view: View, improvement: Improvement) -> list[Element]:
-    """One improvement of the plan as its approvers need it: the text and horizon, then each
-    specialist's verdict with its conditions and estimates, and whether it changed since."""
-    horizon = view.t(f"horizon.{improvement.horizon.value}") if improvement.horizon else ""
-    lines: list[Element] = [
-        {
-            "type": "TextBlock",
-            "text": short(improvement.text),
-            "wrap": True,
-            "weight": "Bolder",
-            "spacing": "Medium",
-        }
-    ]
-    if horizon:
-        lines.append(paragraph(horizon, subtle=True, spacing="None"))
-    said = review_lines(improvement, view.template, view.language)
-    lines += [paragraph(line, spacing="Small") for line in said]
-    if not said:
-        lines.append(paragraph(view.t("approval.not_reviewed"), subtle=True, spacing="Small"))
-    return lines
-
-
 @renders("approval_request")
 def _approval_request(view: View) -> Rendered:
     subject = str(view.data["subject"])
     step = view.template.approval_step(subject)
     if step is None:
         return NOTHING
-    items = _approval_items(view, subject)
+    items = approval_items(view.trajectory, subject, view.template, view.language, view.zone)
     body = [paragraph(view.t(f"approval.{subject}"))]
     for item in items[:PAGE]:
         body += item

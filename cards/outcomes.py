@@ -16,13 +16,11 @@ from cards.messages import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK, render_message
 from cards.status import status_card, step_label
 from wasstraat.engine import Outcome, nudged, roles_for
 from wasstraat.model import AuditEntry, Trajectory
-from wasstraat.template import Template
+from wasstraat.template import SUBJECTS, Template
 
 ADD_IMPROVEMENT = "add_improvement"
 ROUNDS = {
-    "decide_kpis": "kpis_round",
-    "decide_plan": "plan_round",
-    "decide_priorities": "priorities_round",
+    **{rules.decide: rules.round for rules in SUBJECTS.values()},
     ANSWER_CHECK: "check_round",
     SEND_BACK_CHECK: "check_round",
 }

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cards.base import Element, paragraph
+from cards.base import Element, paragraph, short
 from cards.catalogue import Language, text
-from cards.forms import num, short
+from cards.formats import num
 from wasstraat.effects import KpiResult
 
 CHART = "Chart.VerticalBar.Grouped"

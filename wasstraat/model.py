@@ -277,6 +277,15 @@ class Evaluation(BaseModel):
     by: Person | None = None
 
 
+class Submission(BaseModel):
+    """Who put something up for a decision (the KPIs, the plan, the priorities), and when: the
+    round it started."""
+
+    round: int
+    by: Person
+    at: datetime
+
+
 class FollowUp(BaseModel):
     """An open task someone is reminded of: since when it waits, and what was done about it."""
 
@@ -335,6 +344,7 @@ class Trajectory(BaseModel):
     priorities_round: int = 0
     plan_finalised_at: datetime | None = None
     approvals: list[Approval] = Field(default_factory=list)
+    submissions: dict[str, Submission] = Field(default_factory=dict)  # subject → the last one
     implementation: list[ImplementationItem] = Field(default_factory=list)
     evaluation: Evaluation = Field(default_factory=Evaluation)
     follow_ups: dict[str, FollowUp] = Field(default_factory=dict)  # key → open task

@@ -11,6 +11,7 @@ exactly those): the engine's permissions and the cards are both read from it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -85,6 +86,30 @@ class Subject(StrEnum):
     KPIS = "kpis"
     PLAN = "plan"
     PRIORITIES = "priorities"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRules:
+    """How a subject of approval is put up and decided: the command that decides it, the
+    trajectory's field that counts its rounds, the part that puts it up, and the parts whose
+    work it is (a card with those parts shows that it was put up)."""
+
+    decide: str
+    round: str
+    puts_up: Section
+    edits: tuple[Section, ...]
+
+
+# the one table of what is approved, and how
+SUBJECTS: dict[Subject, SubjectRules] = {
+    Subject.KPIS: SubjectRules("decide_kpis", "kpis_round", Section.KPIS, (Section.KPIS,)),
+    Subject.PLAN: SubjectRules(
+        "decide_plan", "plan_round", Section.FINALISE, (Section.PLAN, Section.FINALISE)
+    ),
+    Subject.PRIORITIES: SubjectRules(
+        "decide_priorities", "priorities_round", Section.PRIORITIES, (Section.PRIORITIES,)
+    ),
+}
 
 
 class FinishedBy(Frozen):
@@ -259,11 +284,7 @@ class Template(Frozen):
                         f"{where}.kind.subject: '{kind.subject}' is approved in two steps"
                     )
                 subjects.add(kind.subject)
-                proposing = {
-                    Subject.KPIS: Section.KPIS,
-                    Subject.PLAN: Section.FINALISE,
-                    Subject.PRIORITIES: Section.PRIORITIES,
-                }[kind.subject]
+                proposing = SUBJECTS[kind.subject].puts_up
                 if not any(proposing in sections for sections in step.may.values()):
                     raise TemplateError(
                         f"{where}.may: no role may put up the {kind.subject.value}"

@@ -103,6 +103,12 @@ async def test_kpi_approval_and_3b_check_across_people(playgrounds, browser: Bro
     await kpis.get_by_label("Target").first.fill("3")
     await expect(name).to_have_value("Doorlooptijd")
     await kpis.get_by_role("button", name="Submit to the process owner").click()
+    # his card says it went to Megan and waits on her; the submit button is gone
+    submitted = card(alex, "The KPIs were submitted to Megan Bowen by you")
+    await expect(submitted).to_contain_text("It now waits on Megan Bowen.", timeout=TIMEOUT)
+    await expect(submitted.get_by_role("button", name="Submit to the process owner")).to_have_count(
+        0
+    )
 
     # Megan's KPI card arrives in her chat; approving updates that card in place
     approval = card(megan, "Do you approve these KPIs?")

@@ -8,7 +8,7 @@ from typing import Any
 from bot.app import RUNTIME
 from cards.messages import render_message
 from tests.conftest import ALEX, BotClient, payload
-from tests.tools.card_parts import every_action
+from tests.tools.card_parts import every_action, shown_actions
 from wasstraat.model import Person
 
 PL = Person(aad_object_id=ALEX, name="Alex Wilber")
@@ -64,6 +64,11 @@ def button(card: dict[str, Any], title: str) -> dict[str, Any]:
 def titles(card: dict[str, Any]) -> list[str]:
     """The titles of every button on the card, opened parts included."""
     return [str(a.get("title")) for a in every_action(card)]
+
+
+def shown_titles(card: dict[str, Any]) -> list[str]:
+    """The titles of the buttons the person sees without opening a part of the card."""
+    return [str(a.get("title")) for a in shown_actions(card)]
 
 
 async def click(bot: BotClient, person: Person, action: dict[str, Any], **inputs: Any):

@@ -53,7 +53,8 @@ async def trajectory_in_step_2(
 
 
 async def submit_kpi(bot: BotClient, baseline: str, target: str) -> Any:
-    """The project leader submits one KPI, typed as given, from his step-2 card."""
+    """The project leader submits one KPI, typed as given, from his step-2 card as it is now:
+    the KPIs are up for approval, so a change goes with the button behind "change"."""
     step2 = await card_sent_to(
         bot,
         PL,
@@ -69,7 +70,7 @@ async def submit_kpi(bot: BotClient, baseline: str, target: str) -> Any:
     return await click(
         bot,
         PL,
-        button(step2, "Submit to the process owner"),
+        button(step2, "Submit the change"),
         kpi1_name="Doorlooptijd",
         kpi1_baseline=baseline,
         kpi1_target=target,
@@ -386,7 +387,7 @@ async def test_a_decimal_comma_and_a_decimal_point_are_both_taken(
 ):
     trajectory_id, _ = await trajectory_in_step_2(bot)
     result = await submit_kpi(bot, baseline, target)
-    assert "Saved." in text_of(result)
+    assert "The KPIs were submitted to Megan Bowen by you on " in text_of(result)
     [kpi] = (await bot.store.trajectory(trajectory_id)).kpis
     assert (kpi.baseline, kpi.target) == (6.8, 4)
 

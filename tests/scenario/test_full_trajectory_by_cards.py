@@ -11,6 +11,7 @@ import pytest
 
 from bot.app import RUNTIME
 from bot.settings import Settings
+from cards.messages import SILENT, render_message
 from tests.conftest import BotClient, payload
 from tests.scenario.driving import (
     ADELE,
@@ -22,16 +23,27 @@ from tests.scenario.driving import (
     as_person,
     button,
     card_sent_to,
+    shown_titles,
     text_of,
     titles,
 )
 from tests.scenario.driving import click as driving_click
+from tests.unit.test_messages_drawn import HAND_PLURAL
 from wasstraat.model import Person
 from wasstraat.template import default_template
 
 TOM = Person(aad_object_id="tm-tom", name="Tom Teammanager")
 IVO = Person(aad_object_id="iv-ivo", name="Ivo Specialist")
 KOEN = Person(aad_object_id="kc-koen", name="Koen Klantreis")
+
+
+async def sent(bot: BotClient, person: Person, kind: str) -> list[dict]:
+    """The messages of this kind the person was sent so far."""
+    return [
+        m
+        for m in await bot.store.outbox_messages()
+        if m["kind"] == kind and m["recipient"].get("aad_object_id") == person.aad_object_id
+    ]
 
 
 async def step_card(bot: BotClient, person: Person, step: str) -> dict:
@@ -156,16 +168,29 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
 
     # step 2: KPIs proposed on the card, approved by the process owner
     kpi = button(await step_card(bot, PL, "2"), "Submit to the process owner")
-    await click(
-        bot,
-        PL,
-        kpi,
-        kpi1_name="Doorlooptijd",
-        kpi1_unit="dagen",
-        kpi1_baseline="10",
-        kpi1_target="3",
-        kpi1_how="zaaksysteem",
-    )
+    patti_had = button(await step_card(bot, PATTI, "2"), "Submit to the process owner")
+    kpis = {
+        "kpi1_name": "Doorlooptijd",
+        "kpi1_unit": "dagen",
+        "kpi1_baseline": "10",
+        "kpi1_target": "3",
+        "kpi1_how": "zaaksysteem",
+    }
+    answer = await click(bot, PL, kpi, **kpis)
+    # a submission shows as one: on the submitter's card and on every editor's, with no
+    # submit button until the content changes
+    submitted = "The KPIs were submitted to Megan Bowen by {by} on "
+    assert submitted.format(by="you") in text_of(answer)
+    assert "It now waits on Megan Bowen." in text_of(answer)
+    assert "Saved." not in text_of(answer)
+    assert "Submit to the process owner" not in shown_titles(answer)
+    editors = await step_card(bot, PATTI, "2")
+    assert submitted.format(by=PL.name) in text_of(editors)
+    assert not {"Submit to the process owner", "Submit the change"} & set(shown_titles(editors))
+    # the procesadviseur presses the button of the card she had before: no second round
+    again = await click(bot, PATTI, patti_had, **kpis)
+    assert submitted.format(by=PL.name) in text_of(again)
+    assert len(await sent(bot, MEGAN, "approval_request")) == 1
     await click(bot, MEGAN, button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve"))
 
     # step 3a: the process map; 3b: one answer on the card, one by replying in chat
@@ -245,9 +270,18 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     )
 
     # step 8: finalised, approved by the process owner and the team manager
-    await click(bot, PL, button(await step_card(bot, PL, "8"), "Finalise the plan and submit it"))
+    answer = await click(
+        bot, PL, button(await step_card(bot, PL, "8"), "Finalise the plan and submit it")
+    )
     approving = set(template.step("8").kind.approvers)  # type: ignore[union-attr]
     approvers = [MEGAN, TOM] if "teammanager" in approving else [MEGAN]
+    to = " and ".join(p.name for p in approvers)
+    assert f"The plan was submitted to {to} by you on " in text_of(answer)
+    assert f"It now waits on {to}." in text_of(answer)
+    for editor in (PL, MEGAN):  # who may change the plan sees that it is up, and by whom
+        shown = await step_card(bot, editor, "8")
+        assert "The plan was submitted to" in text_of(shown), editor.name
+        assert not {"Save", "Finalise the plan and submit it"} & set(shown_titles(shown))
     for approver in approvers:
         await click(
             bot, approver, button(await card_sent_to(bot, approver, "approval_request"), "Approve")
@@ -260,6 +294,14 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
             and m["recipient"].get("aad_object_id") == TOM.aad_object_id
         ]
         assert asked == []
+
+    for approver in approvers:  # one approval card per approver per round
+        plan_cards = [
+            m
+            for m in await sent(bot, approver, "approval_request")
+            if m["payload"]["subject"] == "plan"
+        ]
+        assert len(plan_cards) == 1, approver.name
 
     # step 9: priorities; step 10: carried out, evaluation planned; then the evaluation
     await click(
@@ -341,13 +383,36 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
             shown = await card_sent_to(bot, person, message["kind"], message=message)
             line = role_line(shown)
             assert line is None or set(line) <= mine, (person.name, message["kind"], line)
-            shown_titles = titles(shown)
-            assert not set(shown_titles) & {"Save", "Approve", "Reject", *ONE_TIME}, (
+            buttons = titles(shown)
+            assert not set(buttons) & {"Save", "Approve", "Reject", *ONE_TIME}, (
                 person.name,
                 message["kind"],
                 message["payload"].get("step"),
-                shown_titles,
+                buttons,
             )
+
+    # every message of the trajectory drawn for its recipient, in both languages, in words:
+    # no kind without its own drawing, no plural written by hand
+    for message in outbox:
+        if message["kind"] in SILENT:
+            continue
+        recipient = message["recipient"].get("aad_object_id")
+        viewer = next((p for p in done.members() if p.aad_object_id == recipient), None)
+        for language in ("nl", "en"):
+            rendered = render_message(
+                message["kind"],
+                message["payload"],
+                done,
+                language=language,
+                template=template,
+                zone=services.zone,
+                viewer=viewer,
+                now=services.clock(),
+            )
+            assert not rendered.empty, message["kind"]
+            words = rendered.text or json.dumps(rendered.card, ensure_ascii=False)
+            assert not HAND_PLURAL.search(words), (message["kind"], words)
+            assert "Er is iets veranderd" not in words and "Something changed" not in words
 
     # the process owner starts the next cycle from the offer; a second click starts nothing
     offer = await card_sent_to(bot, MEGAN, "next_cycle_offer")

@@ -33,3 +33,23 @@ def every_action(card: Any) -> Iterator[dict[str, Any]]:
 def element(card: Any, id_: str) -> dict[str, Any]:
     """The element (an input, mostly) with this id, wherever the card has it."""
     return next(e for e in every_element(card) if e.get("id") == id_)
+
+
+def shown_actions(card: Any) -> Iterator[dict[str, Any]]:
+    """The buttons a person sees without opening anything: none inside an element that is
+    hidden (``isVisible: false``) or a part opened on demand (``Action.ShowCard``)."""
+
+    def walk(element: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(element, list):
+            for item in element:
+                yield from walk(item)
+            return
+        if not isinstance(element, dict) or element.get("isVisible") is False:
+            return
+        if str(element.get("type", "")).startswith("Action."):
+            yield element
+        for key in _NESTED:
+            if key in element and not (key == "card" and element.get("type") == "Action.ShowCard"):
+                yield from walk(element[key])
+
+    return walk(card)

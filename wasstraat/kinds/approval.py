@@ -26,18 +26,27 @@ from wasstraat.effects import (
 )
 from wasstraat.kinds.finished import already_an_actor, role_in
 from wasstraat.model import Approval as Decided
-from wasstraat.model import Decision, ImplementationItem, Person, Trajectory
-from wasstraat.template import PROJECT_LEADER, Approval, Section, Step, Subject, Template
-
-ROUNDS = {
-    Subject.KPIS: "kpis_round",
-    Subject.PLAN: "plan_round",
-    Subject.PRIORITIES: "priorities_round",
-}
+from wasstraat.model import (
+    Decision,
+    ImplementationItem,
+    Person,
+    StepStatus,
+    Submission,
+    Trajectory,
+)
+from wasstraat.template import (
+    PROJECT_LEADER,
+    SUBJECTS,
+    Approval,
+    Section,
+    Step,
+    Subject,
+    Template,
+)
 
 
 def current_round(t: Trajectory, subject: Subject | str) -> int:
-    return int(getattr(t, ROUNDS[Subject(subject)]))
+    return int(getattr(t, SUBJECTS[Subject(subject)].round))
 
 
 def put_up(t: Trajectory, subject: Subject | str) -> bool:
@@ -239,8 +248,22 @@ def _decide_priorities(ctx: Ctx, cmd: c.DecidePriorities) -> None:
     _decide(ctx, Subject.PRIORITIES, cmd)
 
 
+def waiting_on_approvers(t: Trajectory, template: Template, subject: Subject) -> bool:
+    """Whether what is up for a decision still waits on an approver in this round (nobody
+    rejected it, and not everyone it needs approved it)."""
+    step = template.approval_step(subject)
+    return (
+        step is not None
+        and t.status_of(step.id) is StepStatus.ACTIVE
+        and bool(open_seats(t, step, None))
+    )
+
+
 def _put_up(ctx: Ctx, subject: Subject) -> None:
     """A new round: every approver is asked (not the one who put it up, if they approve it)."""
+    ctx.t.submissions[subject.value] = Submission(
+        round=current_round(ctx.t, subject), by=ctx.actor, at=ctx.now
+    )
     step = ctx.template.approval_step(subject)
     if step is None or not ctx.active(step):
         return
@@ -256,6 +279,10 @@ def _propose_kpis(ctx: Ctx, cmd: c.ProposeKpis) -> None:
     names = [k.name.strip().lower() for k in cmd.kpis]
     if len(set(names)) != len(names):
         raise InvalidInput("duplicate_kpi")
+    if cmd.kpis == ctx.t.kpis and waiting_on_approvers(ctx.t, ctx.template, Subject.KPIS):
+        # the same KPIs again while they wait on the approver: the round they are in stands
+        # (one approval card per approver per round)
+        return
     ctx.t.kpis = list(cmd.kpis)
     ctx.t.kpis_round += 1
     _put_up(ctx, Subject.KPIS)
@@ -280,6 +307,10 @@ def _set_priorities(ctx: Ctx, cmd: c.SetPriorities) -> None:
     selected = {i.id for i in ctx.t.improvements if i.selected}
     if not set(ids) <= selected:
         raise InvalidInput("improvement_not_selected")
+    if cmd.order == _priorities(ctx.t) and waiting_on_approvers(
+        ctx.t, ctx.template, Subject.PRIORITIES
+    ):
+        return  # the same priorities again: the round they wait in stands
     for improvement in ctx.t.improvements:
         improvement.priority = None
     for rank, priority in enumerate(cmd.order, start=1):
@@ -291,6 +322,15 @@ def _set_priorities(ctx: Ctx, cmd: c.SetPriorities) -> None:
         ranked.target_date = priority.target_date
     ctx.t.priorities_round += 1  # a card made for earlier priorities is stale now
     _put_up(ctx, Subject.PRIORITIES)
+
+
+def _priorities(t: Trajectory) -> list[c.Priority]:
+    ranked = sorted(
+        (i for i in t.improvements if i.priority is not None), key=lambda i: i.priority or 0
+    )
+    return [
+        c.Priority(improvement_id=i.id, owner=i.owner, target_date=i.target_date) for i in ranked
+    ]
 
 
 def _plan_implementation(ctx: Ctx) -> None:
