@@ -29,6 +29,7 @@ SYMBOL = {
     Mark.OVERDUE: "!",
     Mark.SKIPPED: "–",
 }
+CELLS = 16  # steps drawn as cells side by side; more would not fit a phone, nor 28 KB
 LEGEND = (Mark.DONE, Mark.RUNNING, Mark.WAITING, Mark.OVERDUE)
 
 
@@ -76,7 +77,14 @@ def strip_line(marks: list[StepMark], template: Template, language: Language) ->
 
 
 def strip(marks: list[StepMark], template: Template, language: Language) -> Element:
-    """One row of cells, one per step, and a legend of the marks under it."""
+    """One row of cells, one per step, and a legend of the marks under it; a wasstraat of more
+    steps than fit a row side by side is drawn as the one line of text."""
+    if len(marks) > CELLS:
+        return {
+            "type": "Container",
+            "spacing": "Small",
+            "items": [strip_line(marks, template, language), legend(marks, language)],
+        }
     columns: list[Element] = [
         {
             "type": "Column",

@@ -27,19 +27,35 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Text(Frozen):
-    """A user-facing text in Dutch and English."""
+# What a template may hold, so that every card drawn from it stays under Teams' 28 KB for an
+# Adaptive Card: a file beyond these is refused at load, with the field named.
+NAME_LENGTH = 80  # a step's, a role's, a P's or a serviceformule's name
+ASK_LENGTH = 600  # what a step asks of a role
+MAX_STEPS = 30
+MAX_ROLES = 30
+MAX_NAMED = 12  # Ps, serviceformules
 
-    nl: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+
+class Text(Frozen):
+    """A user-facing text in Dutch and English: what a step asks of a role."""
+
+    nl: str = Field(min_length=1, max_length=ASK_LENGTH)
+    en: str = Field(min_length=1, max_length=ASK_LENGTH)
 
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.nl
 
 
+class Name(Text):
+    """A name in Dutch and English, as cards show it in a line or a list."""
+
+    nl: str = Field(min_length=1, max_length=NAME_LENGTH)
+    en: str = Field(min_length=1, max_length=NAME_LENGTH)
+
+
 class Role(Frozen):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-    name: Text
+    name: Name
     several: bool = False
     teams_user: bool = True
     specialist: bool = False
@@ -169,7 +185,7 @@ StepKind = Annotated[
 
 class Step(Frozen):
     id: str = Field(pattern=r"^[A-Za-z0-9_]{1,20}$")
-    name: Text
+    name: Name
     depends_on: tuple[str, ...] = ()
     responsible: str  # whom the step is on: the one told when others are late
     actors: tuple[str, ...]  # who get the step's card when it starts
@@ -194,8 +210,8 @@ class Step(Frozen):
 class Named(Frozen):
     """A configurable item with a Dutch and English name (a P, a serviceformule)."""
 
-    id: str
-    name: Text
+    id: str = Field(min_length=1, max_length=40)
+    name: Name
 
 
 class TemplateError(ValueError):
@@ -206,10 +222,10 @@ class Template(Frozen):
     id: str = Field(min_length=1, max_length=64)
     version: int = Field(default=1, ge=1)
     managers: tuple[str, ...] = ("projectleider", "proceseigenaar")
-    roles: tuple[Role, ...]
-    steps: tuple[Step, ...] = Field(min_length=1)
-    ps: tuple[Named, ...]
-    serviceformules: tuple[Named, ...]
+    roles: tuple[Role, ...] = Field(max_length=MAX_ROLES)
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+    ps: tuple[Named, ...] = Field(max_length=MAX_NAMED)
+    serviceformules: tuple[Named, ...] = Field(max_length=MAX_NAMED)
     evaluation_months: int = Field(default=6, ge=1, le=60)
 
     @model_validator(mode="after")
