@@ -10,6 +10,7 @@ from cards.base import Element, paragraph, short
 from cards.catalogue import Language, text
 from cards.evidence import review_lines
 from cards.formats import format_date, num
+from wasstraat.kinds.approval import ranked
 from wasstraat.model import Improvement, Trajectory
 from wasstraat.template import Subject, Template
 
@@ -39,7 +40,6 @@ def approval_items(
             for k in t.kpis
         ]
     if subject == Subject.PRIORITIES:
-        ranked = sorted((i for i in t.improvements if i.priority), key=lambda i: i.priority or 0)
         return [
             [
                 paragraph(
@@ -54,7 +54,7 @@ def approval_items(
                     spacing="Small",
                 )
             ]
-            for i in ranked
+            for i in ranked(t)
         ] + [
             [
                 paragraph(

@@ -29,6 +29,7 @@ from wasstraat.model import Approval as Decided
 from wasstraat.model import (
     Decision,
     ImplementationItem,
+    Improvement,
     Person,
     StepStatus,
     Submission,
@@ -314,29 +315,30 @@ def _set_priorities(ctx: Ctx, cmd: c.SetPriorities) -> None:
     for improvement in ctx.t.improvements:
         improvement.priority = None
     for rank, priority in enumerate(cmd.order, start=1):
-        ranked = ctx.t.improvement(priority.improvement_id)
-        if ranked is None:
+        chosen = ctx.t.improvement(priority.improvement_id)
+        if chosen is None:
             raise InvalidInput("unknown_improvement", improvement=priority.improvement_id)
-        ranked.priority = rank
-        ranked.owner = priority.owner
-        ranked.target_date = priority.target_date
+        chosen.priority = rank
+        chosen.owner = priority.owner
+        chosen.target_date = priority.target_date
     ctx.t.priorities_round += 1  # a card made for earlier priorities is stale now
     _put_up(ctx, Subject.PRIORITIES)
 
 
-def _priorities(t: Trajectory) -> list[c.Priority]:
-    ranked = sorted(
+def ranked(t: Trajectory) -> list[Improvement]:
+    """The improvements given a priority, first first."""
+    return sorted(
         (i for i in t.improvements if i.priority is not None), key=lambda i: i.priority or 0
     )
+
+
+def _priorities(t: Trajectory) -> list[c.Priority]:
     return [
-        c.Priority(improvement_id=i.id, owner=i.owner, target_date=i.target_date) for i in ranked
+        c.Priority(improvement_id=i.id, owner=i.owner, target_date=i.target_date) for i in ranked(t)
     ]
 
 
 def _plan_implementation(ctx: Ctx) -> None:
-    ranked = sorted(
-        (i for i in ctx.t.improvements if i.priority is not None), key=lambda i: i.priority or 0
-    )
     ctx.t.implementation = [
         ImplementationItem(
             id=f"i{n}",
@@ -346,7 +348,7 @@ def _plan_implementation(ctx: Ctx) -> None:
             owner=i.owner,
             target_date=i.target_date,
         )
-        for n, i in enumerate(ranked, start=1)
+        for n, i in enumerate(ranked(ctx.t), start=1)
     ]
     # one message an owner, naming every action they lead
     owned: dict[str, list[str]] = {}
