@@ -14,7 +14,6 @@ from cards.roles import ASSIGN_ROLES, ROLE_INPUT, ROLES_FORM, assignable_roles, 
 from wasstraat import engine
 from wasstraat.commands import AssignRole, Command
 from wasstraat.model import Person, StepStatus, Trajectory
-from wasstraat.template import FinishedBy
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +117,7 @@ async def assign_roles(act: Action) -> Element:
         (
             step
             for step in template.steps
-            if isinstance(step.kind, FinishedBy)
-            and step.kind.requires_roles
-            and trajectory.status_of(step.id) is StepStatus.ACTIVE
+            if step.kind.needs_roles() and trajectory.status_of(step.id) is StepStatus.ACTIVE
         ),
         None,
     )

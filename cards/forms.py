@@ -22,6 +22,7 @@ from cards.evidence import review_lines
 from cards.formats import format_datetime, num, parse_number
 from cards.submitted import approval_items
 from wasstraat import commands as c
+from wasstraat.kinds import as_kind
 from wasstraat.kinds.approval import current_round, open_seats, seats
 from wasstraat.model import (
     Decision,
@@ -38,7 +39,6 @@ from wasstraat.template import (
     SUBJECTS,
     Approval,
     Check,
-    FinishedBy,
     Section,
     Step,
     Subject,
@@ -386,13 +386,10 @@ def _session_read(
 
 def _merge_title(view: FormView) -> str:
     check = view.template.one(Check)
-    if check is None or not isinstance(check.kind, Check) or check.kind.merge_into is None:
+    into = None if check is None else as_kind(check, Check).merge_into
+    if check is None or into is None:
         return view.t("form.merge.plain")
-    return view.t(
-        "form.merge",
-        check=_short_label(view, check.id),
-        into=_short_label(view, check.kind.merge_into),
-    )
+    return view.t("form.merge", check=_short_label(view, check.id), into=_short_label(view, into))
 
 
 def _short_label(view: FormView, step_id: str) -> str:
@@ -784,7 +781,7 @@ def _submitted(view: FormView, parts: tuple[Section, ...]) -> Submitted | None:
         if submission is None or submission.round != current_round(t, subject) or not waiting:
             return None
         to = list({p.aad_object_id: p for _, p in seats(t, step)}.values())
-        either = getattr(step.kind, "rule", "all") == "any" and len(waiting) > 1
+        either = as_kind(step, Approval).rule == "any" and len(waiting) > 1
         said = view.t(
             f"form.submitted.{subject.value}",
             to=join([view.name(p) for p in to], view.language),
@@ -809,8 +806,26 @@ def _submitted(view: FormView, parts: tuple[Section, ...]) -> Submitted | None:
     return None
 
 
-def may_complete(step: Step, roles: set[str]) -> bool:
-    return isinstance(step.kind, FinishedBy) and bool(roles & set(step.kind.by))
+def _complete(view: FormView) -> list[Element]:
+    return [_toggle(COMPLETE, view.t("form.complete"))]
+
+
+def _complete_read(
+    inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
+) -> Commands:
+    return [c.CompleteStep(step=step.id)] if _is_on(inputs.get(COMPLETE)) else []
+
+
+# the part a kind of step adds to the form of the roles it names, after the template's parts
+# (a step finished by a role: "this step is done"); a new kind registers its own
+KIND_PARTS: dict[str, Part] = {"finished_by": Part(_complete, _complete_read)}
+KIND_PART = "kind"  # what a button of the kind's part says it is
+
+
+def kind_part(step: Step, roles: set[str], template: Template) -> Part | None:
+    """The part the step's kind adds for these roles, if they are among the roles it names."""
+    part = KIND_PARTS.get(step.kind.type)
+    return part if part is not None and roles & set(template.kind_roles(step)) else None
 
 
 def _save_title(inputs: list[Section]) -> str:
@@ -861,17 +876,18 @@ def step_form(
             body.append(paragraph(done, subtle=True))
         else:
             title = _merge_title(view) if part is Section.MERGE_CHECK else view.t(spec.button)
-            actions.append(
-                execute(
-                    title,
-                    SUBMIT_FORM,
-                    trajectory=trajectory.id,
-                    step=step.id,
-                    form=STEP_FORM,
-                    part=part.value,
-                )
-            )
-    complete = may_complete(step, roles)
+            actions.append(_button(view, title, part.value))
+    own = kind_part(step, roles, template)  # what the step's kind adds (its toggle or button)
+    own_inputs: list[Element] = []
+    if own is not None and own.button is None:
+        own_inputs = own.build(view)
+    elif own is not None and own.button is not None:
+        done = own.done(view) if own.done is not None else None
+        if done:
+            body.append(paragraph(done, subtle=True))
+        else:
+            actions.append(_button(view, view.t(own.button), KIND_PART))
+    complete = bool(own_inputs)
     save: Element | None = None
     if inputs or complete:
         save = execute(
@@ -887,12 +903,23 @@ def step_form(
     body += [action_set([button]) for button in actions]
     if submitted is not None and folded:
         body += _changes(view, submitted, folded, trajectory, step)
-    if complete:
-        body.append(_toggle(COMPLETE, view.t("form.complete")))
+    body += own_inputs
     actions = [primary(save)] if save is not None else []
     if not body and not actions:
         return None
     return Form(body, actions, submitted=submitted is not None)
+
+
+def _button(view: FormView, title: str, part: str) -> Element:
+    """A part that is one button: its click says which part it is."""
+    return execute(
+        title,
+        SUBMIT_FORM,
+        trajectory=view.trajectory.id,
+        step=view.step.id,
+        form=STEP_FORM,
+        part=part,
+    )
 
 
 def _changes(
@@ -932,25 +959,30 @@ def read_step_form(
     one button's part alone, or every input part and the "done" toggle. Whether they may is the
     engine's to decide again."""
     parts = step.parts_for(roles)
+    own = kind_part(step, roles, template)
     pressed = inputs.get("part")
     if isinstance(pressed, str) and pressed:
-        try:
-            part = Section(pressed)
-        except ValueError:
+        if pressed == KIND_PART:
+            chosen = own
+        else:
+            try:
+                chosen = PARTS[Section(pressed)] if Section(pressed) in parts else None
+            except ValueError:
+                return []
+        if chosen is None or chosen.button is None:
             return []
-        if part not in parts or PARTS[part].button is None:
-            return []
-        return PARTS[part].read(inputs, trajectory, step, template, zone, language)
+        return chosen.read(inputs, trajectory, step, template, zone, language)
     commands: Commands = []
     for part in parts:
         if PARTS[part].button is None:
             commands += PARTS[part].read(inputs, trajectory, step, template, zone, language)
-    if isinstance(step.kind, Approval) and step.kind.subject is Subject.PRIORITIES:
+    priorities = template.approval_step(Subject.PRIORITIES)
+    if commands and priorities is not None and priorities.id == step.id:
         # the approver who sets the priorities approves them with the same click
-        if commands and roles & set(step.kind.approvers):
+        if roles & set(template.kind_roles(step)):
             commands.append(c.DecidePriorities(decision=Decision.APPROVE))
-    if may_complete(step, roles) and _is_on(inputs.get(COMPLETE)):
-        commands.append(c.CompleteStep(step=step.id))
+    if own is not None and own.button is None:
+        commands += own.read(inputs, trajectory, step, template, zone, language)
     return commands
 
 

@@ -22,6 +22,7 @@ from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL, step_label
 from cards.submitted import approval_items
 from wasstraat.effects import KpiResult
 from wasstraat.engine import allowed_actions
+from wasstraat.kinds import as_kind
 from wasstraat.kinds.approval import current_round, decided_by
 from wasstraat.kinds.reviews import pending
 from wasstraat.model import Person, StepStatus, Trajectory
@@ -29,7 +30,6 @@ from wasstraat.template import (
     SUBJECTS,
     Check,
     Evaluation,
-    FinishedBy,
     Reviews,
     Section,
     Step,
@@ -195,13 +195,7 @@ def _step_started(view: View) -> Rendered:
         body.append(paragraph(view.t("task.deadline", date=view.date(deadline))))
     actions: list[Element] = []
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
-    kind = step.kind
-    if (
-        active
-        and isinstance(kind, FinishedBy)
-        and kind.requires_roles
-        and roles & set(view.template.managers)
-    ):
+    if active and step.kind.needs_roles() and roles & set(view.template.managers):
         # assembling the group is what the step asks: the button goes with the question
         assign = execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id)
         body.append(action_set([assign]))
@@ -452,7 +446,7 @@ def _check_summary(view: View) -> Rendered:
         if len(answers) > PAGE:
             body.append(paragraph(view.t("form.more", count=len(answers) - PAGE), subtle=True))
     actions: list[Element] = []
-    back = step.kind.send_back_to if isinstance(step.kind, Check) else None
+    back = as_kind(step, Check).send_back_to
     if back is not None and round_ == check.round and _may_send_back(view, step):
         named = back if back[0].isdigit() else view.template.step(back).name.get(view.language)
         title = view.t("check.send_back", step=named)
@@ -569,10 +563,9 @@ def _evaluation_request(view: View) -> Rendered:
     step = view.template.one(Evaluation)
     if step is None:
         return NOTHING
-    assert isinstance(step.kind, Evaluation)
     body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
-    records = bool(view.roles & set(step.kind.recorders))
+    records = bool(view.roles & set(view.template.kind_roles(step)))
     actions: list[Element] = []
     if active and records and view.trajectory.evaluation.requested_at is not None:
         form = evaluation_form(view.trajectory, step, language=view.language)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -26,6 +26,7 @@ Reason = Annotated[str, TYPED, Field(min_length=1, max_length=500)]
 class Base(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
+    kind: str  # each command names its kind (its rule in the engine)
     # the trajectory version the sender saw (cards carry it); a stale one is "already decided"
     expected_version: int | None = None
 
@@ -340,7 +341,7 @@ class Cancel(Base):
     reason: Reason
 
 
-Command = Annotated[
+_PRODUCT = Annotated[
     AssignRole
     | Substitute
     | EndSubstitution
@@ -385,12 +386,27 @@ Command = Annotated[
 ]
 
 
+# a command, of the product's kinds above or of one a new kind of step registered
+Command = Base
+
+
 def _kinds() -> dict[str, type[Base]]:
-    union = get_args(Command)[0]
+    union = get_args(_PRODUCT)[0]
     return {cls.model_fields["kind"].default: cls for cls in get_args(union)}
 
 
 COMMAND_TYPES: dict[str, type[Base]] = _kinds()
+
+C = TypeVar("C", bound=Base)
+
+
+def command(cls: type[C]) -> type[C]:
+    """Register a command a new kind of step brings along (the product's are all above)."""
+    name = cls.model_fields["kind"].default
+    if not isinstance(name, str) or name in COMMAND_TYPES:
+        raise ValueError(f"a command needs a kind of its own ({name!r})")
+    COMMAND_TYPES[name] = cls
+    return cls
 
 
 def parse_command(kind: str, fields: dict[str, Any]) -> Command:
@@ -398,4 +414,4 @@ def parse_command(kind: str, fields: dict[str, Any]) -> Command:
     ignored, wrong values raise pydantic's ValidationError."""
     model = COMMAND_TYPES[kind]
     accepted = set(model.model_fields) - {"kind", "expected_version"}
-    return model.model_validate({k: v for k, v in fields.items() if k in accepted})  # type: ignore[return-value]
+    return model.model_validate({k: v for k, v in fields.items() if k in accepted})

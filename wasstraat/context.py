@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Final, Protocol
+from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel
 
@@ -125,35 +125,71 @@ def iso(moment: datetime | date | None) -> str | None:
 # -- step kinds ------------------------------------------------------------------------------
 
 
-class Behaviour(Protocol):
-    """What a kind of step does at its start, whom it waits on, and what it asks (again)."""
+class Behaviour:
+    """What a kind of step does in a running trajectory: at its start, whom it waits on, what
+    it asks (again), and what its deadline, a resume and a cancel mean for it. A kind overrides
+    what it needs; the rest does nothing."""
 
-    def start(self, ctx: Ctx, step: Step) -> None: ...
+    def start(self, ctx: Ctx, step: Step) -> None:
+        ctx.tell_actors(step)
 
-    def waiting(
-        self, t: Trajectory, step: Step, template: Template
-    ) -> list[tuple[Person, str]]: ...
+    def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
+        return []
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task: ...
+    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
+        return StepStarted(step=step.id, role=acting_role(ctx, person, step))
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         """Someone got ``role`` while the step runs: ask of them what the step asks."""
-        ...
 
     def recheck(self, ctx: Ctx, step: Step) -> None:
         """The people changed: the step may be complete now."""
-        ...
+
+    def deadline(self, ctx: Ctx, step: Step) -> None:
+        """The step's deadline passed."""
+        raise NotNow("no_deadline_rule", step=step.id)
+
+    def resumed(self, ctx: Ctx, step: Step) -> None:
+        """The trajectory runs again after a pause (the step's deadline has moved already)."""
+
+    def cancelled(self, ctx: Ctx, step: Step) -> None:
+        """The trajectory was cancelled: the step's own timers go."""
+
+    def ahead(self, t: Trajectory, step: Step) -> datetime | None:
+        """The moment the running step waits for, while it is still ahead (nobody is late
+        before it)."""
+        return None
 
 
 BEHAVIOURS: dict[str, Behaviour] = {}
 
 
-def behaviour(kind: str) -> Callable[[type], type]:
-    def register(cls: type) -> type:
+def behaviour(kind: str) -> Callable[[type[Behaviour]], type[Behaviour]]:
+    """Register what a kind of step does, by the ``type`` its template model registered."""
+
+    def register(cls: type[Behaviour]) -> type[Behaviour]:
+        if kind in BEHAVIOURS:
+            raise ValueError(f"two behaviours for the kind {kind!r}")
         BEHAVIOURS[kind] = cls()
         return cls
 
     return register
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def kept(t: Trajectory, step: Step, model: type[M]) -> M:
+    """What the step's kind keeps of the step's current round, read as its own ``model``."""
+    state = t.steps.get(step.id)
+    return model.model_validate(state.kept if state is not None else {})
+
+
+def acting_role(ctx: Ctx, person: Person, step: Step) -> str:
+    """The role a person acts in at a step (an actor role first), for the card they get."""
+    roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
+    actor_role = next((r for r in step.actors if r in roles), None)
+    return actor_role or (sorted(roles) or ["?"])[0]
 
 
 # -- the context one command runs in -------------------------------------------------------------
@@ -217,6 +253,15 @@ class Ctx:
             return False
         step_id = step if isinstance(step, str) else step.id
         return self.t.status_of(step_id) is StepStatus.ACTIVE
+
+    def keep(self, step: Step, value: BaseModel) -> None:
+        """Keep what the step's kind needs of this round of the step (see :func:`kept`)."""
+        self.t.steps[step.id].kept = value.model_dump(mode="json")
+
+    def already_an_actor(self, step: Step, person: Person, role: str) -> bool:
+        """Whether the person already acts in the step in another role (and so has its card)."""
+        others = self.t.roles_of(person.aad_object_id, self.now) - {role}
+        return bool(others & set(step.actors))
 
     def holds_any(self, roles: Iterable[str]) -> bool:
         return any(self.t.holds(self.actor.aad_object_id, role, self.now) for role in roles)

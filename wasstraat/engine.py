@@ -46,9 +46,7 @@ from wasstraat.effects import (
     TrajectoryPaused,
     TrajectoryResumed,
 )
-from wasstraat.kinds import check as _check
-from wasstraat.kinds import reviews as _reviews
-from wasstraat.kinds.evaluation import EVALUATION_TIMER, add_months
+from wasstraat.kinds.evaluation import add_months
 from wasstraat.model import (
     SYSTEM,
     AuditEntry,
@@ -64,10 +62,6 @@ from wasstraat.model import (
 )
 from wasstraat.template import (
     PROJECT_LEADER,
-    Approval,
-    Check,
-    Evaluation,
-    Reviews,
     Section,
     Step,
     Template,
@@ -354,10 +348,7 @@ def _checking_roles(template: Template) -> set[str]:
     """Roles that approve, check support or review: chosen by someone else, never oneself."""
     roles: set[str] = set()
     for step in template.steps:
-        if isinstance(step.kind, Approval):
-            roles.update(step.kind.approvers)
-        elif isinstance(step.kind, Reviews):
-            roles.update(template.reviewers(step))
+        roles.update(step.kind.checks(template))
         for role, parts in step.may.items():
             if Section.SUPPORT in parts:
                 roles.add(role)
@@ -439,13 +430,7 @@ def _deadline_passed(ctx: Ctx, cmd: c.DeadlinePassed) -> None:
         raise NotNow("step_not_active", step=cmd.step) from None
     if not ctx.active(step):
         raise NotNow("step_not_active", step=cmd.step)
-    if isinstance(step.kind, Check):
-        ctx.t.check.sent_at = ctx.t.check.sent_at or ctx.now
-        _check.close(ctx, step, "deadline")
-    elif isinstance(step.kind, Reviews):
-        _reviews.finish(ctx, step, "deadline")
-    else:
-        raise NotNow("no_deadline_rule", step=cmd.step)
+    BEHAVIOURS[step.kind.type].deadline(ctx, step)
 
 
 # -- follow-up of open tasks: reminders, escalation, "herinner nu" ---------------------------------
@@ -617,17 +602,8 @@ def _resume(ctx: Ctx, cmd: c.Resume) -> None:
             state.deadline = ctx.policy.working.next_working_moment(
                 max(state.deadline + paused_for, ctx.now)
             )
-            if isinstance(step.kind, Check) and _check.check_open(ctx.t):
-                ctx.t.check.deadline = state.deadline
             ctx.set_timer(step_id, DEADLINE_TIMER, state.deadline)
-        evaluation = ctx.t.evaluation
-        if (
-            isinstance(step.kind, Evaluation)
-            and evaluation.requested_at is None
-            and evaluation.planned_at
-        ):
-            # a moment that came during the pause comes now
-            ctx.set_timer(step_id, EVALUATION_TIMER, max(evaluation.planned_at, ctx.now))
+        BEHAVIOURS[step.kind.type].resumed(ctx, step)
     ctx.tell(None, TrajectoryResumed())
 
 
@@ -636,8 +612,7 @@ def _cancel(ctx: Ctx, cmd: c.Cancel) -> None:
     ctx.t.status = TrajectoryStatus.CANCELLED
     for step in ctx.template.steps:
         ctx.cancel_timer(step.id, DEADLINE_TIMER)
-        if isinstance(step.kind, Evaluation):
-            ctx.cancel_timer(step.id, EVALUATION_TIMER)
+        BEHAVIOURS[step.kind.type].cancelled(ctx, step)
     ctx.tell(None, TrajectoryCancelled())
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, JsonValue
 
 from wasstraat.template import Template
 
@@ -68,6 +68,8 @@ class StepState(BaseModel):
     done_at: datetime | None = None
     deadline: datetime | None = None
     rounds: int = 0  # how often the step was (re)opened
+    # what the step's kind keeps of this round of the step, as its own model dumps it
+    kept: dict[str, JsonValue] = Field(default_factory=dict)
 
 
 class TrajectoryStatus(StrEnum):

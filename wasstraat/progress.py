@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from wasstraat import kinds as _kinds  # noqa: F401  (registers the kinds of step)
+from wasstraat.context import BEHAVIOURS
 from wasstraat.model import StepStatus, Trajectory, TrajectoryStatus
-from wasstraat.template import Evaluation, Step, Template
+from wasstraat.template import Template
 
 JUST_PAST = timedelta(microseconds=1)  # a deadline itself is still on time
 
@@ -31,16 +33,6 @@ class StepMark:
     mark: Mark
     deadline: datetime | None = None
     planned_at: datetime | None = None
-
-
-def _planned(t: Trajectory, step: Step) -> datetime | None:
-    """The evaluation's moment while it is still ahead (planned, the card not yet sent)."""
-    evaluation = t.evaluation
-    if not isinstance(step.kind, Evaluation) or evaluation.requested_at is not None:
-        return None
-    if evaluation.recorded_at is not None:
-        return None
-    return evaluation.planned_at
 
 
 def overdue_from(t: Trajectory, step_id: str) -> datetime | None:
@@ -71,7 +63,7 @@ def progress(t: Trajectory, template: Template, now: datetime) -> list[StepMark]
     marks: list[StepMark] = []
     for step in template.steps:
         status = t.status_of(step.id)
-        planned = _planned(t, step)
+        planned = BEHAVIOURS[step.kind.type].ahead(t, step)
         deadline = t.steps[step.id].deadline if step.id in t.steps else None
         if status in (StepStatus.DONE, StepStatus.MERGED):
             mark = Mark.DONE

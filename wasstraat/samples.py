@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from wasstraat import commands as c
 from wasstraat.engine import Outcome, apply, start_trajectory
+from wasstraat.kinds import as_kind
 from wasstraat.model import (
     SYSTEM,
     AuditEntry,
@@ -24,10 +25,8 @@ from wasstraat.model import (
 from wasstraat.template import (
     PROJECT_LEADER,
     Approval,
-    Check,
     FinishedBy,
     Requirement,
-    Reviews,
     Section,
     Step,
     Subject,
@@ -157,49 +156,71 @@ def _doer(run: Run, step: Step, section: Section) -> Person:
     )
 
 
+def _finish_by_role(run: Run, step: Step) -> None:
+    kind = as_kind(step, FinishedBy)
+    for role in kind.requires_support_from:
+        run.do(run.t.holders(role)[0], c.ConfirmSupport())
+    for requirement in kind.requires:
+        _REQUIREMENTS[requirement](run, step)
+    finisher = next(p for role in kind.by for p in run.t.holders(role))
+    run.do(finisher, c.CompleteStep(step=step.id))
+
+
+def _approve(run: Run, step: Step) -> None:
+    kind = as_kind(step, Approval)
+    if kind.subject is Subject.KPIS:
+        run.do(_doer(run, step, Section.KPIS), c.ProposeKpis(kpis=KPIS))
+    elif kind.subject is Subject.PLAN:
+        run.do(_doer(run, step, Section.FINALISE), c.FinalisePlan())
+    else:
+        owner = run.t.holders("teammanager")[:1] or [PL]
+        order = [c.Priority(improvement_id="v1", owner=owner[0])]
+        run.do(_doer(run, step, Section.PRIORITIES), c.SetPriorities(order=order))
+    decide = {
+        Subject.KPIS: c.DecideKpis,
+        Subject.PLAN: c.DecidePlan,
+        Subject.PRIORITIES: c.DecidePriorities,
+    }[kind.subject]
+    for approver in [p for role in kind.approvers for p in run.t.holders(role)]:
+        if run.t.status_of(step.id) is StepStatus.ACTIVE:
+            run.do(approver, decide(decision=Decision.APPROVE))
+
+
+def _answer_check(run: Run, step: Step) -> None:
+    for role in run.template.kind_roles(step):
+        for person in run.t.holders(role):
+            run.do(person, c.AnswerCheck(agrees=True))
+
+
+def _review(run: Run, step: Step) -> None:
+    # a review in each reviewing role a person holds
+    for role in run.template.kind_roles(step):
+        for person in run.t.holders(role):
+            if run.t.status_of(step.id) is StepStatus.ACTIVE:
+                review = c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD, role=role)
+                run.do(person, review)
+
+
+def _evaluate(run: Run, step: Step) -> None:
+    run.do(SYSTEM, c.EvaluationDue(), after=timedelta(days=200))
+    recorder = _first(run, "proceseigenaar")
+    run.do(recorder, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+
+
+# how the sample cast does what each kind of step of the default wasstraat asks
+_FINISHERS: dict[str, Callable[[Run, Step], None]] = {
+    "finished_by": _finish_by_role,
+    "approval": _approve,
+    "check": _answer_check,
+    "reviews": _review,
+    "evaluation": _evaluate,
+}
+
+
 def finish(run: Run, step_id: str) -> None:
     """Do what the running step's kind asks, as the cast holds the roles the template names."""
-    template = run.template
-    step = template.step(step_id)
-    kind = step.kind
-    if isinstance(kind, FinishedBy):
-        for role in kind.requires_support_from:
-            run.do(run.t.holders(role)[0], c.ConfirmSupport())
-        for requirement in kind.requires:
-            _REQUIREMENTS[requirement](run, step)
-        finisher = next(p for role in kind.by for p in run.t.holders(role))
-        run.do(finisher, c.CompleteStep(step=step.id))
-    elif isinstance(kind, Approval):
-        if kind.subject is Subject.KPIS:
-            run.do(_doer(run, step, Section.KPIS), c.ProposeKpis(kpis=KPIS))
-        elif kind.subject is Subject.PLAN:
-            run.do(_doer(run, step, Section.FINALISE), c.FinalisePlan())
-        else:
-            owner = run.t.holders("teammanager")[:1] or [PL]
-            order = [c.Priority(improvement_id="v1", owner=owner[0])]
-            run.do(_doer(run, step, Section.PRIORITIES), c.SetPriorities(order=order))
-        decide = {
-            Subject.KPIS: c.DecideKpis,
-            Subject.PLAN: c.DecidePlan,
-            Subject.PRIORITIES: c.DecidePriorities,
-        }[kind.subject]
-        for approver in [p for role in kind.approvers for p in run.t.holders(role)]:
-            if run.t.status_of(step.id) is StepStatus.ACTIVE:
-                run.do(approver, decide(decision=Decision.APPROVE))
-    elif isinstance(kind, Check):
-        for person in run.t.holders(kind.group):
-            run.do(person, c.AnswerCheck(agrees=True))
-    elif isinstance(kind, Reviews):
-        # a review in each reviewing role a person holds
-        for role in template.reviewers(step):
-            for person in run.t.holders(role):
-                if run.t.status_of(step.id) is StepStatus.ACTIVE:
-                    review = c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD, role=role)
-                    run.do(person, review)
-    else:
-        run.do(SYSTEM, c.EvaluationDue(), after=timedelta(days=200))
-        recorder = _first(run, "proceseigenaar")
-        run.do(recorder, c.RecordEvaluation(measurements={"Doorlooptijd": 4}))
+    step = run.template.step(step_id)
+    _FINISHERS[step.kind.type](run, step)
 
 
 def _first(run: Run, role: str) -> Person:

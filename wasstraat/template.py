@@ -16,9 +16,17 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationError,
+    model_validator,
+)
 
 PROJECT_LEADER = "projectleider"  # who starts a trajectory: every template has this role
 
@@ -128,7 +136,65 @@ SUBJECTS: dict[Subject, SubjectRules] = {
 }
 
 
-class FinishedBy(Frozen):
+class Kind(Frozen):
+    """A kind of step: its parameters, as the template gives them, and what they mean for the
+    template (which roles it names, who acts by it, what makes a template using it invalid).
+    A kind registers itself by its ``type`` (:func:`kind`); what it does in a running trajectory
+    is its behaviour, registered by the same name in the engine."""
+
+    type: str
+    # at most one step of the template may be of this kind (the check, the reviews …)
+    unique: ClassVar[bool] = False
+
+    def named(self) -> tuple[str, ...]:
+        """Every role the kind's parameters name (each must be a role of the template)."""
+        return ()
+
+    def roles(self, template: Template) -> tuple[str, ...]:
+        """The roles the kind names as acting: who finishes, approves, is checked, reviews …"""
+        return self.named()
+
+    def checks(self, template: Template) -> tuple[str, ...]:
+        """The roles that judge others' work here (chosen by someone else, never oneself)."""
+        return ()
+
+    def decides(self) -> Subject | None:
+        """The subject of approval the step decides on, if it is one."""
+        return None
+
+    def needs_roles(self) -> tuple[str, ...]:
+        """Roles that must have a holder before the step can be done (the group it forms)."""
+        return ()
+
+    def validate_in(self, step: Step, earlier: set[str]) -> None:
+        """Raise :class:`TemplateError` (naming the field) when the step cannot run so."""
+
+    def diagram(self, template: Template, language: str) -> str:
+        """How the step is done, as the template's diagram reads it."""
+        return self.type
+
+
+KINDS: dict[str, type[Kind]] = {}
+
+
+K = TypeVar("K", bound=Kind)
+
+
+def kind(cls: type[K]) -> type[K]:
+    """Register a kind of step by its ``type``; a template names it by that."""
+    name = cls.model_fields["type"].default
+    if not isinstance(name, str) or name in KINDS:
+        raise ValueError(f"a kind of step needs a type of its own ({name!r})")
+    KINDS[name] = cls
+    return cls
+
+
+def _names(template: Template, roles: tuple[str, ...], joiner: str, language: str) -> str:
+    return joiner.join(template.role(r).name.get(language) for r in roles)
+
+
+@kind
+class FinishedBy(Kind):
     """Done when one of ``by`` marks it done (once what it ``requires`` is there)."""
 
     type: Literal["finished_by"] = "finished_by"
@@ -137,8 +203,21 @@ class FinishedBy(Frozen):
     requires_roles: tuple[str, ...] = ()  # roles that must have a holder
     requires_support_from: tuple[str, ...] = ()  # roles whose holder must confirm support
 
+    def named(self) -> tuple[str, ...]:
+        return (*self.by, *self.requires_roles, *self.requires_support_from)
 
-class Approval(Frozen):
+    def roles(self, template: Template) -> tuple[str, ...]:
+        return self.by
+
+    def needs_roles(self) -> tuple[str, ...]:
+        return self.requires_roles
+
+    def diagram(self, template: Template, language: str) -> str:
+        return f"afgerond door {_names(template, self.by[:1], '', language)}"
+
+
+@kind
+class Approval(Kind):
     """Done when the ``approvers`` approve what was put up (``all`` seats, or ``any`` one);
     a rejection sends it back with the remark, and a new proposal is a new round."""
 
@@ -147,8 +226,30 @@ class Approval(Frozen):
     approvers: tuple[str, ...] = Field(min_length=1)
     rule: Literal["all", "any"] = "all"
 
+    def named(self) -> tuple[str, ...]:
+        return self.approvers
 
-class Check(Frozen):
+    def checks(self, template: Template) -> tuple[str, ...]:
+        return self.approvers
+
+    def decides(self) -> Subject | None:
+        return self.subject
+
+    def validate_in(self, step: Step, earlier: set[str]) -> None:
+        proposing = SUBJECTS[self.subject].puts_up
+        if not any(proposing in sections for sections in step.may.values()):
+            raise TemplateError(
+                f"steps[{step.id}].may: no role may put up the {self.subject.value}"
+                f" (give one the '{proposing.value}' part)"
+            )
+
+    def diagram(self, template: Template, language: str) -> str:
+        joiner = " + " if self.rule == "all" else " of "
+        return f"akkoord van {_names(template, self.approvers, joiner, language)}"
+
+
+@kind
+class Check(Kind):
     """Done when every member of ``group`` who was asked has answered, at the step's deadline,
     or when closed early; ``merge_into`` names the step it may be merged into. The summary,
     with every remark and who wrote it, goes to the roles in ``summary_to``; from it, a role
@@ -156,31 +257,89 @@ class Check(Frozen):
     checks), and when that step is done again a new round of the check starts."""
 
     type: Literal["check"] = "check"
+    unique: ClassVar[bool] = True
     group: str
     merge_into: str | None = None
     summary_to: tuple[str, ...] = Field(default=(PROJECT_LEADER,), min_length=1)
     send_back_to: str | None = None
 
+    def named(self) -> tuple[str, ...]:
+        return (self.group, *self.summary_to)
 
-class Reviews(Frozen):
+    def roles(self, template: Template) -> tuple[str, ...]:
+        return (self.group,)
+
+    def validate_in(self, step: Step, earlier: set[str]) -> None:
+        where = f"steps[{step.id}]"
+        if step.deadline_days is None:
+            raise TemplateError(f"{where}.deadline_days: a check needs a deadline")
+        for name, target in (("merge_into", self.merge_into), ("send_back_to", self.send_back_to)):
+            if target is not None and target not in step.depends_on:
+                raise TemplateError(f"{where}.kind.{name}: '{target}' is not a step it depends on")
+        sending_back = any(Section.SEND_BACK in parts for parts in step.may.values())
+        if sending_back and self.send_back_to is None:
+            raise TemplateError(
+                f"{where}.kind.send_back_to: a role may send the check back"
+                " ('send_back'), but not to which step"
+            )
+
+    def diagram(self, template: Template, language: str) -> str:
+        return "alle checks binnen of deadline"
+
+
+@kind
+class Reviews(Kind):
     """Done when every reviewer has reviewed every chosen improvement (or at the deadline); a
     "niet akkoord" sends the plan back to ``send_back_to``. No ``reviewers``: every specialist."""
 
     type: Literal["reviews"] = "reviews"
+    unique: ClassVar[bool] = True
     reviewers: tuple[str, ...] = ()
     send_back_to: str
 
+    def named(self) -> tuple[str, ...]:
+        return self.reviewers
 
-class Evaluation(Frozen):
+    def roles(self, template: Template) -> tuple[str, ...]:
+        return self.reviewers or template.specialist_roles
+
+    def checks(self, template: Template) -> tuple[str, ...]:
+        return self.roles(template)
+
+    def validate_in(self, step: Step, earlier: set[str]) -> None:
+        if self.send_back_to not in earlier:
+            raise TemplateError(
+                f"steps[{step.id}].kind.send_back_to: '{self.send_back_to}' is not an earlier step"
+            )
+
+    def diagram(self, template: Template, language: str) -> str:
+        return "alle toetsen binnen"
+
+
+@kind
+class Evaluation(Kind):
     """The evaluation moment, months after the step before it: ``recorders`` record it."""
 
     type: Literal["evaluation"] = "evaluation"
+    unique: ClassVar[bool] = True
     recorders: tuple[str, ...] = Field(min_length=1)
 
+    def named(self) -> tuple[str, ...]:
+        return self.recorders
 
-StepKind = Annotated[
-    FinishedBy | Approval | Check | Reviews | Evaluation, Field(discriminator="type")
-]
+    def diagram(self, template: Template, language: str) -> str:
+        return "evaluatie vastgelegd"
+
+
+def _of_its_kind(value: object) -> object:
+    """A step's kind, read as the kind its ``type`` names (a registered one)."""
+    if isinstance(value, Kind) or not isinstance(value, dict):
+        return value
+    name = value.get("type")
+    if name not in KINDS:
+        known = ", ".join(sorted(KINDS))
+        raise ValueError(f"unknown kind of step {name!r} (known: {known})")
+    return KINDS[name].model_validate(value)
 
 
 class Step(Frozen):
@@ -189,7 +348,7 @@ class Step(Frozen):
     depends_on: tuple[str, ...] = ()
     responsible: str  # whom the step is on: the one told when others are late
     actors: tuple[str, ...]  # who get the step's card when it starts
-    kind: StepKind
+    kind: Annotated[SerializeAsAny[Kind], BeforeValidator(_of_its_kind)]
     may: dict[str, tuple[Section, ...]] = Field(default_factory=dict)
     deadline_days: int | None = Field(default=None, ge=1, le=365)
     asks: dict[str, Text] = Field(default_factory=dict)
@@ -252,60 +411,24 @@ class Template(Frozen):
                 if dep not in seen:
                     raise TemplateError(f"{where}.depends_on: '{dep}' is not an earlier step")
             kind = step.kind
-            named = [step.responsible, *step.actors, *step.asks, *step.may]
-            if isinstance(kind, FinishedBy):
-                named += [*kind.by, *kind.requires_roles, *kind.requires_support_from]
-            elif isinstance(kind, Approval):
-                named += kind.approvers
-            elif isinstance(kind, Check):
-                named += [kind.group, *kind.summary_to]
-            elif isinstance(kind, Reviews):
-                named += kind.reviewers
-            else:
-                named += kind.recorders
-            for role in named:
+            for role in (step.responsible, *step.actors, *step.asks, *step.may, *kind.named()):
                 if role not in role_ids:
                     raise TemplateError(f"{where}: unknown role '{role}'")
-            if isinstance(kind, (Check, Reviews, Evaluation)):
+            if type(kind).unique:
                 if kind.type in kinds:
                     raise TemplateError(
                         f"{where}.kind: only one step may be of kind '{kind.type}'"
                         f" (step {kinds[kind.type]} is already)"
                     )
                 kinds[kind.type] = step.id
-            if isinstance(kind, Check):
-                if step.deadline_days is None:
-                    raise TemplateError(f"{where}.deadline_days: a check needs a deadline")
-                for name, target in (
-                    ("merge_into", kind.merge_into),
-                    ("send_back_to", kind.send_back_to),
-                ):
-                    if target is not None and target not in step.depends_on:
-                        raise TemplateError(
-                            f"{where}.kind.{name}: '{target}' is not a step it depends on"
-                        )
-                sending_back = any(Section.SEND_BACK in parts for parts in step.may.values())
-                if sending_back and kind.send_back_to is None:
+            kind.validate_in(step, seen)
+            subject = kind.decides()
+            if subject is not None:
+                if subject in subjects:
                     raise TemplateError(
-                        f"{where}.kind.send_back_to: a role may send the check back"
-                        " ('send_back'), but not to which step"
+                        f"{where}.kind.subject: '{subject}' is approved in two steps"
                     )
-            if isinstance(kind, Reviews) and kind.send_back_to not in seen:
-                raise TemplateError(
-                    f"{where}.kind.send_back_to: '{kind.send_back_to}' is not an earlier step"
-                )
-            if isinstance(kind, Approval):
-                if kind.subject in subjects:
-                    raise TemplateError(
-                        f"{where}.kind.subject: '{kind.subject}' is approved in two steps"
-                    )
-                subjects.add(kind.subject)
-                proposing = SUBJECTS[kind.subject].puts_up
-                if not any(proposing in sections for sections in step.may.values()):
-                    raise TemplateError(
-                        f"{where}.may: no role may put up the {kind.subject.value}"
-                        f" (give one the '{proposing.value}' part)"
-                    )
+                subjects.add(subject)
             seen.add(step.id)
         return self
 
@@ -315,22 +438,15 @@ class Template(Frozen):
                 return step
         raise KeyError(step_id)
 
-    def steps_of(
-        self, kind: type[FinishedBy | Approval | Check | Reviews | Evaluation]
-    ) -> list[Step]:
-        return [step for step in self.steps if isinstance(step.kind, kind)]
+    def steps_of(self, kind: type[Kind]) -> list[Step]:
+        """The steps of a kind, by the type it registered."""
+        name = kind.model_fields["type"].default
+        return [step for step in self.steps if step.kind.type == name]
 
     def approval_step(self, subject: Subject | str) -> Step | None:
-        return next(
-            (
-                step
-                for step in self.steps
-                if isinstance(step.kind, Approval) and step.kind.subject == subject
-            ),
-            None,
-        )
+        return next((step for step in self.steps if step.kind.decides() == subject), None)
 
-    def one(self, kind: type[Check | Reviews | Evaluation]) -> Step | None:
+    def one(self, kind: type[Kind]) -> Step | None:
         """The step of a kind that occurs at most once (the check, the reviews, the evaluation)."""
         found = self.steps_of(kind)
         return found[0] if found else None
@@ -342,20 +458,10 @@ class Template(Frozen):
     def kind_roles(self, step: Step) -> tuple[str, ...]:
         """The roles the step's kind names: who finishes it, approves, is checked, reviews or
         records the evaluation."""
-        kind = step.kind
-        if isinstance(kind, FinishedBy):
-            return kind.by
-        if isinstance(kind, Approval):
-            return kind.approvers
-        if isinstance(kind, Check):
-            return (kind.group,)
-        if isinstance(kind, Reviews):
-            return self.reviewers(step)
-        return kind.recorders
+        return step.kind.roles(self)
 
     def reviewers(self, step: Step) -> tuple[str, ...]:
-        assert isinstance(step.kind, Reviews)
-        return step.kind.reviewers or self.specialist_roles
+        return step.kind.roles(self)
 
     def role(self, role_id: str) -> Role:
         for role in self.roles:

@@ -9,10 +9,12 @@ from datetime import datetime
 from wasstraat import commands as c
 from wasstraat.context import (
     AlreadyDecided,
+    Behaviour,
     Ctx,
     InvalidInput,
     NotNow,
     Places,
+    acting_role,
     behaviour,
     rule,
     section_places,
@@ -24,7 +26,6 @@ from wasstraat.effects import (
     StepStarted,
     Task,
 )
-from wasstraat.kinds.finished import already_an_actor, role_in
 from wasstraat.model import Approval as Decided
 from wasstraat.model import (
     Decision,
@@ -104,10 +105,7 @@ def open_seats(t: Trajectory, step: Step, now: datetime | None) -> list[Person]:
 
 
 @behaviour("approval")
-class ApprovalStep:
-    def start(self, ctx: Ctx, step: Step) -> None:
-        ctx.tell_actors(step)
-
+class ApprovalStep(Behaviour):
     def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
         deciding = open_seats(t, step, None)
         if deciding:
@@ -117,7 +115,7 @@ class ApprovalStep:
 
     def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
         assert isinstance(step.kind, Approval)
-        role = role_in(ctx, person, step)
+        role = acting_role(ctx, person, step)
         if what == "approve":
             role = next(
                 (r for r in step.kind.approvers if ctx.t.holds(person.aad_object_id, r)), role
@@ -131,7 +129,7 @@ class ApprovalStep:
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         assert isinstance(step.kind, Approval)
-        if role in step.actors and not already_an_actor(ctx, step, person, role):
+        if role in step.actors and not ctx.already_an_actor(step, person, role):
             ctx.tell(person, StepStarted(step=step.id, role=role))
         if role in step.kind.approvers and any(
             p.aad_object_id == person.aad_object_id for p in open_seats(ctx.t, step, ctx.now)

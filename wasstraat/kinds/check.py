@@ -15,6 +15,7 @@ from wasstraat import commands as c
 from wasstraat.context import (
     DEADLINE_TIMER,
     AlreadyDecided,
+    Behaviour,
     Ctx,
     InvalidInput,
     NotNow,
@@ -47,7 +48,7 @@ def _group(step: Step) -> str:
 
 
 @behaviour("check")
-class CheckStep:
+class CheckStep(Behaviour):
     def start(self, ctx: Ctx, step: Step) -> None:
         # the group gets the check itself, not a step card
         deadline = ctx.t.steps[step.id].deadline
@@ -67,8 +68,13 @@ class CheckStep:
             ctx.t.check.asked.append(person)
             ctx.tell(person, _request(ctx, step))
 
-    def recheck(self, ctx: Ctx, step: Step) -> None:
-        pass
+    def deadline(self, ctx: Ctx, step: Step) -> None:
+        ctx.t.check.sent_at = ctx.t.check.sent_at or ctx.now
+        close(ctx, step, "deadline")
+
+    def resumed(self, ctx: Ctx, step: Step) -> None:
+        if check_open(ctx.t):
+            ctx.t.check.deadline = ctx.t.steps[step.id].deadline
 
 
 def _request(ctx: Ctx, step: Step) -> CheckRequest:

@@ -11,9 +11,11 @@ from typing import Final
 from wasstraat import commands as c
 from wasstraat.context import (
     AlreadyDecided,
+    Behaviour,
     Ctx,
     InvalidInput,
     NotNow,
+    acting_role,
     behaviour,
     one_places,
     rule,
@@ -29,7 +31,6 @@ from wasstraat.effects import (
     NextCycleOffer,
     Task,
 )
-from wasstraat.kinds.finished import role_in
 from wasstraat.model import Kpi, Measurement, Person, Trajectory
 from wasstraat.template import Evaluation, Section, Step, Template
 
@@ -85,7 +86,7 @@ def _recorders(step: Step) -> tuple[str, ...]:
 
 
 @behaviour("evaluation")
-class EvaluationStep:
+class EvaluationStep(Behaviour):
     def start(self, ctx: Ctx, step: Step) -> None:
         evaluation = ctx.t.evaluation
         if evaluation.planned_at is None:
@@ -108,13 +109,22 @@ class EvaluationStep:
         return []
 
     def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
-        return EvaluationRequest(step=step.id, role=role_in(ctx, person, step))
+        return EvaluationRequest(step=step.id, role=acting_role(ctx, person, step))
 
-    def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
-        pass
+    def resumed(self, ctx: Ctx, step: Step) -> None:
+        evaluation = ctx.t.evaluation
+        if evaluation.requested_at is None and evaluation.planned_at:
+            # a moment that came during the pause comes now
+            ctx.set_timer(step.id, EVALUATION_TIMER, max(evaluation.planned_at, ctx.now))
 
-    def recheck(self, ctx: Ctx, step: Step) -> None:
-        pass
+    def cancelled(self, ctx: Ctx, step: Step) -> None:
+        ctx.cancel_timer(step.id, EVALUATION_TIMER)
+
+    def ahead(self, t: Trajectory, step: Step) -> datetime | None:
+        evaluation = t.evaluation
+        if evaluation.requested_at is not None or evaluation.recorded_at is not None:
+            return None
+        return evaluation.planned_at
 
 
 def invite(ctx: Ctx, step: Step) -> None:
@@ -174,7 +184,7 @@ def _evaluation_due(ctx: Ctx, cmd: c.EvaluationDue) -> None:
     evaluation.requested_at = ctx.now
     # the whole project group gets the evaluation card; who may record it is the engine's call
     for person in ctx.t.members():
-        ctx.tell(person, EvaluationRequest(step=step.id, role=role_in(ctx, person, step)))
+        ctx.tell(person, EvaluationRequest(step=step.id, role=acting_role(ctx, person, step)))
 
 
 @rule("record_evaluation", places=_evaluation_places)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wasstraat import commands as c
 from wasstraat.context import (
+    Behaviour,
     Ctx,
     InvalidInput,
     NotAllowed,
@@ -11,19 +12,13 @@ from wasstraat.context import (
     behaviour,
     rule,
 )
-from wasstraat.effects import (
-    StepStarted,
-    Task,
-)
+from wasstraat.effects import StepStarted
 from wasstraat.model import ImplementationStatus, Person, Trajectory
 from wasstraat.template import FinishedBy, Requirement, Reviews, Step, Template
 
 
 @behaviour("finished_by")
-class Finished:
-    def start(self, ctx: Ctx, step: Step) -> None:
-        ctx.tell_actors(step)
-
+class Finished(Behaviour):
     def waiting(self, t: Trajectory, step: Step, template: Template) -> list[tuple[Person, str]]:
         assert isinstance(step.kind, FinishedBy)
         result: list[tuple[Person, str]] = []
@@ -40,28 +35,9 @@ class Finished:
                 return result + [(p, "complete") for p in t.holders(role)]
         return result
 
-    def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
-        return StepStarted(step=step.id, role=role_in(ctx, person, step))
-
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
-        if role in step.actors and not already_an_actor(ctx, step, person, role):
+        if role in step.actors and not ctx.already_an_actor(step, person, role):
             ctx.tell(person, StepStarted(step=step.id, role=role))
-
-    def recheck(self, ctx: Ctx, step: Step) -> None:
-        pass
-
-
-def already_an_actor(ctx: Ctx, step: Step, person: Person, role: str) -> bool:
-    """Whether the person already acts in the step in another role (and so has its card)."""
-    others = ctx.t.roles_of(person.aad_object_id, ctx.now) - {role}
-    return bool(others & set(step.actors))
-
-
-def role_in(ctx: Ctx, person: Person, step: Step) -> str:
-    """The role a person acts in at a step (an actor role first), for the card they get."""
-    roles = ctx.t.roles_of(person.aad_object_id, ctx.now)
-    actor_role = next((r for r in step.actors if r in roles), None)
-    return actor_role or (sorted(roles) or ["?"])[0]
 
 
 def _finishers(template: Template, command: c.Base | None) -> list[tuple[Step, frozenset[str]]]:

@@ -9,6 +9,7 @@ from wasstraat import commands as c
 from wasstraat.context import (
     DEADLINE_TIMER,
     AlreadyDecided,
+    Behaviour,
     Ctx,
     InvalidInput,
     NotAllowed,
@@ -85,7 +86,7 @@ def rejected(t: Trajectory) -> list[str]:
 
 
 @behaviour("reviews")
-class ReviewStep:
+class ReviewStep(Behaviour):
     def start(self, ctx: Ctx, step: Step) -> None:
         if not missing(ctx.t, ctx.template, step):
             # every chosen improvement was reviewed at its current text: nothing to ask again
@@ -109,6 +110,9 @@ class ReviewStep:
     def recheck(self, ctx: Ctx, step: Step) -> None:
         if not missing(ctx.t, ctx.template, step):
             finish(ctx, step, "all_reviewed")
+
+    def deadline(self, ctx: Ctx, step: Step) -> None:
+        finish(ctx, step, "deadline")
 
 
 def _request(ctx: Ctx, step: Step, person: Person) -> ReviewRequest:
