@@ -33,7 +33,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bench import harness
 from bot.app import RUNTIME, create_app
-from bot.dispatcher import Dispatcher
+from bot.delivery import Dispatcher
 from bot.settings import Settings
 from bot.workflow import Workflow
 from tests.conftest import BotClient
@@ -73,7 +73,7 @@ async def once(url: str, *, known_chats: bool = False) -> dict[str, Any]:
         store = app[RUNTIME].services.store
         for person in staff if known_chats else []:
             conversation = f"a:personal-29:{person.aad_object_id}"
-            await store.save_conversation_reference(
+            await store.references.save(
                 conversation_id=conversation,
                 conversation_type="personal",
                 reference={

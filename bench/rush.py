@@ -29,8 +29,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bench import harness
 from bot.app import RUNTIME, create_app
-from bot.dispatcher import Dispatcher
+from bot.delivery import Dispatcher
 from bot.settings import Settings
+from storage import Outgoing, ToPerson
 from tests.conftest import BotClient, payload
 from tests.fakes import FakeConnector
 from tests.scenario.test_delivery import channel_trajectory
@@ -53,10 +54,10 @@ async def _seed(bot: BotClient, app: Any, connector: FakeConnector) -> list[str]
     store = app[RUNTIME].services.store
     now = datetime.now(UTC)
     people = [f"staff-{n:04}" for n in range(PEOPLE)]
-    rows = []
+    rows: list[Outgoing] = []
     for person in people:
         conversation = f"a:personal-29:{person}"
-        await store.save_conversation_reference(
+        await store.references.save(
             conversation_id=conversation,
             conversation_type="personal",
             reference={
@@ -78,16 +79,16 @@ async def _seed(bot: BotClient, app: Any, connector: FakeConnector) -> list[str]
                 count=1,
             )
             rows.append(
-                {
-                    "kind": body.kind,
-                    "recipient": {"aad_object_id": person, "name": f"Medewerker {person}"},
-                    "payload": {"trajectory_id": trajectory_id, "version": 1, **body.payload()},
-                    "trajectory_id": trajectory_id,
-                    "not_before": now,
-                }
+                Outgoing(
+                    recipient=ToPerson(aad_object_id=person, name=f"Medewerker {person}"),
+                    body=body,
+                    trajectory_id=trajectory_id,
+                    version=1,
+                    not_before=now,
+                )
             )
     async with store.transaction(now=now) as tx:
-        await tx.add_outbox_many(rows, now=now)
+        await tx.add_outbox(rows, now=now)
     return people
 
 

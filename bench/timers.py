@@ -24,12 +24,14 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bench import harness
 from bot.services import Services
 from bot.settings import Settings
 from bot.ticker import Ticker
 from bot.workflow import Workflow
-from storage import Store, open_database
+from storage import Store, open_database, schema
 from tests.replicas.seeding import seed_due_follow_ups
 from wasstraat import commands as c
 from wasstraat.engine import timer_id
@@ -144,11 +146,12 @@ def catch_up(folder: Path) -> dict[str, float]:
 
 async def _evaluation_queued(url: str) -> bool:
     database = await open_database(url, migrate=False)
+    query = select(func.count()).where(schema.outbox.c.kind == "evaluation_request")
     try:
-        messages = await Store(database).outbox_messages()
+        async with database.connect() as conn:
+            return bool(await conn.scalar(query))
     finally:
         await database.dispose()
-    return any(m["kind"] == "evaluation_request" for m in messages)
 
 
 def measure() -> dict[str, float]:

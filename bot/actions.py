@@ -44,6 +44,7 @@ from cards.messages import (
     NEXT_CYCLE,
     NUDGE,
     SEND_BACK_CHECK,
+    redrawn,
     render_message,
 )
 from cards.outcomes import (
@@ -431,31 +432,21 @@ def card_for(
     """The card the person was using, drawn again for them from the trajectory as it is now,
     with what happened on top."""
     viewer = turn.viewer_for(trajectory)
+    notices = tuple(
+        (line, attention) for line, attention in ((error, True), (notice, False)) if line
+    )
     rendered = render_message(
-        kind,
-        {"step": step, "saved": saved},
+        redrawn(kind, step),
         trajectory,
         language=viewer.language,
         template=viewer.template,
         zone=viewer.zone,
         viewer=turn.actor,
         now=viewer.now,
+        notices=notices,
+        saved=saved,
     )
-    result = rendered.card or error_card("")
-    if notice:
-        result["body"].insert(1, paragraph(notice, spacing="Small"))
-    if error:
-        result["body"].insert(
-            1,
-            {
-                "type": "TextBlock",
-                "text": error,
-                "wrap": True,
-                "color": "Attention",
-                "weight": "Bolder",
-            },
-        )
-    return result
+    return rendered.card or error_card(error or notice or "")
 
 
 @action(NEXT_CYCLE, load=Load.TRAJECTORY)

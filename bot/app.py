@@ -23,7 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
-from bot.dispatcher import Dispatcher
+from bot.delivery import Dispatcher
 from bot.downloads import Links, download_dossier, download_person, may_open_dossier
 from bot.escaping import EscapeOutgoing
 from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
@@ -322,9 +322,9 @@ def tab_context(services: Services, links: Links | None) -> TabContext:
 async def kept_templates(store: Store, current: Template, now: datetime) -> dict[str, Template]:
     """Keep the template new trajectories start with, and read back every one that running
     trajectories started with (each keeps following its own)."""
-    await store.keep_template(current.key, current.model_dump_json(), now=now)
+    await store.templates.keep(current.key, current.model_dump_json(), now=now)
     templates: dict[str, Template] = {}
-    for key, body in (await store.kept_templates()).items():
+    for key, body in (await store.templates.kept()).items():
         try:
             templates[key] = Template.model_validate_json(body)
         except ValueError:
@@ -364,7 +364,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         calendar = calendar_from_settings(settings)
         dispatcher = Dispatcher(services, adapter, pacer=pacer, calendar=calendar)
         ticker = Ticker(services)
-        refreshed = await store.refresh_portfolio()
+        refreshed = await store.portfolio.refresh()
         if refreshed:
             log.info("portfolio: %d trajectories added or brought up to date", refreshed)
         app[TAB_CONTEXT] = tab_context(services, await Links.create(services))

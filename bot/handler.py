@@ -81,7 +81,7 @@ class WasstraatBot(TeamsActivityHandler):
         """The app was removed: a 1:1 chat's reference (it names the person) is forgotten."""
         turn = self._turn(turn_context)
         if turn.conversation_type == "personal":
-            await self._services.store.forget_conversation(turn.binding.conversation_id)
+            await self._services.store.references.forget(turn.binding.conversation_id)
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -108,7 +108,7 @@ class WasstraatBot(TeamsActivityHandler):
         team_id = self._turn(context).binding.team_id
         if not team_id:
             return
-        await self._services.store.change_team_members(
+        await self._services.store.portfolio.change_team_members(
             team_id,
             added=[m.aad_object_id for m in added if m.aad_object_id],
             removed=[m.aad_object_id for m in removed if m.aad_object_id],

@@ -51,7 +51,7 @@ async def anonymize_expired(services: Services) -> int:
         return 0
     cutoff = services.clock() - timedelta(days=days)
     done = 0
-    for trajectory in await services.store.closed_before(cutoff):
+    for trajectory in await services.store.personal.closed_before(cutoff):
         if trajectory.anonymized_at is not None:
             continue
         await _replace(
@@ -77,9 +77,9 @@ async def audit_export(services: Services, person_id: str, admin: Person) -> Non
 
 async def person_export(services: Services, person_id: str) -> dict[str, Any]:
     """Everything stored about one person (AVG inzageverzoek), as JSON-ready data."""
-    trajectories = await services.store.trajectories_mentioning(person_id)
-    audit = await services.store.personal_audit(person_id)
-    rows = await services.store.personal_rows(person_id)
+    trajectories = await services.store.personal.trajectories_mentioning(person_id)
+    audit = await services.store.personal.audit(person_id)
+    rows = await services.store.personal.rows(person_id)
     return {
         "person": person_id,
         "exported_at": services.clock().isoformat(),
@@ -96,7 +96,7 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 async def remove_person(services: Services, person_id: str, admin: Person) -> tuple[int, int]:
     """Replace the person in every closed trajectory; (how many, how many still running)."""
     removed = running = 0
-    for trajectory in await services.store.trajectories_mentioning(person_id):
+    for trajectory in await services.store.personal.trajectories_mentioning(person_id):
         if trajectory.status not in CLOSED:
             running += 1
             continue

@@ -41,7 +41,9 @@ async def fetch_roster(turn: Turn, trajectory: Trajectory) -> list[Person]:
             break
     if trajectory.binding.team_id:
         # who is in the team, for the portfolio tab (people see their teams' trajectories)
-        await turn.services.store.set_team_members(trajectory.binding.team_id, people.keys())
+        await turn.services.store.portfolio.set_team_members(
+            trajectory.binding.team_id, people.keys()
+        )
     return sorted(people.values(), key=lambda p: p.name.lower())
 
 

@@ -75,7 +75,7 @@ class Ticker:
         stats = TickStats()
         now = self._services.clock()
         while True:
-            timers = await self._services.store.claim_due_timers(
+            timers = await self._services.store.timers.claim_due(
                 worker=self._worker, now=now, lease=LEASE, limit=BATCH
             )
             for timer in timers:
@@ -108,10 +108,10 @@ class Ticker:
             stats.skipped += 1
         except Exception:
             log.exception("timer %s failed; it is tried again", timer["kind"])
-            await services.store.release_timer(timer["id"], worker=self._worker)
+            await services.store.timers.release(timer["id"], worker=self._worker)
             stats.failed += 1
             return
-        await services.store.mark_timer_fired(
+        await services.store.timers.mark_fired(
             timer["id"], worker=self._worker, due_at=timer["due_at"], now=services.clock()
         )
 
@@ -146,7 +146,7 @@ class Ticker:
         """Set the date job at the next due timer in the database (replacing the one before)."""
         if self._scheduler is None:
             return
-        due = await self._services.store.next_timer_due()
+        due = await self._services.store.timers.next_due()
         if due is None:
             self._next = None
             if self._scheduler.get_job(NEXT_JOB):

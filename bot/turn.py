@@ -208,7 +208,7 @@ class Turn:
         if conversation_type != "personal":
             reference.user = None  # a channel or group chat is nobody's: keep no sender
         sender = activity.from_property
-        await self.services.store.save_conversation_reference(
+        await self.services.store.references.save(
             conversation_id=base,
             conversation_type=conversation_type,
             reference=reference.serialize(),

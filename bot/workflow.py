@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from bot.services import Services
-from storage import StaleVersion
+from storage import Outgoing, Recipient, StaleVersion, ToChannel, ToPerson
 from storage.store import Transaction
 from wasstraat import engine, limits
 from wasstraat.commands import Command
@@ -45,14 +45,12 @@ def next_cycle_id(previous: Trajectory) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"wasstraat:next-cycle:{previous.id}").hex
 
 
-def recipient_of(message: engine.Message, trajectory: Trajectory) -> dict[str, Any]:
+def recipient_of(message: engine.Message, trajectory: Trajectory) -> Recipient:
     """Where an outbox message goes: a person (by Entra object id) or the trajectory's channel."""
     if message.recipient is not None:
-        return {"aad_object_id": message.recipient.aad_object_id, "name": message.recipient.name}
-    return {
-        "channel": trajectory.binding.channel_key,
-        "conversation_id": trajectory.binding.conversation_id,
-    }
+        return ToPerson(aad_object_id=message.recipient.aad_object_id, name=message.recipient.name)
+    binding = trajectory.binding
+    return ToChannel(channel=binding.channel_key, conversation_id=binding.conversation_id)
 
 
 # messages that are not prompts to a person: they go out at once, at any hour
@@ -86,19 +84,15 @@ async def _write_effects(
     services: Services,
 ) -> None:
     trajectory = outcome.trajectory
-    await tx.add_outbox_many(
+    await tx.add_outbox(
         [
-            {
-                "kind": message.kind,
-                "recipient": recipient_of(message, trajectory),
-                "payload": {
-                    "trajectory_id": trajectory.id,
-                    "version": trajectory.version,
-                    **message.data,
-                },
-                "trajectory_id": trajectory.id,
-                "not_before": _not_before(message, actor, now, services.policy),
-            }
+            Outgoing(
+                recipient=recipient_of(message, trajectory),
+                body=message.body,
+                trajectory_id=trajectory.id,
+                version=trajectory.version,
+                not_before=_not_before(message, actor, now, services.policy),
+            )
             for message in outcome.messages
             if not (message.kind == "calendar_event" and not services.settings.graph_enabled)
         ],

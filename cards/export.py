@@ -121,7 +121,7 @@ def digest_demo() -> tuple[Person, list[Reminded]]:
         outcome = run.do(system, c.FollowUpDue(), after=timedelta(days=21))
         for message in outcome.messages:
             if message.kind == "reminder" and message.recipient == PE:
-                reminded.append(Reminded(data=message.data, trajectory=run.t, template=TEMPLATE))
+                reminded.append(Reminded(body=message.body, trajectory=run.t, template=TEMPLATE))
     return PE, reminded
 
 
@@ -138,8 +138,7 @@ def _message_variants(language: Language) -> Iterator[tuple[str, Element]]:
                 if name in seen or message.kind in SILENT:
                     continue
                 rendered = render_message(
-                    message.kind,
-                    message.data,
+                    message.body,
                     outcome.trajectory,
                     language=language,
                     template=TEMPLATE,

@@ -1,15 +1,15 @@
 """What each outbox message looks like for its recipient: a card or a short text.
 
-Pure functions of the message kind, its data, the current trajectory, the recipient's role and
-language. One renderer per message kind, in a table.
+Pure functions of the message's typed body, the current trajectory, the recipient's role and
+language. One renderer per kind of body, in a table (a test keeps it complete).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from cards.base import Element, action_set, card, execute, heading, paragraph, show_card
@@ -20,7 +20,39 @@ from cards.results import result_elements
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL, step_label
 from cards.submitted import approval_items
-from wasstraat.effects import KpiResult
+from wasstraat.effects import (
+    ApprovalRequest,
+    Body,
+    CalendarEvent,
+    CalendarFailed,
+    CalendarUninvited,
+    CheckProgress,
+    CheckRequest,
+    CheckSummary,
+    DeliveryFailed,
+    EvaluationPlanned,
+    EvaluationRequest,
+    EvaluationResult,
+    ImplementationAssigned,
+    MergePlanned,
+    MessageBody,
+    NextCycleOffer,
+    PlanSentBack,
+    Rejected,
+    Reminder,
+    ReviewRequest,
+    ReviewsSummary,
+    RoleAssigned,
+    SessionPlanned,
+    StepDone,
+    StepStarted,
+    SubstituteAssigned,
+    SupportConfirmed,
+    TaskOverdue,
+    TrajectoryCancelled,
+    TrajectoryPaused,
+    TrajectoryResumed,
+)
 from wasstraat.engine import allowed_actions
 from wasstraat.kinds import as_kind
 from wasstraat.kinds.approval import current_round, decided_by
@@ -65,14 +97,17 @@ NOTHING = Rendered()
 class View:
     """Everything a renderer may look at."""
 
-    kind: str
-    data: Mapping[str, Any]
+    body: Body
     trajectory: Trajectory
     language: Language
     template: Template
     zone: ZoneInfo
     viewer: Person | None = None  # who the card is for (None: as the message's role sees it)
     now: datetime | None = None
+    # what happened, on top of the card drawn again for the person who acted: a text, and
+    # whether it asks for attention (what to correct)
+    notices: tuple[tuple[str, bool], ...] = ()
+    saved: bool = False  # drawn again after the person saved it
 
     def t(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
@@ -82,8 +117,8 @@ class View:
         """The roles the card is drawn for: the viewer's, or else the message's role."""
         if self.viewer is not None:
             return self.trajectory.roles_of(self.viewer.aad_object_id, self.now)
-        role = self.data.get("role")
-        return {role} if isinstance(role, str) and role else set()
+        role = self.body.role
+        return {role} if role else set()
 
     def roles_at(self, step: Step) -> list[str]:
         """The viewer's roles the step names, in the step's order; else the message's role (a
@@ -93,8 +128,8 @@ class View:
         found = [r for r in dict.fromkeys(named) if r in roles]
         if found:
             return found
-        role = self.data.get("role")
-        if isinstance(role, str) and role and (self.viewer is None or role in roles):
+        role = self.body.role
+        if role and (self.viewer is None or role in roles):
             return [role]
         return [min(roles)] if roles else []
 
@@ -111,11 +146,11 @@ class View:
     def product(self) -> str:
         return self.trajectory.product
 
-    def step(self, step_id: str | None = None) -> str:
-        return step_label(self.template, step_id or str(self.data["step"]), self.language)
+    def step(self, step_id: str) -> str:
+        return step_label(self.template, step_id, self.language)
 
-    def role(self, role_id: str | None = None) -> str:
-        return self.template.role(role_id or str(self.data["role"])).name.get(self.language)
+    def role(self, role_id: str) -> str:
+        return self.template.role(role_id).name.get(self.language)
 
     def date(self, value: object) -> str | None:
         """The day of a moment or a date (or its ISO text in the message's data), as people
@@ -131,13 +166,9 @@ class View:
         return format_datetime(when, self.language, self.zone)
 
     def ref(self, action: str, **extra: Any) -> dict[str, Any]:
-        """The data a card action carries: which trajectory and step it was made for (what a
-        click decides is checked against the trajectory as it is, by round and state)."""
-        return {
-            "trajectory": self.trajectory.id,
-            **({"step": self.data["step"]} if "step" in self.data else {}),
-            **extra,
-        }
+        """The data a card action carries: which trajectory (and step, round …) it was made
+        for (what a click decides is checked against the trajectory as it is)."""
+        return {"trajectory": self.trajectory.id, **extra}
 
 
 def _when(value: object) -> date | datetime | None:
@@ -153,34 +184,43 @@ def _when(value: object) -> date | datetime | None:
         return datetime.fromisoformat(value)
 
 
-Renderer = Callable[[View], Rendered]
-# one renderer per message kind; a test keeps it complete for every kind but the silent ones
+B = TypeVar("B", bound=MessageBody)
+Renderer = Callable[[View, Any], Rendered]
+# one renderer per kind of body; a test keeps it complete for every kind but the silent ones
 RENDERERS: dict[str, Renderer] = {}
 # kinds nobody reads as a message: a calendar event becomes an Outlook invitation
-SILENT = frozenset({"calendar_event"})
+SILENT = frozenset({CalendarEvent.model_fields["kind"].default})
 
 
-def renders(*kinds: str) -> Callable[[Renderer], Renderer]:
-    def register(renderer: Renderer) -> Renderer:
-        for kind in kinds:
-            RENDERERS[kind] = renderer
+def renders(
+    *bodies: type[B],
+) -> Callable[[Callable[[View, B], Rendered]], Callable[[View, B], Rendered]]:
+    def register(renderer: Callable[[View, B], Rendered]) -> Callable[[View, B], Rendered]:
+        for body in bodies:
+            RENDERERS[body.model_fields["kind"].default] = renderer
         return renderer
 
     return register
 
 
-def _task(
-    view: View, body: list[Element], actions: list[Element] | None = None, step: str | None = None
-) -> Element:
+def _task(view: View, body: list[Element], actions: list[Element] | None, step: str) -> Element:
+    """A task's card: its title, what happened (when drawn again for who acted), its body."""
     title = view.t("task.title", product=view.product, step=view.step(step))
-    return card([heading(title), *body], actions)
+    notices = [
+        {**paragraph(line), "color": "Attention", "weight": "Bolder"}
+        if attention
+        else paragraph(line, spacing="Small")
+        for line, attention in view.notices
+    ]
+    return card([heading(title), *notices, *body], actions)
 
 
-@renders("step_started")
-def _step_started(view: View) -> Rendered:
-    if "role" not in view.data and view.viewer is None:  # to the channel
-        return Rendered(text=view.t("notice.step_started", product=view.product, step=view.step()))
-    step = view.template.step(str(view.data["step"]))
+@renders(StepStarted)
+def _step_started(view: View, message: StepStarted) -> Rendered:
+    if message.role is None and view.viewer is None:  # to the channel
+        text_ = view.t("notice.step_started", product=view.product, step=view.step(message.step))
+        return Rendered(text=text_)
+    step = view.template.step(message.step)
     roles = view.roles
     line = view.role_line(step)
     body = [line] if line is not None else []
@@ -217,8 +257,8 @@ def _step_started(view: View) -> Rendered:
         actions += form.actions
     if not active:
         body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
-    if view.data.get("saved") and not (form is not None and form.submitted):
-        body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
+    if view.saved and not (form is not None and form.submitted):
+        body.insert(1 if line is not None else 0, paragraph(view.t("form.saved"), spacing="Small"))
     actions.append(_more(view, step))
     return Rendered(card=_task(view, body, actions, step=step.id))
 
@@ -242,45 +282,47 @@ def _idea_input(view: View) -> Element:
     }
 
 
-@renders("step_done")
-def _step_done(view: View) -> Rendered:
-    return Rendered(text=view.t("notice.step_done", product=view.product, step=view.step()))
+@renders(StepDone)
+def _step_done(view: View, message: StepDone) -> Rendered:
+    return Rendered(
+        text=view.t("notice.step_done", product=view.product, step=view.step(message.step))
+    )
 
 
-@renders("merge_planned")
-def _merge_planned(view: View) -> Rendered:
+@renders(MergePlanned)
+def _merge_planned(view: View, message: MergePlanned) -> Rendered:
     return Rendered(
         text=view.t(
             "notice.merge_planned",
             product=view.product,
-            step=view.step(),
-            into=view.step(str(view.data["into"])),
+            step=view.step(message.step),
+            into=view.step(message.into),
         )
     )
 
 
-@renders("role_assigned")
-def _role_assigned(view: View) -> Rendered:
-    given = view.data.get("roles") or [view.data["role"]]
-    names = ", ".join(view.role(str(r)) for r in given)
+@renders(RoleAssigned)
+def _role_assigned(view: View, message: RoleAssigned) -> Rendered:
+    given = message.roles or [message.role]
+    names = ", ".join(view.role(r) for r in given)
     return Rendered(text=view.t("role_assigned.body", product=view.product, role=names))
 
 
-@renders("substitute_assigned")
-def _substitute_assigned(view: View) -> Rendered:
+@renders(SubstituteAssigned)
+def _substitute_assigned(view: View, message: SubstituteAssigned) -> Rendered:
     return Rendered(
         text=view.t(
             "substitute_assigned.body",
             product=view.product,
-            role=view.role(),
-            absent=view.data.get("absent", ""),
+            role=view.role(message.role),
+            absent=message.absent,
         )
     )
 
 
-@renders("approval_request")
-def _approval_request(view: View) -> Rendered:
-    subject = str(view.data["subject"])
+@renders(ApprovalRequest)
+def _approval_request(view: View, message: ApprovalRequest) -> Rendered:
+    subject = message.subject
     step = view.template.approval_step(subject)
     if step is None:
         return NOTHING
@@ -290,7 +332,7 @@ def _approval_request(view: View) -> Rendered:
         body += item
     if len(items) > PAGE:
         body.append(paragraph(view.t("form.more", count=len(items) - PAGE), subtle=True))
-    round_ = view.data.get("round")
+    round_ = message.round
     now_round = current_round(view.trajectory, subject)
     mine = (
         decided_by(view.trajectory, subject, now_round, view.viewer.aad_object_id)
@@ -328,38 +370,23 @@ def _approval_request(view: View) -> Rendered:
     return Rendered(card=_task(view, body, actions, step=step.id))
 
 
-@renders("rejected")
-def _rejected(view: View) -> Rendered:
-    subject = view.t(f"subject.{view.data['subject']}")
+@renders(Rejected)
+def _rejected(view: View, message: Rejected) -> Rendered:
+    subject = view.t(f"subject.{message.subject}")
     return Rendered(
-        text=view.t(
-            "rejected.body",
-            by=view.data.get("by", ""),
-            subject=subject,
-            remark=view.data.get("remark", ""),
-        )
+        text=view.t("rejected.body", by=message.by, subject=subject, remark=message.remark)
     )
 
 
-def _check_step(view: View) -> Step | None:
-    step_id = view.data.get("step")
-    if isinstance(step_id, str):
-        try:
-            return view.template.step(step_id)
-        except KeyError:
-            return None
-    return view.template.one(Check)
-
-
-@renders("check_request")
-def _check_request(view: View) -> Rendered:
-    step = _check_step(view)
-    if step is None:
+@renders(CheckRequest)
+def _check_request(view: View, message: CheckRequest) -> Rendered:
+    if message.step not in {s.id for s in view.template.steps}:
         return NOTHING
+    step = view.template.step(message.step)
     body = [paragraph(view.t("check.body"))]
     check = view.trajectory.check
-    round_ = view.data.get("round")
-    if isinstance(round_, int) and round_ != check.round:
+    round_ = message.round
+    if round_ is not None and round_ != check.round:
         # a card of an earlier round: that round is over, the new one has its own card
         body.append(paragraph(view.t("check.round_over"), subtle=True))
         return Rendered(card=_task(view, body, None, step=step.id))
@@ -373,7 +400,7 @@ def _check_request(view: View) -> Rendered:
         )
         body.append(paragraph(line, subtle=True))
         return Rendered(card=_task(view, body, None, step=step.id))
-    deadline = view.date(view.data.get("deadline"))
+    deadline = view.date(message.deadline)
     if deadline:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
     body.append(
@@ -387,7 +414,7 @@ def _check_request(view: View) -> Rendered:
     )
     ref = view.ref(ANSWER_CHECK, step=step.id, round=check.round)
     actions: list[Element] = []
-    link = view.data.get("link")
+    link = message.link
     if link:
         actions.append({"type": "Action.OpenUrl", "title": view.t("check.link"), "url": link})
     actions += [
@@ -397,13 +424,13 @@ def _check_request(view: View) -> Rendered:
     return Rendered(card=_task(view, body, actions, step=step.id))
 
 
-@renders("check_progress")
-def _check_progress(view: View) -> Rendered:
+@renders(CheckProgress)
+def _check_progress(view: View, message: CheckProgress) -> Rendered:
     line = view.t(
         "check_progress.body",
         product=view.product,
-        answered=view.data.get("answered", 0),
-        count=view.data.get("asked", 0),
+        answered=message.answered,
+        count=message.asked,
     )
     step = view.template.one(Check)
     if step is None or view.trajectory.status_of(step.id) is not StepStatus.ACTIVE:
@@ -412,22 +439,21 @@ def _check_progress(view: View) -> Rendered:
     return Rendered(card=_task(view, [paragraph(line)], [close], step=step.id))
 
 
-@renders("check_summary")
-def _check_summary(view: View) -> Rendered:
+@renders(CheckSummary)
+def _check_summary(view: View, message: CheckSummary) -> Rendered:
     """What the check found, each remark with who wrote it; who may send the work back to the
     step the check checks gets the button for it while that is still possible."""
     summary = view.t(
         "check_summary.body",
         product=view.product,
-        agree=view.data.get("agree", 0),
-        disagree=view.data.get("disagree", 0),
+        agree=message.agree,
+        disagree=message.disagree,
     )
-    missing = view.data.get("missing") or []
-    if missing:
-        summary += " " + view.t("check_summary.missing", names=", ".join(missing))
+    if message.missing:
+        summary += " " + view.t("check_summary.missing", names=", ".join(message.missing))
     step = view.template.one(Check)
-    round_ = view.data.get("round")
-    if step is None or not isinstance(round_, int):  # a summary from before remarks were kept
+    round_ = message.round
+    if step is None or round_ is None:  # a summary from before remarks were kept
         return Rendered(text=summary)
     check = view.trajectory.check
     answers = [a for a in check.answers_of(round_) if a.remark.strip()]
@@ -463,8 +489,8 @@ def _may_send_back(view: View, step: Step) -> bool:
     return SEND_BACK_CHECK in allowed_actions(view.trajectory, view.viewer, view.now, view.template)
 
 
-@renders("review_request")
-def _review_request(view: View) -> Rendered:
+@renders(ReviewRequest)
+def _review_request(view: View, message: ReviewRequest) -> Rendered:
     """One card a reviewer, with a part for each reviewing role they hold: each asks in that
     role's terms (the template's ``asks``) and takes a verdict per improvement in that role."""
     step = view.template.one(Reviews)
@@ -475,9 +501,8 @@ def _review_request(view: View) -> Rendered:
         mine = [r for r in reviewing if r in view.roles]
         sections = [(r, pending(view.trajectory, view.viewer, r)) for r in mine]
     else:
-        named = view.data.get("roles") or [view.data.get("role")]
-        improvements = [str(i) for i in view.data.get("improvements", [])]
-        sections = [(str(r), improvements) for r in named if r in reviewing]
+        named = message.roles or ([message.role] if message.role else [])
+        sections = [(r, message.improvements) for r in named if r in reviewing]
     roles = [r for r, _left in sections]
     open_ = [(r, left) for r, left in sections if left]
     count = len({i for _r, left in open_ for i in left})
@@ -489,7 +514,7 @@ def _review_request(view: View) -> Rendered:
         body.append(paragraph(view.t("task.your_roles", roles=names), subtle=True))
     if count:
         body.append(paragraph(view.t("review_request.body", product=view.product, count=count)))
-    deadline = view.date(view.data.get("deadline"))
+    deadline = view.date(message.deadline)
     if deadline and count:
         body.append(paragraph(view.t("task.deadline", date=deadline)))
     actions: list[Element] = []
@@ -501,52 +526,48 @@ def _review_request(view: View) -> Rendered:
         actions += form.actions
     elif not open_:
         body.append(paragraph(view.t("review_request.done"), subtle=True))
-    if view.data.get("saved"):
-        body.insert(1, paragraph(view.t("form.saved"), spacing="Small"))
+    if view.saved:
+        body.insert(1 if roles else 0, paragraph(view.t("form.saved"), spacing="Small"))
     return Rendered(card=_task(view, body, actions or None, step=step.id))
 
 
-@renders("plan_sent_back")
-def _plan_sent_back(view: View) -> Rendered:
+@renders(PlanSentBack)
+def _plan_sent_back(view: View, message: PlanSentBack) -> Rendered:
     return Rendered(text=view.t("plan_sent_back.body", product=view.product))
 
 
-@renders("delivery_failed")
-def _delivery_failed(view: View) -> Rendered:
+@renders(DeliveryFailed)
+def _delivery_failed(view: View, message: DeliveryFailed) -> Rendered:
     return Rendered(
-        text=view.t("delivery_failed.body", name=view.data.get("name", "?"), product=view.product)
+        text=view.t("delivery_failed.body", name=message.name or "?", product=view.product)
     )
 
 
-NOTICES = (
-    "support_confirmed",
-    "reviews_summary",
-    "evaluation_planned",
-    "trajectory_paused",
-    "trajectory_resumed",
-    "trajectory_cancelled",
+@renders(
+    SupportConfirmed,
+    ReviewsSummary,
+    EvaluationPlanned,
+    TrajectoryPaused,
+    TrajectoryResumed,
+    TrajectoryCancelled,
 )
-
-
-def _notice(view: View) -> Rendered:
+def _notice(view: View, message: MessageBody) -> Rendered:
+    """A line of news, in the catalogue under the kind's name (who did it, on which day)."""
+    said = message.payload()
     return Rendered(
         text=view.t(
-            f"notice.{view.kind}",
+            f"notice.{message.kind}",
             product=view.product,
-            by=view.data.get("by", ""),
-            on=view.date(view.data.get("on")) or "",
+            by=said.get("by", ""),
+            on=view.date(said.get("on")) or "",
         )
     )
 
 
-for _kind in NOTICES:
-    RENDERERS[_kind] = _notice
-
-
-@renders("implementation_assigned")
-def _implementation_assigned(view: View) -> Rendered:
+@renders(ImplementationAssigned)
+def _implementation_assigned(view: View, message: ImplementationAssigned) -> Rendered:
     """Which actions of the implementation plan the person leads, in one message."""
-    ids = view.data.get("items") or [view.data.get("item")]
+    ids = message.items
     items = [i for i in view.trajectory.implementation if i.id in ids]
     names = "; ".join(short(i.text, 120) for i in items[:PAGE])
     return Rendered(
@@ -556,8 +577,8 @@ def _implementation_assigned(view: View) -> Rendered:
     )
 
 
-@renders("evaluation_request")
-def _evaluation_request(view: View) -> Rendered:
+@renders(EvaluationRequest)
+def _evaluation_request(view: View, message: EvaluationRequest) -> Rendered:
     """The project group's evaluation card: every KPI with its baseline and target; who may
     record the evaluation also gets the fields for the new measurements and the lessons."""
     step = view.template.one(Evaluation)
@@ -589,11 +610,11 @@ def _evaluation_request(view: View) -> Rendered:
     return Rendered(card=_task(view, body, actions, step=step.id))
 
 
-@renders("evaluation_result")
-def _evaluation_result(view: View) -> Rendered:
+@renders(EvaluationResult)
+def _evaluation_result(view: View, message: EvaluationResult) -> Rendered:
     """The result for the whole project group and the sponsor: per KPI its baseline, target
     and new measurement, in words and as a chart, as the message recorded them."""
-    results = [KpiResult.model_validate(k) for k in view.data.get("kpis") or []]
+    results = list(message.kpis)
     evaluation = view.trajectory.evaluation
     by = ""
     if evaluation.by is not None and evaluation.by.name and evaluation.recorded_at is not None:
@@ -610,17 +631,16 @@ def _evaluation_result(view: View) -> Rendered:
     return Rendered(card=card(body, actions))
 
 
-@renders("reminder")
-def _reminder(view: View) -> Rendered:
+@renders(Reminder)
+def _reminder(view: View, message: Reminder) -> Rendered:
     """The task's own card again, with the reminder on top."""
-    task = str(view.data.get("task", ""))
-    since = view.date(view.data.get("since")) or ""
-    what = view.t(f"waiting.{view.data.get('what', 'complete')}")
-    key = "reminder.nudged" if view.data.get("nudged") else "reminder.body"
-    line = view.t(key, product=view.product, since=since, what=what, by=view.data.get("by", ""))
-    renderer = RENDERERS.get(task) if task != "reminder" else None
-    inner = renderer(replace(view, kind=task)) if renderer is not None else None
-    if inner is None or inner.card is None:
+    since = view.date(message.since) or ""
+    what = view.t(f"waiting.{message.what}")
+    key = "reminder.nudged" if message.nudged else "reminder.body"
+    line = view.t(key, product=view.product, since=since, what=what, by=message.by or "")
+    task = message.task
+    inner = RENDERERS[task.kind](replace(view, body=task), task)
+    if inner.card is None:
         return Rendered(text=line)
     reminded = dict(inner.card)
     reminded["body"] = [
@@ -631,42 +651,42 @@ def _reminder(view: View) -> Rendered:
     return Rendered(card=reminded)
 
 
-@renders("task_overdue")
-def _task_overdue(view: View) -> Rendered:
+@renders(TaskOverdue)
+def _task_overdue(view: View, message: TaskOverdue) -> Rendered:
     line = view.t(
         "task_overdue.body",
         product=view.product,
-        step=view.step(),
-        name=view.data.get("name", "?"),
-        since=view.date(view.data.get("since")) or "",
-        what=view.t(f"waiting.{view.data.get('what', 'complete')}"),
+        step=view.step(message.step),
+        name=message.name or "?",
+        since=view.date(message.since) or "",
+        what=view.t(f"waiting.{message.what}"),
     )
     actions = [
         execute(view.t("nudge.button"), NUDGE, trajectory=view.trajectory.id),
         execute(view.t("task.status"), STATUS_REFRESH),
     ]
-    return Rendered(card=_task(view, [paragraph(line)], actions))
+    return Rendered(card=_task(view, [paragraph(line)], actions, step=message.step))
 
 
-@renders("session_planned")
-def _session_planned(view: View) -> Rendered:
+@renders(SessionPlanned)
+def _session_planned(view: View, message: SessionPlanned) -> Rendered:
     """The participants' card: when, how long, where, and who planned it."""
     facts = [
-        (view.t("session_planned.when"), view.moment(view.data.get("at")) or ""),
+        (view.t("session_planned.when"), view.moment(message.at) or ""),
         (
             view.t("session_planned.duration"),
-            view.t("session_planned.minutes", minutes=view.data.get("minutes", "")),
+            view.t("session_planned.minutes", minutes=message.minutes),
         ),
     ]
-    if view.data.get("place"):
-        facts.append((view.t("session_planned.where"), str(view.data["place"])))
-    if view.data.get("by"):
-        facts.append((view.t("session_planned.by"), str(view.data["by"])))
+    if message.place:
+        facts.append((view.t("session_planned.where"), message.place))
+    if message.by:
+        facts.append((view.t("session_planned.by"), message.by))
     return Rendered(
         card=card(
             [
                 heading(view.product),
-                paragraph(view.t("session_planned.title", step=view.step())),
+                paragraph(view.t("session_planned.title", step=view.step(message.step))),
                 {
                     "type": "FactSet",
                     "facts": [{"title": title, "value": value} for title, value in facts],
@@ -676,29 +696,30 @@ def _session_planned(view: View) -> Rendered:
     )
 
 
-@renders("calendar_failed")
-def _calendar_failed(view: View) -> Rendered:
-    return Rendered(text=view.t("calendar_failed.body", product=view.product, step=view.step()))
+@renders(CalendarFailed)
+def _calendar_failed(view: View, message: CalendarFailed) -> Rendered:
+    step = view.step(message.step or "")
+    return Rendered(text=view.t("calendar_failed.body", product=view.product, step=step))
 
 
-@renders("calendar_uninvited")
-def _calendar_uninvited(view: View) -> Rendered:
-    names = ", ".join(str(n) for n in view.data.get("names") or [])
+@renders(CalendarUninvited)
+def _calendar_uninvited(view: View, message: CalendarUninvited) -> Rendered:
+    names = ", ".join(message.names)
+    step = view.step(message.step or "")
     return Rendered(
-        text=view.t("calendar_uninvited.body", product=view.product, step=view.step(), names=names)
+        text=view.t("calendar_uninvited.body", product=view.product, step=step, names=names)
     )
 
 
-@renders("next_cycle_offer")
-def _next_cycle_offer(view: View) -> Rendered:
+@renders(NextCycleOffer)
+def _next_cycle_offer(view: View, message: NextCycleOffer) -> Rendered:
     body = [paragraph(view.t("notice.next_cycle_offer", product=view.product))]
     actions = [execute(view.t("next_cycle.button"), NEXT_CYCLE, trajectory=view.trajectory.id)]
     return Rendered(card=card([heading(view.product), *body], actions))
 
 
 def render_message(
-    kind: str,
-    data: Mapping[str, Any],
+    body: Body,
     trajectory: Trajectory,
     *,
     language: Language,
@@ -706,20 +727,35 @@ def render_message(
     zone: ZoneInfo,
     viewer: Person | None = None,
     now: datetime | None = None,
+    notices: tuple[tuple[str, bool], ...] = (),
+    saved: bool = False,
 ) -> Rendered:
     """The card or text for one message, drawn for ``viewer`` at ``now`` from the trajectory
-    as it is: their roles, only what they may use now, nothing they already did."""
+    as it is: their roles, only what they may use now, nothing they already did. Drawn again
+    for who acted: ``notices`` (each a text, and whether it asks for attention) go under the
+    title, and ``saved`` says that what they saved was kept."""
     view = View(
-        kind=kind,
-        data=data,
+        body=body,
         trajectory=trajectory,
         language=language,
         template=template,
         zone=zone,
         viewer=viewer,
         now=now,
+        notices=notices,
+        saved=saved,
     )
-    return RENDERERS[kind](view)
+    return RENDERERS[body.kind](view, body)
+
+
+def redrawn(kind: str, step: str) -> Body:
+    """The body of a task card of ``kind`` for a step, to draw it again as it is now (the
+    renderers read what the person still has to do from the trajectory)."""
+    if kind == "review_request":
+        return ReviewRequest(step=step, improvements=[])
+    if kind == "evaluation_request":
+        return EvaluationRequest(step=step)
+    return StepStarted(step=step)
 
 
 DIGEST_SHOWN = 10  # tasks drawn in one digest (a card must stay under Teams' 28 KB)
@@ -727,10 +763,10 @@ DIGEST_SHOWN = 10  # tasks drawn in one digest (a card must stay under Teams' 28
 
 @dataclass(frozen=True, slots=True)
 class Reminded:
-    """One due reminder as a digest draws it: the message's data, its trajectory as it is now,
+    """One due reminder as a digest draws it: the message's body, its trajectory as it is now,
     and the wasstraat that trajectory follows."""
 
-    data: Mapping[str, Any]
+    body: Body
     trajectory: Trajectory
     template: Template
 
@@ -762,8 +798,7 @@ def digest_card(
     ]
     for reminded in reminders[:DIGEST_SHOWN]:
         rendered = render_message(
-            "reminder",
-            reminded.data,
+            reminded.body,
             reminded.trajectory,
             language=language,
             template=reminded.template,

@@ -14,9 +14,10 @@ from cards.catalogue import MESSAGES, Language, text
 from cards.formats import format_date
 from cards.messages import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK, render_message
 from cards.status import status_card, step_label
+from wasstraat.effects import ApprovalRequest, Body, CheckRequest
 from wasstraat.engine import Outcome, nudged, roles_for
 from wasstraat.model import AuditEntry, Trajectory
-from wasstraat.template import SUBJECTS, Template
+from wasstraat.template import SUBJECTS, Check, Template
 
 ADD_IMPROVEMENT = "add_improvement"
 ROUNDS = {
@@ -124,44 +125,45 @@ def not_allowed_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Ele
     )
 
 
-def _form_data(trajectory: Trajectory, action: str) -> tuple[str, dict[str, Any]] | None:
-    """The message a form card was rendered from, rebuilt from the current state."""
+def _form_body(trajectory: Trajectory, action: str, template: Template) -> Body | None:
+    """The message a form card was drawn from, made again from the current state."""
     if action == ANSWER_CHECK:
         check = trajectory.check
-        return "check_request", {
-            "deadline": check.deadline.isoformat() if check.deadline else None,
-            "link": trajectory.process_maps[-1] if trajectory.process_maps else None,
-            "round": check.round,
-        }
+        step = template.one(Check)
+        if step is None:
+            return None
+        return CheckRequest(
+            step=step.id,
+            deadline=check.deadline.isoformat() if check.deadline else None,
+            link=trajectory.process_maps[-1] if trajectory.process_maps else None,
+            round=check.round,
+        )
     for subject, kind in DECIDE.items():
         if kind == action:
             round_field = ROUNDS.get(action)
-            extra = {"round": getattr(trajectory, round_field)} if round_field else {}
-            return "approval_request", {"subject": subject, **extra}
+            round_ = getattr(trajectory, round_field) if round_field else 1
+            return ApprovalRequest(subject=subject, round=round_)
     return None
 
 
 def form_with_error(trajectory: Trajectory, action: str, message: str, viewer: Viewer) -> Element:
     """Field errors go back on the form itself, so the person can correct and click again."""
-    form = _form_data(trajectory, action)
+    form = _form_body(trajectory, action, viewer.template)
     rendered = (
         render_message(
-            form[0],
-            form[1],
+            form,
             trajectory,
             language=viewer.language,
             template=viewer.template,
             zone=viewer.zone,
+            notices=((message, True),),
         )
         if form is not None
         else None
     )
-    error = {**paragraph(message), "color": "Attention", "weight": "Bolder"}
     if rendered is None or rendered.card is None:
-        return card([error])
-    result = rendered.card
-    result["body"].insert(1, error)
-    return result
+        return card([{**paragraph(message), "color": "Attention", "weight": "Bolder"}])
+    return rendered.card
 
 
 def refusal_message(

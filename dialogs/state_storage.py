@@ -28,7 +28,7 @@ class DatabaseStorage(Storage):
     async def read(self, keys: list[str]) -> dict[str, Any]:
         if not keys:
             return {}
-        found = await self._store.read_state(keys)
+        found = await self._store.dialogs.read(keys)
         items: dict[str, Any] = {}
         for key, (document, etag) in found.items():
             item = Unpickler().restore(document)
@@ -44,7 +44,7 @@ class DatabaseStorage(Storage):
             expected = item.get(ETAG) if isinstance(item, dict) else getattr(item, ETAG, None)
             document = Pickler().flatten(_without_etag(item))
             # raises storage.EtagConflict when the item changed since it was read
-            new_etag = await self._store.write_state(
+            new_etag = await self._store.dialogs.write(
                 key, document, expected_etag=expected, now=self._clock()
             )
             if isinstance(item, dict):
@@ -53,7 +53,7 @@ class DatabaseStorage(Storage):
                 setattr(item, ETAG, new_etag)
 
     async def delete(self, keys: list[str]) -> None:
-        await self._store.delete_state(list(keys or []))
+        await self._store.dialogs.delete(list(keys or []))
 
 
 def _without_etag(item: Any) -> Any:

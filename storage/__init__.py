@@ -2,7 +2,8 @@
 
 from storage.database import Database, open_database
 from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
-from storage.store import REFUSED, OutboxRow, Store
+from storage.outbox import OutboxRow, Outgoing, Recipient, ToChannel, ToPerson
+from storage.store import REFUSED, Store
 
 __all__ = [
     "REFUSED",
@@ -10,7 +11,11 @@ __all__ = [
     "Database",
     "EtagConflict",
     "OutboxRow",
+    "Outgoing",
+    "Recipient",
     "StaleVersion",
     "Store",
+    "ToChannel",
+    "ToPerson",
     "open_database",
 ]

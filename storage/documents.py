@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Text, type_coerce
 
 from storage import schema
-from wasstraat.model import Trajectory
+from wasstraat.model import Trajectory, TrajectoryStatus
 
 # the stored JSON text as it is, for pydantic to parse and validate in one pass
 DOCUMENT = type_coerce(schema.trajectories.c.document, Text).label("document")
@@ -43,3 +43,7 @@ class ReadCache:
         self._kept.move_to_end(trajectory.id)
         while len(self._kept) > self._size:
             self._kept.popitem(last=False)
+
+
+# a trajectory in one of these is closed: the basis of retention
+CLOSED_STATUSES = (TrajectoryStatus.FINISHED.value, TrajectoryStatus.CANCELLED.value)

@@ -12,7 +12,7 @@ columns, and read the trajectory documents of one page only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy import Table, and_, bindparam, delete, false, func, or_, select,
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage import schema
+from storage.base import Repository, Writer
 from storage.database import Conn, dialect_insert
 from storage.documents import DOCUMENT, ReadCache, read_document
 from wasstraat.model import Trajectory, TrajectoryStatus
@@ -402,3 +403,72 @@ async def change_team_members(
             .values([{"team_id": team_id, "aad_object_id": p} for p in sorted(set(added))])
             .on_conflict_do_nothing(index_elements=["team_id", "aad_object_id"])
         )
+
+
+class Portfolio(Repository):
+    """The portfolio tab's reads, and the team rosters that decide who sees what."""
+
+    def __init__(self, writer: Writer) -> None:
+        super().__init__(writer)
+        # the tab's pages: trajectories as last read, parsed again only when changed
+        self._cache = ReadCache()
+
+    async def refresh(self, *, batch: int = 200) -> int:
+        """Compute the portfolio facts of trajectories stored without them (or with an older
+        version of them), in batches; how many were refreshed. Run at start-up."""
+        done = 0
+        while True:
+            async with self._writer.write() as conn:
+                ids = await stale(conn, limit=batch)
+                if not ids:
+                    return done
+                rows = await conn.execute(select(DOCUMENT).where(schema.trajectories.c.id.in_(ids)))
+                for row in rows.all():
+                    await keep(conn, read_document(row.document))
+            done += len(ids)
+
+    async def page(
+        self,
+        viewer: Viewer,
+        filters: Filters,
+        now: datetime,
+        *,
+        offset: int,
+        limit: int,
+        evaluated: bool = False,
+    ) -> tuple[list[Trajectory], bool, dict[str, tuple[str, str]]]:
+        """A page of the viewer's trajectories (only evaluated ones: latest evaluation first),
+        whether more follow, and their channel threads."""
+        async with self._db.connect() as conn:
+            found, more = await page(
+                conn,
+                viewer,
+                filters,
+                now,
+                offset=offset,
+                limit=limit,
+                cache=self._cache,
+                evaluated=evaluated,
+            )
+            found_threads = await threads(conn, [t.id for t in found])
+        return found, more, found_threads
+
+    async def counts(
+        self, viewer: Viewer, filters: Filters, now: datetime
+    ) -> dict[tuple[str, str], int]:
+        async with self._db.connect() as conn:
+            return await counts(conn, viewer, filters, now)
+
+    async def choices(self, viewer: Viewer) -> Choices:
+        async with self._db.connect() as conn:
+            return await choices(conn, viewer)
+
+    async def set_team_members(self, team_id: str, people: Collection[str]) -> None:
+        async with self._writer.write() as conn:
+            await set_team_members(conn, team_id, sorted(people))
+
+    async def change_team_members(
+        self, team_id: str, *, added: Collection[str] = (), removed: Collection[str] = ()
+    ) -> None:
+        async with self._writer.write() as conn:
+            await change_team_members(conn, team_id, added=sorted(added), removed=sorted(removed))

@@ -1,38 +1,32 @@
-"""The narrow async storage interface the bot uses. Every write that matters is one transaction."""
+"""The narrow async storage interface the bot uses. Every write that matters is one transaction;
+each concept beside the trajectories has its repository (outbox, timers, references, dialog
+state, personal data, templates, portfolio)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import uuid
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import (
-    Text,
-    bindparam,
-    cast,
-    delete,
-    false,
-    func,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage import portfolio, schema
+from storage import outbox, personal, portfolio, schema, timers
+from storage.base import Writer, aware
 from storage.database import Conn, Database, dialect_insert
+from storage.dialogs import DialogState
+from storage.documents import CLOSED_STATUSES, read_document
 from storage.documents import DOCUMENT as _DOCUMENT
-from storage.documents import ReadCache, read_document
-from storage.errors import AlreadyProcessed, EtagConflict, StaleVersion
-from wasstraat.model import AuditEntry, Trajectory, TrajectoryStatus
-from wasstraat.privacy import names_person, replace_ids
+from storage.errors import AlreadyProcessed, StaleVersion
+from storage.outbox import Outbox, Outgoing
+from storage.personal import PersonalData
+from storage.portfolio import Portfolio
+from storage.references import References
+from storage.templates import Templates
+from storage.timers import Timers
+from wasstraat.model import AuditEntry, Trajectory
 
-ANY_ETAG = "*"
 # the audit action of a card action the bot refused (kept, but not part of a trajectory's history)
 REFUSED = "card_action.refused"
 
@@ -60,20 +54,7 @@ _UPDATE_TRAJECTORY = (
         anonymized_at=bindparam("anonymized_at"),
     )
 )
-CLOSED_STATUSES = (TrajectoryStatus.FINISHED.value, TrajectoryStatus.CANCELLED.value)
 _SELECT_DOCUMENT = select(_DOCUMENT).where(schema.trajectories.c.id == bindparam("id"))
-
-
-def _quoted(value: str) -> str:
-    """A string as stored JSON writes it: a whole value or key, not a fragment."""
-    return json.dumps(value)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Aggregates (min/max) skip the column type: make them aware UTC again."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _closed_at(trajectory: Trajectory, now: datetime) -> datetime | None:
@@ -154,40 +135,9 @@ class Transaction:
             before = None  # not the stored version: read what is stored instead
         await portfolio.keep(self._conn, trajectory, before=before)
 
-    async def add_outbox(
-        self,
-        *,
-        kind: str,
-        recipient: Mapping[str, Any],
-        payload: Mapping[str, Any],
-        now: datetime,
-        trajectory_id: str | None = None,
-        not_before: datetime | None = None,
-    ) -> None:
-        row = {"kind": kind, "recipient": recipient, "payload": payload}
-        await self.add_outbox_many(
-            [{**row, "trajectory_id": trajectory_id, "not_before": not_before}], now=now
-        )
-
-    async def add_outbox_many(self, rows: list[dict[str, Any]], *, now: datetime) -> None:
-        """Several outbox messages in one statement (``kind``, ``recipient``, ``payload``,
-        ``trajectory_id``, ``not_before``)."""
-        if rows:
-            await self._conn.execute(
-                schema.outbox.insert(),
-                [
-                    {
-                        "trajectory_id": row.get("trajectory_id"),
-                        "kind": row["kind"],
-                        "recipient": dict(row["recipient"]),
-                        "payload": dict(row["payload"]),
-                        "created_at": now,
-                        "not_before": row.get("not_before") or now,
-                        "attempts": 0,
-                    }
-                    for row in rows
-                ],
-            )
+    async def add_outbox(self, messages: list[Outgoing], *, now: datetime) -> None:
+        """Messages to send, in this transaction: none is sent unless the change is kept."""
+        await outbox.insert(self._conn, messages, now=now)
 
     async def audit_many(self, rows: list[dict[str, Any]]) -> None:
         """Several audit entries in one statement (``action``, ``at``, ``actor``,
@@ -209,29 +159,18 @@ class Transaction:
         payload: Mapping[str, Any] | None = None,
     ) -> None:
         """Create or move a timer; its id is deterministic, so setting it again replaces it."""
-        stmt = dialect_insert(self._conn, schema.timers).values(
-            id=timer_id,
-            trajectory_id=trajectory_id,
+        await timers.set_timer(
+            self._conn,
+            timer_id=timer_id,
             kind=kind,
-            payload=dict(payload or {}),
             due_at=due_at,
-            created_at=now,
-        )
-        await self._conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["id"],
-                set_={
-                    "due_at": due_at,
-                    "payload": dict(payload or {}),
-                    "fired_at": None,
-                    "claimed_by": None,
-                    "claimed_until": None,
-                },
-            )
+            now=now,
+            trajectory_id=trajectory_id,
+            payload=payload,
         )
 
     async def cancel_timer(self, timer_id: str) -> None:
-        await self._conn.execute(delete(schema.timers).where(schema.timers.c.id == timer_id))
+        await timers.cancel_timer(self._conn, timer_id)
 
     async def audit(
         self,
@@ -255,110 +194,28 @@ class Transaction:
         )
 
     async def pseudonymize_rows(self, trajectory_id: str, mapping: Mapping[str, str]) -> None:
-        """After the trajectory's document was pseudonymised: its audit rows under the
-        pseudonyms (actor and detail); its messages and timers that name a replaced person,
-        and every message already delivered (they carry names), deleted; the conversation
-        references of replaced people who take part in nothing any more, deleted; channel
-        references that name them as the last sender, without that sender."""
-        mapping = dict(mapping)
-        audit, outbox, timers = schema.audit, schema.outbox, schema.timers
-        rows = await self._conn.execute(
-            select(audit.c.id, audit.c.actor, audit.c.detail).where(
-                audit.c.trajectory_id == trajectory_id
-            )
-        )
-        for row in rows.all():
-            actor = mapping.get(row.actor, row.actor) if row.actor else row.actor
-            detail = replace_ids(row.detail, mapping)
-            if actor != row.actor or detail != row.detail:
-                await self._conn.execute(
-                    update(audit).where(audit.c.id == row.id).values(actor=actor, detail=detail)
-                )
-        messages = await self._conn.execute(
-            select(outbox.c.id, outbox.c.recipient, outbox.c.payload, outbox.c.sent_at)
-            .add_columns(outbox.c.dead_at)
-            .where(outbox.c.trajectory_id == trajectory_id)
-        )
-        doomed = [
-            row.id
-            for row in messages.all()
-            if row.sent_at is not None
-            or row.dead_at is not None
-            or any(names_person([row.recipient, row.payload], old) for old in mapping)
-        ]
-        if doomed:
-            await self._conn.execute(delete(outbox).where(outbox.c.id.in_(doomed)))
-        due = await self._conn.execute(
-            select(timers.c.id, timers.c.payload).where(timers.c.trajectory_id == trajectory_id)
-        )
-        stale = [row.id for row in due.all() if any(names_person(row.payload, o) for o in mapping)]
-        if stale:
-            await self._conn.execute(delete(timers).where(timers.c.id.in_(stale)))
-        await self._forget_references(list(mapping))
-
-    async def _forget_references(self, people: list[str]) -> None:
-        refs, members = schema.conversation_refs, schema.memberships
-        for person in people:
-            still_member = (
-                select(members.c.aad_object_id).where(members.c.aad_object_id == person).exists()
-            )
-            await self._conn.execute(
-                delete(refs).where(refs.c.aad_object_id == person, ~still_member)
-            )
-            # nor which team they were in, once they take part in no trajectory any more
-            team_members = schema.team_members
-            await self._conn.execute(
-                delete(team_members).where(team_members.c.aad_object_id == person, ~still_member)
-            )
-            naming = await self._conn.execute(
-                select(refs.c.conversation_id, refs.c.reference).where(
-                    refs.c.conversation_type != "personal",
-                    cast(refs.c.reference, Text).contains(_quoted(person), autoescape=True),
-                )
-            )
-            for row in naming.all():
-                if names_person(row.reference.get("user"), person):
-                    await self._conn.execute(
-                        update(refs)
-                        .where(refs.c.conversation_id == row.conversation_id)
-                        .values(reference={**row.reference, "user": None})
-                    )
-
-
-class OutboxRow(BaseModel):
-    """A claimed outbox message: whom it is for, what kind, its payload (read as its typed
-    message body by the dispatcher, which sets aside one that does not fit), and how often it
-    was tried."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    id: int
-    kind: str
-    recipient: dict[str, Any]  # a person {aad_object_id, name} or a channel {channel, …}
-    payload: dict[str, Any]
-    attempts: int
-    trajectory_id: str | None = None
+        """After the trajectory's document was pseudonymised: its rows too (see
+        :func:`storage.personal.pseudonymize_rows`)."""
+        await personal.pseudonymize_rows(self._conn, trajectory_id, mapping)
 
 
 class Store:
-    """Repositories for trajectories, inbox, outbox, timers, audit, references and dialog state."""
+    """The bot's storage: trajectories, the inbox and the audit here, one transaction across
+    them all (:meth:`transaction`), and a repository per concept beside them."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        # SQLite has one writer at a time; queueing writers here (instead of in SQLite's busy
-        # handler) keeps a busy event loop from turning lock waits into "database is locked".
-        self._write_lock = asyncio.Lock() if database.dialect == "sqlite" else None
-        # the portfolio tab's pages: trajectories as last read, parsed again only when changed
-        self._portfolio_cache = ReadCache()
+        self._writer = Writer(database)
+        self.outbox = Outbox(self._writer)
+        self.timers = Timers(self._writer)
+        self.references = References(self._writer)
+        self.dialogs = DialogState(self._writer)
+        self.personal = PersonalData(self._writer)
+        self.templates = Templates(self._writer)
+        self.portfolio = Portfolio(self._writer)
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[Conn]:
-        if self._write_lock is None:
-            async with self._db.begin() as conn:
-                yield conn
-            return
-        async with self._write_lock, self._db.begin() as conn:
-            yield conn
+    def _write(self) -> AbstractAsyncContextManager[Conn]:
+        return self._writer.write()
 
     @property
     def database(self) -> Database:
@@ -439,365 +296,6 @@ class Store:
         async with self._db.connect() as conn:
             return int(await conn.scalar(query) or 0)
 
-    # -- conversation references ---------------------------------------------------------
-
-    async def save_conversation_reference(
-        self,
-        *,
-        conversation_id: str,
-        conversation_type: str,
-        reference: Mapping[str, Any],
-        now: datetime,
-        tenant_id: str | None = None,
-        aad_object_id: str | None = None,
-        keep_existing: bool = False,
-    ) -> None:
-        values = {
-            "conversation_id": conversation_id,
-            "tenant_id": tenant_id,
-            "conversation_type": conversation_type,
-            "aad_object_id": aad_object_id,
-            "reference": dict(reference),
-            "updated_at": now,
-        }
-        async with self._write() as conn:
-            stmt = dialect_insert(conn, schema.conversation_refs).values(**values)
-            if keep_existing:
-                await conn.execute(stmt.on_conflict_do_nothing(index_elements=["conversation_id"]))
-                return
-            await conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["conversation_id"],
-                    set_={k: v for k, v in values.items() if k != "conversation_id"},
-                )
-            )
-
-    async def forget_conversation(self, conversation_id: str) -> None:
-        """Delete a conversation's stored reference (the app was removed from it)."""
-        async with self._write() as conn:
-            await conn.execute(
-                delete(schema.conversation_refs).where(
-                    schema.conversation_refs.c.conversation_id == conversation_id
-                )
-            )
-
-    async def conversation_reference(self, conversation_id: str) -> dict[str, Any] | None:
-        async with self._db.connect() as conn:
-            reference = await conn.scalar(
-                select(schema.conversation_refs.c.reference).where(
-                    schema.conversation_refs.c.conversation_id == conversation_id
-                )
-            )
-        return None if reference is None else dict(reference)
-
-    async def personal_conversation_reference(self, aad_object_id: str) -> dict[str, Any] | None:
-        """The stored 1:1 chat with a person, if the bot has one."""
-        async with self._db.connect() as conn:
-            reference = await conn.scalar(
-                select(schema.conversation_refs.c.reference)
-                .where(
-                    schema.conversation_refs.c.aad_object_id == aad_object_id,
-                    schema.conversation_refs.c.conversation_type == "personal",
-                )
-                .order_by(schema.conversation_refs.c.updated_at.desc())
-                .limit(1)
-            )
-        return None if reference is None else dict(reference)
-
-    # -- outbox delivery ---------------------------------------------------------------------
-
-    async def claim_outbox(
-        self, *, worker: str, now: datetime, lease: timedelta, limit: int = 100
-    ) -> list[OutboxRow]:
-        """Lease up to ``limit`` due, undelivered messages to ``worker``.
-
-        A message whose lease ran out (its worker died) is claimed again: delivery is at least
-        once. On PostgreSQL concurrent claimers skip each other's rows (SKIP LOCKED).
-        """
-        table = schema.outbox
-        rows = await self._claim(
-            table,
-            [
-                table.c.sent_at.is_(None),
-                table.c.dead_at.is_(None),
-                table.c.not_before <= now,
-            ],
-            order_by=[table.c.id],
-            worker=worker,
-            until=now + lease,
-            now=now,
-            limit=limit,
-        )
-        return sorted((OutboxRow.model_validate(row) for row in rows), key=lambda row: row.id)
-
-    async def claim_reminders(
-        self,
-        *,
-        worker: str,
-        now: datetime,
-        lease: timedelta,
-        people: Collection[str],
-        kind: str = "reminder",
-        limit: int = 1000,
-    ) -> list[OutboxRow]:
-        """Lease the due, undelivered ``kind`` messages to ``people`` (by Entra object id) that
-        were not asked for by someone (a nudge goes out on its own): what one digest gathers."""
-        if not people:
-            return []
-        table = schema.outbox
-        rows = await self._claim(
-            table,
-            [
-                table.c.sent_at.is_(None),
-                table.c.dead_at.is_(None),
-                table.c.not_before <= now,
-                table.c.kind == kind,
-                table.c.recipient["aad_object_id"].as_string().in_(sorted(people)),
-                or_(
-                    table.c.payload["nudged"].as_boolean().is_(None),
-                    table.c.payload["nudged"].as_boolean() == false(),
-                ),
-            ],
-            order_by=[table.c.id],
-            worker=worker,
-            until=now + lease,
-            now=now,
-            limit=limit,
-        )
-        return [OutboxRow.model_validate(row) for row in rows]
-
-    async def _claim(
-        self,
-        table: schema.Table,
-        due: list[Any],
-        *,
-        order_by: list[Any],
-        worker: str,
-        until: datetime,
-        now: datetime,
-        limit: int,
-    ) -> list[dict[str, Any]]:
-        """Lease the due rows of ``table`` (outbox or timers) that nobody holds a live lease on;
-        on PostgreSQL concurrent claimers skip each other's rows (SKIP LOCKED)."""
-        async with self._write() as conn:
-            query = (
-                select(table.c.id)
-                .where(
-                    *due,
-                    or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
-                )
-                .order_by(*order_by)
-                .limit(limit)
-            )
-            if conn.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            rows = await conn.execute(
-                update(table)
-                .where(table.c.id.in_(query.scalar_subquery()))
-                .values(claimed_by=worker, claimed_until=until)
-                .returning(*table.c)
-            )
-            return [dict(row._mapping) for row in rows]
-
-    async def _settle(self, message_id: int, *, worker: str, **values: Any) -> None:
-        """Record what became of a claimed outbox message (only by the worker holding it)."""
-        async with self._write() as conn:
-            await conn.execute(
-                update(schema.outbox)
-                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
-                .values(attempts=schema.outbox.c.attempts + 1, claimed_until=None, **values)
-            )
-
-    async def mark_sent(
-        self, message_id: int, *, worker: str, now: datetime, activity_id: str | None
-    ) -> None:
-        await self._settle(message_id, worker=worker, sent_at=now, sent_activity_id=activity_id)
-
-    async def mark_retry(
-        self, message_id: int, *, worker: str, not_before: datetime, error: str
-    ) -> None:
-        await self._settle(
-            message_id,
-            worker=worker,
-            not_before=not_before,
-            claimed_by=None,
-            last_error=error[:500],
-        )
-
-    async def mark_dead(self, message_id: int, *, worker: str, now: datetime, error: str) -> None:
-        await self._settle(message_id, worker=worker, dead_at=now, last_error=error[:500])
-
-    async def enqueue(
-        self,
-        *,
-        kind: str,
-        recipient: Mapping[str, Any],
-        payload: Mapping[str, Any],
-        now: datetime,
-        trajectory_id: str | None = None,
-    ) -> None:
-        """One outbox message in a transaction of its own (e.g. a dead-letter report)."""
-        async with self.transaction(now=now) as tx:
-            await tx.add_outbox(
-                kind=kind,
-                recipient=recipient,
-                payload=payload,
-                now=now,
-                trajectory_id=trajectory_id,
-            )
-
-    # -- timers -------------------------------------------------------------------------------
-
-    async def claim_due_timers(
-        self, *, worker: str, now: datetime, lease: timedelta, limit: int = 500
-    ) -> list[dict[str, Any]]:
-        """Lease due, unfired timers to ``worker`` (a timer whose lease ran out is claimed
-        again); on PostgreSQL concurrent sweeps skip each other's rows."""
-        table = schema.timers
-        rows = await self._claim(
-            table,
-            [table.c.fired_at.is_(None), table.c.due_at <= now],
-            order_by=[table.c.due_at, table.c.id],
-            worker=worker,
-            until=now + lease,
-            now=now,
-            limit=limit,
-        )
-        return sorted(rows, key=lambda row: (row["due_at"], row["id"]))
-
-    async def mark_timer_fired(
-        self, timer_id: str, *, worker: str, due_at: datetime, now: datetime
-    ) -> None:
-        """Fired, unless the timer was moved meanwhile (then it waits for its new moment)."""
-        async with self._write() as conn:
-            await conn.execute(
-                update(schema.timers)
-                .where(
-                    schema.timers.c.id == timer_id,
-                    schema.timers.c.claimed_by == worker,
-                    schema.timers.c.due_at == due_at,
-                )
-                .values(fired_at=now, claimed_until=None)
-            )
-
-    async def release_timer(self, timer_id: str, *, worker: str) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                update(schema.timers)
-                .where(schema.timers.c.id == timer_id, schema.timers.c.claimed_by == worker)
-                .values(claimed_by=None, claimed_until=None)
-            )
-
-    async def next_timer_due(self) -> datetime | None:
-        async with self._db.connect() as conn:
-            due: datetime | None = await conn.scalar(
-                select(func.min(schema.timers.c.due_at)).where(schema.timers.c.fired_at.is_(None))
-            )
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
-        return due
-
-    # -- personal data (AVG) ----------------------------------------------------------------------
-
-    async def trajectories_mentioning(self, aad_object_id: str) -> list[Trajectory]:
-        """Every trajectory whose document names the person (roles, answers, audit …): the whole
-        id as a value or a key, never a fragment of something else."""
-        document = cast(schema.trajectories.c.document, Text)
-        async with self._db.connect() as conn:
-            rows = await conn.scalars(
-                select(_DOCUMENT)
-                .where(document.contains(_quoted(aad_object_id), autoescape=True))
-                .order_by(schema.trajectories.c.created_at)
-            )
-            found = [read_document(row) for row in rows]
-        return [t for t in found if names_person(t.model_dump(mode="json"), aad_object_id)]
-
-    async def closed_before(self, cutoff: datetime, *, limit: int = 100) -> list[Trajectory]:
-        """Finished or cancelled trajectories, not yet anonymised, that closed before
-        ``cutoff`` (whatever was done to them since)."""
-        table = schema.trajectories
-        async with self._db.connect() as conn:
-            rows = await conn.scalars(
-                select(_DOCUMENT)
-                .where(
-                    table.c.status.in_(CLOSED_STATUSES),
-                    table.c.closed_at < cutoff,
-                    table.c.anonymized_at.is_(None),
-                )
-                .order_by(table.c.closed_at)
-                .limit(limit)
-            )
-            return [read_document(row) for row in rows]
-
-    async def personal_audit(self, aad_object_id: str) -> list[dict[str, Any]]:
-        """Audit entries made by the person or naming them in their detail (outside any
-        trajectory's document too)."""
-        audit = schema.audit
-        async with self._db.connect() as conn:
-            rows = await conn.execute(
-                select(audit)
-                .where(
-                    or_(
-                        audit.c.actor == aad_object_id,
-                        cast(audit.c.detail, Text).contains(
-                            _quoted(aad_object_id), autoescape=True
-                        ),
-                    )
-                )
-                .order_by(audit.c.id)
-            )
-            found = [dict(row._mapping) for row in rows]
-        return [
-            row
-            for row in found
-            if row["actor"] == aad_object_id or names_person(row["detail"], aad_object_id)
-        ]
-
-    async def personal_rows(self, aad_object_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Everything else stored under the person's id: messages to or about them, their
-        conversation references and memberships (for an AVG export)."""
-        needle = _quoted(aad_object_id)
-        outbox, refs, members = schema.outbox, schema.conversation_refs, schema.memberships
-        async with self._db.connect() as conn:
-            messages = await conn.execute(
-                select(outbox)
-                .where(
-                    or_(
-                        cast(outbox.c.recipient, Text).contains(needle, autoescape=True),
-                        cast(outbox.c.payload, Text).contains(needle, autoescape=True),
-                    )
-                )
-                .order_by(outbox.c.id)
-            )
-            references = await conn.execute(
-                select(refs).where(
-                    or_(
-                        refs.c.aad_object_id == aad_object_id,
-                        cast(refs.c.reference, Text).contains(needle, autoescape=True),
-                    )
-                )
-            )
-            memberships = await conn.execute(
-                select(members).where(members.c.aad_object_id == aad_object_id)
-            )
-            result = {
-                "outbox": [dict(row._mapping) for row in messages],
-                "conversation_references": [dict(row._mapping) for row in references],
-                "memberships": [dict(row._mapping) for row in memberships],
-            }
-        result["outbox"] = [
-            row
-            for row in result["outbox"]
-            if names_person([row["recipient"], row["payload"]], aad_object_id)
-        ]
-        result["conversation_references"] = [
-            row
-            for row in result["conversation_references"]
-            if row["aad_object_id"] == aad_object_id
-            or names_person(row["reference"], aad_object_id)
-        ]
-        return result
-
     # -- operations ---------------------------------------------------------------------------
 
     async def operational_state(self, now: datetime) -> dict[str, Any]:
@@ -819,28 +317,11 @@ class Store:
             ).one()
         return {
             "outbox_pending": int(backlog[0]),
-            "outbox_oldest": _aware(backlog[1]),
+            "outbox_oldest": aware(backlog[1]),
             "dead_letters": int(dead or 0),
             "timers_due": int(overdue[0]),
-            "timer_oldest": _aware(overdue[1]),
+            "timer_oldest": aware(overdue[1]),
         }
-
-    # -- templates ------------------------------------------------------------------------------
-
-    async def keep_template(self, key: str, body: str, *, now: datetime) -> None:
-        """Keep a template's text under its key (the first one kept under a key stays)."""
-        async with self._write() as conn:
-            await conn.execute(
-                dialect_insert(conn, schema.templates)
-                .values(key=key, body=body, created_at=now)
-                .on_conflict_do_nothing(index_elements=["key"])
-            )
-
-    async def kept_templates(self) -> dict[str, str]:
-        """Every template kept, by key."""
-        async with self._db.connect() as conn:
-            rows = await conn.execute(select(schema.templates.c.key, schema.templates.c.body))
-            return {str(key): str(body) for key, body in rows}
 
     # -- app secrets ----------------------------------------------------------------------------
 
@@ -858,125 +339,7 @@ class Store:
             )
         return str(value)
 
-    # -- channel threads --------------------------------------------------------------------
-
-    # -- the portfolio (storage/portfolio.py) ---------------------------------------------
-
-    async def refresh_portfolio(self, *, batch: int = 200) -> int:
-        """Compute the portfolio facts of trajectories stored without them (or with an older
-        version of them), in batches; how many were refreshed. Run at start-up."""
-        done = 0
-        while True:
-            async with self._write() as conn:
-                ids = await portfolio.stale(conn, limit=batch)
-                if not ids:
-                    return done
-                rows = await conn.execute(
-                    select(_DOCUMENT).where(schema.trajectories.c.id.in_(ids))
-                )
-                for row in rows.all():
-                    await portfolio.keep(conn, read_document(row.document))
-            done += len(ids)
-
-    async def portfolio_page(
-        self,
-        viewer: portfolio.Viewer,
-        filters: portfolio.Filters,
-        now: datetime,
-        *,
-        offset: int,
-        limit: int,
-        evaluated: bool = False,
-    ) -> tuple[list[Trajectory], bool, dict[str, tuple[str, str]]]:
-        """A page of the viewer's trajectories (only evaluated ones: latest evaluation first),
-        whether more follow, and their channel threads."""
-        async with self._db.connect() as conn:
-            found, more = await portfolio.page(
-                conn,
-                viewer,
-                filters,
-                now,
-                offset=offset,
-                limit=limit,
-                cache=self._portfolio_cache,
-                evaluated=evaluated,
-            )
-            threads = await portfolio.threads(conn, [t.id for t in found])
-        return found, more, threads
-
-    async def portfolio_counts(
-        self, viewer: portfolio.Viewer, filters: portfolio.Filters, now: datetime
-    ) -> dict[tuple[str, str], int]:
-        async with self._db.connect() as conn:
-            return await portfolio.counts(conn, viewer, filters, now)
-
-    async def portfolio_choices(self, viewer: portfolio.Viewer) -> portfolio.Choices:
-        async with self._db.connect() as conn:
-            return await portfolio.choices(conn, viewer)
-
-    async def set_team_members(self, team_id: str, people: Collection[str]) -> None:
-        async with self._write() as conn:
-            await portfolio.set_team_members(conn, team_id, sorted(people))
-
-    async def change_team_members(
-        self, team_id: str, *, added: Collection[str] = (), removed: Collection[str] = ()
-    ) -> None:
-        async with self._write() as conn:
-            await portfolio.change_team_members(
-                conn, team_id, added=sorted(added), removed=sorted(removed)
-            )
-
-    async def thread(self, trajectory_id: str) -> tuple[str, str] | None:
-        """(conversation id, activity id) of the trajectory's channel post, if posted."""
-        async with self._db.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(schema.threads.c.conversation_id, schema.threads.c.activity_id).where(
-                        schema.threads.c.trajectory_id == trajectory_id
-                    )
-                )
-            ).first()
-        return None if row is None else (row.conversation_id, row.activity_id)
-
-    async def save_thread(
-        self, trajectory_id: str, *, conversation_id: str, activity_id: str, now: datetime
-    ) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                dialect_insert(conn, schema.threads)
-                .values(
-                    trajectory_id=trajectory_id,
-                    conversation_id=conversation_id,
-                    activity_id=activity_id,
-                    created_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=["trajectory_id"])
-            )
-
-    # -- outbox and timers (read side) -----------------------------------------------------
-
-    async def outbox_messages(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
-        query = select(schema.outbox).order_by(schema.outbox.c.id)
-        if trajectory_id is not None:
-            query = query.where(schema.outbox.c.trajectory_id == trajectory_id)
-        async with self._db.connect() as conn:
-            return [dict(row._mapping) for row in await conn.execute(query)]
-
-    async def timers(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
-        query = select(schema.timers).order_by(schema.timers.c.due_at, schema.timers.c.id)
-        if trajectory_id is not None:
-            query = query.where(schema.timers.c.trajectory_id == trajectory_id)
-        async with self._db.connect() as conn:
-            return [dict(row._mapping) for row in await conn.execute(query)]
-
     # -- audit ---------------------------------------------------------------------------
-
-    async def audit_entries(self, *, trajectory_id: str | None = None) -> list[dict[str, Any]]:
-        query = select(schema.audit).order_by(schema.audit.c.id)
-        if trajectory_id is not None:
-            query = query.where(schema.audit.c.trajectory_id == trajectory_id)
-        async with self._db.connect() as conn:
-            return [dict(row._mapping) for row in await conn.execute(query)]
 
     async def history(self, trajectory_id: str, *, action: str | None = None) -> list[AuditEntry]:
         """The trajectory's audit trail, oldest first: what was decided and done in it (refused
@@ -996,62 +359,3 @@ class Store:
                 )
                 for row in await conn.execute(query)
             ]
-
-    # -- dialog state (Bot Framework Storage semantics, serialized by the caller) --------
-
-    async def read_state(self, keys: Iterable[str]) -> dict[str, tuple[Any, str]]:
-        """``{key: (document, etag)}`` for the keys that exist."""
-        keys = list(keys)
-        if not keys:
-            return {}
-        async with self._db.connect() as conn:
-            rows = await conn.execute(
-                select(
-                    schema.dialog_state.c.key,
-                    schema.dialog_state.c.document,
-                    schema.dialog_state.c.etag,
-                ).where(schema.dialog_state.c.key.in_(keys))
-            )
-            return {row.key: (row.document, row.etag) for row in rows}
-
-    async def write_state(
-        self, key: str, document: Any, *, expected_etag: str | None, now: datetime
-    ) -> str:
-        """Write one item; returns its new eTag.
-
-        ``expected_etag`` None or ``"*"`` writes unconditionally; any other value must match the
-        stored eTag (a missing item matches nothing), else :class:`EtagConflict`.
-        """
-        etag = uuid.uuid4().hex
-        async with self._write() as conn:
-            if expected_etag in (None, ANY_ETAG):
-                stmt = dialect_insert(conn, schema.dialog_state).values(
-                    key=key, etag=etag, document=document, updated_at=now
-                )
-                await conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["key"],
-                        set_={"etag": etag, "document": document, "updated_at": now},
-                    )
-                )
-            else:
-                result = await conn.execute(
-                    update(schema.dialog_state)
-                    .where(
-                        schema.dialog_state.c.key == key,
-                        schema.dialog_state.c.etag == expected_etag,
-                    )
-                    .values(etag=etag, document=document, updated_at=now)
-                )
-                if result.rowcount != 1:
-                    raise EtagConflict(key)
-        return etag
-
-    async def delete_state(self, keys: Iterable[str]) -> None:
-        keys = list(keys)
-        if not keys:
-            return
-        async with self._write() as conn:
-            await conn.execute(
-                delete(schema.dialog_state).where(schema.dialog_state.c.key.in_(keys))
-            )

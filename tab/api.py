@@ -230,10 +230,10 @@ async def trajectories(request: web.Request) -> web.Response:
     language = _language(request, context)
     page = _page(request)
     now = context.clock()
-    found, more, threads = await context.store.portfolio_page(
+    found, more, threads = await context.store.portfolio.page(
         viewer, _filters(request), now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
     )
-    choices = await context.store.portfolio_choices(viewer)
+    choices = await context.store.portfolio.choices(viewer)
     return _json(
         {
             "viewer": {
@@ -304,7 +304,7 @@ async def summary(request: web.Request) -> web.Response:
     viewer = await viewer_of(request, context)
     language = _language(request, context)
     filters = _filters(request)
-    counts = await context.store.portfolio_counts(
+    counts = await context.store.portfolio.counts(
         viewer, Filters(team=filters.team, year=filters.year), context.clock()
     )
     template = context.template
@@ -346,7 +346,7 @@ async def _evaluated(request: web.Request, filters: Filters) -> web.Response:
     context = request.app[TAB_CONTEXT]
     viewer = await viewer_of(request, context)
     page = _page(request)
-    found, more, _ = await context.store.portfolio_page(
+    found, more, _ = await context.store.portfolio.page(
         viewer,
         filters,
         context.clock(),
@@ -446,7 +446,7 @@ async def export_csv(request: web.Request) -> web.StreamResponse:
     writer.writerow([text(f"portfolio.csv.{column}", language) for column in CSV_COLUMNS])
     offset = 0
     while True:
-        found, more, threads = await context.store.portfolio_page(
+        found, more, threads = await context.store.portfolio.page(
             viewer, filters, now, offset=offset, limit=CSV_BATCH
         )
         for t in found:

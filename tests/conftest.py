@@ -21,6 +21,7 @@ from bot.logs import handler_for
 from bot.settings import Settings
 from storage import Store, open_database
 from tests.fakes import FakeConnector
+from tests.tools.readers import ReadingStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "playground"
 TENANT = "00000000-0000-0000-0000-0000000000001"
@@ -78,9 +79,9 @@ async def database_url(tmp_path: Path) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def store(database_url: str) -> AsyncIterator[Store]:
+async def store(database_url: str) -> AsyncIterator[ReadingStore]:
     database = await open_database(database_url)
-    yield Store(database)
+    yield ReadingStore(Store(database))
     await database.dispose()
 
 
@@ -108,8 +109,8 @@ class BotClient:
         self.connector = connector
 
     @property
-    def store(self) -> Store:
-        return self.http.server.app[RUNTIME].services.store
+    def store(self) -> ReadingStore:
+        return ReadingStore(self.http.server.app[RUNTIME].services.store)
 
     async def post(self, activity: dict[str, Any], **headers: str) -> Any:
         return await self.http.post("/api/messages", json=activity, headers=headers)

@@ -15,8 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from wasstraat.model import AuditEntry, Person, Trajectory
 
 
-class _Body(BaseModel):
+class MessageBody(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str  # each body names its kind (the outbox keeps it in a column of its own)
+    # the role the person is told in (their card is drawn for it); None: to the channel, or
+    # to someone whatever their role
+    role: str | None = None
 
     def payload(self) -> dict[str, Any]:
         """The body as the outbox keeps it (without its kind, which has a column)."""
@@ -26,41 +31,36 @@ class _Body(BaseModel):
 # -- what a step asks of someone (also what a reminder repeats) --------------------------------
 
 
-class StepStarted(_Body):
+class StepStarted(MessageBody):
     kind: Literal["step_started"] = "step_started"
     step: str
-    role: str | None = None  # None: the channel's announcement
 
 
-class ApprovalRequest(_Body):
+class ApprovalRequest(MessageBody):
     kind: Literal["approval_request"] = "approval_request"
     subject: str
-    role: str | None = None
     round: int
 
 
-class CheckRequest(_Body):
+class CheckRequest(MessageBody):
     kind: Literal["check_request"] = "check_request"
     step: str
-    role: str | None = None
     deadline: str | None = None
     link: str | None = None
     round: int | None = None
 
 
-class ReviewRequest(_Body):
+class ReviewRequest(MessageBody):
     kind: Literal["review_request"] = "review_request"
     step: str
-    role: str | None = None
     roles: list[str] | None = None  # every reviewing role asked of the person, one section each
     improvements: list[str]
     deadline: str | None = None
 
 
-class EvaluationRequest(_Body):
+class EvaluationRequest(MessageBody):
     kind: Literal["evaluation_request"] = "evaluation_request"
     step: str
-    role: str | None = None
 
 
 Task = Annotated[
@@ -72,13 +72,13 @@ Task = Annotated[
 # -- news -------------------------------------------------------------------------------------
 
 
-class StepDone(_Body):
+class StepDone(MessageBody):
     kind: Literal["step_done"] = "step_done"
     step: str
     merged: bool | None = None
 
 
-class MergePlanned(_Body):
+class MergePlanned(MessageBody):
     """The check is merged into the step it checks, which still runs: done with it."""
 
     kind: Literal["merge_planned"] = "merge_planned"
@@ -86,65 +86,59 @@ class MergePlanned(_Body):
     into: str
 
 
-class RoleAssigned(_Body):
+class RoleAssigned(MessageBody):
     kind: Literal["role_assigned"] = "role_assigned"
     role: str
     roles: list[str] | None = None  # several given at once: all of them, in one message
 
 
-class SubstituteAssigned(_Body):
+class SubstituteAssigned(MessageBody):
     kind: Literal["substitute_assigned"] = "substitute_assigned"
     role: str
     absent: str
     until: str | None = None
 
 
-class Rejected(_Body):
+class Rejected(MessageBody):
     kind: Literal["rejected"] = "rejected"
     subject: str
     remark: str
     by: str
-    role: str | None = None
 
 
-class CheckProgress(_Body):
+class CheckProgress(MessageBody):
     kind: Literal["check_progress"] = "check_progress"
     answered: int
     asked: int
-    role: str | None = None
 
 
-class CheckSummary(_Body):
+class CheckSummary(MessageBody):
     kind: Literal["check_summary"] = "check_summary"
     reason: str
     agree: int
     disagree: int
     missing: list[str]
     final: bool
-    role: str | None = None
     round: int | None = None  # the remarks of this round are on the card, from the trajectory
 
 
-class PlanSentBack(_Body):
+class PlanSentBack(MessageBody):
     kind: Literal["plan_sent_back"] = "plan_sent_back"
     improvements: list[str]
-    role: str | None = None
 
 
-class ReviewsSummary(_Body):
+class ReviewsSummary(MessageBody):
     kind: Literal["reviews_summary"] = "reviews_summary"
     reason: str
     missing: list[str]
-    role: str | None = None
 
 
-class SupportConfirmed(_Body):
+class SupportConfirmed(MessageBody):
     kind: Literal["support_confirmed"] = "support_confirmed"
     by: str
-    role: str | None = None
 
 
-class SessionPlanned(_Body):
+class SessionPlanned(MessageBody):
     kind: Literal["session_planned"] = "session_planned"
     step: str
     at: str
@@ -153,7 +147,7 @@ class SessionPlanned(_Body):
     by: str | None = None  # who planned it
 
 
-class CalendarEvent(_Body):
+class CalendarEvent(MessageBody):
     kind: Literal["calendar_event"] = "calendar_event"
     step: str
     session: str
@@ -163,15 +157,14 @@ class CalendarEvent(_Body):
     place: str | None = None
 
 
-class ImplementationAssigned(_Body):
+class ImplementationAssigned(MessageBody):
     kind: Literal["implementation_assigned"] = "implementation_assigned"
     items: list[str]
 
 
-class EvaluationPlanned(_Body):
+class EvaluationPlanned(MessageBody):
     kind: Literal["evaluation_planned"] = "evaluation_planned"
     on: str
-    role: str | None = None
 
 
 class KpiResult(BaseModel):
@@ -188,7 +181,7 @@ class KpiResult(BaseModel):
     met: bool | None = None  # None: nothing to judge (no target, no measurement, no direction)
 
 
-class EvaluationResult(_Body):
+class EvaluationResult(MessageBody):
     """The evaluation as recorded, for the whole project group and the sponsor: per KPI its
     baseline, target and new measurement ("meten = weten")."""
 
@@ -197,12 +190,11 @@ class EvaluationResult(_Body):
     kpis: list[KpiResult]
 
 
-class NextCycleOffer(_Body):
+class NextCycleOffer(MessageBody):
     kind: Literal["next_cycle_offer"] = "next_cycle_offer"
-    role: str | None = None
 
 
-class TaskOverdue(_Body):
+class TaskOverdue(MessageBody):
     kind: Literal["task_overdue"] = "task_overdue"
     step: str
     what: str
@@ -210,19 +202,19 @@ class TaskOverdue(_Body):
     since: str | None = None
 
 
-class TrajectoryPaused(_Body):
+class TrajectoryPaused(MessageBody):
     kind: Literal["trajectory_paused"] = "trajectory_paused"
 
 
-class TrajectoryResumed(_Body):
+class TrajectoryResumed(MessageBody):
     kind: Literal["trajectory_resumed"] = "trajectory_resumed"
 
 
-class TrajectoryCancelled(_Body):
+class TrajectoryCancelled(MessageBody):
     kind: Literal["trajectory_cancelled"] = "trajectory_cancelled"
 
 
-class Reminder(_Body):
+class Reminder(MessageBody):
     """The task's own card again, with the reminder on top. Kept flat in the outbox (the task's
     fields beside the reminder's, ``task`` naming its kind), as the card reads it."""
 
@@ -254,17 +246,17 @@ class Reminder(_Body):
 # -- made by the bot's delivery, not by a command ------------------------------------------------
 
 
-class DeliveryFailed(_Body):
+class DeliveryFailed(MessageBody):
     kind: Literal["delivery_failed"] = "delivery_failed"
     name: str
 
 
-class CalendarFailed(_Body):
+class CalendarFailed(MessageBody):
     kind: Literal["calendar_failed"] = "calendar_failed"
     step: str | None = None
 
 
-class CalendarUninvited(_Body):
+class CalendarUninvited(MessageBody):
     kind: Literal["calendar_uninvited"] = "calendar_uninvited"
     step: str | None = None
     names: list[str]

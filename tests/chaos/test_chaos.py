@@ -27,6 +27,7 @@ from tests.fakes import FakeConnector
 from tests.replicas.seeding import people, seed_messages
 from tests.scenario.driving import as_person
 from tests.scenario.test_time_in_chat import LEADER, channel_trajectory, waiting_on_megan
+from tests.tools.readers import ReadingStore
 from wasstraat import limits
 from wasstraat.samples import waiting_for_kpi_decision
 
@@ -43,7 +44,7 @@ async def test_killing_the_dispatcher_again_and_again_loses_no_message(
 ):
     rng = random.Random(20261128)
     database = await open_database(database_url)
-    store = Store(database)
+    store = ReadingStore(Store(database))
     [trajectory] = waiting_for_kpi_decision(1)
     recipients = people(PEOPLE)
     now = datetime.now(UTC)

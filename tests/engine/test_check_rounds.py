@@ -21,8 +21,7 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 
 def _card(run: Run, message, viewer):  # type: ignore[no-untyped-def]
     return render_message(
-        message.kind,
-        message.data,
+        message.body,
         run.t,
         language="nl",
         template=TEMPLATE,

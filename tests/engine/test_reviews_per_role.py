@@ -20,8 +20,7 @@ STEP = TEMPLATE.step("7")
 
 def _review_card(run: Run, message, viewer):  # type: ignore[no-untyped-def]
     return render_message(
-        message.kind,
-        message.data,
+        message.body,
         run.t,
         language="nl",
         template=TEMPLATE,

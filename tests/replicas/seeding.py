@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from storage import Store
+from storage import Outgoing, Store, ToPerson
+from wasstraat.effects import RoleAssigned
 from wasstraat.engine import FOLLOW_UP_KIND, timer_id
 from wasstraat.model import Person, Trajectory
 
@@ -27,7 +28,7 @@ async def seed_messages(
     """``count`` short messages spread over ``recipients``, whose chats point at the fake. The
     chats are stored first, so that a dispatcher running meanwhile finds them."""
     for person in recipients:
-        await store.save_conversation_reference(
+        await store.references.save(
             conversation_id=f"a:personal-{person.aad_object_id}",
             conversation_type="personal",
             reference={
@@ -46,10 +47,13 @@ async def seed_messages(
         for n in range(count):
             person = recipients[n % len(recipients)]
             await tx.add_outbox(
-                kind="role_assigned",
-                recipient={"aad_object_id": person.aad_object_id, "name": person.name},
-                payload={"trajectory_id": trajectory.id, "role": "sponsor"},
-                trajectory_id=trajectory.id,
+                [
+                    Outgoing(
+                        recipient=ToPerson(aad_object_id=person.aad_object_id, name=person.name),
+                        body=RoleAssigned(role="sponsor"),
+                        trajectory_id=trajectory.id,
+                    )
+                ],
                 now=now,
             )
 

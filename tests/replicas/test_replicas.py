@@ -29,6 +29,7 @@ from tests.replicas.seeding import (
     seed_messages,
 )
 from tests.scenario.driving import MEGAN, as_person
+from tests.tools.readers import ReadingStore
 from wasstraat.samples import waiting_for_kpi_decision
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ async def run_replicas(module: str, *args: str) -> list[list[str]]:
 async def test_a_thousand_timers_due_in_the_same_second_each_fire_once(postgres_url: str):
     due = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     database = await open_database(postgres_url)
-    store = Store(database)
+    store = ReadingStore(Store(database))
     await seed_due_follow_ups(store, waiting_for_kpi_decision(TIMERS), due)
     moment = (due + timedelta(days=30)).isoformat()
     outputs = await run_replicas("tests.scenario.sweeper", postgres_url, moment)
@@ -98,7 +99,7 @@ async def test_three_hundred_messages_are_each_delivered_once(postgres_url: str)
     connector = FakeConnector()
     await connector.start()
     database = await open_database(postgres_url)
-    store = Store(database)
+    store = ReadingStore(Store(database))
     now = datetime.now(UTC)
     [trajectory] = waiting_for_kpi_decision(1)
     recipients = people(PEOPLE)
@@ -153,7 +154,7 @@ async def test_one_decision_clicked_on_three_replicas_at_once_is_taken_once(
         decisions = [a for a in stored.approvals if a.subject == "kpis"]
         assert len(decisions) == 1
         assert stored.version == trajectory.version + 1
-        audit = await first.store.audit_entries(trajectory_id=trajectory.id)
+        audit = await ReadingStore(first.store).audit_entries(trajectory_id=trajectory.id)
         assert sum(1 for e in audit if e["action"] == "decide_kpis") == 1
     finally:
         for client in clients:

@@ -14,10 +14,11 @@ import sys
 import time
 
 from bot.app import build_adapter
-from bot.dispatcher import Dispatcher
+from bot.delivery import Dispatcher
 from bot.services import Services, system_clock
 from bot.settings import Settings
 from storage import Store, open_database
+from tests.tools.readers import ReadingStore
 from wasstraat.template import default_template
 
 
@@ -39,7 +40,7 @@ async def main(url: str, lease: float) -> None:
         print("sent", stats.sent, flush=True)
         pending = [
             m
-            for m in await services.store.outbox_messages()
+            for m in await ReadingStore(services.store).outbox_messages()
             if m["sent_at"] is None and m["dead_at"] is None
         ]
         if not pending:

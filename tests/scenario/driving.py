@@ -9,6 +9,7 @@ from bot.app import RUNTIME
 from cards.messages import render_message
 from tests.conftest import ALEX, BotClient, payload
 from tests.tools.card_parts import every_action, shown_actions
+from wasstraat.effects import read_payload
 from wasstraat.model import Person
 
 PL = Person(aad_object_id=ALEX, name="Alex Wilber")
@@ -42,8 +43,7 @@ async def card_sent_to(
     trajectory = await bot.store.trajectory(message["payload"]["trajectory_id"])
     services = bot.http.server.app[RUNTIME].services
     rendered = render_message(
-        kind,
-        message["payload"],
+        read_payload(kind, message["payload"]),
         trajectory,
         language="en",
         template=services.template,

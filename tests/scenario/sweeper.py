@@ -47,14 +47,14 @@ async def main(url: str, moment: datetime) -> None:
         template=default_template(),
         clock=lambda: moment,
     )
-    claim = store.claim_due_timers
+    claim = store.timers.claim_due
 
     async def reporting_claim(**kwargs: Any) -> list[dict[str, Any]]:
         timers = await claim(**kwargs)
         print("swept", len(timers), flush=True)
         return timers
 
-    store.claim_due_timers = reporting_claim  # type: ignore[method-assign]
+    store.timers.claim_due = reporting_claim  # type: ignore[method-assign]
     ticker_module.Workflow = ReportingWorkflow  # type: ignore[misc]
     await wait_for_go()
     await Ticker(services).fire_due()

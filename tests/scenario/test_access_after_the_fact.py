@@ -20,11 +20,11 @@ PERSONAL_CHAT = "91de9fff-b6db-4f3b-9fab-0b461f322436"
 
 async def test_removing_the_app_from_a_1_1_chat_forgets_its_reference(bot: BotClient):
     await bot.post(payload("installationUpdate_add_personal", bot.connector))
-    assert await bot.store.conversation_reference(PERSONAL_CHAT) is not None
+    assert await bot.store.references.of_conversation(PERSONAL_CHAT) is not None
     removed = payload("installationUpdate_add_personal", bot.connector, action="remove")
     assert (await bot.post(removed)).status in (200, 201)
-    assert await bot.store.conversation_reference(PERSONAL_CHAT) is None
-    assert await bot.store.personal_conversation_reference(PL.aad_object_id) is None
+    assert await bot.store.references.of_conversation(PERSONAL_CHAT) is None
+    assert await bot.store.references.personal(PL.aad_object_id) is None
 
 
 async def test_a_dossier_link_stops_working_for_someone_removed_from_the_group(bot: BotClient):

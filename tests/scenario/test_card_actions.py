@@ -158,7 +158,7 @@ async def test_a_turn_records_its_inbox_key_once_with_what_it_changed_or_at_its_
     bot: BotClient, monkeypatch
 ):
     await trajectory_in_step_2(bot)
-    store = bot.store
+    store = bot.store.store
     remembered: list[str] = []
     real = store.remember_activity
 

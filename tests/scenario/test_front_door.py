@@ -15,6 +15,7 @@ from bot.app import RUNTIME, create_app
 from bot.settings import Settings
 from tests.conftest import TENANT, BotClient, FixedClock, payload
 from tests.fakes import FakeConnector
+from tests.tools.readers import ReadingStore
 
 APP_ID = "5d2e7b1a-0c4f-4e8a-9b3d-6f1a2c3e4d5f"
 
@@ -74,7 +75,7 @@ async def test_deeply_nested_json_is_refused_before_authentication_without_a_tra
     assert (await response.json())["error"].startswith("malformed")
     logged = production_log.getvalue()
     assert "Traceback" not in logged and "RecursionError" not in logged
-    store = secured.server.app[RUNTIME].services.store
+    store = ReadingStore(secured.server.app[RUNTIME].services.store)
     assert await store.count_trajectories() == 0 and await store.audit_entries() == []
     assert connector.calls == []
 

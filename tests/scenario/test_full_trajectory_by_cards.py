@@ -29,6 +29,7 @@ from tests.scenario.driving import (
 )
 from tests.scenario.driving import click as driving_click
 from tests.unit.test_messages_drawn import HAND_PLURAL
+from wasstraat.effects import read_payload
 from wasstraat.model import Person
 from wasstraat.template import default_template
 
@@ -400,8 +401,7 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         viewer = next((p for p in done.members() if p.aad_object_id == recipient), None)
         for language in ("nl", "en"):
             rendered = render_message(
-                message["kind"],
-                message["payload"],
+                read_payload(message["kind"], message["payload"]),
                 done,
                 language=language,
                 template=template,

@@ -26,7 +26,7 @@ async def test_install_in_personal_chat_greets_with_welcome_card_in_english(bot:
     [card] = bot.connector.cards()
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
     assert "Welcome to the Wasstraat" in card_texts(card)
-    assert await bot.store.conversation_reference("91de9fff-b6db-4f3b-9fab-0b461f322436")
+    assert await bot.store.references.of_conversation("91de9fff-b6db-4f3b-9fab-0b461f322436")
 
 
 async def test_install_greets_in_dutch_by_default(bot: BotClient):
@@ -262,7 +262,7 @@ async def test_a_later_event_without_locale_keeps_the_known_language(bot: BotCli
     update.pop("locale", None)
     update["entities"] = []
     await bot.post(update)
-    reference = await bot.store.conversation_reference("91de9fff-b6db-4f3b-9fab-0b461f322436")
+    reference = await bot.store.references.of_conversation("91de9fff-b6db-4f3b-9fab-0b461f322436")
     assert reference["locale"] == "en-US"
 
 

@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.ticker import Ticker
 from bot.workflow import Workflow
 from storage import Database, Store, open_database
+from tests.tools.readers import ReadingStore
 from wasstraat import commands as c
 from wasstraat import engine
 from wasstraat.model import Binding, Person, TrajectoryStatus
@@ -133,7 +134,7 @@ async def test_half_a_year_with_restarts_and_kills_loses_and_repeats_nothing(dat
             bot = await BotProcess.start(database_url, clock)
             down_until = None
             restarts += 1
-            if kills < KILLS_WANTED and (await bot.services.store.next_timer_due() or end) < (
+            if kills < KILLS_WANTED and (await bot.services.store.timers.next_due() or end) < (
                 clock.now
             ):
                 kills += await kill_during_a_sweep(database_url, clock.now)
@@ -163,7 +164,7 @@ async def test_half_a_year_with_restarts_and_kills_loses_and_repeats_nothing(dat
     clock.now += timedelta(minutes=10)  # past any lease a killed sweep left behind
     await bot.ticker.fire_due()
 
-    store = bot.services.store
+    store = ReadingStore(bot.services.store)
     assert restarts >= 5 and kills >= KILLS_WANTED, (restarts, kills)
     trajectories = [await store.trajectory(tid) for tid in queues]
     assert all(t is not None and t.status is TrajectoryStatus.FINISHED for t in trajectories)
@@ -219,7 +220,7 @@ async def test_half_a_year_with_restarts_and_kills_loses_and_repeats_nothing(dat
 
     # nothing left behind: no due timer unfired, no open task without its follow-up
     assert [
-        t for t in await store.timers() if t["fired_at"] is None and t["due_at"] <= clock.now
+        t for t in await store.timer_rows() if t["fired_at"] is None and t["due_at"] <= clock.now
     ] == []
     assert all(not t.follow_ups for t in trajectories if t is not None)
     assert SYSTEM.aad_object_id in {e["actor"] for e in audit}

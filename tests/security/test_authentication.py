@@ -25,6 +25,7 @@ from bot.app import RUNTIME, create_app
 from bot.settings import Settings
 from tests.conftest import TENANT, FixedClock, payload
 from tests.fakes import FakeConnector
+from tests.tools.readers import ReadingStore
 
 APP_ID = "5d2e7b1a-0c4f-4e8a-9b3d-6f1a2c3e4d5f"
 ISSUER = "https://api.botframework.com"
@@ -111,7 +112,7 @@ def token(
 
 
 async def stored(client: TestClient) -> tuple[int, int, int]:
-    store = client.server.app[RUNTIME].services.store
+    store = ReadingStore(client.server.app[RUNTIME].services.store)
     return (
         await store.count_trajectories(),
         len(await store.outbox_messages()),

@@ -196,7 +196,7 @@ async def store_municipality(store: Store) -> list[Trajectory]:
     for n, t in enumerate(made):
         async with store.transaction(now=TODAY) as tx:
             await tx.insert_trajectory(t, now=TODAY)
-        await store.save_thread(
+        await store.references.save_thread(
             t.id, conversation_id=t.binding.conversation_id, activity_id=f"17{n:011d}", now=TODAY
         )
     members: dict[str, set[str]] = {team_id: set() for team_id, *_ in TEAMS}
@@ -204,6 +204,6 @@ async def store_municipality(store: Store) -> list[Trajectory]:
         members[t.binding.team_id or ""] |= {p.aad_object_id for p in t.members()}
     members[VERGUNNINGEN].add(ANKE.aad_object_id)
     for team_id, people in members.items():
-        await store.set_team_members(team_id, people)
+        await store.portfolio.set_team_members(team_id, people)
     assert {t.status for t in made} >= set(TrajectoryStatus)
     return made

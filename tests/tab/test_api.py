@@ -19,6 +19,7 @@ from bot.settings import Settings
 from storage import Store
 from tests.conftest import FixedClock
 from tests.tab.sso import APP_ID, DOMAIN, OTHER_KEY, TENANT, Entra, sso_token
+from tests.tools.readers import ReadingStore
 from wasstraat.model import Binding, Trajectory
 from wasstraat.samples import T0, Run, finish, to_step
 
@@ -99,7 +100,7 @@ async def portfolio(database_url: str, clock: FixedClock, entra: Entra):
     )
     client = TestClient(TestServer(create_app(settings, clock=clock), host="127.0.0.1"))
     await client.start_server()
-    store = client.server.app[RUNTIME].services.store
+    store = ReadingStore(client.server.app[RUNTIME].services.store)
     await save(
         store,
         at("3b", "t-a1", TEAM_A, product="Parkeervergunning", days=1),
@@ -107,10 +108,10 @@ async def portfolio(database_url: str, clock: FixedClock, entra: Entra):
         evaluated("t-a3", TEAM_A, product="Paspoort", lesson="De balie-afspraak werkt"),
         at("2", "t-b1", TEAM_B, product="Hondenbelasting", days=3),
     )
-    await store.save_thread(
+    await store.references.save_thread(
         "t-a1", conversation_id="19:a@thread.tacv2", activity_id="1700000000000", now=T0
     )
-    await store.set_team_members(TEAM_A.team_id or "", [ANKE])
+    await store.portfolio.set_team_members(TEAM_A.team_id or "", [ANKE])
     yield client
     await client.close()
 
@@ -284,7 +285,7 @@ async def test_without_an_app_id_the_local_developer_sees_everything_on_loopback
     client = TestClient(TestServer(create_app(settings, clock=clock), host="127.0.0.1"))
     await client.start_server()
     try:
-        store = client.server.app[RUNTIME].services.store
+        store = ReadingStore(client.server.app[RUNTIME].services.store)
         await save(store, at("2", "t-1", TEAM_A), at("2", "t-2", TEAM_B))
         response = await client.get("/api/portfolio/trajectories")
         assert response.status == 200

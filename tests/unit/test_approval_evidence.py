@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from cards.messages import render_message
 from tests.tools.card_parts import every_element
 from wasstraat import commands as c
+from wasstraat.effects import read_payload
 from wasstraat.model import Horizon, Verdict
 from wasstraat.samples import IV, PO, TEMPLATE, Run, to_step
 from wasstraat.template import Reviews, Subject
@@ -24,8 +25,7 @@ def texts(card) -> list[str]:
 def approval_card(run: Run, subject: Subject, language: str = "nl"):
     rounds = {Subject.PLAN: run.t.plan_round, Subject.PRIORITIES: run.t.priorities_round}
     rendered = render_message(
-        "approval_request",
-        {"subject": subject.value, "round": rounds[subject]},
+        read_payload("approval_request", {"subject": subject.value, "round": rounds[subject]}),
         run.t,
         language=language,
         template=TEMPLATE,

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from bench.seed import Placement, Prototype, kpis_proposed, mix, person_in, seed
 from storage import Store, open_database, schema
 from storage.portfolio import Filters, Viewer
+from tests.tools.readers import ReadingStore
 from wasstraat.samples import PE
 
 
@@ -26,7 +27,7 @@ async def test_seeded_trajectories_read_back_through_the_store(database_url: str
         first=100,
     )
     database = await open_database(database_url)
-    store = Store(database)
+    store = ReadingStore(Store(database))
     try:
         assert await store.count_trajectories() == 2 * len(prototypes) + 1
         first = await store.trajectory(made[0].id)
@@ -38,14 +39,14 @@ async def test_seeded_trajectories_read_back_through_the_store(database_url: str
         [waiting] = await store.trajectories_of(owner.aad_object_id)
         assert waiting.id == mine[0].id and waiting.holds(owner.aad_object_id, "proceseigenaar")
         assert waiting.status_of("2").value == "active" and waiting.kpis
-        assert await store.personal_conversation_reference(owner.aad_object_id) is not None
+        assert await store.references.personal(owner.aad_object_id) is not None
         # everything delivered, no timer due: a bot started on it has nothing to catch up on
         later = now + timedelta(minutes=1)
-        assert await store.claim_outbox(worker="w", now=later, lease=timedelta(minutes=1)) == []
-        assert await store.claim_due_timers(worker="w", now=later, lease=timedelta(minutes=1)) == []
+        assert await store.outbox.claim(worker="w", now=later, lease=timedelta(minutes=1)) == []
+        assert await store.timers.claim_due(worker="w", now=later, lease=timedelta(minutes=1)) == []
         assert len(await store.outbox_messages(trajectory_id=made[-1].id)) > 0
         assert len(await store.audit_entries(trajectory_id=made[-1].id)) > 0
-        due = await store.next_timer_due()
+        due = await store.timers.next_due()
         assert due is None or due > now
         # the portfolio as the store keeps it: computing it again changes no total
         async with database.connect() as conn:
@@ -53,14 +54,14 @@ async def test_seeded_trajectories_read_back_through_the_store(database_url: str
         async with database.begin() as conn:
             for table in (schema.portfolio, schema.portfolio_counts, schema.portfolio_totals):
                 await conn.execute(delete(table))
-        assert await store.refresh_portfolio() == 2 * len(prototypes) + 1
+        assert await store.portfolio.refresh() == 2 * len(prototypes) + 1
         async with database.connect() as conn:
             kept = (await conn.execute(select(schema.portfolio_totals))).all()
         assert sorted(tuple(r) for r in seeded) == sorted(tuple(r) for r in kept)
         assert {
             t.id
             for t in (
-                await store.portfolio_page(
+                await store.portfolio.page(
                     Viewer("x", sees_all=True), Filters(team=made[0].team), now, offset=0, limit=50
                 )
             )[0]

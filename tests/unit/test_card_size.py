@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cards.detail import detail_card, tasks_card
 from cards.messages import render_message
+from wasstraat.effects import read_payload
 from wasstraat.engine import waiting_on
 from wasstraat.model import (
     Horizon,
@@ -81,14 +82,16 @@ def test_every_card_of_a_crowded_trajectory_stays_under_28_kb():
                 ("step_started", {"step": step.id}),
                 ("approval_request", {"subject": "plan", "round": 1}),
                 ("approval_request", {"subject": "priorities", "round": 1}),
-                ("review_request", {"step": step.id}),
+                ("review_request", {"step": step.id, "improvements": []}),
                 ("evaluation_request", {"step": step.id}),
-                ("reminder", {"task": "step_started", "step": step.id}),
+                (
+                    "reminder",
+                    {"task": "step_started", "step": step.id, "what": "complete", "count": 1},
+                ),
             ):
                 for language in ("nl", "en"):
                     rendered = render_message(
-                        kind,
-                        data,
+                        read_payload(kind, data),
                         t,
                         language=language,
                         template=TEMPLATE,
@@ -110,8 +113,7 @@ def test_every_card_of_a_crowded_trajectory_stays_under_28_kb():
     assert too_big == {}
     # the step-6 form still offers a page of the ideas, not none
     plan = render_message(
-        "step_started",
-        {"step": "6"},
+        read_payload("step_started", {"step": "6"}),
         at_step(crowded_t, "6"),
         language="nl",
         template=TEMPLATE,

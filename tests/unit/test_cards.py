@@ -150,8 +150,7 @@ def test_the_daily_digest_shows_each_open_task_with_its_button(language: Languag
     for task, one in zip(tasks, reminded, strict=True):
         assert one.trajectory.product in json.dumps(task, ensure_ascii=False)
         own = render_message(
-            "reminder",
-            one.data,
+            one.body,
             one.trajectory,
             language=language,
             template=one.template,

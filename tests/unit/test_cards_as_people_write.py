@@ -19,6 +19,7 @@ from cards.messages import render_message
 from cards.status import status_card
 from reports.dossier import dossier
 from wasstraat import commands as c
+from wasstraat.effects import CheckRequest, EvaluationRequest, SessionPlanned, read_payload
 from wasstraat.model import Decision, Kpi
 from wasstraat.samples import KPIS, PE, PL, TEMPLATE, Run, to_step
 from wasstraat.template import Reviews, Subject
@@ -88,8 +89,9 @@ def test_a_card_writes_dates_and_numbers_as_its_language_does(
     assert refreshed in status
     assert not ISO_DATE.search(status)
     approval = render_message(
-        "approval_request",
-        {"subject": Subject.KPIS.value, "round": run.t.kpis_round},
+        read_payload(
+            "approval_request", {"subject": Subject.KPIS.value, "round": run.t.kpis_round}
+        ),
         run.t,
         language=language,
         template=TEMPLATE,
@@ -102,8 +104,7 @@ def test_a_card_writes_dates_and_numbers_as_its_language_does(
 def test_the_evaluation_moment_and_a_session_are_told_as_a_day_and_a_time():
     run = Run()
     planned = render_message(
-        "evaluation_planned",
-        {"on": "2027-09-01"},
+        read_payload("evaluation_planned", {"on": "2027-09-01"}),
         run.t,
         language="nl",
         template=TEMPLATE,
@@ -113,14 +114,13 @@ def test_the_evaluation_moment_and_a_session_are_told_as_a_day_and_a_time():
         planned.text == "Het evaluatiemoment van 'Parkeervergunning' is gepland op wo 1 sep 2027."
     )
     session = render_message(
-        "session_planned",
-        {
-            "step": "3a",
-            "at": "2026-12-10T12:30:00+00:00",
-            "minutes": 90,
-            "place": "City office, room 2.14",
-            "by": "Petra",
-        },
+        SessionPlanned(
+            step="3a",
+            at="2026-12-10T12:30:00+00:00",
+            minutes=90,
+            place="City office, room 2.14",
+            by="Petra",
+        ),
         run.t,
         language="en",
         template=TEMPLATE,
@@ -145,8 +145,7 @@ def test_a_deadline_and_a_decision_show_the_day_in_dutch():
     run = kpi_run()
     run.do(PE, c.DecideKpis(decision=Decision.APPROVE))
     check = render_message(
-        "check_request",
-        {"deadline": "2026-02-13T16:00:00+00:00"},
+        CheckRequest(step="3b", deadline="2026-02-13T16:00:00+00:00"),
         run.t,
         language="nl",
         template=TEMPLATE,
@@ -155,8 +154,9 @@ def test_a_deadline_and_a_decision_show_the_day_in_dutch():
     assert check.card is not None
     assert "Graag vóór vr 13 feb 2026" in card_text(check.card)
     decided = render_message(
-        "approval_request",
-        {"subject": Subject.KPIS.value, "round": run.t.kpis_round},
+        read_payload(
+            "approval_request", {"subject": Subject.KPIS.value, "round": run.t.kpis_round}
+        ),
         run.t,
         language="nl",
         template=TEMPLATE,
@@ -207,9 +207,8 @@ def test_a_kpi_with_a_decimal_target_reads_with_a_comma_on_the_evaluation_card()
     to_step(run, TEMPLATE.steps[-1].id)
     kpi = Kpi(name="Wachttijd", unit="minuten", baseline=12.5, target=7.25)
     t = run.t.model_copy(update={"kpis": [kpi]})
-    rendered = render_message(
-        "evaluation_request", {}, t, language="nl", template=TEMPLATE, zone=ZONE
-    )
+    evaluation = EvaluationRequest(step=TEMPLATE.steps[-1].id)
+    rendered = render_message(evaluation, t, language="nl", template=TEMPLATE, zone=ZONE)
     assert rendered.card is not None
     assert "Wachttijd: nulmeting 12,5 minuten, doel 7,25 minuten" in card_text(rendered.card)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import get_args
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +13,7 @@ import pytest
 from cards.catalogue import MESSAGES, counted, plural_category, text
 from cards.messages import RENDERERS, SILENT, render_message
 from wasstraat import commands as c
-from wasstraat.effects import Body
+from wasstraat.effects import Body, MessageBody
 from wasstraat.model import SYSTEM
 from wasstraat.samples import PE, TEMPLATE, Run, to_step
 
@@ -29,10 +29,14 @@ def test_every_message_kind_has_a_renderer_or_is_declared_silent():
     assert not SILENT & set(RENDERERS)
 
 
+class Unheard(MessageBody):
+    kind: Literal["unheard"] = "unheard"
+
+
 def test_a_kind_without_a_renderer_is_not_drawn_as_a_catch_all():
     run = Run()
     with pytest.raises(KeyError):
-        render_message("no_such_kind", {}, run.t, language="nl", template=TEMPLATE, zone=ZONE)
+        render_message(Unheard(), run.t, language="nl", template=TEMPLATE, zone=ZONE)  # type: ignore[arg-type]
 
 
 def _whole_trajectory() -> Run:
@@ -55,8 +59,7 @@ def test_every_message_of_a_whole_trajectory_is_drawn_in_words(language):
             if message.kind in SILENT:
                 continue
             rendered = render_message(
-                message.kind,
-                message.data,
+                message.body,
                 run.t,
                 language=language,
                 template=TEMPLATE,
@@ -70,9 +73,7 @@ def test_every_message_of_a_whole_trajectory_is_drawn_in_words(language):
             drawn.add(message.kind)
     assert "merge_planned" in drawn  # the channel hears of the merge in its own words
     merged = next(m for o in run.outcomes for m in o.messages if m.kind == "merge_planned")
-    said = render_message(
-        merged.kind, merged.data, run.t, language="nl", template=TEMPLATE, zone=ZONE
-    ).text
+    said = render_message(merged.body, run.t, language="nl", template=TEMPLATE, zone=ZONE).text
     assert said is not None and "3b" in said and "3a" in said
 
 

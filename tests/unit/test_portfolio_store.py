@@ -83,7 +83,7 @@ async def test_the_totals_are_the_sum_of_every_trajectorys_counts_as_they_change
     second_done = evaluated("t-2", TEAM_B)
     await save(store, first_later, second_done, with_before=with_before)
     assert await totals(store) == expected_totals([first_later, second_done])
-    in_8, _, _ = await store.portfolio_page(ALL, Filters(step="8"), T0, offset=0, limit=5)
+    in_8, _, _ = await store.portfolio.page(ALL, Filters(step="8"), T0, offset=0, limit=5)
     assert [t.id for t in in_8] == ["t-1"]
     # each trajectory's own counts, as the summaries of people who see only some add them up
     async with store.database.connect() as conn:
@@ -96,12 +96,12 @@ async def test_the_totals_are_the_sum_of_every_trajectorys_counts_as_they_change
     renamed = first_later.model_copy(update={"product": "Rijbewijs"})
     await save(store, renamed, with_before=with_before)
     assert await totals(store) == expected_totals([first_later, second_done])
-    counts = await store.portfolio_counts(ALL, Filters(), T0)
+    counts = await store.portfolio.counts(ALL, Filters(), T0)
     assert counts[("trajectories", "running")] == 1
     assert counts[("trajectories", "finished")] == 1
     assert counts.get(("targets", "met"), 0) == 0 and counts[("targets", "missed")] == 1
     assert counts[("days:1", "0")] == 2  # step 1 of both took less than a day
-    team_b = await store.portfolio_counts(ALL, Filters(team="team-b"), T0)
+    team_b = await store.portfolio.counts(ALL, Filters(team="team-b"), T0)
     assert team_b[("trajectories", "finished")] == 1 and ("trajectories", "running") not in team_b
 
 
@@ -111,24 +111,24 @@ async def test_people_see_their_teams_and_their_own_trajectories_only(store: Sto
         at("2", trajectory_id="t-a"),
         at("2", trajectory_id="t-b", binding=TEAM_B),
     )
-    await store.set_team_members("team-a", ["oid-anke"])
+    await store.portfolio.set_team_members("team-a", ["oid-anke"])
     anke, bob = Viewer("oid-anke"), Viewer("oid-bob")
-    found, more, _ = await store.portfolio_page(anke, Filters(), T0, offset=0, limit=10)
+    found, more, _ = await store.portfolio.page(anke, Filters(), T0, offset=0, limit=10)
     assert [t.id for t in found] == ["t-a"] and not more
-    assert (await store.portfolio_page(bob, Filters(), T0, offset=0, limit=10))[0] == []
-    assert await store.portfolio_counts(bob, Filters(), T0) == {}
+    assert (await store.portfolio.page(bob, Filters(), T0, offset=0, limit=10))[0] == []
+    assert await store.portfolio.counts(bob, Filters(), T0) == {}
     # in the project group of a trajectory of another team: that one (Petra leads both)
     petra = Viewer("oid-petra")
-    seen, _, _ = await store.portfolio_page(petra, Filters(), T0, offset=0, limit=10)
+    seen, _, _ = await store.portfolio.page(petra, Filters(), T0, offset=0, limit=10)
     assert {t.id for t in seen} == {"t-a", "t-b"}
-    await store.change_team_members("team-a", added=["oid-bob"], removed=["oid-anke"])
-    assert (await store.portfolio_page(anke, Filters(), T0, offset=0, limit=10))[0] == []
+    await store.portfolio.change_team_members("team-a", added=["oid-bob"], removed=["oid-anke"])
+    assert (await store.portfolio.page(anke, Filters(), T0, offset=0, limit=10))[0] == []
     assert [
-        t.id for t in (await store.portfolio_page(bob, Filters(), T0, offset=0, limit=10))[0]
+        t.id for t in (await store.portfolio.page(bob, Filters(), T0, offset=0, limit=10))[0]
     ] == ["t-a"]
-    choices = await store.portfolio_choices(bob)
+    choices = await store.portfolio.choices(bob)
     assert [(team.id, team.name) for team in choices.teams] == [("team-a", "Burgerzaken")]
-    everything = await store.portfolio_choices(ALL)
+    everything = await store.portfolio.choices(ALL)
     assert [team.name for team in everything.teams] == ["Belastingen", "Burgerzaken"]
     assert everything.years == [T0.year]
 
@@ -136,30 +136,30 @@ async def test_people_see_their_teams_and_their_own_trajectories_only(store: Sto
 async def test_filters_page_and_overdue_by_the_clock(store: Store):
     trajectories = [at("3b", trajectory_id=f"t-{n}", days=n) for n in range(5)]
     await save(store, *trajectories, at("5", trajectory_id="t-5", binding=TEAM_B, days=9))
-    page, more, _ = await store.portfolio_page(ALL, Filters(team="team-a"), T0, offset=0, limit=3)
+    page, more, _ = await store.portfolio.page(ALL, Filters(team="team-a"), T0, offset=0, limit=3)
     assert [t.id for t in page] == ["t-4", "t-3", "t-2"] and more  # newest first
-    rest, more, _ = await store.portfolio_page(ALL, Filters(team="team-a"), T0, offset=3, limit=3)
+    rest, more, _ = await store.portfolio.page(ALL, Filters(team="team-a"), T0, offset=3, limit=3)
     assert [t.id for t in rest] == ["t-1", "t-0"] and not more
-    in_5 = await store.portfolio_page(ALL, Filters(step="5"), T0, offset=0, limit=10)
+    in_5 = await store.portfolio.page(ALL, Filters(step="5"), T0, offset=0, limit=10)
     assert [t.id for t in in_5[0]] == ["t-5"]
     deadline = trajectories[0].steps["3b"].deadline
     assert deadline is not None
-    before = await store.portfolio_page(
+    before = await store.portfolio.page(
         ALL, Filters(status="overdue"), deadline, offset=0, limit=10
     )
     assert before[0] == []
     after = deadline + timedelta(minutes=1)
-    late, _, _ = await store.portfolio_page(
+    late, _, _ = await store.portfolio.page(
         ALL, Filters(status="overdue"), after, offset=0, limit=10
     )
-    on_time, _, _ = await store.portfolio_page(
+    on_time, _, _ = await store.portfolio.page(
         ALL, Filters(status="running"), after, offset=0, limit=10
     )
     assert "t-0" in {t.id for t in late} and "t-0" not in {t.id for t in on_time}
-    assert (await store.portfolio_page(ALL, Filters(status="bogus"), T0, offset=0, limit=5))[
+    assert (await store.portfolio.page(ALL, Filters(status="bogus"), T0, offset=0, limit=5))[
         0
     ] == []
-    assert (await store.portfolio_page(ALL, Filters(year=1999), T0, offset=0, limit=5))[0] == []
+    assert (await store.portfolio.page(ALL, Filters(year=1999), T0, offset=0, limit=5))[0] == []
 
 
 async def test_lessons_are_searched_without_case_or_wildcards(store: Store):
@@ -167,7 +167,7 @@ async def test_lessons_are_searched_without_case_or_wildcards(store: Store):
     lesson = done.evaluation.model_copy(update={"went_well": "De Balie-afspraak werkt 100%"})
     await save(store, done.model_copy(update={"evaluation": lesson}), at("3a", trajectory_id="t-r"))
     for query, ids in (("balie", ["t-e"]), ("100%", ["t-e"]), ("_", []), ("fiets", [])):
-        found, _, _ = await store.portfolio_page(
+        found, _, _ = await store.portfolio.page(
             ALL, Filters(search=query), T0, offset=0, limit=5, evaluated=True
         )
         assert [t.id for t in found] == ids, query
@@ -179,18 +179,18 @@ async def test_trajectories_stored_before_the_portfolio_are_added_at_start_up(st
     async with store.database.begin() as conn:
         for table in (schema.portfolio, schema.portfolio_counts, schema.portfolio_totals):
             await conn.execute(delete(table))
-    assert await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5) == ([], False, {})
-    assert await store.refresh_portfolio(batch=1) == 2
-    assert await store.refresh_portfolio() == 0
+    assert await store.portfolio.page(ALL, Filters(), T0, offset=0, limit=5) == ([], False, {})
+    assert await store.portfolio.refresh(batch=1) == 2
+    assert await store.portfolio.refresh() == 0
     assert await totals(store) == expected
-    found, _, _ = await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5)
+    found, _, _ = await store.portfolio.page(ALL, Filters(), T0, offset=0, limit=5)
     assert {t.id for t in found} == {"t-old", "t-done"}
 
 
 async def test_a_page_read_again_shows_what_changed_since(store: Store):
     await save(store, at("2", trajectory_id="t-1"))
-    first, _, _ = await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5)
+    first, _, _ = await store.portfolio.page(ALL, Filters(), T0, offset=0, limit=5)
     assert first[0].product == "Parkeervergunning"
     await save(store, at("3a", trajectory_id="t-1").model_copy(update={"product": "Paspoort"}))
-    again, _, _ = await store.portfolio_page(ALL, Filters(), T0, offset=0, limit=5)
+    again, _, _ = await store.portfolio.page(ALL, Filters(), T0, offset=0, limit=5)
     assert again[0].product == "Paspoort" and again[0].status_of("3a").value == "active"

@@ -35,8 +35,7 @@ def _card(run: Run, language: str) -> dict[str, Any]:
         m for m in run.outcomes[-1].messages if m.kind == "evaluation_result" and m.recipient == SP
     )
     rendered = render_message(
-        message.kind,
-        message.data,
+        message.body,
         run.t,
         language=language,  # type: ignore[arg-type]
         template=TEMPLATE,

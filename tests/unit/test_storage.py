@@ -172,19 +172,19 @@ async def test_timers_have_deterministic_ids_and_setting_again_moves_them(store:
 
 
 async def test_state_etags(store: Store):
-    first = await store.write_state("k", {"a": 1}, expected_etag=None, now=NOW)
-    assert await store.read_state(["k", "missing"]) == {"k": ({"a": 1}, first)}
-    second = await store.write_state("k", {"a": 2}, expected_etag=first, now=NOW)
+    first = await store.dialogs.write("k", {"a": 1}, expected_etag=None, now=NOW)
+    assert await store.dialogs.read(["k", "missing"]) == {"k": ({"a": 1}, first)}
+    second = await store.dialogs.write("k", {"a": 2}, expected_etag=first, now=NOW)
     assert second != first
     with pytest.raises(EtagConflict):
-        await store.write_state("k", {"a": 3}, expected_etag=first, now=NOW)
-    assert (await store.read_state(["k"]))["k"][0] == {"a": 2}
-    await store.write_state("k", {"a": 4}, expected_etag="*", now=NOW)
-    assert (await store.read_state(["k"]))["k"][0] == {"a": 4}
+        await store.dialogs.write("k", {"a": 3}, expected_etag=first, now=NOW)
+    assert (await store.dialogs.read(["k"]))["k"][0] == {"a": 2}
+    await store.dialogs.write("k", {"a": 4}, expected_etag="*", now=NOW)
+    assert (await store.dialogs.read(["k"]))["k"][0] == {"a": 4}
     with pytest.raises(EtagConflict):
-        await store.write_state("new", {"a": 5}, expected_etag="some-etag", now=NOW)
-    await store.delete_state(["k"])
-    assert await store.read_state(["k"]) == {}
+        await store.dialogs.write("new", {"a": 5}, expected_etag="some-etag", now=NOW)
+    await store.dialogs.delete(["k"])
+    assert await store.dialogs.read(["k"]) == {}
 
 
 async def test_ping_is_false_when_the_database_is_broken(tmp_path):

@@ -16,6 +16,7 @@ from cards.messages import render_message
 from cards.roles import roles_form
 from cards.status import status_card
 from wasstraat.__main__ import main
+from wasstraat.effects import read_payload
 from wasstraat.engine import waiting_on
 from wasstraat.model import StepState, StepStatus
 from wasstraat.samples import Run, person
@@ -161,11 +162,13 @@ def test_every_card_drawn_from_a_template_at_its_limits_stays_under_28_kb():
             for language in ("nl", "en"):
                 for kind, data in (
                     ("step_started", {"step": step.id}),
-                    ("reminder", {"task": "step_started", "step": step.id}),
+                    (
+                        "reminder",
+                        {"task": "step_started", "step": step.id, "what": "complete", "count": 1},
+                    ),
                 ):
                     rendered = render_message(
-                        kind,
-                        data,
+                        read_payload(kind, data),
                         at,
                         language=language,
                         template=template,

@@ -13,6 +13,7 @@ from bot.settings import Settings
 from bot.ticker import NEXT_JOB, SWEEP_JOB, Ticker
 from bot.workflow import Workflow
 from storage import Store
+from tests.tools.readers import ReadingStore
 from wasstraat import commands as c
 from wasstraat.model import Binding
 from wasstraat.samples import PA, PE, PL, ROLES, TEMPLATE, VM1
@@ -57,7 +58,7 @@ async def test_the_3b_deadline_fires_once_and_closes_the_check(services, clock):
     assert trajectory.status_of("3b").value == "done"
     assert trajectory.check.closed_reason == "deadline"
     assert (await ticker.fire_due()).fired == 0
-    timers = await services.store.timers(trajectory_id=tid)
+    timers = await ReadingStore(services.store).timer_rows(trajectory_id=tid)
     assert [t for t in timers if t["kind"] == "deadline" and t["fired_at"] is None] == []
     closed = [
         e
@@ -75,7 +76,7 @@ async def test_two_sweeps_at_once_fire_a_timer_once(services, clock):
     assert sorted(kinds) == ["deadline", "follow_up"]  # each due timer once
     summaries = [
         m
-        for m in await services.store.outbox_messages(trajectory_id=tid)
+        for m in await ReadingStore(services.store).outbox_messages(trajectory_id=tid)
         if m["kind"] == "check_summary"
     ]
     # once to each role the check's summary goes to (procesadviseur, projectleider)
@@ -99,7 +100,7 @@ async def test_the_alarm_clock_is_set_for_the_next_due_timer(services, clock):
         await ticker.plan_next()
         job = ticker._scheduler.get_job(NEXT_JOB)
         assert job is not None
-        assert job.next_run_time == await services.store.next_timer_due()
+        assert job.next_run_time == await services.store.timers.next_due()
     finally:
         await ticker.stop()
 
@@ -115,13 +116,13 @@ async def test_a_command_that_sets_an_earlier_timer_moves_the_alarm_without_a_qu
         await ticker.plan_next()  # nothing due yet: no alarm
         assert ticker._scheduler.get_job(NEXT_JOB) is None
         asked = []
-        real = services.store.next_timer_due
+        real = services.store.timers.next_due
 
         async def counted():
             asked.append(1)
             return await real()
 
-        monkeypatch.setattr(services.store, "next_timer_due", counted)
+        monkeypatch.setattr(services.store.timers, "next_due", counted)
         tid = await trajectory_in_3b(services)  # the 3b check sets its deadline (and more)
         job = ticker._scheduler.get_job(NEXT_JOB)
         assert job is not None and asked == []  # set from the commands' outcomes
@@ -137,7 +138,7 @@ async def test_a_command_that_sets_an_earlier_timer_moves_the_alarm_without_a_qu
 
 async def test_with_a_fast_clock_the_alarm_rings_in_real_time_that_much_sooner(services, clock):
     await trajectory_in_3b(services)
-    due = await services.store.next_timer_due()
+    due = await services.store.timers.next_due()
     speed = (due - clock.now).total_seconds() / 2  # the next timer is two real seconds away
     fast = dataclasses.replace(
         services, settings=services.settings.model_copy(update={"clock_speed": speed})
@@ -206,7 +207,7 @@ async def test_the_evaluation_moment_months_later_asks_for_the_measurements(serv
     assert (await ticker.fire_due()).fired == 1
     asked = [
         m["recipient"]["name"]
-        for m in await services.store.outbox_messages()
+        for m in await ReadingStore(services.store).outbox_messages()
         if m["kind"] == "evaluation_request"
     ]
     assert "Erik" in asked and "Petra" in asked

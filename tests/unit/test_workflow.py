@@ -57,15 +57,15 @@ async def test_timers_are_written_and_cancelled_with_the_state(workflow: Workflo
     await workflow.execute(trajectory_id, c.DecideKpis(decision="approve"), PE)
     await workflow.execute(trajectory_id, c.SetProcessMap(link="https://x.example/p"), PA)
     await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PA)
-    ids = {t["id"] for t in await store.timers(trajectory_id=trajectory_id)}
+    ids = {t["id"] for t in await store.timer_rows(trajectory_id=trajectory_id)}
     assert f"{trajectory_id}:3b:deadline" in ids
     await workflow.execute(trajectory_id, c.CloseCheck(), PE)
-    ids = {t["id"] for t in await store.timers(trajectory_id=trajectory_id)}
+    ids = {t["id"] for t in await store.timer_rows(trajectory_id=trajectory_id)}
     assert f"{trajectory_id}:3b:deadline" not in ids
     # the open tasks' follow-up timer stays; with the trajectory cancelled it goes too
     assert ids == {f"{trajectory_id}:tasks:follow_up"}
     await workflow.execute(trajectory_id, c.Cancel(reason="stop"), PL)
-    assert await store.timers(trajectory_id=trajectory_id) == []
+    assert await store.timer_rows(trajectory_id=trajectory_id) == []
 
 
 async def test_a_refused_command_writes_nothing(workflow: Workflow, store: Store):
