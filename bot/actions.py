@@ -29,14 +29,8 @@ from bot.turn import Turn, input_problem
 from bot.workflow import NextCycleExists, TrajectoryNotFound
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.detail import DOSSIER, MY_TASKS, detail_card
-from cards.forms import (
-    EVALUATION_FORM,
-    REVIEW_FORM,
-    SUBMIT_FORM,
-    read_evaluation_form,
-    read_review_form,
-    read_step_form,
-)
+from cards.formbase import EVALUATION_FORM, REVIEW_FORM, SUBMIT_FORM
+from cards.forms import read_step_form
 from cards.messages import (
     ANSWER_CHECK,
     CLOSE_CHECK,
@@ -57,6 +51,7 @@ from cards.outcomes import (
     receipt_card,
     stale_card,
 )
+from cards.review_forms import read_evaluation_form, read_review_form
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
 from storage import REFUSED, AlreadyProcessed
 from wasstraat import engine

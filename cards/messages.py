@@ -12,11 +12,13 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from cards.base import Element, action_set, card, execute, heading, paragraph, show_card
+from cards.base import Element, action_set, card, execute, heading, paragraph, short, show_card
 from cards.catalogue import Language, text
 from cards.formats import format_date, format_datetime, num
-from cards.forms import PAGE, evaluation_form, review_form, short, step_form
+from cards.formbase import PAGE
+from cards.forms import step_form
 from cards.results import result_elements
+from cards.review_forms import evaluation_form, review_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL, step_label
 from cards.submitted import approval_items

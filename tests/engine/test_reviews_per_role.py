@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cards.forms import read_review_form
 from cards.messages import render_message
+from cards.review_forms import read_review_form
 from wasstraat import commands as c
 from wasstraat.engine import AlreadyDecided, NotAllowed, open_tasks
 from wasstraat.model import Verdict

@@ -17,7 +17,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from cards import catalogue
-from cards.forms import KIND_PARTS, FormView, Part
+from cards.formbase import FormView, Part
+from cards.forms import KIND_PARTS
 from wasstraat import commands as c
 from wasstraat.context import (
     BEHAVIOURS,

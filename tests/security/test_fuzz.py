@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from bot.app import RUNTIME, create_app
 from bot.settings import Settings
 from bot.workflow import Workflow
-from cards.forms import EVALUATION_FORM, REVIEW_FORM, STEP_FORM, SUBMIT_FORM
+from cards.formbase import EVALUATION_FORM, REVIEW_FORM, STEP_FORM, SUBMIT_FORM
 from tests.conftest import FIXTURES
 from tests.fakes import FakeConnector
 from wasstraat.commands import COMMAND_TYPES

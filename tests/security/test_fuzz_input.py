@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cards.forms import EVALUATION_FORM, REVIEW_FORM, STEP_FORM, SUBMIT_FORM
+from cards.formbase import EVALUATION_FORM, REVIEW_FORM, STEP_FORM, SUBMIT_FORM
 from tests.security.test_fuzz import EXAMPLES, OWNER, SERVED, ServedBot, captured
 
 # what makes text odd: invisible and direction controls, NUL, combining marks, other scripts

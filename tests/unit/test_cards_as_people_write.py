@@ -14,8 +14,9 @@ import pytest
 from docx import Document
 
 from cards.export import variants
-from cards.forms import review_form, step_form
+from cards.forms import step_form
 from cards.messages import render_message
+from cards.review_forms import review_form
 from cards.status import status_card
 from reports.dossier import dossier
 from wasstraat import commands as c

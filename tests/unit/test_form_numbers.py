@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cards.forms import read_evaluation_form, read_step_form
+from cards.forms import read_step_form
+from cards.review_forms import read_evaluation_form
 from wasstraat import commands as c
 from wasstraat.samples import KPIS, PL, TEMPLATE, Run, to_step
 from wasstraat.template import Subject
