@@ -31,16 +31,7 @@ from cards.base import ACTION_KEY, Element, card, heading, paragraph
 from cards.detail import DOSSIER, MY_TASKS, detail_card
 from cards.formbase import EVALUATION_FORM, REVIEW_FORM, SUBMIT_FORM
 from cards.forms import read_step_form
-from cards.messages import (
-    ANSWER_CHECK,
-    CLOSE_CHECK,
-    DECIDE,
-    NEXT_CYCLE,
-    NUDGE,
-    SEND_BACK_CHECK,
-    redrawn,
-    render_message,
-)
+from cards.messages import redrawn, render_message
 from cards.outcomes import (
     ADD_IMPROVEMENT,
     Viewer,
@@ -53,6 +44,7 @@ from cards.outcomes import (
 )
 from cards.review_forms import read_evaluation_form, read_review_form
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
+from cards.view import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, SEND_BACK_CHECK
 from storage import REFUSED, AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import Command, parse_command

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element
 from cards.catalogue import Language, text
 from cards.detail import detail_card, tasks_card
-from cards.messages import SILENT, Reminded, digest_card, idea_choice_card, render_message
+from cards.messages import Reminded, digest_card, idea_choice_card, render_message
 from cards.outcomes import (
     Viewer,
     error_card,
@@ -26,6 +26,7 @@ from cards.outcomes import (
 )
 from cards.roles import roles_form
 from cards.status import status_card
+from cards.view import SILENT
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
 from wasstraat.engine import waiting_on

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from cards.base import Element, card, heading, paragraph
 from cards.catalogue import MESSAGES, Language, text
 from cards.formats import format_date
-from cards.messages import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK, render_message
+from cards.messages import render_message
 from cards.status import status_card, step_label
+from cards.view import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK
 from wasstraat.effects import ApprovalRequest, Body, CheckRequest
 from wasstraat.engine import Outcome, nudged, roles_for
 from wasstraat.model import AuditEntry, Trajectory

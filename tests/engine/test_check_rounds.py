@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cards.messages import SEND_BACK_CHECK, render_message
+from cards.messages import render_message
+from cards.view import SEND_BACK_CHECK
 from wasstraat import commands as c
 from wasstraat.engine import AlreadyDecided, NotAllowed, NotNow, allowed_actions, open_tasks
 from wasstraat.samples import PA, PE, PL, SYSTEM, TEMPLATE, VM1, Run, person, to_step

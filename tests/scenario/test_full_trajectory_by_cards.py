@@ -11,7 +11,8 @@ import pytest
 
 from bot.app import RUNTIME
 from bot.settings import Settings
-from cards.messages import SILENT, render_message
+from cards.messages import render_message
+from cards.view import SILENT
 from tests.conftest import BotClient, payload
 from tests.scenario.driving import (
     ADELE,

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cards.catalogue import MESSAGES, counted, plural_category, text
-from cards.messages import RENDERERS, SILENT, render_message
+from cards.messages import render_message
+from cards.view import RENDERERS, SILENT
 from wasstraat import commands as c
 from wasstraat.effects import Body, MessageBody
 from wasstraat.model import SYSTEM

@@ -1,0 +1,391 @@
+"""How each task reads on its card: a step's work, an approval, the check, the reviews, the
+evaluation, and a reminder or an overdue task bringing one of them again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from cards.base import Element, action_set, execute, paragraph, short, show_card
+from cards.formats import num
+from cards.formbase import PAGE
+from cards.forms import step_form
+from cards.review_forms import evaluation_form, review_form
+from cards.roles import ROLES_FORM
+from cards.status import STATUS_REFRESH
+from cards.submitted import approval_items
+from cards.view import (
+    ANSWER_CHECK,
+    CLOSE_CHECK,
+    DECIDE,
+    NOTHING,
+    NUDGE,
+    RENDERERS,
+    SEND_BACK_CHECK,
+    Rendered,
+    View,
+    renders,
+    task_card,
+)
+from wasstraat.effects import (
+    ApprovalRequest,
+    CheckProgress,
+    CheckRequest,
+    CheckSummary,
+    EvaluationRequest,
+    Reminder,
+    ReviewRequest,
+    StepStarted,
+    TaskOverdue,
+)
+from wasstraat.engine import allowed_actions
+from wasstraat.kinds import as_kind
+from wasstraat.kinds.approval import current_round, decided_by
+from wasstraat.kinds.reviews import pending
+from wasstraat.model import StepStatus
+from wasstraat.template import (
+    Check,
+    Evaluation,
+    Reviews,
+    Section,
+    Step,
+)
+
+
+@renders(StepStarted)
+def _step_started(view: View, message: StepStarted) -> Rendered:
+    if message.role is None and view.viewer is None:  # to the channel
+        text_ = view.t("notice.step_started", product=view.product, step=view.step(message.step))
+        return Rendered(text=text_)
+    step = view.template.step(message.step)
+    roles = view.roles
+    line = view.role_line(step)
+    body = [line] if line is not None else []
+    asked: list[str] = []
+    for r in (*step.actors, *step.may):
+        ask = step.asks.get(r)
+        if r in roles and ask is not None and ask.get(view.language) not in asked:
+            asked.append(ask.get(view.language))
+    body += [paragraph(line) for line in asked]
+    deadline = view.trajectory.steps[step.id].deadline
+    if deadline is not None:
+        body.append(paragraph(view.t("task.deadline", date=view.date(deadline))))
+    actions: list[Element] = []
+    active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
+    if active and step.kind.needs_roles() and roles & set(view.template.managers):
+        # assembling the group is what the step asks: the button goes with the question
+        assign = execute(view.t("roles.button"), ROLES_FORM, trajectory=view.trajectory.id)
+        body.append(action_set([assign]))
+    form = (
+        step_form(
+            view.trajectory,
+            step,
+            roles,
+            template=view.template,
+            language=view.language,
+            viewer=view.viewer,
+            zone=view.zone,
+        )
+        if active
+        else None
+    )
+    if form is not None:
+        body += form.body
+        actions += form.actions
+    if not active:
+        body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
+    if view.saved and not (form is not None and form.submitted):
+        body.insert(1 if line is not None else 0, paragraph(view.t("form.saved"), spacing="Small"))
+    actions.append(_more(view, step))
+    return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+def _more(view: View, step: Step) -> Element:
+    """What any member may do from a step card, behind one button: send an improvement idea
+    (the field goes with its own button only), or look at the status."""
+    idea = execute(
+        view.t("form.idea.send"), "add_improvement", trajectory=view.trajectory.id, step=step.id
+    )
+    status = execute(view.t("task.status"), STATUS_REFRESH)
+    return show_card(view.t("card.more"), [_idea_input(view)], [idea, status])
+
+
+def _idea_input(view: View) -> Element:
+    return {
+        "type": "Input.Text",
+        "id": "text",
+        "label": view.t("form.idea"),
+        "maxLength": 2000,
+    }
+
+
+@renders(ApprovalRequest)
+def _approval_request(view: View, message: ApprovalRequest) -> Rendered:
+    subject = message.subject
+    step = view.template.approval_step(subject)
+    if step is None:
+        return NOTHING
+    items = approval_items(view.trajectory, subject, view.template, view.language, view.zone)
+    body = [paragraph(view.t(f"approval.{subject}"))]
+    for item in items[:PAGE]:
+        body += item
+    if len(items) > PAGE:
+        body.append(paragraph(view.t("form.more", count=len(items) - PAGE), subtle=True))
+    round_ = message.round
+    now_round = current_round(view.trajectory, subject)
+    mine = (
+        decided_by(view.trajectory, subject, now_round, view.viewer.aad_object_id)
+        if view.viewer is not None
+        else None
+    )
+    if mine is not None and round_ == now_round:
+        # a decision given: the buttons are gone, what was decided stays
+        body.append(
+            paragraph(
+                view.t(
+                    f"receipt.{mine.decision.value}",
+                    name=mine.by.name,
+                    date=view.date(mine.at),
+                    remark=mine.remark,
+                ),
+                subtle=True,
+            )
+        )
+        return Rendered(card=task_card(view, body, None, step=step.id))
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "remark",
+            "isMultiline": True,
+            "maxLength": 2000,
+            "label": view.t("approval.remark"),
+        }
+    )
+    ref = view.ref(DECIDE[subject], step=step.id, round=round_)
+    actions = [
+        execute(view.t("approval.approve"), DECIDE[subject], decision="approve", **ref),
+        execute(view.t("approval.reject"), DECIDE[subject], decision="reject", **ref),
+    ]
+    return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+@renders(CheckRequest)
+def _check_request(view: View, message: CheckRequest) -> Rendered:
+    if message.step not in {s.id for s in view.template.steps}:
+        return NOTHING
+    step = view.template.step(message.step)
+    body = [paragraph(view.t("check.body"))]
+    check = view.trajectory.check
+    round_ = message.round
+    if round_ is not None and round_ != check.round:
+        # a card of an earlier round: that round is over, the new one has its own card
+        body.append(paragraph(view.t("check.round_over"), subtle=True))
+        return Rendered(card=task_card(view, body, None, step=step.id))
+    answer = check.answers.get(view.viewer.aad_object_id) if view.viewer is not None else None
+    if answer is not None:
+        # answered: the buttons are gone, the answer stays
+        line = (
+            view.t("receipt.check_agree")
+            if answer.agrees
+            else view.t("receipt.check_disagree", remark=answer.remark)
+        )
+        body.append(paragraph(line, subtle=True))
+        return Rendered(card=task_card(view, body, None, step=step.id))
+    deadline = view.date(message.deadline)
+    if deadline:
+        body.append(paragraph(view.t("task.deadline", date=deadline)))
+    body.append(
+        {
+            "type": "Input.Text",
+            "id": "remark",
+            "isMultiline": True,
+            "maxLength": 2000,
+            "label": view.t("check.remark"),
+        }
+    )
+    ref = view.ref(ANSWER_CHECK, step=step.id, round=check.round)
+    actions: list[Element] = []
+    link = message.link
+    if link:
+        actions.append({"type": "Action.OpenUrl", "title": view.t("check.link"), "url": link})
+    actions += [
+        execute(view.t("check.agree"), ANSWER_CHECK, agrees=True, **ref),
+        execute(view.t("check.disagree"), ANSWER_CHECK, agrees=False, **ref),
+    ]
+    return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+@renders(CheckProgress)
+def _check_progress(view: View, message: CheckProgress) -> Rendered:
+    line = view.t(
+        "check_progress.body",
+        product=view.product,
+        answered=message.answered,
+        count=message.asked,
+    )
+    step = view.template.one(Check)
+    if step is None or view.trajectory.status_of(step.id) is not StepStatus.ACTIVE:
+        return Rendered(text=line)
+    close = execute(view.t("check.close"), CLOSE_CHECK, **view.ref(CLOSE_CHECK, step=step.id))
+    return Rendered(card=task_card(view, [paragraph(line)], [close], step=step.id))
+
+
+@renders(CheckSummary)
+def _check_summary(view: View, message: CheckSummary) -> Rendered:
+    """What the check found, each remark with who wrote it; who may send the work back to the
+    step the check checks gets the button for it while that is still possible."""
+    summary = view.t(
+        "check_summary.body",
+        product=view.product,
+        agree=message.agree,
+        disagree=message.disagree,
+    )
+    if message.missing:
+        summary += " " + view.t("check_summary.missing", names=", ".join(message.missing))
+    step = view.template.one(Check)
+    round_ = message.round
+    if step is None or round_ is None:  # a summary from before remarks were kept
+        return Rendered(text=summary)
+    check = view.trajectory.check
+    answers = [a for a in check.answers_of(round_) if a.remark.strip()]
+    body: list[Element] = [paragraph(summary)]
+    if answers:
+        body.append(paragraph(view.t("check_summary.remarks"), spacing="Medium"))
+        lines = [
+            view.t(
+                "check_summary.remark_agree" if a.agrees else "check_summary.remark",
+                name=a.by.name or "?",
+                remark=short(a.remark),
+            )
+            for a in answers[:PAGE]
+        ]
+        body += [paragraph(line, spacing="Small") for line in lines]
+        if len(answers) > PAGE:
+            body.append(paragraph(view.t("form.more", count=len(answers) - PAGE), subtle=True))
+    actions: list[Element] = []
+    back = as_kind(step, Check).send_back_to
+    if back is not None and round_ == check.round and _may_send_back(view, step):
+        named = back if back[0].isdigit() else view.template.step(back).name.get(view.language)
+        title = view.t("check.send_back", step=named)
+        actions.append(execute(title, SEND_BACK_CHECK, **view.ref(SEND_BACK_CHECK, round=round_)))
+    elif round_ != check.round:
+        body.append(paragraph(view.t("check_summary.sent_back"), subtle=True))
+    return Rendered(card=task_card(view, body, actions or None, step=step.id))
+
+
+def _may_send_back(view: View, step: Step) -> bool:
+    """Asked of the engine for the viewer; drawn without a viewer, as the message's role."""
+    if view.viewer is None or view.now is None:
+        return any(Section.SEND_BACK in step.sections(role) for role in view.roles)
+    return SEND_BACK_CHECK in allowed_actions(view.trajectory, view.viewer, view.now, view.template)
+
+
+@renders(ReviewRequest)
+def _review_request(view: View, message: ReviewRequest) -> Rendered:
+    """One card a reviewer, with a part for each reviewing role they hold: each asks in that
+    role's terms (the template's ``asks``) and takes a verdict per improvement in that role."""
+    step = view.template.one(Reviews)
+    if step is None:
+        return NOTHING
+    reviewing = view.template.reviewers(step)
+    if view.viewer is not None:
+        mine = [r for r in reviewing if r in view.roles]
+        sections = [(r, pending(view.trajectory, view.viewer, r)) for r in mine]
+    else:
+        named = message.roles or ([message.role] if message.role else [])
+        sections = [(r, message.improvements) for r in named if r in reviewing]
+    roles = [r for r, _left in sections]
+    open_ = [(r, left) for r, left in sections if left]
+    count = len({i for _r, left in open_ for i in left})
+    body: list[Element] = []
+    if len(roles) == 1:
+        body.append(paragraph(view.t("task.your_role", role=view.role(roles[0])), subtle=True))
+    elif roles:
+        names = ", ".join(view.role(r) for r in roles)
+        body.append(paragraph(view.t("task.your_roles", roles=names), subtle=True))
+    if count:
+        body.append(paragraph(view.t("review_request.body", product=view.product, count=count)))
+    deadline = view.date(message.deadline)
+    if deadline and count:
+        body.append(paragraph(view.t("task.deadline", date=deadline)))
+    actions: list[Element] = []
+    if view.trajectory.status_of(step.id) is StepStatus.ACTIVE and open_:
+        form = review_form(
+            view.trajectory, step, open_, template=view.template, language=view.language
+        )
+        body += form.body
+        actions += form.actions
+    elif not open_:
+        body.append(paragraph(view.t("review_request.done"), subtle=True))
+    if view.saved:
+        body.insert(1 if roles else 0, paragraph(view.t("form.saved"), spacing="Small"))
+    return Rendered(card=task_card(view, body, actions or None, step=step.id))
+
+
+@renders(EvaluationRequest)
+def _evaluation_request(view: View, message: EvaluationRequest) -> Rendered:
+    """The project group's evaluation card: every KPI with its baseline and target; who may
+    record the evaluation also gets the fields for the new measurements and the lessons."""
+    step = view.template.one(Evaluation)
+    if step is None:
+        return NOTHING
+    body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
+    active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
+    records = bool(view.roles & set(view.template.kind_roles(step)))
+    actions: list[Element] = []
+    if active and records and view.trajectory.evaluation.requested_at is not None:
+        form = evaluation_form(view.trajectory, step, language=view.language)
+        body += form.body
+        actions += form.actions
+    elif view.trajectory.kpis:
+        lines = [
+            view.t(
+                "evaluation_request.kpi",
+                name=k.name,
+                baseline=num(k.baseline, view.language),
+                target=num(k.target, view.language),
+                unit=k.unit,
+            )
+            for k in view.trajectory.kpis
+        ]
+        body.append(
+            {"type": "TextBlock", "wrap": True, "text": "\n".join(f"- {line}" for line in lines)}
+        )
+    actions.append(execute(view.t("task.status"), STATUS_REFRESH))
+    return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+@renders(Reminder)
+def _reminder(view: View, message: Reminder) -> Rendered:
+    """The task's own card again, with the reminder on top."""
+    since = view.date(message.since) or ""
+    what = view.t(f"waiting.{message.what}")
+    key = "reminder.nudged" if message.nudged else "reminder.body"
+    line = view.t(key, product=view.product, since=since, what=what, by=message.by or "")
+    task = message.task
+    inner = RENDERERS[task.kind](replace(view, body=task), task)
+    if inner.card is None:
+        return Rendered(text=line)
+    reminded = dict(inner.card)
+    reminded["body"] = [
+        inner.card["body"][0],
+        {"type": "TextBlock", "text": line, "wrap": True, "color": "Attention"},
+        *inner.card["body"][1:],
+    ]
+    return Rendered(card=reminded)
+
+
+@renders(TaskOverdue)
+def _task_overdue(view: View, message: TaskOverdue) -> Rendered:
+    line = view.t(
+        "task_overdue.body",
+        product=view.product,
+        step=view.step(message.step),
+        name=message.name or "?",
+        since=view.date(message.since) or "",
+        what=view.t(f"waiting.{message.what}"),
+    )
+    actions = [
+        execute(view.t("nudge.button"), NUDGE, trajectory=view.trajectory.id),
+        execute(view.t("task.status"), STATUS_REFRESH),
+    ]
+    return Rendered(card=task_card(view, [paragraph(line)], actions, step=message.step))
