@@ -10,12 +10,11 @@ cards ask ("who are we waiting on", "what may this person do now").
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
-
-from pydantic import BaseModel
+from typing import Any
 
 from wasstraat import commands as c
 from wasstraat import kinds as _kinds  # noqa: F401  (registers the kinds of step)
+from wasstraat import roles as _roles  # noqa: F401  (registers the rules of roles)
 from wasstraat import work as _work  # noqa: F401  (registers the work inside steps)
 from wasstraat.context import (
     BEHAVIOURS,
@@ -28,7 +27,6 @@ from wasstraat.context import (
     NotAllowed,
     NotNow,
     Rule,
-    iso,
     redact,
     refusal,
     rule,
@@ -37,35 +35,30 @@ from wasstraat.context import (
 from wasstraat.effects import (
     Message,
     Outcome,
-    Reminder,
     RoleAssigned,
-    SubstituteAssigned,
-    TaskOverdue,
     TimerEffect,
     TrajectoryCancelled,
     TrajectoryPaused,
     TrajectoryResumed,
 )
+from wasstraat.follow_up import follow_up, next_follow_up, nudged
 from wasstraat.kinds.evaluation import add_months
 from wasstraat.model import (
     SYSTEM,
     AuditEntry,
     Binding,
-    FollowUp,
     Person,
     StepState,
     StepStatus,
-    Substitution,
     Trajectory,
     TrajectoryStatus,
-    follow_up_key,
 )
 from wasstraat.template import (
     PROJECT_LEADER,
-    Section,
     Step,
     Template,
 )
+from wasstraat.waiting import Waiting, open_tasks, waiting_on
 from wasstraat.worktime import DEFAULT_POLICY, TimePolicy
 
 __all__ = [
@@ -125,7 +118,7 @@ def apply(
         raise NotNow(why, kind=command.kind)
     ctx = Ctx(t=_private_copy(trajectory), template=template, actor=actor, now=now, policy=policy)
     rule_.handler(ctx, command)
-    _follow_up(ctx)
+    follow_up(ctx)
     if not ctx.audit or ctx.audit[0].action != command.kind:
         ctx.audit.insert(
             0,
@@ -327,90 +320,9 @@ def start_trajectory(
     ctx = Ctx(t=trajectory, template=template, actor=project_leader, now=now, policy=policy)
     ctx.record("start", product=product, previous_cycle=trajectory.previous_cycle)
     ctx.activate_ready_steps()
-    _follow_up(ctx)
+    follow_up(ctx)
     ctx.t.version = 1
     return _outcome(ctx)
-
-
-# -- roles ---------------------------------------------------------------------------------------
-
-
-def _known_role(ctx: Ctx, role_id: str) -> None:
-    try:
-        role = ctx.template.role(role_id)
-    except KeyError:
-        raise InvalidInput("unknown_role", role=role_id) from None
-    if not role.teams_user:
-        raise InvalidInput("role_not_assignable", role=role_id)
-
-
-def _checking_roles(template: Template) -> set[str]:
-    """Roles that approve, check support or review: chosen by someone else, never oneself."""
-    roles: set[str] = set()
-    for step in template.steps:
-        roles.update(step.kind.checks(template))
-        for role, parts in step.may.items():
-            if Section.SUPPORT in parts:
-                roles.add(role)
-    return roles
-
-
-@rule("assign_role", managers=True)
-def _assign_role(ctx: Ctx, cmd: c.AssignRole) -> None:
-    _known_role(ctx, cmd.role)
-    people = list({p.aad_object_id: p for p in cmd.people}.values())
-    if cmd.role in _checking_roles(ctx.template):
-        if any(p.aad_object_id == ctx.actor.aad_object_id for p in people):
-            # separation of duties: who approves or reviews is chosen by someone else
-            raise NotAllowed("self_assignment", role=cmd.role)
-    if len(people) > 1 and not ctx.template.role(cmd.role).several:
-        raise InvalidInput("one_person_only", role=cmd.role)
-    before = {p.aad_object_id for p in ctx.t.holders(cmd.role)}
-    ctx.t.roles[cmd.role] = people
-    added = [p for p in people if p.aad_object_id not in before]
-    ctx.record(
-        "assign_role",
-        role=cmd.role,
-        holders=[p.aad_object_id for p in people],
-        removed=sorted(before - {p.aad_object_id for p in people}),
-        reason=redact(cmd)["reason"],
-    )
-    running = [s for s in ctx.template.steps if ctx.active(s)]
-    for person in added:
-        ctx.tell(person, RoleAssigned(role=cmd.role))
-        # someone who joins a running step is asked what the step asks of them
-        for step in running:
-            BEHAVIOURS[step.kind.type].joined(ctx, step, person, cmd.role)
-    for step in running:
-        if ctx.active(step):
-            BEHAVIOURS[step.kind.type].recheck(ctx, step)
-
-
-@rule("substitute", managers=True)
-def _substitute(ctx: Ctx, cmd: c.Substitute) -> None:
-    _known_role(ctx, cmd.role)
-    if not any(p.aad_object_id == cmd.absent.aad_object_id for p in ctx.t.holders(cmd.role)):
-        raise InvalidInput("not_a_holder", role=cmd.role)
-    if cmd.until is not None and cmd.until <= ctx.now:
-        raise InvalidInput("until_in_past")
-    ctx.t.substitutes.setdefault(cmd.role, []).append(
-        Substitution(
-            absent=cmd.absent, substitute=cmd.substitute, reason=cmd.reason, until=cmd.until
-        )
-    )
-    ctx.tell(
-        cmd.substitute,
-        SubstituteAssigned(role=cmd.role, absent=cmd.absent.name, until=iso(cmd.until)),
-    )
-
-
-@rule("end_substitution", managers=True)
-def _end_substitution(ctx: Ctx, cmd: c.EndSubstitution) -> None:
-    current = ctx.t.substitutes.get(cmd.role, [])
-    kept = [s for s in current if s.substitute.aad_object_id != cmd.substitute.aad_object_id]
-    if len(kept) == len(current):
-        raise InvalidInput("not_a_substitute", role=cmd.role)
-    ctx.t.substitutes[cmd.role] = kept
 
 
 # -- deadlines -------------------------------------------------------------------------------------
@@ -431,150 +343,6 @@ def _deadline_passed(ctx: Ctx, cmd: c.DeadlinePassed) -> None:
     if not ctx.active(step):
         raise NotNow("step_not_active", step=cmd.step)
     BEHAVIOURS[step.kind.type].deadline(ctx, step)
-
-
-# -- follow-up of open tasks: reminders, escalation, "herinner nu" ---------------------------------
-
-FOLLOW_UP_SLOT = "tasks"
-FOLLOW_UP_KIND: Final = "follow_up"
-
-
-def _reminder_due(f: FollowUp, policy: TimePolicy) -> datetime:
-    if f.reminded_at is None:
-        return policy.working.add_working_days(f.since, policy.remind_after_working_days)
-    return policy.working.add_working_days(f.reminded_at, policy.remind_every_working_days)
-
-
-def _escalation_due(f: FollowUp, t: Trajectory, policy: TimePolicy) -> datetime | None:
-    """Tasks of a step with its own deadline close by that step's rule instead."""
-    state = t.steps.get(f.step)
-    if f.escalated_at is not None or (state is not None and state.deadline is not None):
-        return None
-    return policy.working.add_working_days(f.since, policy.escalate_after_working_days)
-
-
-def next_follow_up(t: Trajectory, policy: TimePolicy) -> datetime | None:
-    """When the next reminder or escalation of this trajectory is due."""
-    moments = [_reminder_due(f, policy) for f in t.follow_ups.values()]
-    moments += [
-        due for f in t.follow_ups.values() if (due := _escalation_due(f, t, policy)) is not None
-    ]
-    return min(moments, default=None)
-
-
-def _follow_up(ctx: Ctx) -> None:
-    """Keep the open-task list in step with who the trajectory waits on, and its timer."""
-    t = ctx.t
-    current = {
-        follow_up_key(w.step, w.what, w.person.aad_object_id): w
-        for w in waiting_on(t, ctx.template)
-    }
-    for key in [k for k in t.follow_ups if k not in current]:
-        del t.follow_ups[key]
-    for key, waiting in current.items():
-        if key not in t.follow_ups:
-            t.follow_ups[key] = FollowUp(
-                person=waiting.person, step=waiting.step, what=waiting.what, since=ctx.now
-            )
-    due = next_follow_up(t, ctx.policy)
-    if due is None:
-        ctx.cancel_timer(FOLLOW_UP_SLOT, FOLLOW_UP_KIND)
-    else:
-        ctx.set_timer(FOLLOW_UP_SLOT, FOLLOW_UP_KIND, due)
-
-
-def _remind(ctx: Ctx, f: FollowUp, *, nudged: bool, by: str = "") -> None:
-    f.reminded_at = ctx.now
-    f.reminders += 1
-    step = ctx.template.step(f.step)
-    task = BEHAVIOURS[step.kind.type].task(ctx, step, f.person, f.what)
-    ctx.tell(
-        f.person,
-        Reminder(
-            task=task,
-            what=f.what,
-            since=iso(f.since),
-            count=f.reminders,
-            nudged=nudged,
-            by=by,
-        ),
-    )
-    ctx.record(
-        "reminder.sent",
-        step=f.step,
-        what=f.what,
-        person=f.person.aad_object_id,
-        count=f.reminders,
-        nudged=nudged,
-    )
-
-
-def _escalate(ctx: Ctx, f: FollowUp) -> None:
-    """Tell the first manager who is not the one waited on (the project leader, or for the
-    project leader's own task the proceseigenaar, in the default template)."""
-    f.escalated_at = ctx.now
-    waiting_for = f.person.aad_object_id
-    leaders: list[Person] = []
-    for role in ctx.template.managers:
-        leaders = [p for p in ctx.t.holders(role) if p.aad_object_id != waiting_for]
-        if leaders:
-            break
-    for leader in leaders:
-        ctx.tell(
-            leader, TaskOverdue(step=f.step, what=f.what, name=f.person.name, since=iso(f.since))
-        )
-    ctx.record(
-        "task.escalated",
-        step=f.step,
-        what=f.what,
-        person=waiting_for,
-        to=[p.aad_object_id for p in leaders],
-    )
-
-
-@rule("follow_up_due", clock=True)
-def _follow_up_due(ctx: Ctx, cmd: c.FollowUpDue) -> None:
-    """Whatever is due now, once: after downtime a series of missed reminders is one reminder."""
-    for f in list(ctx.t.follow_ups.values()):
-        escalation = _escalation_due(f, ctx.t, ctx.policy)
-        if escalation is not None and escalation <= ctx.now:
-            _escalate(ctx, f)
-        if _reminder_due(f, ctx.policy) <= ctx.now:
-            _remind(ctx, f, nudged=False)
-
-
-@rule("nudge", managers=True)
-def _nudge(ctx: Ctx, cmd: c.Nudge) -> None:
-    """ "Herinner nu": remind everyone the trajectory waits on (not who was reminded just now)."""
-    _follow_up(ctx)  # the list as it stands
-    if not ctx.t.follow_ups:
-        raise NotNow("nobody_waiting")
-    for f in ctx.t.follow_ups.values():
-        if f.person.aad_object_id == ctx.actor.aad_object_id:
-            continue
-        if f.reminded_at is not None and ctx.now - f.reminded_at < ctx.policy.nudge_pause:
-            continue
-        _remind(ctx, f, nudged=True, by=ctx.actor.name)
-
-
-def nudged(outcome: Outcome, actor_id: str) -> tuple[list[str], list[str]]:
-    """After a "herinner nu": the names it reminded, and those it skipped because they were
-    reminded a moment before (the one who asked is never among either)."""
-    reminded = {
-        e.detail.get("person")
-        for e in outcome.audit
-        if e.action == "reminder.sent" and e.detail.get("nudged")
-    }
-    names = {p.aad_object_id: p.name for p in outcome.trajectory.members()}
-    skipped = {
-        f.person.aad_object_id
-        for f in outcome.trajectory.follow_ups.values()
-        if f.person.aad_object_id not in reminded and f.person.aad_object_id != actor_id
-    }
-    return (
-        sorted(names.get(str(i), "?") for i in reminded),
-        sorted(names.get(i, "?") for i in skipped),
-    )
 
 
 # -- pausing, cancelling ------------------------------------------------------------------------
@@ -614,39 +382,3 @@ def _cancel(ctx: Ctx, cmd: c.Cancel) -> None:
         ctx.cancel_timer(step.id, DEADLINE_TIMER)
         BEHAVIOURS[step.kind.type].cancelled(ctx, step)
     ctx.tell(None, TrajectoryCancelled())
-
-
-# -- queries -----------------------------------------------------------------------------------
-
-
-class Waiting(BaseModel):
-    """Someone the trajectory is waiting on: who, for what, in which step, by when."""
-
-    person: Person
-    step: str
-    what: str  # "approve" | "check" | "review" | "complete" | "evaluate"
-    deadline: datetime | None = None
-
-    def overdue(self, now: datetime) -> bool:
-        return self.deadline is not None and now > self.deadline
-
-
-def waiting_on(trajectory: Trajectory, template: Template) -> list[Waiting]:
-    """Who the trajectory is waiting on now, per active step, following each step's kind."""
-    t = trajectory
-    if t.status is not TrajectoryStatus.RUNNING:
-        return []
-    result: list[Waiting] = []
-    for step_id in t.active_steps(template):
-        step = template.step(step_id)
-        deadline = t.steps[step_id].deadline
-        result.extend(
-            Waiting(person=person, step=step_id, what=what, deadline=deadline)
-            for person, what in BEHAVIOURS[step.kind.type].waiting(t, step, template)
-        )
-    return result
-
-
-def open_tasks(trajectory: Trajectory, person_id: str, template: Template) -> list[Waiting]:
-    """What this trajectory waits on from one person."""
-    return [w for w in waiting_on(trajectory, template) if w.person.aad_object_id == person_id]

@@ -9,7 +9,6 @@ import pytest
 
 from wasstraat import commands as c
 from wasstraat.engine import (
-    FOLLOW_UP_KIND,
     RULES,
     AlreadyDecided,
     InvalidInput,
@@ -17,6 +16,7 @@ from wasstraat.engine import (
     NotNow,
     apply,
 )
+from wasstraat.follow_up import FOLLOW_UP_KIND
 from wasstraat.model import TrajectoryStatus
 from wasstraat.samples import (
     IV,

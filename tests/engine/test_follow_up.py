@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from wasstraat import commands as c
-from wasstraat.engine import FOLLOW_UP_KIND, NotNow, apply, next_follow_up
+from wasstraat.engine import NotNow, apply, next_follow_up
+from wasstraat.follow_up import FOLLOW_UP_KIND
 from wasstraat.model import Decision, Person
 from wasstraat.samples import KC, KPIS, PA, PE, PL, SYSTEM, T0, TEMPLATE, TM1, Run, to_step
 from wasstraat.worktime import DEFAULT_POLICY, TimePolicy

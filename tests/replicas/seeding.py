@@ -7,7 +7,8 @@ from typing import Any
 
 from storage import Outgoing, Store, ToPerson
 from wasstraat.effects import RoleAssigned
-from wasstraat.engine import FOLLOW_UP_KIND, timer_id
+from wasstraat.engine import timer_id
+from wasstraat.follow_up import FOLLOW_UP_KIND
 from wasstraat.model import Person, Trajectory
 
 
