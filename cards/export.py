@@ -80,7 +80,7 @@ def _demo_runs() -> list[Run]:
 def _reviewed_with_evidence(run: Run, step: Step) -> None:
     """The specialists review the plan as they would: who estimates gives cost and lead time,
     the last reviewing role sets a condition, the others agree."""
-    roles = [role for role in TEMPLATE.reviewers(step) if run.t.holders(role)]
+    roles = [role for role in TEMPLATE.kind_roles(step) if run.t.holders(role)]
     for role in roles:
         for person in run.t.holders(role):
             if Section.ESTIMATES in step.sections(role):

@@ -286,7 +286,7 @@ def _review_request(view: View, message: ReviewRequest) -> Rendered:
     step = view.template.one(Reviews)
     if step is None:
         return NOTHING
-    reviewing = view.template.reviewers(step)
+    reviewing = view.template.kind_roles(step)
     if view.viewer is not None:
         mine = [r for r in reviewing if r in view.roles]
         sections = [(r, pending(view.trajectory, view.viewer, r)) for r in mine]

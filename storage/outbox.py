@@ -117,6 +117,12 @@ async def insert(conn: Conn, messages: list[Outgoing], *, now: datetime) -> None
         )
 
 
+def _due(now: datetime) -> list[Any]:
+    """Not sent, not set aside, and its moment come."""
+    table = schema.outbox
+    return [table.c.sent_at.is_(None), table.c.dead_at.is_(None), table.c.not_before <= now]
+
+
 class Outbox(Repository):
     """Claiming, delivering and settling the outbox's messages."""
 
@@ -132,11 +138,7 @@ class Outbox(Repository):
         rows = await claim(
             self._writer,
             table,
-            [
-                table.c.sent_at.is_(None),
-                table.c.dead_at.is_(None),
-                table.c.not_before <= now,
-            ],
+            _due(now),
             order_by=[table.c.id],
             worker=worker,
             until=now + lease,
@@ -164,9 +166,7 @@ class Outbox(Repository):
             self._writer,
             table,
             [
-                table.c.sent_at.is_(None),
-                table.c.dead_at.is_(None),
-                table.c.not_before <= now,
+                *_due(now),
                 table.c.kind == kind,
                 table.c.recipient["aad_object_id"].as_string().in_(sorted(people)),
                 or_(

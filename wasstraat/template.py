@@ -460,9 +460,6 @@ class Template(Frozen):
         records the evaluation."""
         return step.kind.roles(self)
 
-    def reviewers(self, step: Step) -> tuple[str, ...]:
-        return step.kind.roles(self)
-
     def role(self, role_id: str) -> Role:
         for role in self.roles:
             if role.id == role_id:

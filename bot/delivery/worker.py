@@ -46,7 +46,6 @@ class Dispatcher:
         pacer: Pacer | None = None,
         worker: str | None = None,
         rng: random.Random | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         concurrency: int = 16,
         calendar: GraphCalendar | None = None,
     ) -> None:
@@ -58,7 +57,6 @@ class Dispatcher:
         self._pacer = pacer or getattr(adapter, "pacer", None) or Pacer()
         self._worker = worker or uuid.uuid4().hex[:12]
         self._rng = rng or random.Random()
-        self._sleep = sleep
         self._wake = asyncio.Event()
         self._conversations = Conversations(services, adapter)
         self._invitations = Invitations(
@@ -118,30 +116,28 @@ class Dispatcher:
         await asyncio.gather(*(deliver_in_order(batch) for batch in per_recipient(rows)))
         return stats
 
-    async def _unfit(
+    async def _ready(
         self, row: OutboxRow, read: TrajectoryRead, stats: DeliveryStats
     ) -> tuple[Body, Trajectory] | None:
         """The row's body and trajectory; a row without either is set aside, and counted (a
         row that does not fit its kind is not drawn half)."""
         trajectory = await read(row.trajectory_id) if row.trajectory_id else None
-        problem = (
-            "trajectory gone" if trajectory is None else "malformed" if row.body is None else ""
+        if trajectory is not None and row.body is not None:
+            return row.body, trajectory
+        problem = "trajectory gone" if trajectory is None else "malformed"
+        if row.body is None:
+            log.warning("message %s does not fit its kind %s", row.id, row.kind)
+        await self._services.store.outbox.mark_dead(
+            row.id, worker=self._worker, now=self._services.clock(), error=problem
         )
-        if problem or trajectory is None or row.body is None:
-            if problem == "malformed":
-                log.warning("message %s does not fit its kind %s", row.id, row.kind)
-            await self._services.store.outbox.mark_dead(
-                row.id, worker=self._worker, now=self._services.clock(), error=problem
-            )
-            stats.dead += 1
-            return None
-        return row.body, trajectory
+        stats.dead += 1
+        return None
 
     async def _deliver_row(
         self, row: OutboxRow, stats: DeliveryStats, read: TrajectoryRead
     ) -> None:
         outbox = self._services.store.outbox
-        found = await self._unfit(row, read, stats)
+        found = await self._ready(row, read, stats)
         if found is None:
             return
         body, trajectory = found
@@ -174,7 +170,7 @@ class Dispatcher:
         with correlated(f"digest-{rows[0].id}"):
             ready: list[tuple[OutboxRow, Body, Trajectory]] = []
             for row in rows:
-                found = await self._unfit(row, read, stats)
+                found = await self._ready(row, read, stats)
                 if found is not None:
                     ready.append((row, *found))
             if len(ready) == 1:

@@ -122,7 +122,7 @@ def finish(run: Run, step_id: str) -> None:
 
 def _reviewers(run: Run, step_id: str):  # type: ignore[no-untyped-def]
     step = run.template.step(step_id)
-    return [(r, p) for r in run.template.reviewers(step) for p in run.t.holders(r)]
+    return [(r, p) for r in run.template.kind_roles(step) for p in run.t.holders(r)]
 
 
 def run_through(template: Template) -> Run:

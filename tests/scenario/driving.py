@@ -55,6 +55,19 @@ async def card_sent_to(
     return rendered.card
 
 
+async def step_card(bot: BotClient, person: Person, step: str) -> dict:
+    """The newest step card this person was sent for this step."""
+    messages = [
+        m
+        for m in reversed(await bot.store.outbox_messages())
+        if m["kind"] == "step_started"
+        and m["payload"].get("step") == step
+        and m["recipient"].get("aad_object_id") == person.aad_object_id
+    ]
+    assert messages, f"{person.name} got no card for step {step}"
+    return await card_sent_to(bot, person, "step_started", message=messages[0])
+
+
 def button(card: dict[str, Any], title: str) -> dict[str, Any]:
     """The button with this title, wherever the card has it: in its action bar, in its body,
     or in a part the person opens first (the step card's "More…")."""

@@ -26,6 +26,7 @@ from tests.scenario.driving import (
     card_sent_to,
     click,
     shown_titles,
+    step_card,
     text_of,
 )
 from wasstraat.diagram import mermaid
@@ -103,17 +104,6 @@ def settings(database_url: str, tmp_path, acknowledging) -> Settings:  # type: i
     )
 
 
-async def _step_card(bot: BotClient, person, step: str) -> dict:  # type: ignore[no-untyped-def]
-    [message, *_] = [
-        m
-        for m in reversed(await bot.store.outbox_messages())
-        if m["kind"] == "step_started"
-        and m["payload"].get("step") == step
-        and m["recipient"].get("aad_object_id") == person.aad_object_id
-    ]
-    return await card_sent_to(bot, person, "step_started", message=message)
-
-
 async def _say_personal(bot: BotClient, person, text: str) -> str:  # type: ignore[no-untyped-def]
     await bot.post(as_person(payload("message_text_personal", bot.connector, text=text), person))
     return text_of(bot.connector.cards()[-1])
@@ -144,17 +134,17 @@ async def test_a_trajectory_of_a_new_kind_runs_through_the_front_door(
         bot.connector.add_member(person.aad_object_id, person.name)
 
     # step 1: the group, then done
-    form = await click(bot, PL, button(await _step_card(bot, PL, "1"), "Assign roles"))
+    form = await click(bot, PL, button(await step_card(bot, PL, "1"), "Assign roles"))
     await click(
         bot,
         PL,
         button(form, "Save"),
         role__medewerker=f"{ADELE.aad_object_id},{ISAIAH.aad_object_id}",
     )
-    await click(bot, PL, button(await _step_card(bot, PL, "1"), "Save"), complete="true")
+    await click(bot, PL, button(await step_card(bot, PL, "1"), "Save"), complete="true")
 
     # step 2, the new kind: each medewerker's card asks it, with the kind's own button
-    card = await _step_card(bot, ADELE, "2")
+    card = await step_card(bot, ADELE, "2")
     assert "Read the new work instruction for the front desk." in text_of(card)
     assert "Read and understood" in shown_titles(card)
     assert "Balie: acknowledgement in Step 2: Read the work instruction" in await _say_personal(
@@ -182,11 +172,11 @@ async def test_a_trajectory_of_a_new_kind_runs_through_the_front_door(
     assert moved.status_of("2") is StepStatus.ACTIVE
 
     # Isaiah too: the step is done and the next one starts for the project leader
-    await click(bot, ISAIAH, button(await _step_card(bot, ISAIAH, "2"), "Read and understood"))
+    await click(bot, ISAIAH, button(await step_card(bot, ISAIAH, "2"), "Read and understood"))
     done = await bot.store.trajectory(trajectory.id)
     assert done.status_of("2") is StepStatus.DONE
     assert done.status_of("3") is StepStatus.ACTIVE
-    assert "Save" in shown_titles(await _step_card(bot, PL, "3"))
+    assert "Save" in shown_titles(await step_card(bot, PL, "3"))
 
     # the dossier has who acknowledged, at the step it is about
     bot.connector.calls.clear()

@@ -25,6 +25,7 @@ from tests.scenario.driving import (
     button,
     card_sent_to,
     shown_titles,
+    step_card,
     text_of,
     titles,
 )
@@ -46,19 +47,6 @@ async def sent(bot: BotClient, person: Person, kind: str) -> list[dict]:
         for m in await bot.store.outbox_messages()
         if m["kind"] == kind and m["recipient"].get("aad_object_id") == person.aad_object_id
     ]
-
-
-async def step_card(bot: BotClient, person: Person, step: str) -> dict:
-    """The newest step card this person was sent for this step."""
-    messages = [
-        m
-        for m in reversed(await bot.store.outbox_messages())
-        if m["kind"] == "step_started"
-        and m["payload"].get("step") == step
-        and m["recipient"].get("aad_object_id") == person.aad_object_id
-    ]
-    assert messages, f"{person.name} got no card for step {step}"
-    return await card_sent_to(bot, person, "step_started", message=messages[0])
 
 
 def _variant(change) -> dict:  # type: ignore[no-untyped-def]

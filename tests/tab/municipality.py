@@ -111,7 +111,7 @@ def _reviews(run: Run) -> None:
     """Every reviewing role reviews every chosen improvement (the step waits for all)."""
     step = run.template.step("7")
     for improvement in [i for i in run.t.improvements if i.selected]:
-        for role in run.template.reviewers(step):
+        for role in run.template.kind_roles(step):
             for reviewer in run.t.holders(role):
                 if run.t.status_of("7") is StepStatus.ACTIVE:
                     run.do(

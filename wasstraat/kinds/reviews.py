@@ -30,7 +30,7 @@ from wasstraat.template import Reviews, Step, Template
 
 
 def reviewers(t: Trajectory, template: Template, step: Step) -> list[tuple[str, Person]]:
-    return [(role, person) for role in template.reviewers(step) for person in t.holders(role)]
+    return [(role, person) for role in template.kind_roles(step) for person in t.holders(role)]
 
 
 def selected(t: Trajectory) -> list[Improvement]:
@@ -104,7 +104,9 @@ class ReviewStep(Behaviour):
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         others = ctx.t.roles_of(person.aad_object_id, ctx.now) - {role}
-        if role in ctx.template.reviewers(step) and not others & set(ctx.template.reviewers(step)):
+        if role in ctx.template.kind_roles(step) and not others & set(
+            ctx.template.kind_roles(step)
+        ):
             ctx.tell(person, _request(ctx, step, person))
 
     def recheck(self, ctx: Ctx, step: Step) -> None:
@@ -150,7 +152,7 @@ def _the_reviews(ctx: Ctx) -> Step:
     return the_one(ctx, Reviews)
 
 
-_reviewer_places = one_places(Reviews, lambda template, step: template.reviewers(step))
+_reviewer_places = one_places(Reviews, lambda template, step: template.kind_roles(step))
 
 
 @rule("submit_review", places=_reviewer_places)
@@ -165,7 +167,7 @@ def _submit_review(ctx: Ctx, cmd: c.SubmitReview) -> None:
         # a verdict on an earlier text of the improvement
         raise AlreadyDecided("stale_revision", improvement=improvement.id)
     roles = [
-        r for r in ctx.template.reviewers(step) if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now)
+        r for r in ctx.template.kind_roles(step) if ctx.t.holds(ctx.actor.aad_object_id, r, ctx.now)
     ]
     if cmd.role is not None:
         if cmd.role not in roles:
