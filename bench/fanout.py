@@ -33,7 +33,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bench import harness
 from bot.app import RUNTIME, create_app
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.settings import Settings
 from bot.workflow import Workflow
 from tests.conftest import BotClient

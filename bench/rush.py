@@ -29,7 +29,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bench import harness
 from bot.app import RUNTIME, create_app
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.settings import Settings
 from storage import Outgoing, ToPerson
 from tests.conftest import BotClient, payload

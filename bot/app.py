@@ -23,7 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.calendar import calendar_from_settings
 from bot.connectors import ReusedConnectors
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.downloads import Links, download_dossier, download_person, may_open_dossier
 from bot.escaping import EscapeOutgoing
 from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires

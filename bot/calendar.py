@@ -25,7 +25,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Self
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -36,6 +35,7 @@ import requests
 from msal.exceptions import MsalServiceError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from bot.delivery.retry import parse_retry_after
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -175,20 +175,6 @@ def event_body(invitation: Invitation, timezone: str) -> tuple[dict[str, Any], t
     if invitation.location:
         body["location"] = {"displayName": invitation.location}
     return body, tuple(uninvited)
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-    except (TypeError, ValueError):
-        return None
 
 
 def _graph_error_code(payload: Any) -> str:

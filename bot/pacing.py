@@ -18,21 +18,71 @@ waits, so an answer never queues behind a fan-out of thousands: it takes the nex
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 
-from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits import parse_many
 
 PER_CONVERSATION = "7/second;8/2 seconds;60/30 seconds;1800/hour"
 PER_TENANT = "50/second"
 IN_FLIGHT_POLL = 0.005  # seconds between looks while only sends under way stand in the way
+LONGEST_NAP = 5.0  # seconds; a waiting send looks again at least this often
 RESERVE = 1  # places per tenant window that bulk sends leave free for interactive ones
+SWEEP_EVERY = 1000  # counted sends between sweeps of keys whose windows are empty
+
+
+@dataclass(frozen=True)
+class Window:
+    amount: int
+    seconds: float
+
+
+def windows(spec: str) -> tuple[Window, ...]:
+    """Windows in the ``limits`` notation: ``"7/second;8/2 seconds"``."""
+    return tuple(Window(item.amount, float(item.get_expiry())) for item in parse_many(spec))
+
+
+class Windows:
+    """Moving windows of counted sends per key, judged at the instants of an injected clock.
+
+    (The ``limits`` library reads the wall clock inside its storage, so a test could not move
+    time; the pacer's windows take the clock the pacer is given.)"""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._hits: defaultdict[str, list[float]] = defaultdict(list)  # oldest first
+        self._longest: dict[str, float] = {}
+        self._since_sweep = 0
+
+    def now(self) -> float:
+        return self._clock()
+
+    def room(self, key: str, window: Window, now: float) -> tuple[int, float]:
+        """(places left in ``window`` at ``now``, when its oldest counted send leaves it)."""
+        hits = self._hits.get(key, [])
+        first = bisect.bisect_right(hits, now - window.seconds)
+        inside = len(hits) - first
+        leaves = hits[first] + window.seconds if inside else now
+        return window.amount - inside, leaves
+
+    def count(self, key: str, longest: float) -> None:
+        now = self._clock()
+        hits = self._hits[key]
+        hits.append(max(now, hits[-1]) if hits else now)  # kept in order if the clock stalls
+        self._longest[key] = max(self._longest.get(key, 0.0), longest)
+        del hits[: bisect.bisect_right(hits, now - self._longest[key])]
+        self._since_sweep += 1
+        if self._since_sweep >= SWEEP_EVERY:
+            self._sweep(now)
+
+    def _sweep(self, now: float) -> None:
+        self._since_sweep = 0
+        for key in [k for k, hits in self._hits.items() if hits[-1] <= now - self._longest[k]]:
+            del self._hits[key], self._longest[key]
 
 
 class Pacer:
@@ -41,31 +91,32 @@ class Pacer:
         *,
         per_conversation: str = PER_CONVERSATION,
         per_tenant: str = PER_TENANT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         reserve: int = RESERVE,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-        self._conversation = parse_many(per_conversation)
-        self._tenant = parse_many(per_tenant)
-        self._sleep = sleep
+        self._windows = Windows(clock)
+        self._conversation = windows(per_conversation)
+        self._tenant = windows(per_tenant)
+        self.sleep = sleep  # also how a throttled reply waits: the same time as the windows'
         self._lock = asyncio.Lock()
         self._under_way: Counter[str] = Counter()
         self._reserve = reserve
         self._interactive_waiting: Counter[str] = Counter()  # by tenant key
 
-    async def _wait_time(self, checks: list[tuple[RateLimitItem, str]], *, bulk: bool) -> float:
+    def _wait_time(self, checks: list[tuple[Window, str]], *, bulk: bool) -> float:
         wait = 0.0
-        now = time.time()
-        for item, key in checks:
-            stats = await self._limiter.get_window_stats(item, key)
+        now = self._windows.now()
+        for window, key in checks:
+            remaining, leaves = self._windows.room(key, window, now)
             held = 0
             if bulk and key.startswith("t:"):
                 # a bulk send leaves the reserve (at most a tenth of a window), and a place for
                 # each interactive send waiting
-                held = min(self._reserve, item.amount // 10) + self._interactive_waiting[key]
-            if stats.remaining - held - self._under_way[key] <= 0:
-                if stats.remaining - held <= 0:
-                    wait = max(wait, stats.reset_time - now, IN_FLIGHT_POLL)
+                held = min(self._reserve, window.amount // 10) + self._interactive_waiting[key]
+            if remaining - held - self._under_way[key] <= 0:
+                if remaining - held <= 0:
+                    wait = max(wait, leaves - now, IN_FLIGHT_POLL)
                 else:  # only sends under way (or waiting answers) are in the way: soon over
                     wait = max(wait, IN_FLIGHT_POLL)
         return wait
@@ -77,8 +128,8 @@ class Pacer:
         """Wait until a send to ``conversation`` in ``tenant`` fits every window, hold its
         place while it is under way, and count it when it is done (or failed).
         ``interactive``: it answers a person's own action, and goes before bulk sends."""
-        checks = [(item, f"c:{conversation}") for item in self._conversation] + [
-            (item, f"t:{tenant}") for item in self._tenant
+        checks = [(window, f"c:{conversation}") for window in self._conversation] + [
+            (window, f"t:{tenant}") for window in self._tenant
         ]
         keys = {key for _, key in checks}
         if interactive:
@@ -86,43 +137,17 @@ class Pacer:
         try:
             while True:
                 async with self._lock:  # test-and-take must not interleave
-                    wait = await self._wait_time(checks, bulk=not interactive)
+                    wait = self._wait_time(checks, bulk=not interactive)
                     if wait <= 0:
                         self._under_way.update(keys)
                         break
-                await self._sleep(min(max(wait, IN_FLIGHT_POLL), 5.0))
+                await self.sleep(min(max(wait, IN_FLIGHT_POLL), LONGEST_NAP))
         finally:
             if interactive:
                 self._interactive_waiting[f"t:{tenant}"] -= 1
         try:
             yield
         finally:
-            async with self._lock:
-                for item, key in checks:
-                    await self._limiter.hit(item, key)
-                self._under_way.subtract(keys)
-
-
-def http_status(error: BaseException) -> int | None:
-    """The HTTP status behind an SDK (msrest) error, if it has one."""
-    response = getattr(error, "response", None)
-    for name in ("status", "status_code"):
-        value = getattr(response, name, None)
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def retry_after(error: BaseException, now: datetime) -> float | None:
-    """Seconds from a ``Retry-After`` header (seconds or an HTTP date)."""
-    headers = getattr(getattr(error, "response", None), "headers", None) or {}
-    value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-        except (TypeError, ValueError):
-            return None
+            for key in keys:
+                self._windows.count(key, max(w.seconds for w, k in checks if k == key))
+            self._under_way.subtract(keys)

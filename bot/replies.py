@@ -7,7 +7,6 @@ its proactive turns, which pass here unpaced."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -18,7 +17,8 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from botframework.connector.auth import BotFrameworkAuthentication
 
-from bot.pacing import Pacer, http_status, retry_after
+from bot.delivery.retry import http_status, retry_after
+from bot.pacing import Pacer
 from bot.turn import activity_tenant
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class PacedAdapter(CloudAdapter):
                 if wait is not None and wait > LONGEST_WAIT:
                     raise
                 log.info("a reply was throttled; it is tried again")
-                await asyncio.sleep(wait if wait is not None else 0.5 * attempt)
+                await self.pacer.sleep(wait if wait is not None else 0.5 * attempt)
         raise AssertionError("unreachable")
 
     async def send_activities(

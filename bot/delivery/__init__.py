@@ -2,8 +2,6 @@
 (:mod:`.worker`), a person's reminders of the day as one digest (:mod:`.digest`), through the
 conversations Teams gave the bot or ones it opens (:mod:`.conversations`); session invitations
 go to the organiser's calendar (:mod:`.invitations`). Sends are paced to Teams' limits and
-retried as Teams asks (:mod:`.retry`)."""
+retried as Teams asks (:mod:`.retry`, which also reads ``Retry-After`` for Graph).
 
-from bot.delivery.worker import ROUND, DeliveryStats, Dispatcher
-
-__all__ = ["ROUND", "DeliveryStats", "Dispatcher"]
+The package itself imports nothing, so a module anywhere in the bot can use :mod:`.retry`."""

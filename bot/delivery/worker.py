@@ -19,9 +19,16 @@ from bot.calendar import GraphCalendar
 from bot.delivery.conversations import Conversations, Unreachable
 from bot.delivery.digest import Unit, digest_people, per_recipient
 from bot.delivery.invitations import Invitations
-from bot.delivery.retry import MAX_ATTEMPTS, RETRY_STATUSES, DeliveryStats, backoff
+from bot.delivery.retry import (
+    MAX_ATTEMPTS,
+    RETRY_STATUSES,
+    DeliveryStats,
+    backoff,
+    http_status,
+    retry_after,
+)
 from bot.logs import correlated
-from bot.pacing import Pacer, http_status, retry_after
+from bot.pacing import Pacer
 from bot.services import Services
 from cards.catalogue import Language, language_for
 from cards.detail import detail_card

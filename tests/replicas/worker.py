@@ -14,7 +14,7 @@ import sys
 import time
 
 from bot.app import build_adapter
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.services import Services, system_clock
 from bot.settings import Settings
 from storage import Store, open_database

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import RUNTIME
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.settings import Settings
 from tests.conftest import TENANT, BotClient, FixedClock
 from tests.fakes_graph import CLIENT_ID, CLIENT_SECRET, FakeGraph

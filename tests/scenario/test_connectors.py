@@ -8,7 +8,7 @@ from unittest import mock
 from botframework.connector.aio import ConnectorClient
 
 from bot.app import RUNTIME
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.workflow import Workflow
 from tests.conftest import BotClient
 from tests.scenario.driving import MEGAN

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import RUNTIME
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from tests.conftest import BotClient, FixedClock
 from tests.scenario.driving import MEGAN, click, text_of
 from tests.scenario.test_time_in_chat import channel_trajectory, waiting_on_megan

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from bot.app import RUNTIME
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.logs import CorrelationFilter, quiet_chatty_libraries
 from tests.conftest import BotClient, FixedClock, payload
 from tests.scenario.driving import MEGAN, as_person, button, card_sent_to, click

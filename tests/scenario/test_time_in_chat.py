@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.app import RUNTIME
-from bot.delivery import Dispatcher
+from bot.delivery.worker import Dispatcher
 from bot.workflow import Workflow
 from tests.conftest import ALEX, BotClient, FixedClock, payload
 from tests.scenario.driving import MEGAN, card_sent_to, text_of

@@ -22,7 +22,6 @@ from bot.calendar import (
     GraphCalendar,
     Invitation,
     calendar_from_settings,
-    parse_retry_after,
     transaction_id,
 )
 from bot.settings import Settings
@@ -350,14 +349,6 @@ async def test_an_unreachable_graph_is_transient(
         await calendar.create_event(invitation())
 
     assert down.value.status is None
-
-
-def test_retry_after_forms():
-    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    assert parse_retry_after("30", now) == 30.0
-    assert parse_retry_after("Tue, 01 Dec 2026 08:00:00 GMT", now) == 0.0
-    assert parse_retry_after("soon", now) is None
-    assert parse_retry_after(None, now) is None
 
 
 # --- TLS -------------------------------------------------------------------------------

@@ -69,3 +69,50 @@ async def test_bulk_sends_leave_a_reserve_and_stand_aside_for_a_waiting_answer()
             pacer.sending(conversation=f"chat-{n}", tenant="t", interactive=True),
         ):
             pass
+
+
+class VirtualTime:
+    """The pacer's clock and its sleep: time passes only when the pacer waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def most_in_any_window(times: list[float], seconds: float) -> int:
+    return max(sum(1 for t in times if start <= t < start + seconds) for start in times)
+
+
+async def test_a_conversation_gets_teams_limits_and_no_less_in_time_the_test_moves():
+    time = VirtualTime()
+    pacer = Pacer(clock=time, sleep=time.sleep)
+    started: list[float] = []
+    for _ in range(20):
+        async with pacer.sending(conversation="chat", tenant="t"):
+            started.append(time())
+
+    assert most_in_any_window(started, 1.0) == 7
+    assert most_in_any_window(started, 2.0) == 8
+    # as soon as the windows allow: 7 at once, the 8th a second later, and so on every 2 s
+    assert started == [0.0] * 7 + [1.0] + [2.0] * 7 + [3.0] + [4.0] * 4
+
+
+async def test_the_windows_empty_as_the_clock_moves_on():
+    time = VirtualTime()
+    pacer = Pacer(per_conversation="2/hour", per_tenant="100/second", clock=time, sleep=time.sleep)
+    for _ in range(2):
+        async with pacer.sending(conversation="chat", tenant="t"):
+            pass
+    time.now += 3600.0  # an hour later the hour's window is empty again: no wait at all
+    async with pacer.sending(conversation="chat", tenant="t"):
+        assert time() == 3600.0
+    async with pacer.sending(conversation="chat", tenant="t"):
+        pass
+    async with pacer.sending(conversation="chat", tenant="t"):
+        assert time() == 7200.0  # the third of that hour waits for the first to leave it
