@@ -110,3 +110,48 @@ def test_a_refusal_names_what_is_actually_wrong():
     assert roles == "First assign these roles as well: Sponsor, Customer-journey coach."
     step = refusal_message("step_not_active", {"step": "3b"}, language="nl", template=template)
     assert step.startswith("Stap 3b: Controle procesbeschrijving loopt nu niet")
+
+
+PRODUCT = ("bot", "cards", "dialogs", "storage", "wasstraat", "reports", "tab")
+PLURAL_CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
+KEY_HEAD = re.compile(r"^[a-z_0-9]+(\.[a-z_0-9]+)*[._]$")  # "refusal." in f"refusal.{code}"
+PAGE_KEY = re.compile(r"""\{\{([a-z_0-9.]+)\}\}|["'`]([a-z_0-9]+(?:\.[a-z_0-9]+)+)["'`]""")
+PAGE_HEAD = re.compile(r"`([a-z_0-9]+(?:\.[a-z_0-9]+)*\.)\$\{")  # `tab.language.${...}`
+
+
+def keys_asked_for() -> tuple[set[str], set[str]]:
+    """(every string the product's code and pages spell out, every key head it builds on)."""
+    import ast
+
+    root = Path(__file__).parents[2]
+    spelled: set[str] = set()
+    heads: set[str] = set()
+    for package in PRODUCT:
+        for path in (root / package).rglob("*.py"):
+            if path == root / "cards" / "catalogue.py":
+                continue  # the catalogue's own keys ask for nothing
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    spelled.add(node.value)
+                elif isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
+                    head = str(node.values[0].value)
+                    if KEY_HEAD.match(head):
+                        heads.add(head)
+        for path in (root / package).rglob("*"):
+            if path.suffix in {".html", ".js"}:
+                page = path.read_text("utf-8")
+                spelled |= {a or b for a, b in PAGE_KEY.findall(page)}
+                heads |= set(PAGE_HEAD.findall(page))
+    return spelled, heads
+
+
+def test_every_message_is_asked_for_somewhere():
+    spelled, heads = keys_asked_for()
+    assert heads and len(spelled) > len(MESSAGES)  # the scan reads the code at all
+
+    def asked(key: str) -> bool:
+        stem, _, last = key.rpartition(".")
+        names = {key, stem} if last in PLURAL_CATEGORIES else {key}
+        return bool(names & spelled) or any(n.startswith(h) for n in names for h in heads)
+
+    assert [key for key in MESSAGES if not asked(key)] == []
