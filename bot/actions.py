@@ -42,14 +42,23 @@ from cards.outcomes import (
     receipt_card,
     stale_card,
 )
-from cards.review_forms import read_evaluation_form, read_review_form
+from cards.review_forms import read_evaluation_form, read_remark_decisions, read_review_form
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
-from cards.view import ANSWER_CHECK, CLOSE_CHECK, DECIDE, NEXT_CYCLE, NUDGE, SEND_BACK_CHECK
+from cards.view import (
+    ANSWER_CHECK,
+    CLOSE_CHECK,
+    DECIDE,
+    NEXT_CYCLE,
+    NUDGE,
+    RESOLVE_REMARKS,
+    SEND_BACK_CHECK,
+)
 from storage import REFUSED, AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import Command, parse_command
+from wasstraat.effects import Body, CheckSummary
 from wasstraat.model import AuditEntry, Person, StepStatus, Trajectory
-from wasstraat.template import PROJECT_LEADER, Step
+from wasstraat.template import PROJECT_LEADER, Check, Step
 from wasstraat.text import clean_data
 
 MAX_AUDITED_ID = 64
@@ -406,6 +415,44 @@ async def submit_form(act: Action) -> Element:
     return card_for(act.turn, outcome.trajectory, kind, step.id, saved=True)
 
 
+async def _remarks_again(act: Action, message: str) -> Element:
+    trajectory = act.loaded
+    return _decision_card(act.turn, trajectory, error=message)
+
+
+def _decision_card(
+    turn: Turn, trajectory: Trajectory, *, error: str | None = None, saved: bool = False
+) -> Element:
+    step = turn.template_of(trajectory).one(Check)
+    body = CheckSummary(
+        reason="remarks_open",
+        agree=0,
+        disagree=0,
+        missing=[],
+        final=False,
+        round=trajectory.check.round,
+    )
+    return card_for(
+        turn, trajectory, "", step.id if step else "", error=error, saved=saved, body=body
+    )
+
+
+@action(RESOLVE_REMARKS, load=Load.TRAJECTORY, redraw=_remarks_again)
+async def resolve_remarks(act: Action) -> Element:
+    """The decisions about the check's open remarks, all or nothing; the card again as it is
+    now (the decided ones read as decided, the rest still asks)."""
+    trajectory = act.loaded
+    round_ = act.data.get("round")
+    if isinstance(round_, int) and round_ != trajectory.check.round:
+        raise engine.AlreadyDecided("stale_round")
+    commands = read_remark_decisions(act.data, trajectory)
+    act.kinds = tuple(command.kind for command in commands)
+    outcome = await act.turn.workflow.execute_many(
+        trajectory.id, commands, act.actor, loaded=trajectory
+    )
+    return _decision_card(act.turn, outcome.trajectory, saved=True)
+
+
 def card_for(
     turn: Turn,
     trajectory: Trajectory,
@@ -415,15 +462,16 @@ def card_for(
     error: str | None = None,
     saved: bool = False,
     notice: str | None = None,
+    body: Body | None = None,
 ) -> Element:
-    """The card the person was using, drawn again for them from the trajectory as it is now,
-    with what happened on top."""
+    """The card the person was using (``body``, else the task card of ``kind`` for ``step``),
+    drawn again for them from the trajectory as it is now, with what happened on top."""
     viewer = turn.viewer_for(trajectory)
     notices = tuple(
         (line, attention) for line, attention in ((error, True), (notice, False)) if line
     )
     rendered = render_message(
-        redrawn(kind, step),
+        body or redrawn(kind, step),
         trajectory,
         language=viewer.language,
         template=viewer.template,

@@ -12,7 +12,7 @@ from cards.catalogue import MESSAGES
 from cards.detail import dossier_card, tasks_card
 from cards.formats import format_time
 from cards.messages import idea_choice_card
-from cards.outcomes import nudge_receipt
+from cards.outcomes import decider_names, nudge_receipt
 from cards.status import status_card, step_label
 from dialogs.check_reply import CheckReply
 from storage import AlreadyProcessed
@@ -107,7 +107,8 @@ async def answer_check_by_text(turn: Turn, reply: CheckReply) -> bool:
     if reply.agrees:
         await turn.reply_text("receipt.check_agree")
     else:
-        await turn.reply_text("receipt.check_disagree", remark=reply.remark)
+        names = decider_names(trajectory, turn.template_of(trajectory))
+        await turn.reply_text("receipt.check_disagree", remark=reply.remark, names=names)
     return True
 
 

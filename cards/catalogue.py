@@ -214,6 +214,24 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "{kind}: {text} (eigenaar: {owner}, klaar op: {date})",
         "en": "{kind}: {text} (owner: {owner}, done by: {date})",
     },
+    # where a candidate improvement came from (on the plan)
+    "origin.idea": {"nl": "Idee van {name}", "en": "Idea from {name}"},
+    "origin.klantreis": {
+        "nl": "Uit de klantreis ({name})",
+        "en": "From the customer journey ({name})",
+    },
+    "origin.p": {
+        "nl": "P {p} past niet bij de serviceformule",
+        "en": "P {p} does not match the service formula",
+    },
+    "origin.check": {
+        "nl": "Uit de controle van de procesbeschrijving ({name})",
+        "en": "From the check of the process description ({name})",
+    },
+    "origin.review": {
+        "nl": "Voorwaarde uit de beoordeling ({name})",
+        "en": "Condition from the review ({name})",
+    },
     "approval.review_line": {
         "nl": "{role} ({name}): {verdict}",
         "en": "{role} ({name}): {verdict}",
@@ -297,6 +315,101 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Deze controleronde is voorbij; voor een nieuwe ronde krijg je een nieuwe kaart.",
         "en": "This round of the check is over; a new round comes with a new card.",
     },
+    "check_decision.body": {
+        "nl": "De controle van de procesbeschrijving van '{product}' wacht op een besluit over "
+        "wat er is opgemerkt. Klopt: {agree}; klopt niet: {disagree}.",
+        "en": "The check of the process description of '{product}' waits for a decision on "
+        "what was remarked. Correct: {agree}; not correct: {disagree}.",
+    },
+    "check_decision.outcome": {
+        "nl": "Wat gebeurt ermee?",
+        "en": "What happens to it?",
+    },
+    "check_decision.handled": {
+        "nl": "Afgehandeld (verwerkt, of niet nodig)",
+        "en": "Handled (taken in, or not needed)",
+    },
+    "check_decision.later": {
+        "nl": "Bewaren voor het verbeterplan",
+        "en": "Keep it for the improvement plan",
+    },
+    "check_decision.why": {
+        "nl": "Waarom? (de schrijver leest het)",
+        "en": "Why? (the writer reads it)",
+    },
+    "check_decision.how": {
+        "nl": "Leg per opmerking vast wat ermee gebeurt, of stuur de beschrijving terug om die "
+        "aan te passen (de opmerkingen gaan mee). De controle is klaar als over elke opmerking "
+        "is besloten; wie hem schreef, hoort het besluit.",
+        "en": "Record for each remark what happens to it, or send the description back to be "
+        "revised (the remarks go with it). The check is done once every remark is decided on; "
+        "whoever wrote it hears the decision.",
+    },
+    "check_decision.save": {"nl": "Besluit vastleggen", "en": "Record the decision"},
+    "check_decision.waits_on": {
+        "nl": "Wacht op het besluit van {names} over de opmerkingen.",
+        "en": "Waits for the decision of {names} on the remarks.",
+    },
+    "check_decision.decided.handled": {
+        "nl": "Afgehandeld door {name} op {date}",
+        "en": "Handled by {name} on {date}",
+    },
+    "check_decision.decided.later": {
+        "nl": "Bewaard voor het verbeterplan door {name} op {date}",
+        "en": "Kept for the improvement plan by {name} on {date}",
+    },
+    "check_decision.decided.sent_back": {
+        "nl": "Met de beschrijving teruggestuurd door {name} op {date}",
+        "en": "Sent back with the description by {name} on {date}",
+    },
+    "check_held.answered.one": {
+        "nl": "Iedereen heeft de procesbeschrijving van '{product}' gecontroleerd. Er staat nog "
+        "1 opmerking open; {names} beslist erover, daarna gaat het traject verder.",
+        "en": "Everyone has checked the process description of '{product}'. 1 remark is still "
+        "open; {names} decides on it, then the trajectory moves on.",
+    },
+    "check_held.answered.other": {
+        "nl": "Iedereen heeft de procesbeschrijving van '{product}' gecontroleerd. Er staan nog "
+        "{count} opmerkingen open; {names} beslist erover, daarna gaat het traject verder.",
+        "en": "Everyone has checked the process description of '{product}'. {count} remarks "
+        "are still open; {names} decides on them, then the trajectory moves on.",
+    },
+    "check_held.deadline.one": {
+        "nl": "De termijn van de controle van de procesbeschrijving van '{product}' is voorbij, "
+        "maar er staat nog 1 opmerking open. De controle blijft open tot {names} erover "
+        "beslist.",
+        "en": "The deadline of the check of the process description of '{product}' has passed, "
+        "but 1 remark is still open. The check stays open until {names} decides on it.",
+    },
+    "check_held.deadline.other": {
+        "nl": "De termijn van de controle van de procesbeschrijving van '{product}' is voorbij, "
+        "maar er staan nog {count} opmerkingen open. De controle blijft open tot {names} "
+        "erover beslist.",
+        "en": "The deadline of the check of the process description of '{product}' has passed, "
+        "but {count} remarks are still open. The check stays open until {names} decides on "
+        "them.",
+    },
+    "remark_decided.handled": {
+        "nl": "Je opmerking over de procesbeschrijving van '{product}' (“{remark}”): {by} heeft "
+        "die afgehandeld.",
+        "en": "Your remark on the process description of '{product}' (“{remark}”): {by} has "
+        "handled it.",
+    },
+    "remark_decided.later": {
+        "nl": "Je opmerking over de procesbeschrijving van '{product}' (“{remark}”): {by} "
+        "bewaart die voor het verbeterplan; je vindt hem terug bij de mogelijke verbeteringen.",
+        "en": "Your remark on the process description of '{product}' (“{remark}”): {by} keeps "
+        "it for the improvement plan; you will find it among the possible improvements.",
+    },
+    "remark_decided.sent_back": {
+        "nl": "Je opmerking over de procesbeschrijving van '{product}' (“{remark}”): {by} heeft "
+        "de beschrijving teruggestuurd om die aan te passen, met je opmerking erbij. Je krijgt "
+        "de nieuwe versie weer ter controle.",
+        "en": "Your remark on the process description of '{product}' (“{remark}”): {by} has sent "
+        "the description back to be revised, with your remark. You will get the new version to "
+        "check again.",
+    },
+    "remark_decided.why": {"nl": "Waarom: “{reason}”", "en": "Why: “{reason}”"},
     "check_summary.missing": {
         "nl": "Geen antwoord van: {names}.",
         "en": "No answer from: {names}.",
@@ -746,8 +859,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Thank you! Your answer: correct.",
     },
     "receipt.check_disagree": {
-        "nl": "Bedankt! Je antwoord: klopt niet — {remark}",
-        "en": "Thank you! Your answer: not correct — {remark}",
+        "nl": "Bedankt! Je antwoord: klopt niet — {remark}. {names} beslist wat ermee gebeurt; "
+        "je hoort het besluit.",
+        "en": "Thank you! Your answer: not correct — {remark}. {names} decides what happens to "
+        "it; you will hear the decision.",
     },
     "receipt.check_sent_back": {
         "nl": "De procesbeschrijving gaat terug om aan te passen. Is die klaar, dan volgt een "
@@ -772,6 +887,26 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "action.not_allowed": {
         "nl": "Deze knop is voor de {roles} van '{product}'. Er is niets veranderd.",
         "en": "This button is for the {roles} of '{product}'. Nothing has changed.",
+    },
+    "error.reason_required": {
+        "nl": "Schrijf er kort bij waarom: hoe is de opmerking verwerkt, of waarom bewaren we "
+        "hem voor het verbeterplan? Wie hem schreef, leest het.",
+        "en": "Please add a short reason: how was the remark dealt with, or why do we keep it for "
+        "the improvement plan? Whoever wrote it will read it.",
+    },
+    "error.unknown_remark": {
+        "nl": "Die opmerking staat niet (meer) in deze controle.",
+        "en": "That remark is not (or no longer) part of this check.",
+    },
+    "error.remarks_open": {
+        "nl": "Er staan nog opmerkingen open. Eerst beslist {names} erover; daarna sluit de "
+        "controle vanzelf.",
+        "en": "Remarks are still open. {names} decides on them first; then the check closes by "
+        "itself.",
+    },
+    "error.nothing_to_send_back": {
+        "nl": "Niemand heeft 'klopt niet' geantwoord: er is niets om mee terug te sturen.",
+        "en": "Nobody answered 'not correct': there is nothing to send back with.",
     },
     "error.remark_required": {
         "nl": "Schrijf er kort bij waarom, dan weet de ander wat er anders moet.",
@@ -1253,8 +1388,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "horizon.quick_win": {"nl": "Quick win", "en": "Quick win"},
     "horizon.long_term": {"nl": "Lange termijn", "en": "Long term"},
     "form.no_improvements": {
-        "nl": "Er zijn nog geen verbeterideeën. Iedereen kan ze insturen met 'idee <tekst>'.",
-        "en": "There are no improvement ideas yet. Anyone can send them with 'idea <text>'.",
+        "nl": "Er zijn nog geen verbeterideeën of bevindingen (uit de klantreis, de P's of de "
+        "controle). Iedereen kan ideeën insturen met 'idee <tekst>'.",
+        "en": "There are no improvement ideas or findings yet (from the customer journey, the "
+        "P's or the check). Anyone can send ideas with 'idea <text>'.",
     },
     "form.verdict": {"nl": "Oordeel", "en": "Verdict"},
     "verdict.akkoord": {"nl": "Akkoord", "en": "Agree"},

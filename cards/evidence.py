@@ -1,11 +1,11 @@
 """What the specialists said about an improvement, in words: the lines the plan's approvers and
-the project leader revising the plan both read."""
+the project leader revising the plan both read; and where a candidate came from."""
 
 from __future__ import annotations
 
 from cards.base import short
 from cards.catalogue import Language, text
-from wasstraat.model import Improvement, Review
+from wasstraat.model import Improvement, Origin, Review
 from wasstraat.template import Template
 
 
@@ -47,3 +47,13 @@ def review_lines(improvement: Improvement, template: Template, language: Languag
             line += text("approval.review_before_change", language)
         lines.append(line)
     return lines
+
+
+def origin_line(improvement: Improvement, template: Template, language: Language) -> str:
+    """Where a candidate came from: "idee van Vera", "uit de klantreis", "P Prijs past niet bij
+    de formule", "uit de controle (Victor)", "voorwaarde uit de beoordeling (Ivo)"."""
+    origin = improvement.origin
+    if origin is Origin.P:
+        p = next((p.name.get(language) for p in template.ps if p.id == improvement.p), None)
+        return text("origin.p", language, p=p or improvement.p or "")
+    return text(f"origin.{origin.value}", language, name=improvement.by.name)

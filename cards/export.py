@@ -30,7 +30,16 @@ from cards.view import SILENT
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
 from wasstraat.engine import waiting_on
-from wasstraat.model import Decision, Kpi, Person, Verdict
+from wasstraat.model import (
+    ContactMoment,
+    Decision,
+    Feeling,
+    KlantreisMethod,
+    Kpi,
+    Person,
+    RemarkOutcome,
+    Verdict,
+)
 from wasstraat.samples import KC, PA, PE, PL, SP, TEMPLATE, VM1, VM2, Run, to_step
 from wasstraat.template import Check, Reviews, Section, Step, Subject
 
@@ -44,11 +53,21 @@ _IMPLEMENTATION_STEP = TEMPLATE.steps[-2].id
 
 
 def _demo_runs() -> list[Run]:
-    # the check finds something missing: the summary lists the remark, with the way back
+    # the check finds something missing: the procesadviseur gets the remark to decide on, with
+    # the way back; kept for the plan, its writer hears it and the check closes
     remarked = Run()
     to_step(remarked, _CHECK_STEP)
     remarked.do(VM1, c.AnswerCheck(agrees=False, remark="De stap 'vingerafdrukken' ontbreekt"))
     remarked.do(VM2, c.AnswerCheck(agrees=True))
+    remarked.do(
+        PA,
+        c.ResolveRemark(
+            of=VM1.aad_object_id,
+            outcome=RemarkOutcome.LATER,
+            reason="Hoort bij de verbeteringen van stap 6",
+        ),
+    )
+    _findings_for_the_plan(remarked)
     full = Run()
     reviews = TEMPLATE.one(Reviews)
     if reviews is not None:
@@ -75,6 +94,40 @@ def _demo_runs() -> list[Run]:
     )
     waiting.do(PL, c.Nudge(), after=timedelta(days=2))
     return [remarked, full, rejected, waiting]
+
+
+def _doing(section: Section) -> Step | None:
+    return next((s for s in TEMPLATE.steps if any(section in p for p in s.may.values())), None)
+
+
+def _findings_for_the_plan(run: Run) -> None:
+    """The klantreis and the P's find what the plan should weigh, beside an idea and the
+    remark the procesadviseur kept: the step-6 card then shows a candidate of each source."""
+    klantreis, assessing = _doing(Section.KLANTREIS), _doing(Section.ASSESS_P)
+    if klantreis is None or assessing is None:
+        return
+    moment = ContactMoment(
+        phase="Afspraak maken",
+        channel="telefoon",
+        current=Feeling.NEGATIVE,
+        note="Lang in de wacht",
+    )
+    run.do(
+        KC,
+        c.RecordKlantreis(
+            method=KlantreisMethod.OTHER_FEEDBACK,
+            findings="Inwoners bellen vaak na over de status",
+            pain_points=["Wachttijd voor een afspraak is drie weken"],
+            contact_moments=[moment],
+        ),
+    )
+    run.do(KC, c.CompleteStep(step=klantreis.id))
+    run.do(VM2, c.AddImprovement(text="Aanvraag ook online laten indienen"))
+    run.do(PA, c.ChooseServiceformule(formule=TEMPLATE.serviceformules[0].id))
+    for n, p in enumerate(TEMPLATE.ps):
+        note = "Leges kunnen nu alleen aan de balie worden betaald" if n == 1 else ""
+        run.do(PA, c.AssessP(p=p.id, matches=not note, note=note))
+    run.do(PA, c.CompleteStep(step=assessing.id))
 
 
 def _reviewed_with_evidence(run: Run, step: Step) -> None:

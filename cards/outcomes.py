@@ -17,6 +17,7 @@ from cards.status import status_card, step_label
 from cards.view import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK
 from wasstraat.effects import ApprovalRequest, Body, CheckRequest
 from wasstraat.engine import Outcome, nudged, roles_for
+from wasstraat.kinds.check import deciders
 from wasstraat.model import AuditEntry, Trajectory
 from wasstraat.template import SUBJECTS, Check, Template
 
@@ -78,7 +79,11 @@ def receipt_card(
         line = (
             viewer.t("receipt.check_agree")
             if agrees
-            else viewer.t("receipt.check_disagree", remark=remark)
+            else viewer.t(
+                "receipt.check_disagree",
+                remark=remark,
+                names=decider_names(trajectory, viewer.template),
+            )
         )
     else:
         decision = "approve" if data.get("decision") == "approve" else "reject"
@@ -90,6 +95,13 @@ def receipt_card(
     if isinstance(step, str) and step in trajectory.steps:
         title = f"{title} · {step_label(viewer.template, step, viewer.language)}"
     return card([heading(title), paragraph(line)])
+
+
+def decider_names(trajectory: Trajectory, template: Template) -> str:
+    """Who decides about the check's remarks, as a "klopt niet" receipt names them."""
+    check = template.one(Check)
+    names = [p.name for p in deciders(trajectory, check)] if check is not None else []
+    return ", ".join(names) or "?"
 
 
 def nudge_receipt(outcome: Outcome, actor_id: str, viewer: Viewer) -> str:

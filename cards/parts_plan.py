@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, action_set, paragraph, row, short, toggle
 from cards.catalogue import Language
+from cards.evidence import origin_line
 from cards.formbase import (
     EVALUATION_HOUR,
     PAGE,
@@ -158,15 +159,17 @@ def _plan(view: FormView) -> list[Element]:
     improvements = view.trajectory.improvements
     if not improvements:
         body.append(paragraph(view.t("form.no_improvements")))
-    # the chosen ones first, then the newest ideas; the rest is in the dossier
-    ordered = [i for i in improvements if i.selected] + [
-        i for i in reversed(improvements) if not i.selected
-    ]
+    # the chosen ones first, then every other candidate in the order they came; the rest is in
+    # the dossier
+    ordered = [i for i in improvements if i.selected] + [i for i in improvements if not i.selected]
     # improvements the specialists questioned first: they are the ones to rework
     ordered.sort(key=lambda i: not (i.selected and questioned(i)))
     revisable = 0
     for i in ordered[:PAGE]:
-        body.append(list_item(short(i.text)))
+        body += [
+            list_item(short(i.text)),
+            paragraph(origin_line(i, view.template, view.language), subtle=True, spacing="Small"),
+        ]
         if i.selected and i.reviews:
             # the specialists' feedback, and what to do with it: reword, split, or drop (untick)
             body += [paragraph(line, subtle=True, spacing="Small") for line in feedback(view, i)]
@@ -189,15 +192,18 @@ def _plan(view: FormView) -> list[Element]:
                     "maxLength": 2000,
                 },
             ]
-        body += [
-            toggle_input(f"sel_{i.id}", view.t("form.improvement.select"), i.selected),
-            choice(
-                f"hor_{i.id}",
-                view.t("form.horizon"),
-                horizons,
-                i.horizon.value if i.horizon else "quick_win",
-            ),
-        ]
+        # chosen or not, and which kind, side by side: a long list of candidates stays short
+        body.append(
+            row(
+                toggle_input(f"sel_{i.id}", view.t("form.improvement.select"), i.selected),
+                choice(
+                    f"hor_{i.id}",
+                    view.t("form.horizon"),
+                    horizons,
+                    i.horizon.value if i.horizon else "quick_win",
+                ),
+            )
+        )
     return body + more(view, min(PAGE, len(ordered)), len(ordered))
 
 

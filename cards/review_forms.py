@@ -1,4 +1,5 @@
-"""The forms with a card of their own: the specialists' reviews and the evaluation."""
+"""The forms with a card of their own: the specialists' reviews, the evaluation, and the
+decisions about the check's remarks."""
 
 from __future__ import annotations
 
@@ -200,3 +201,22 @@ def read_evaluation_form(inputs: Inputs, trajectory: Trajectory, language: Langu
             could_be_better=text_of(inputs, "could_be_better"),
         )
     ]
+
+
+def read_remark_decisions(inputs: Inputs, trajectory: Trajectory) -> Commands:
+    """A decision for each open remark whose outcome was chosen (the rest wait for later)."""
+    check = trajectory.check
+    round_ = inputs.get("round")
+    commands: Commands = []
+    for answer in check.open_remarks():
+        writer = answer.by.aad_object_id
+        outcome = text_of(inputs, f"res_{writer}")
+        if outcome:
+            fields = {
+                "round": round_ if isinstance(round_, int) else check.round,
+                "of": writer,
+                "outcome": outcome,  # anything but handled or later does not fit
+                "reason": text_of(inputs, f"why_{writer}"),
+            }
+            commands.append(c.ResolveRemark.model_validate(fields))
+    return commands

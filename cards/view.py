@@ -30,6 +30,7 @@ DECIDE = {subject.value: rules.decide for subject, rules in SUBJECTS.items()}
 ANSWER_CHECK = "answer_check"
 CLOSE_CHECK = "close_check"
 SEND_BACK_CHECK = "send_back_check"
+RESOLVE_REMARKS = "resolve_remarks"  # the decisions about the check's remarks, in one click
 NUDGE = "nudge"
 NEXT_CYCLE = "start_next_cycle"
 

@@ -16,6 +16,7 @@ from wasstraat.model import (
     KlantreisMethod,
     Kpi,
     Person,
+    RemarkOutcome,
     Verdict,
 )
 
@@ -122,6 +123,17 @@ class SendBackCheck(Base):
 
     kind: Literal["send_back_check"] = "send_back_check"
     round: int | None = None  # the round whose summary it came from (None: the current one)
+
+
+class ResolveRemark(Base):
+    """What becomes of one "klopt niet" of the check (``of``: its writer's object id): handled
+    (in the description, or no change needed) or kept for the plan, with why."""
+
+    kind: Literal["resolve_remark"] = "resolve_remark"
+    round: int | None = None
+    of: str = Field(min_length=1, max_length=64)
+    outcome: Literal[RemarkOutcome.HANDLED, RemarkOutcome.LATER]
+    reason: Remark = ""
 
 
 class MergeCheck(Base):
@@ -356,6 +368,7 @@ _PRODUCT = Annotated[
     | CloseCheck
     | SendBackCheck
     | MergeCheck
+    | ResolveRemark
     | RecordKlantreis
     | ChooseServiceformule
     | AssessP

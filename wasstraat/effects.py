@@ -63,12 +63,6 @@ class EvaluationRequest(MessageBody):
     step: str
 
 
-Task = Annotated[
-    StepStarted | ApprovalRequest | CheckRequest | ReviewRequest | EvaluationRequest,
-    Field(discriminator="kind"),
-]
-
-
 # -- news -------------------------------------------------------------------------------------
 
 
@@ -120,6 +114,33 @@ class CheckSummary(MessageBody):
     missing: list[str]
     final: bool
     round: int | None = None  # the remarks of this round are on the card, from the trajectory
+
+
+# a task the follow-up of open work sends again (a reminder) or its card is drawn from
+Task = Annotated[
+    StepStarted | ApprovalRequest | CheckRequest | CheckSummary | ReviewRequest | EvaluationRequest,
+    Field(discriminator="kind"),
+]
+
+
+class RemarkDecided(MessageBody):
+    """To whoever wrote a "klopt niet": what was decided about it, by whom, and why."""
+
+    kind: Literal["remark_decided"] = "remark_decided"
+    outcome: str  # a RemarkOutcome
+    reason: str = ""
+    by: str
+    round: int
+
+
+class CheckHeld(MessageBody):
+    """To the project leader: everyone answered (or the deadline passed), but the check waits
+    on a decision about its open remarks."""
+
+    kind: Literal["check_held"] = "check_held"
+    reason: str  # "all_answered" | "deadline"
+    open: int
+    deciders: list[str]
 
 
 class PlanSentBack(MessageBody):
@@ -275,6 +296,8 @@ Body = Annotated[
     | Rejected
     | CheckProgress
     | CheckSummary
+    | RemarkDecided
+    | CheckHeld
     | PlanSentBack
     | ReviewsSummary
     | SupportConfirmed

@@ -133,12 +133,33 @@ class PlannedSession(BaseModel):
     place: Annotated[str, TYPED] = ""
 
 
+class RemarkOutcome(StrEnum):
+    """What became of a "klopt niet": decided by whoever may send the description back."""
+
+    HANDLED = "handled"  # dealt with in the description, or needs no change (with why)
+    LATER = "later"  # kept for the improvement plan: a candidate there (with why)
+    SENT_BACK = "sent_back"  # the description went back with it
+
+
+class Resolution(BaseModel):
+    outcome: RemarkOutcome
+    reason: str = Field(default="", max_length=2000)
+    by: Person
+    at: datetime
+
+
 class CheckAnswer(BaseModel):
     by: Person
     agrees: bool
     remark: str = ""
     at: datetime
     round: int = 1
+    resolution: Resolution | None = None  # a remark's: what was decided about it
+
+    @property
+    def open(self) -> bool:
+        """A "klopt niet" nobody has decided about yet."""
+        return not self.agrees and self.resolution is None
 
 
 class CheckState(BaseModel):
@@ -153,10 +174,14 @@ class CheckState(BaseModel):
     answers: dict[str, CheckAnswer] = Field(default_factory=dict)  # by object id
     closed_at: datetime | None = None
     closed_reason: str | None = None  # "all_answered" | "deadline" | "closed_early" | "merged"
+    expired_at: datetime | None = None  # the deadline passed while remarks were open
     earlier: list[CheckAnswer] = Field(default_factory=list)
 
     def missing(self) -> list[Person]:
         return [person for person in self.asked if person.aad_object_id not in self.answers]
+
+    def open_remarks(self) -> list[CheckAnswer]:
+        return [a for a in self.answers.values() if a.open]
 
     def answers_of(self, round_: int) -> list[CheckAnswer]:
         """The answers given in a round, the current one or an earlier one."""
@@ -170,7 +195,7 @@ class CheckState(BaseModel):
         self.round += 1
         self.answers = {}
         self.asked = []
-        self.sent_at = self.deadline = self.closed_at = None
+        self.sent_at = self.deadline = self.closed_at = self.expired_at = None
         self.closed_reason = None
 
 
@@ -239,6 +264,16 @@ class ImplementationStatus(StrEnum):
     DONE = "done"
 
 
+class Origin(StrEnum):
+    """Where a candidate improvement came from: someone's idea, or a finding of a step."""
+
+    IDEA = "idea"
+    KLANTREIS = "klantreis"  # a pain point or a contact moment felt as negative
+    P = "p"  # a P that does not match the serviceformule
+    CHECK = "check"  # a remark of the check the procesadviseur did not resolve
+    REVIEW = "review"  # a specialist's condition
+
+
 class Improvement(BaseModel):
     id: str
     text: str = Field(min_length=1, max_length=2000)
@@ -246,6 +281,8 @@ class Improvement(BaseModel):
     by: Person
     at: datetime
     p: str | None = None
+    origin: Origin = Origin.IDEA
+    ref: str | None = None  # a finding's own key, so that recording it again updates it
     horizon: Horizon | None = None
     selected: bool = False
     revision: int = 0
@@ -342,6 +379,7 @@ class Trajectory(BaseModel):
     serviceformule: str | None = None
     assessment: dict[str, PAssessment] = Field(default_factory=dict)  # P id → assessment
     improvements: list[Improvement] = Field(default_factory=list)
+    improvements_numbered: int = 0  # the highest number an improvement's id ever had
     plan_round: int = 0
     priorities_round: int = 0
     plan_finalised_at: datetime | None = None

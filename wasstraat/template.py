@@ -254,7 +254,9 @@ class Check(Kind):
     or when closed early; ``merge_into`` names the step it may be merged into. The summary,
     with every remark and who wrote it, goes to the roles in ``summary_to``; from it, a role
     given the ``send_back`` part may send the work back to ``send_back_to`` (the step the check
-    checks), and when that step is done again a new round of the check starts."""
+    checks), and when that step is done again a new round of the check starts. A "klopt niet"
+    keeps the check open until that role decides about it (sent back, handled, or kept for the
+    plan); ``close_with_open_remarks`` lets the deadline or an early close end it regardless."""
 
     type: Literal["check"] = "check"
     unique: ClassVar[bool] = True
@@ -262,6 +264,7 @@ class Check(Kind):
     merge_into: str | None = None
     summary_to: tuple[str, ...] = Field(default=(PROJECT_LEADER,), min_length=1)
     send_back_to: str | None = None
+    close_with_open_remarks: bool = False
 
     def named(self) -> tuple[str, ...]:
         return (self.group, *self.summary_to)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from wasstraat import commands as c
-from wasstraat import limits
+from wasstraat import findings, limits
 from wasstraat.context import (
     AlreadyDecided,
     Ctx,
@@ -28,6 +28,7 @@ from wasstraat.model import (
     ImplementationItem,
     Improvement,
     Klantreis,
+    Origin,
     PAssessment,
     Person,
     PlannedSession,
@@ -172,6 +173,7 @@ def _record_klantreis(ctx: Ctx, cmd: c.RecordKlantreis) -> None:
         recorded_at=ctx.now,
         by=ctx.actor,
     )
+    findings.keep(ctx, Origin.KLANTREIS, "klantreis:", findings.of_klantreis(ctx.t.klantreis))
 
 
 @rule("choose_serviceformule", places=section_places(Section.SERVICEFORMULE))
@@ -190,6 +192,9 @@ def _assess_p(ctx: Ctx, cmd: c.AssessP) -> None:
     ctx.t.assessment[cmd.p] = PAssessment(
         matches=cmd.matches, note=cmd.note, by=ctx.actor, at=ctx.now
     )
+    ref = f"p:{cmd.p}:"  # a P that does not match is a candidate, with its note
+    found = {} if cmd.matches else {ref: findings.Finding(cmd.note, p=cmd.p)}
+    findings.keep(ctx, Origin.P, ref, found)
 
 
 # -- improvements and the plan ---------------------------------------------------------------------
@@ -208,14 +213,11 @@ def _add_improvement(ctx: Ctx, cmd: c.AddImprovement) -> None:
     ]
     if len(recent) >= limits.IDEAS_PER_PERSON_PER_MINUTE:
         raise InvalidInput("too_many_ideas", limit=limits.IDEAS_PER_PERSON_PER_MINUTE)
-    active = ctx.t.active_steps(ctx.template)
-    roles = ctx.t.roles_of(ctx.actor.aad_object_id, ctx.now)
-    mine = [step_id for step_id in active if roles & set(ctx.template.step(step_id).actors)]
-    source = mine[0] if mine else active[0] if active else None
+    source = findings.source_step(ctx)
     if cmd.step is not None and cmd.step in ctx.t.steps:
         source = cmd.step  # the card it came from, finished or not
     improvement = Improvement(
-        id=_next_improvement_id(ctx),
+        id=findings.next_improvement_id(ctx.t),
         text=cmd.text.strip(),
         source_step=source,
         by=ctx.actor,
@@ -224,10 +226,6 @@ def _add_improvement(ctx: Ctx, cmd: c.AddImprovement) -> None:
     )
     ctx.t.improvements.append(improvement)
     ctx.record("add_improvement", improvement=improvement.id, step=improvement.source_step)
-
-
-def _next_improvement_id(ctx: Ctx) -> str:
-    return f"v{len(ctx.t.improvements) + 1}"
 
 
 def _improvement(ctx: Ctx, improvement_id: str) -> Improvement:
@@ -276,7 +274,7 @@ def _split(ctx: Ctx, cmd: c.SplitImprovement) -> None:
         raise InvalidInput("too_many_items", limit=limits.IMPROVEMENTS_PER_TRAJECTORY)
     _plan_changed(ctx)
     part = Improvement(
-        id=_next_improvement_id(ctx),
+        id=findings.next_improvement_id(ctx.t),
         text=cmd.text.strip(),
         source_step=original.source_step,
         by=ctx.actor,

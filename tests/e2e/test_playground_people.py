@@ -139,3 +139,18 @@ async def test_kpi_approval_and_3b_check_across_people(playgrounds, browser: Bro
         adele.locator("p", has_text="Your answer: not correct — de balie ontbreekt")
     ).to_be_visible(timeout=TIMEOUT)
     await adele.screenshot(path=screenshot_path("people-4-check-answered"))
+
+    # her "klopt niet" holds the check: Alex, as process advisor, decides about it, and Adele
+    # hears the decision in her chat
+    decision = card(alex, "waits for a decision on what was remarked")
+    await expect(decision).to_contain_text("de balie ontbreekt", timeout=TIMEOUT)
+    await decision.get_by_text("Keep it for the improvement plan").click()
+    await decision.get_by_label("Why? (the writer reads it)").fill("Nemen we mee in stap 6")
+    await decision.get_by_role("button", name="Record the decision").click()
+    await expect(card(alex, "Kept for the improvement plan by Alex Wilber")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    await expect(adele.locator("p", has_text="keeps it for the improvement plan")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    await adele.screenshot(path=screenshot_path("people-5-remark-decided"))

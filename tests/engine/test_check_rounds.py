@@ -11,9 +11,15 @@ import pytest
 from cards.messages import render_message
 from cards.view import SEND_BACK_CHECK
 from wasstraat import commands as c
-from wasstraat.engine import AlreadyDecided, NotAllowed, NotNow, allowed_actions, open_tasks
+from wasstraat.engine import (
+    AlreadyDecided,
+    InvalidInput,
+    NotAllowed,
+    NotNow,
+    allowed_actions,
+    open_tasks,
+)
 from wasstraat.samples import PA, PE, PL, SYSTEM, TEMPLATE, VM1, Run, person, to_step
-from wasstraat.template import Check
 
 VM2 = person("Victor")
 REMARK = "de stap 'vingerafdrukken afnemen' ontbreekt"
@@ -38,34 +44,34 @@ def test_a_remark_reaches_the_procesadviseur_who_sends_the_description_back_for_
     first_requests = [m for m in run.outcomes[-1].messages if m.kind == "check_request"]
     assert {m.data["round"] for m in first_requests} == {1}
     run.do(VM1, c.AnswerCheck(agrees=False, remark=REMARK, round=1))
-    closed = run.do(VM2, c.AnswerCheck(agrees=True))
+    held = run.do(VM2, c.AnswerCheck(agrees=True))
 
-    # the summary goes to whom the template names, each remark with who wrote it
-    summaries = {m.recipient: m for m in closed.messages if m.kind == "check_summary"}
-    check = TEMPLATE.one(Check)
-    assert check is not None and isinstance(check.kind, Check)
-    assert {r for p in summaries for r in run.t.roles_of(p.aad_object_id)} >= set(
-        check.kind.summary_to
-    )
-    assert set(summaries) == {PA, PL}
-    adviser_card = str(_card(run, summaries[PA], PA))
+    # everyone answered, but a "klopt niet" holds the check: whoever may send the description
+    # back decides, each remark with who wrote it; the project leader hears what it waits on
+    assert run.status("3b") == "active" and run.status("5") == "waiting"
+    [decision] = [m for m in held.messages if m.kind == "check_summary"]
+    assert decision.recipient == PA and decision.data["final"] is False
+    adviser_card = str(_card(run, decision, PA))
     assert "Vera" in adviser_card and "vingerafdrukken afnemen" in adviser_card
-    assert "Terug naar 3a" in adviser_card
-    leader_card = str(_card(run, summaries[PL], PL))
-    assert "vingerafdrukken afnemen" in leader_card and "Terug naar 3a" not in leader_card
+    assert "Terug naar 3a" in adviser_card and "Besluit vastleggen" in adviser_card
+    [told] = [m for m in held.messages if m.kind == "check_held" and m.recipient == PL]
+    assert told.data["deciders"] == ["Anna"] and told.data["open"] == 1
+    assert [w.what for w in open_tasks(run.t, PA.aad_object_id, TEMPLATE)] == ["check_decision"]
     # typed text and names stay out of the audit
     assert "vingerafdrukken" not in str([e.detail for e in run.audit])
-    assert run.status("3b") == "done" and run.status("5") == "active"
 
     # the project leader may read it; only the procesadviseur may send it back
     assert SEND_BACK_CHECK not in allowed_actions(run.t, PL, run.now, TEMPLATE)
     with pytest.raises(NotAllowed):
         run.do(PL, c.SendBackCheck(round=1))
-    run.do(PA, c.SendBackCheck(round=1))
+    back = run.do(PA, c.SendBackCheck(round=1))
     assert (run.status("3a"), run.status("3b"), run.status("5")) == ("active", "waiting", "waiting")
-    assert "Terug naar 3a" not in str(_card(run, summaries[PA], PA))
+    [heard] = [m for m in back.messages if m.kind == "remark_decided"]
+    assert (heard.recipient, heard.data["outcome"]) == (VM1, "sent_back")
+    assert "Terug naar 3a" not in str(_card(run, decision, PA))
     assert [w.what for w in open_tasks(run.t, PA.aad_object_id, TEMPLATE)] == ["complete"]
     assert open_tasks(run.t, VM1.aad_object_id, TEMPLATE) == []
+    assert run.t.improvements == []  # the remark went back with the description
     with pytest.raises((AlreadyDecided, NotNow)):
         run.do(PA, c.SendBackCheck(round=1))
 
@@ -105,6 +111,78 @@ def test_a_remark_reaches_the_procesadviseur_who_sends_the_description_back_for_
     assert run.status("3b") == "done" and run.status("5") == "active"
     [summary] = [m for m in done.messages if m.kind == "check_summary" and m.recipient == PL]
     assert summary.data["round"] == 2 and summary.data["disagree"] == 0
+
+
+def test_a_klopt_niet_holds_the_check_until_each_remark_is_decided_and_its_writer_is_told():
+    run = Run()
+    to_step(run, "3b")
+    run.do(VM1, c.AnswerCheck(agrees=False, remark=REMARK))
+    run.do(VM2, c.AnswerCheck(agrees=False, remark="de balie heet nu Stadswinkel"))
+    with pytest.raises(NotNow, match="remarks_open"):
+        run.do(PE, c.CloseCheck())  # nobody closes over the remarks
+    with pytest.raises(InvalidInput, match="reason_required"):
+        run.do(PA, c.ResolveRemark(of=VM1.aad_object_id, outcome="later"))
+    with pytest.raises(NotAllowed):
+        run.do(VM2, c.ResolveRemark(of=VM1.aad_object_id, outcome="handled", reason="zelf"))
+
+    kept = run.do(
+        PA, c.ResolveRemark(of=VM1.aad_object_id, outcome="later", reason="Hoort bij stap 6")
+    )
+    assert run.status("3b") == "active"  # one remark still waits
+    [heard] = [m for m in kept.messages if m.kind == "remark_decided"]
+    assert heard.recipient == VM1
+    assert (heard.data["outcome"], heard.data["reason"]) == ("later", "Hoort bij stap 6")
+    with pytest.raises(AlreadyDecided):
+        run.do(PA, c.ResolveRemark(of=VM1.aad_object_id, outcome="handled", reason="toch"))
+    with pytest.raises(AlreadyDecided):
+        run.do(PA, c.ResolveRemark(of=VM2.aad_object_id, outcome="handled", reason="x", round=2))
+
+    done = run.do(
+        PA, c.ResolveRemark(of=VM2.aad_object_id, outcome="handled", reason="Naam aangepast")
+    )
+    assert run.status("3b") == "done" and run.status("5") == "active"
+    assert run.t.check.closed_reason == "all_answered"
+    summaries = {m.recipient for m in done.messages if m.kind == "check_summary"}
+    assert summaries == {PA, PL}
+    # the remark kept for later is a candidate for the plan; the handled one is not
+    assert [(i.origin.value, i.text) for i in run.t.improvements] == [("check", REMARK)]
+    final = next(m for m in done.messages if m.kind == "check_summary" and m.recipient == PA)
+    card = str(_card(run, final, PA))
+    assert "Bewaard voor het verbeterplan door Anna" in card and "Hoort bij stap 6" in card
+    assert "Afgehandeld door Anna" in card and "Besluit vastleggen" not in card
+
+
+def test_at_the_deadline_open_remarks_keep_the_check_open_and_the_leader_hears_why():
+    run = Run()
+    to_step(run, "3b")
+    run.do(VM1, c.AnswerCheck(agrees=False, remark=REMARK))
+    late = run.do(SYSTEM, c.DeadlinePassed(step="3b"), after=timedelta(days=5))
+    assert run.status("3b") == "active" and run.t.check.expired_at is not None
+    [told] = [m for m in late.messages if m.kind == "check_held"]
+    assert (told.recipient, told.data["reason"]) == (PL, "deadline")
+    assert [m.recipient for m in late.messages if m.kind == "check_summary"] == [PA]
+    # Victor's answer is no longer waited for; Anna's decision is
+    assert [w.what for w in open_tasks(run.t, PA.aad_object_id, TEMPLATE)] == ["check_decision"]
+    run.do(PA, c.ResolveRemark(of=VM1.aad_object_id, outcome="handled", reason="Toegevoegd"))
+    assert run.status("3b") == "done" and run.t.check.closed_reason == "deadline"
+    assert run.t.improvements == []
+
+
+def test_a_wasstraat_may_let_the_deadline_close_the_check_over_open_remarks():
+    import json
+
+    from wasstraat.template import Template
+
+    raw = json.loads(TEMPLATE.model_dump_json())
+    step = next(s for s in raw["steps"] if s["id"] == "3b")
+    step["kind"]["close_with_open_remarks"] = True
+    run = Run(template=Template.model_validate(raw))
+    to_step(run, "3b")
+    run.do(VM1, c.AnswerCheck(agrees=False, remark=REMARK))
+    run.do(SYSTEM, c.DeadlinePassed(step="3b"), after=timedelta(days=5))
+    assert run.status("3b") == "done" and run.t.check.closed_reason == "deadline"
+    # nobody decided about it: it goes on to the plan as a candidate
+    assert [(i.origin.value, i.text) for i in run.t.improvements] == [("check", REMARK)]
 
 
 def test_the_check_cannot_go_back_once_the_steps_after_it_moved_on():

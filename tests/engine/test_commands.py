@@ -33,6 +33,7 @@ from wasstraat.samples import (
     TM1,
     TM2,
     VM1,
+    VM2,
     Run,
     person,
     to_step,
@@ -111,6 +112,14 @@ CASES = {
         "3b", VM1, c.AnswerCheck(agrees=True), PA, c.AnswerCheck(agrees=False, remark="")
     ),
     "close_check": Case("3b", PE, c.CloseCheck(), VM1),
+    "resolve_remark": Case(
+        "3b",
+        PA,
+        c.ResolveRemark(of=VM1.aad_object_id, outcome="later", reason="voor het plan"),
+        VM2,
+        c.ResolveRemark(of=VM1.aad_object_id, outcome="handled", reason=" "),
+        setup=[(VM1, c.AnswerCheck(agrees=False, remark="stap ontbreekt"))],
+    ),
     "send_back_check": Case("5", PA, c.SendBackCheck(round=1), VM1),
     "merge_check": Case("3a", PE, c.MergeCheck(), VM1),
     "record_klantreis": Case(
@@ -364,6 +373,9 @@ def test_3b_closes_on_the_deadline_naming_who_did_not_answer():
     run = Run()
     to_step(run, "3b")
     run.do(VM1, c.AnswerCheck(agrees=False, remark="stap 4 ontbreekt"))
+    # the remark is decided on at once (a remark still open would hold the check)
+    run.do(PA, c.ResolveRemark(of=VM1.aad_object_id, outcome="handled", reason="aangevuld"))
+    assert run.status("3b") == "active"  # Victor may still answer
     outcome = run.do(SYSTEM, c.DeadlinePassed(step="3b"), after=timedelta(days=5))
     assert run.status("3b") == "done"
     summaries = [m for m in outcome.messages if m.kind == "check_summary"]
@@ -632,6 +644,7 @@ NOT_TYPED = {
     "unit",
     "channel",
     "by",  # an object id
+    "of",  # an object id: whose remark
     "measurements",  # by KPI name
 }
 

@@ -195,7 +195,10 @@ async def test_staff_answer_the_3b_check_on_the_card_or_by_replying_in_chat(bot:
         ISAIAH,
     )
     await bot.post(reply)
-    assert bot.connector.texts()[-1] == "Bedankt! Je antwoord: klopt niet — stap 4 ontbreekt"
+    assert bot.connector.texts()[-1] == (
+        "Bedankt! Je antwoord: klopt niet — stap 4 ontbreekt. Patti Fernandez beslist wat ermee "
+        "gebeurt; je hoort het besluit."
+    )
     trajectory = await bot.store.trajectory(trajectory_id)
     answers = trajectory.check.answers
     assert answers[ADELE.aad_object_id].agrees is True
@@ -203,9 +206,32 @@ async def test_staff_answer_the_3b_check_on_the_card_or_by_replying_in_chat(bot:
         False,
         "stap 4 ontbreekt",
     )
-    assert trajectory.status_of("3b").value == "done"  # everyone answered
+    # everyone answered; the "klopt niet" holds the check until the procesadviseur decides
+    assert trajectory.status_of("3b").value == "active"
+    decision = await card_sent_to(bot, PATTI, "check_summary")
+    answered = await click(
+        bot,
+        PATTI,
+        button(decision, "Record the decision"),
+        **{f"res_{ISAIAH.aad_object_id}": "handled", f"why_{ISAIAH.aad_object_id}": ""},
+    )
+    assert "Please add a short reason" in text_of(answered)  # and nothing changed
+    assert (await bot.store.trajectory(trajectory.id)).status_of("3b").value == "active"
+    answered = await click(
+        bot,
+        PATTI,
+        button(decision, "Record the decision"),
+        **{f"res_{ISAIAH.aad_object_id}": "handled", f"why_{ISAIAH.aad_object_id}": "Toegevoegd"},
+    )
+    assert "Handled by Patti Fernandez" in text_of(answered)
+    assert "Record the decision" not in text_of(answered)
+    done = await bot.store.trajectory(trajectory.id)
+    assert done.status_of("3b").value == "done"
     summary = [m for m in await bot.store.outbox_messages() if m["kind"] == "check_summary"]
-    assert summary[-1]["payload"]["disagree"] == 1
+    assert summary[-1]["payload"]["disagree"] == 1 and summary[-1]["payload"]["final"]
+    # Isaiah's own card now says what became of his remark
+    isaiahs = text_of(await card_sent_to(bot, ISAIAH, "check_request"))
+    assert "Handled by Patti Fernandez" in isaiahs and "Toegevoegd" in isaiahs
 
 
 async def test_an_idea_from_chat_is_added_to_the_persons_trajectory(bot: BotClient):
@@ -408,11 +434,16 @@ async def test_a_remark_goes_back_to_3a_from_the_summary_card_and_a_new_round_fo
         remark="de stap 'vingerafdrukken afnemen' ontbreekt",
     )
 
-    # the remark and its author reach the procesadviseur and the project leader
-    for reader in (PATTI, PL):
-        summary = text_of(await card_sent_to(bot, reader, "check_summary"))
-        assert "Isaiah Langer (not correct): de stap 'vingerafdrukken afnemen' ontbreekt" in summary
-    assert "Back to 3a" not in text_of(await card_sent_to(bot, PL, "check_summary"))
+    # the remark and its author reach the procesadviseur, who decides; the project leader
+    # hears that the check waits on her
+    summary = text_of(await card_sent_to(bot, PATTI, "check_summary"))
+    assert "Isaiah Langer (not correct): de stap 'vingerafdrukken afnemen' ontbreekt" in summary
+    held = [
+        m
+        for m in await bot.store.outbox_messages()
+        if m["kind"] == "check_held" and m["recipient"].get("aad_object_id") == PL.aad_object_id
+    ]
+    assert [m["payload"]["deciders"] for m in held] == [["Patti Fernandez"]]
     back = button(
         await card_sent_to(bot, PATTI, "check_summary"), "Back to 3a: revise the description"
     )
@@ -424,6 +455,13 @@ async def test_a_remark_goes_back_to_3a_from_the_summary_card_and_a_new_round_fo
         "waiting",
     )
     assert "vingerafdrukken" not in str([e.detail for e in await bot.store.history(trajectory_id)])
+    told = [
+        m["payload"]["outcome"]
+        for m in await bot.store.outbox_messages()
+        if m["kind"] == "remark_decided"
+        and m["recipient"].get("aad_object_id") == ISAIAH.aad_object_id
+    ]
+    assert told == ["sent_back"]
 
     # 3a done again: a second round; a click on the first round's card changes nothing
     await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PATTI)

@@ -198,6 +198,22 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
             ISAIAH,
         )
     )
+    # a "klopt niet" holds the check: the procesadviseur decides, and Isaiah hears it
+    assert (await bot.store.trajectory(trajectory.id)).status_of("3b").value == "active"
+    decision = await card_sent_to(bot, PATTI, "check_summary")
+    assert "de balie ontbreekt" in text_of(decision)
+    await click(
+        bot,
+        PATTI,
+        button(decision, "Record the decision"),
+        **{
+            f"res_{ISAIAH.aad_object_id}": "later",
+            f"why_{ISAIAH.aad_object_id}": "De balie nemen we mee in het plan",
+        },
+    )
+    heard = [m for m in await sent(bot, ISAIAH, "remark_decided")]
+    assert [m["payload"]["outcome"] for m in heard] == ["later"]
+    assert (await bot.store.trajectory(trajectory.id)).status_of("3b").value == "done"
 
     services = bot.http.server.app[RUNTIME].services
     template = services.template
@@ -239,13 +255,24 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         inputs[f"p_{p}_note"] = "kosten niet vooraf zichtbaar" if p == "prijs" else ""
     await click(bot, PATTI, button(await step_card(bot, PATTI, "5"), "Save"), **inputs)
 
-    # step 6: choose the improvement; step 7: the IT specialist reviews it
+    # step 6: every finding is a candidate beside the ideas, with where it came from; choose
+    # the idea; step 7: the IT specialist reviews it
+    plan = await step_card(bot, PL, "6")
+    candidates = {i.text: i for i in (await bot.store.trajectory(trajectory.id)).improvements}
+    idea = candidates["Kosten vooraf tonen"].id
+    assert "de balie ontbreekt" in candidates  # kept for the plan by the procesadviseur
+    assert "kosten niet vooraf zichtbaar" in candidates  # the P that does not match
+    assert f"Idea from {KOEN.name if '4' in steps else PATTI.name}" in text_of(plan)
+    assert "From the check of the process description (Isaiah Langer)" in text_of(plan)
+    assert "does not match the service formula" in text_of(plan)
+    if "4" in steps:
+        assert {"kosten", "wachttijd"} <= set(candidates)
+        assert "From the customer journey (Koen Klantreis)" in text_of(plan)
     await click(
         bot,
         PL,
-        button(await step_card(bot, PL, "6"), "Save"),
-        sel_v1="true",
-        hor_v1="quick_win",
+        button(plan, "Save"),
+        **{f"sel_{idea}": "true", f"hor_{idea}": "quick_win"},
         complete="true",
     )
     review = await card_sent_to(bot, IVO, "review_request")
@@ -254,9 +281,11 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         bot,
         IVO,
         button(review, "Save"),
-        verdict_v1_specialist_iv="akkoord",
-        cost_v1_specialist_iv="€ 5.000",
-        lead_v1_specialist_iv="2 maanden",
+        **{
+            f"verdict_{idea}_specialist_iv": "akkoord",
+            f"cost_{idea}_specialist_iv": "€ 5.000",
+            f"lead_{idea}_specialist_iv": "2 maanden",
+        },
     )
 
     # step 8: finalised, approved by the process owner and the team manager
@@ -298,9 +327,7 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         bot,
         MEGAN,
         button(await step_card(bot, MEGAN, "9"), "Set and approve the priorities"),
-        prio_v1="1",
-        owner_v1=TOM.aad_object_id,
-        date_v1="2027-03-01",
+        **{f"prio_{idea}": "1", f"owner_{idea}": TOM.aad_object_id, f"date_{idea}": "2027-03-01"},
     )
     await click(bot, TOM, button(await step_card(bot, TOM, "10"), "Save"), item_i1="done")
     await click(

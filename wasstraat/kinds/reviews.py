@@ -6,6 +6,7 @@ roles gets one request, with a part per role."""
 from __future__ import annotations
 
 from wasstraat import commands as c
+from wasstraat import findings
 from wasstraat.context import (
     DEADLINE_TIMER,
     AlreadyDecided,
@@ -25,7 +26,7 @@ from wasstraat.effects import (
     ReviewsSummary,
     Task,
 )
-from wasstraat.model import Improvement, Person, Review, StepStatus, Trajectory, Verdict
+from wasstraat.model import Improvement, Origin, Person, Review, StepStatus, Trajectory, Verdict
 from wasstraat.template import Reviews, Step, Template
 
 
@@ -192,5 +193,9 @@ def _submit_review(ctx: Ctx, cmd: c.SubmitReview) -> None:
             revision=improvement.revision,
         )
     )
+    # a condition is a candidate of its own for the plan
+    ref = f"review:{improvement.id}:{role}:"
+    condition = cmd.verdict is Verdict.ONDER_VOORWAARDEN and cmd.remark.strip()
+    findings.keep(ctx, Origin.REVIEW, ref, {ref: findings.Finding(cmd.remark)} if condition else {})
     if not missing(ctx.t, ctx.template, step):
         finish(ctx, step, "all_reviewed")
