@@ -131,6 +131,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "waiting.approve": {"nl": "akkoord", "en": "approval"},
     "waiting.check": {"nl": "controle", "en": "check"},
+    "waiting.check_decision": {"nl": "besluit over opmerkingen", "en": "decision on remarks"},
     "waiting.review": {"nl": "toets", "en": "review"},
     "waiting.complete": {"nl": "afronden", "en": "to finish"},
     "waiting.evaluate": {"nl": "evalueren", "en": "to evaluate"},

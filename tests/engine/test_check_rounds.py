@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cards.detail import tasks_card
 from cards.messages import render_message
 from cards.view import SEND_BACK_CHECK
 from wasstraat import commands as c
@@ -57,6 +58,9 @@ def test_a_remark_reaches_the_procesadviseur_who_sends_the_description_back_for_
     [told] = [m for m in held.messages if m.kind == "check_held" and m.recipient == PL]
     assert told.data["deciders"] == ["Anna"] and told.data["open"] == 1
     assert [w.what for w in open_tasks(run.t, PA.aad_object_id, TEMPLATE)] == ["check_decision"]
+    mine = [(run.t, w) for w in open_tasks(run.t, PA.aad_object_id, TEMPLATE)]
+    tasks = tasks_card(mine, template=TEMPLATE, language="nl", zone=ZONE, now=run.now)
+    assert "besluit over opmerkingen" in str(tasks)  # "mijn taken" names it
     # typed text and names stay out of the audit
     assert "vingerafdrukken" not in str([e.detail for e in run.audit])
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cards.detail import detail_card, tasks_card
 from cards.messages import render_message
+from tests.tools.card_parts import every_element
 from wasstraat.effects import read_payload
 from wasstraat.engine import waiting_on
 from wasstraat.model import (
@@ -122,4 +123,4 @@ def test_every_card_of_a_crowded_trajectory_stays_under_28_kb():
         now=now,
     ).card
     assert plan is not None
-    assert sum(1 for e in plan["body"] if e.get("id", "").startswith("sel_")) == 12
+    assert sum(1 for e in every_element(plan) if str(e.get("id", "")).startswith("sel_")) == 12
