@@ -11,6 +11,7 @@ you" — in the person's language, audited, with nothing changed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -57,6 +58,7 @@ from storage import REFUSED, AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import Command, parse_command
 from wasstraat.effects import Body, CheckSummary
+from wasstraat.engine import open_tasks
 from wasstraat.model import AuditEntry, Person, StepStatus, Trajectory
 from wasstraat.template import PROJECT_LEADER, Check, Step
 from wasstraat.text import clean_data
@@ -293,7 +295,32 @@ async def already_done(act: Action, error: Exception) -> Element:
     store = act.turn.services.store
     trajectory = act.loaded
     fresh = await store.trajectory(trajectory.id) or trajectory
-    return stale_card(fresh, await _dealt_with(act, fresh, error), act.turn.viewer_for(fresh))
+    viewer = act.turn.viewer_for(fresh)
+    actor = act.turn.actor
+    return stale_card(
+        fresh,
+        await _dealt_with(act, fresh, error),
+        viewer,
+        step=act.card_step if act.card_step in fresh.steps else None,
+        typed=typed_values(act.data),
+        asked=open_tasks(fresh, actor.aad_object_id, viewer.template) if actor else None,
+    )
+
+
+# what a card's data carries besides what the person typed
+_CONTROL = frozenset(
+    {ACTION_KEY, "trajectory", "step", "round", "form", "verb", "decision", "agrees", "subject"}
+)
+_CODE = re.compile(r"^[a-z0-9_.:@-]*$")  # ids, choices' values, dates and numbers
+
+
+def typed_values(data: Mapping[str, Any]) -> list[str]:
+    """What the person typed into the card (not its ids, choices or switches), in card order."""
+    return [
+        value.strip()
+        for key, value in data.items()
+        if key not in _CONTROL and isinstance(value, str) and not _CODE.match(value.strip())
+    ]
 
 
 async def _dealt_with(act: Action, fresh: Trajectory, error: Exception) -> AuditEntry | None:
@@ -407,11 +434,23 @@ async def submit_form(act: Action) -> Element:
             zone=viewer.zone,
             language=viewer.language,
         )
+    kind = _CARD_OF_FORM.get(str(form_id), "step_started")
+    if not commands and typed_values(act.data):
+        # filled in, but just as it stands (a colleague may have entered the same): nothing to
+        # change, and the person is told so instead of "nothing was filled in"
+        engine.gate(
+            trajectory,
+            act.actor,
+            act.turn.now,
+            act.turn.template_of(trajectory),
+            card_step=step.id,
+        )
+        notice = act.text("form.unchanged")
+        return card_for(act.turn, trajectory, kind, step.id, notice=notice)
     act.kinds = tuple(command.kind for command in commands)
     outcome = await act.turn.workflow.execute_many(
         trajectory.id, commands, act.actor, loaded=trajectory, card_step=step.id
     )
-    kind = _CARD_OF_FORM.get(str(form_id), "step_started")
     return card_for(act.turn, outcome.trajectory, kind, step.id, saved=True)
 
 

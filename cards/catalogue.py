@@ -885,6 +885,35 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "below.",
     },
     "action.stale_by": {"nl": " door {name} op {date}", "en": " by {name} on {date}"},
+    "action.stale_step_by": {
+        "nl": "{step} is op {date} afgerond door {name}. Er is niets veranderd; hieronder de "
+        "actuele stand.",
+        "en": "{step} was finished by {name} on {date}. Nothing has changed; the current state "
+        "is below.",
+    },
+    "action.stale_step": {
+        "nl": "{step} is op {date} afgerond. Er is niets veranderd; hieronder de actuele stand.",
+        "en": "{step} was finished on {date}. Nothing has changed; the current state is below.",
+    },
+    "action.not_saved": {
+        "nl": "Je invoer is niet opgeslagen: {typed}",
+        "en": "What you entered was not saved: {typed}",
+    },
+    "action.still_asked": {
+        "nl": "Wat nog van je gevraagd wordt: {what}.",
+        "en": "What is still asked of you: {what}.",
+    },
+    "action.still_asked_line": {"nl": "{what} bij {step}", "en": "{what} in {step}"},
+    "form.unchanged": {
+        "nl": "Opgeslagen. Wat je invulde, stond er al precies zo in (misschien vulde een collega "
+        "hetzelfde in); er is niets veranderd.",
+        "en": "Saved. What you entered was already there just like that (perhaps a colleague "
+        "entered the same); nothing has changed.",
+    },
+    "action.nothing_asked": {
+        "nl": "Er wordt in dit traject nu niets van je gevraagd.",
+        "en": "Nothing is asked of you in this trajectory now.",
+    },
     "action.not_allowed": {
         "nl": "Deze knop is voor de {roles} van '{product}'. Er is niets veranderd.",
         "en": "This button is for the {roles} of '{product}'. Nothing has changed.",

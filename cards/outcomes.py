@@ -3,25 +3,26 @@ with what to correct. Pure functions of the trajectory and the viewer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cards.base import Element, card, heading, paragraph
+from cards.base import Element, card, heading, paragraph, short
 from cards.catalogue import MESSAGES, Language, text
 from cards.formats import format_date
 from cards.messages import render_message
 from cards.status import status_card, step_label
 from cards.view import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK
 from wasstraat.effects import ApprovalRequest, Body, CheckRequest
-from wasstraat.engine import Outcome, nudged, roles_for
+from wasstraat.engine import Outcome, Waiting, nudged, roles_for
 from wasstraat.kinds.check import deciders
 from wasstraat.model import AuditEntry, Trajectory
 from wasstraat.template import SUBJECTS, Check, Template
 
 ADD_IMPROVEMENT = "add_improvement"
+TYPED_SHOWN = 6  # of what a person typed into a card that came too late
 ROUNDS = {
     **{rules.decide: rules.round for rules in SUBJECTS.values()},
     ANSWER_CHECK: "check_round",
@@ -45,13 +46,47 @@ class Viewer:
         return format_date(moment, self.language, self.zone)
 
 
-def stale_card(trajectory: Trajectory, last: AuditEntry | None, viewer: Viewer) -> Element:
-    """'Already dealt with (by X on …)' above the trajectory's current state; ``last`` is the
-    audit entry of the action that dealt with it, when there is one."""
+def stale_card(
+    trajectory: Trajectory,
+    last: AuditEntry | None,
+    viewer: Viewer,
+    *,
+    step: str | None = None,
+    typed: Sequence[str] = (),
+    asked: Sequence[Waiting] | None = None,
+) -> Element:
+    """'Already dealt with' above the trajectory's current state, saying what is true: who
+    closed the card's step and when ("Stap 9 is op 6 dec afgerond door Jeroen Bakker"), or who
+    did it already; what the person typed, which was not saved; and what, if anything, is still
+    asked of them (``asked``, when known). ``last`` is the audit entry of what dealt with it."""
     names = {p.aad_object_id: p.name for p in trajectory.members()}
-    by = ""
-    if last is not None and names.get(last.actor):
-        by = viewer.t("action.stale_by", name=names[last.actor], date=viewer.date(last.at))
+    who = names.get(last.actor) if last is not None else None
+    if last is not None and last.action == "step.done" and step is not None:
+        label = step_label(viewer.template, step, viewer.language)
+        key = "action.stale_step_by" if who else "action.stale_step"
+        first = viewer.t(key, step=label, name=who or "", date=viewer.date(last.at))
+    else:
+        by = ""
+        if last is not None and who:
+            by = viewer.t("action.stale_by", name=who, date=viewer.date(last.at))
+        first = viewer.t("action.stale", by=by)
+    lines = [paragraph(first)]
+    if typed:
+        shown = ", ".join(f"“{short(value, 200)}”" for value in typed[:TYPED_SHOWN])
+        lines.append(paragraph(viewer.t("action.not_saved", typed=shown), subtle=True))
+    if asked is not None:
+        if asked:
+            what = "; ".join(
+                viewer.t(
+                    "action.still_asked_line",
+                    what=viewer.t(f"waiting.{w.what}"),
+                    step=step_label(viewer.template, w.step, viewer.language),
+                )
+                for w in asked
+            )
+            lines.append(paragraph(viewer.t("action.still_asked", what=what)))
+        else:
+            lines.append(paragraph(viewer.t("action.nothing_asked")))
     current = status_card(
         [trajectory],
         template=viewer.template,
@@ -59,7 +94,7 @@ def stale_card(trajectory: Trajectory, last: AuditEntry | None, viewer: Viewer) 
         zone=viewer.zone,
         now=viewer.now,
     )
-    current["body"].insert(0, paragraph(viewer.t("action.stale", by=by)))
+    current["body"][:0] = lines
     return current
 
 

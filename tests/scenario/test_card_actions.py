@@ -95,7 +95,8 @@ async def test_process_owner_approves_kpis_with_the_card_button(bot: BotClient):
 
     # the same card clicked again: already decided, and it shows the current state
     again = await click(bot, MEGAN, button(card, "Approve"))
-    assert "already been dealt with by Megan Bowen" in text_of(again)
+    assert "Step 2: Define the KPIs was finished by Megan Bowen on " in text_of(again)
+    assert "Nothing is asked of you in this trajectory now." in text_of(again)
     assert "Step 3a" in text_of(again)
     assert (await bot.store.trajectory(trajectory_id)).version == trajectory.version
 
