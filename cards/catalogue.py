@@ -100,6 +100,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "And {count} earlier trajectories.",
     },
     "status.waiting": {"nl": "Wacht op: {people}", "en": "Waiting on: {people}"},
+    "receipt.waits_on": {
+        "nl": "Het traject wacht nu op: {people}.",
+        "en": "The trajectory now waits on: {people}.",
+    },
+    "receipt.waits_on_nobody": {
+        "nl": "Het traject wacht nu op niemand: de volgende stap begint vanzelf.",
+        "en": "The trajectory now waits on nobody: the next step starts by itself.",
+    },
     "status.overdue": {"nl": "Te laat: {people}", "en": "Overdue: {people}"},
     "status.details": {"nl": "Details", "en": "Details"},
     "status.planned": {"nl": "{step} op {at}", "en": "{step} on {at}"},

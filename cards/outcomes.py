@@ -13,7 +13,7 @@ from cards.base import Element, card, heading, paragraph, short
 from cards.catalogue import MESSAGES, Language, text
 from cards.formats import format_date
 from cards.messages import render_message
-from cards.status import status_card, step_label
+from cards.status import status_card, step_label, waits_on_line
 from cards.view import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK
 from wasstraat.effects import ApprovalRequest, Body, CheckRequest
 from wasstraat.engine import Outcome, Waiting, nudged, roles_for
@@ -129,7 +129,11 @@ def receipt_card(
     title = trajectory.product
     if isinstance(step, str) and step in trajectory.steps:
         title = f"{title} · {step_label(viewer.template, step, viewer.language)}"
-    return card([heading(title), paragraph(line)])
+    body = [heading(title), paragraph(line)]
+    waits = waits_on_line(trajectory, viewer.template, viewer.language)
+    if waits is not None:
+        body.append(paragraph(waits, subtle=True))
+    return card(body)
 
 
 def decider_names(trajectory: Trajectory, template: Template) -> str:

@@ -11,7 +11,7 @@ from cards.catalogue import Language, text
 from cards.formats import format_date, format_datetime, format_time
 from cards.strip import legend, strip_line
 from wasstraat.engine import Waiting, waiting_on
-from wasstraat.model import Trajectory
+from wasstraat.model import Trajectory, TrajectoryStatus
 from wasstraat.progress import Mark, StepMark, progress
 from wasstraat.template import PROJECT_LEADER, Template
 
@@ -54,11 +54,30 @@ def now_lines(
 
 
 def _people(waiting: list[Waiting], language: Language) -> str:
-    """'Megan Bowen (approval), Adele Vance (check)': at most five, then a count."""
-    parts = [f"{w.person.name} ({text(f'waiting.{w.what}', language)})" for w in waiting[:5]]
-    if len(waiting) > 5:
-        parts.append(f"+{len(waiting) - 5}")
+    """'Megan Bowen (akkoord, afronden), Adele Vance (controle)': each person once with all they
+    are waited on for, at most five, then a count."""
+    whats: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for w in waiting:
+        key = w.person.aad_object_id
+        names.setdefault(key, w.person.name)
+        what = text(f"waiting.{w.what}", language)
+        if what not in whats.setdefault(key, []):
+            whats[key].append(what)
+    parts = [f"{names[k]} ({', '.join(v)})" for k, v in list(whats.items())[:5]]
+    if len(whats) > 5:
+        parts.append(f"+{len(whats) - 5}")
     return ", ".join(parts)
+
+
+def waits_on_line(trajectory: Trajectory, template: Template, language: Language) -> str | None:
+    """What a receipt adds: whom the trajectory now waits on (None once it is over)."""
+    if trajectory.status is not TrajectoryStatus.RUNNING:
+        return None
+    waiting = waiting_on(trajectory, template)
+    if not waiting:
+        return text("receipt.waits_on_nobody", language)
+    return text("receipt.waits_on", language, people=_people(waiting, language))
 
 
 def _trajectory_block(

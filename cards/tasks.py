@@ -11,7 +11,7 @@ from cards.formbase import PAGE, choice, text_input
 from cards.forms import step_form
 from cards.review_forms import evaluation_form, review_form
 from cards.roles import ROLES_FORM
-from cards.status import STATUS_REFRESH
+from cards.status import STATUS_REFRESH, waits_on_line
 from cards.submitted import approval_items
 from cards.view import (
     ANSWER_CHECK,
@@ -70,9 +70,7 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
         if r in roles and ask is not None and ask.get(view.language) not in asked:
             asked.append(ask.get(view.language))
     body += [paragraph(line) for line in asked]
-    deadline = view.trajectory.steps[step.id].deadline
-    if deadline is not None:
-        body.append(paragraph(view.t("task.deadline", date=view.date(deadline))))
+    body += view.due_line(step.id)
     actions: list[Element] = []
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
     if active and step.kind.needs_roles() and roles & set(view.template.managers):
@@ -99,6 +97,8 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
         body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
     if view.saved and not (form is not None and form.submitted):
         body.insert(1 if line is not None else 0, paragraph(view.t("form.saved"), spacing="Small"))
+    if view.saved:
+        body += _waits_on(view)
     actions.append(_more(view, step))
     return Rendered(card=task_card(view, body, actions, step=step.id))
 
@@ -155,6 +155,7 @@ def _approval_request(view: View, message: ApprovalRequest) -> Rendered:
             )
         )
         return Rendered(card=task_card(view, body, None, step=step.id))
+    body += view.due_line(step.id)
     body.append(
         {
             "type": "Input.Text",
@@ -285,6 +286,7 @@ def _check_summary(view: View, message: CheckSummary) -> Rendered:
             body.append(paragraph(view.t("form.more", count=len(answers) - PAGE), subtle=True))
     actions: list[Element] = []
     if may_decide:
+        body += view.due_line(step.id)
         body.append(paragraph(view.t("check_decision.how"), subtle=True, spacing="Medium"))
         ref = view.ref(RESOLVE_REMARKS, step=step.id, round=round_)
         actions.append(execute(view.t("check_decision.save"), RESOLVE_REMARKS, **ref))
@@ -400,7 +402,14 @@ def _review_request(view: View, message: ReviewRequest) -> Rendered:
         body.append(paragraph(view.t("review_request.done"), subtle=True))
     if view.saved:
         body.insert(1 if roles else 0, paragraph(view.t("form.saved"), spacing="Small"))
+        body += _waits_on(view)
     return Rendered(card=task_card(view, body, actions or None, step=step.id))
+
+
+def _waits_on(view: View) -> list[Element]:
+    """Every receipt says whom the trajectory now waits on."""
+    line = waits_on_line(view.trajectory, view.template, view.language)
+    return [] if line is None else [paragraph(line, subtle=True)]
 
 
 @renders(EvaluationRequest)
@@ -416,6 +425,7 @@ def _evaluation_request(view: View, message: EvaluationRequest) -> Rendered:
     actions: list[Element] = []
     if active and records and view.trajectory.evaluation.requested_at is not None:
         form = evaluation_form(view.trajectory, step, language=view.language)
+        body += view.due_line(step.id)
         body += form.body
         actions += form.actions
     elif view.trajectory.kpis:

@@ -104,6 +104,30 @@ class View:
     def product(self) -> str:
         return self.trajectory.product
 
+    def due(self, step_id: str) -> datetime | None:
+        """By when the viewer is asked to do their part of the step: the earliest date of their
+        open tasks there (the step's deadline, else when the first reminder would go); for a
+        card drawn without a viewer, the step's deadline."""
+        if self.viewer is None:
+            return (
+                self.trajectory.steps[step_id].deadline
+                if step_id in self.trajectory.steps
+                else None
+            )
+        dates = [
+            f.due
+            for f in self.trajectory.follow_ups.values()
+            if f.step == step_id
+            and f.person.aad_object_id == self.viewer.aad_object_id
+            and f.due is not None
+        ]
+        return min(dates, default=None)
+
+    def due_line(self, step_id: str) -> list[Element]:
+        """'Graag vóór …' when the viewer is asked something by a date."""
+        due = self.due(step_id)
+        return [] if due is None else [paragraph(self.t("task.deadline", date=self.date(due)))]
+
     def step(self, step_id: str) -> str:
         return step_label(self.template, step_id, self.language)
 

@@ -71,7 +71,14 @@ def follow_up(ctx: Ctx) -> None:
     for key, waiting in current.items():
         if key not in t.follow_ups:
             t.follow_ups[key] = FollowUp(
-                person=waiting.person, step=waiting.step, what=waiting.what, since=ctx.now
+                person=waiting.person,
+                step=waiting.step,
+                what=waiting.what,
+                since=ctx.now,
+                due=waiting.deadline
+                or ctx.policy.working.add_working_days(
+                    ctx.now, ctx.policy.remind_after_working_days
+                ),
             )
     due = next_follow_up(t, ctx.policy)
     if due is None:

@@ -332,6 +332,7 @@ class FollowUp(BaseModel):
     step: str
     what: str  # as in ``engine.Waiting.what``
     since: datetime
+    due: datetime | None = None  # by when it is asked: the step's deadline, else the first reminder
     reminded_at: datetime | None = None
     reminders: int = 0
     escalated_at: datetime | None = None

@@ -16,6 +16,7 @@ from wasstraat.model import (
     Person,
     Trajectory,
     TrajectoryStatus,
+    follow_up_key,
 )
 from wasstraat.template import (
     Template,
@@ -45,10 +46,10 @@ def waiting_on(trajectory: Trajectory, template: Template) -> list[Waiting]:
     for step_id in t.active_steps(template):
         step = template.step(step_id)
         deadline = t.steps[step_id].deadline
-        result.extend(
-            Waiting(person=person, step=step_id, what=what, deadline=deadline)
-            for person, what in BEHAVIOURS[step.kind.type].waiting(t, step, template)
-        )
+        for person, what in BEHAVIOURS[step.kind.type].waiting(t, step, template):
+            task = t.follow_ups.get(follow_up_key(step_id, what, person.aad_object_id))
+            due = deadline or (task.due if task is not None else None)
+            result.append(Waiting(person=person, step=step_id, what=what, deadline=due))
     return result
 
 

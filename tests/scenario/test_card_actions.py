@@ -83,6 +83,7 @@ async def test_process_owner_approves_kpis_with_the_card_button(bot: BotClient):
     assert "Doorlooptijd: now 10 dagen, target 3 dagen" in text_of(card)
     receipt = await click(bot, MEGAN, button(card, "Approve"))
     assert "Approved by Megan Bowen" in text_of(receipt)
+    assert "The trajectory now waits on: Patti Fernandez (to finish)." in text_of(receipt)
     trajectory = await bot.store.trajectory(trajectory_id)
     assert (
         trajectory.status_of("2").value == "done" and trajectory.status_of("3a").value == "active"

@@ -181,7 +181,12 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     again = await click(bot, PATTI, patti_had, **kpis)
     assert submitted.format(by=PL.name) in text_of(again)
     assert len(await sent(bot, MEGAN, "approval_request")) == 1
-    await click(bot, MEGAN, button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve"))
+    approved = await click(
+        bot, MEGAN, button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve")
+    )
+    # every receipt says whom the trajectory now waits on; every request says by when
+    assert "The trajectory now waits on: Patti Fernandez (to finish)" in text_of(approved)
+    assert "Please by " in text_of(await step_card(bot, PATTI, "3a"))
 
     # step 3a: the process map; 3b: one answer on the card, one by replying in chat
     await click(
