@@ -140,7 +140,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "waiting.approve": {"nl": "akkoord", "en": "approval"},
     "waiting.check": {"nl": "controle", "en": "check"},
     "waiting.check_decision": {"nl": "besluit over opmerkingen", "en": "decision on remarks"},
-    "waiting.review": {"nl": "toets", "en": "review"},
+    "waiting.review": {"nl": "beoordeling", "en": "review"},
     "waiting.complete": {"nl": "afronden", "en": "to finish"},
     "waiting.evaluate": {"nl": "evalueren", "en": "to evaluate"},
     "waiting.implement": {"nl": "actie uitvoeren", "en": "carry out an action"},
@@ -441,7 +441,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "{by} supports the trajectory '{product}'.",
     },
     "notice.reviews_summary": {
-        "nl": "Alle toetsen van het verbeterplan van '{product}' zijn binnen.",
+        "nl": "Alle beoordelingen van het verbeterplan van '{product}' zijn binnen.",
         "en": "All reviews of the improvement plan of '{product}' are in.",
     },
     "notice.implementation_assigned.one": {
@@ -975,7 +975,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The check has already been merged.",
     },
     "error.already_reviewed": {
-        "nl": "Je hebt deze verbetering al getoetst.",
+        "nl": "Je hebt deze verbetering al beoordeeld.",
         "en": "You have already reviewed this improvement.",
     },
     "error.assessment_missing": {
@@ -1375,7 +1375,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "{step} is finished; there is nothing left to do here.",
     },
     "review_request.done": {
-        "nl": "Je toets is binnen. Dank je wel.",
+        "nl": "Je beoordeling is binnen. Dank je wel.",
         "en": "Your review is in. Thank you.",
     },
     "action.not_for_you": {

@@ -22,6 +22,7 @@ from cards.outcomes import (
     form_with_error,
     not_allowed_card,
     receipt_card,
+    refusal_message,
     stale_card,
 )
 from cards.roles import roles_form
@@ -257,7 +258,9 @@ def variants() -> Iterator[tuple[str, Element]]:
                 roster,
                 template=TEMPLATE,
                 language=language,
-                error=text("error.one_person_only", language, role="Sponsor"),
+                error=refusal_message(
+                    "one_person_only", {"role": "sponsor"}, language=language, template=TEMPLATE
+                ),
             ),
         )
         person, reminded = digest_demo()

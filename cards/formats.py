@@ -112,3 +112,12 @@ def _read(typed: str, language: Language) -> float:
         except numbers.NumberFormatError:
             continue
     raise ValueError(f"not a number: {typed!r}")
+
+
+def in_sentence(name: str) -> str:
+    """A role's name inside a sentence, in lower case ("de proceseigenaar", "als specialist
+    IV"); a name that begins with an abbreviation ("CISO") keeps its capitals."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return name
+    return name[:1].lower() + name[1:]

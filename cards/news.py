@@ -54,7 +54,7 @@ def _merge_planned(view: View, message: MergePlanned) -> Rendered:
 @renders(RoleAssigned)
 def _role_assigned(view: View, message: RoleAssigned) -> Rendered:
     given = message.roles or [message.role]
-    names = ", ".join(view.role(r) for r in given)
+    names = ", ".join(view.role_in_sentence(r) for r in given)
     return Rendered(text=view.t("role_assigned.body", product=view.product, role=names))
 
 
@@ -64,7 +64,7 @@ def _substitute_assigned(view: View, message: SubstituteAssigned) -> Rendered:
         text=view.t(
             "substitute_assigned.body",
             product=view.product,
-            role=view.role(message.role),
+            role=view.role_in_sentence(message.role),
             absent=message.absent,
         )
     )

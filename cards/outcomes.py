@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, heading, paragraph, short
 from cards.catalogue import MESSAGES, Language, text
-from cards.formats import format_date
+from cards.formats import format_date, in_sentence
 from cards.messages import render_message
 from cards.status import status_card, step_label, waits_on_line
 from cards.view import ANSWER_CHECK, DECIDE, SEND_BACK_CHECK
@@ -161,7 +161,7 @@ def nudge_receipt(outcome: Outcome, actor_id: str, viewer: Viewer) -> str:
 
 def not_allowed_card(trajectory: Trajectory, action: str, viewer: Viewer) -> Element:
     labels = [
-        viewer.template.role(r).name.get(viewer.language)
+        in_sentence(viewer.template.role(r).name.get(viewer.language))
         for r in roles_for(action, viewer.template)
     ]
     return card(
@@ -236,7 +236,7 @@ def refusal_message(
 
     def role_name(role_id: object) -> str:
         try:
-            return template.role(str(role_id)).name.get(language)
+            return in_sentence(template.role(str(role_id)).name.get(language))
         except KeyError:
             return str(role_id)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cards.base import Element, execute, paragraph, short
 from cards.catalogue import Language, text
-from cards.formats import num
+from cards.formats import in_sentence, num
 from cards.formbase import (
     EVALUATION_FORM,
     REVIEW_FORM,
@@ -65,7 +65,7 @@ def review_form(
             body.append(
                 {
                     "type": "TextBlock",
-                    "text": text("form.review.as_role", language, role=name),
+                    "text": text("form.review.as_role", language, role=in_sentence(name)),
                     "weight": "Bolder",
                     "wrap": True,
                     "separator": True,

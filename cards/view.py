@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element, card, heading, paragraph
 from cards.catalogue import Language, text
-from cards.formats import format_date, format_datetime
+from cards.formats import format_date, format_datetime, in_sentence
 from cards.status import step_label
 from wasstraat.effects import (
     Body,
@@ -133,6 +133,9 @@ class View:
 
     def role(self, role_id: str) -> str:
         return self.template.role(role_id).name.get(self.language)
+
+    def role_in_sentence(self, role_id: str) -> str:
+        return in_sentence(self.role(role_id))
 
     def date(self, value: object) -> str | None:
         """The day of a moment or a date (or its ISO text in the message's data), as people

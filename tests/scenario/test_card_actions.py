@@ -121,7 +121,7 @@ async def test_someone_without_the_role_is_refused_and_audited(bot: BotClient):
     card = await card_sent_to(bot, MEGAN, "approval_request")
     before = await bot.store.trajectory(trajectory_id)
     refused = await click(bot, ADELE, button(card, "Approve"))
-    assert "This button is for the Process owner" in text_of(refused)
+    assert "This button is for the process owner" in text_of(refused)
     assert await bot.store.trajectory(trajectory_id) == before
     audit = await bot.store.audit_entries(trajectory_id=trajectory_id)
     assert (
@@ -347,7 +347,7 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
     two = await click(
         bot, PL, save, role__proceseigenaar=f"{MEGAN.aad_object_id},{ADELE.aad_object_id}"
     )
-    assert "Choose one person for the role Process owner" in text_of(two)
+    assert "Choose one person for the role process owner" in text_of(two)
     refused = await click(bot, ADELE, save, role__sponsor=ADELE.aad_object_id)
     assert "This button is for the" in text_of(refused)
     assert (await bot.store.trajectory(trajectory.id)).holders("sponsor") == [LYNNE]

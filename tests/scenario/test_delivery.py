@@ -114,7 +114,7 @@ async def test_throttled_and_failing_sends_are_retried_and_delivered_once(
     )
     stats = await drain(bot, Dispatcher(services, runtime(bot).adapter), clock)
     to_vera = [a for conv, a in bot.connector.delivered() if conv.endswith("staff-x")]
-    assert len(to_vera) == 1 and "Procesadviseur" in to_vera[0]["text"]
+    assert len(to_vera) == 1 and "procesadviseur" in to_vera[0]["text"]
     assert stats.retried == len(faults) and stats.dead == 0
 
 
@@ -158,9 +158,9 @@ async def test_a_person_is_messaged_in_a_1_to_1_chat_created_once(
     assert creates == [[{"id": "29:staff-z"}]]
     texts = [a["text"] for conv, a in bot.connector.delivered() if conv.endswith("staff-z")]
     assert texts == [
-        "Je bent toegevoegd aan het traject 'Parkeervergunning' als Procesadviseur. Je krijgt "
+        "Je bent toegevoegd aan het traject 'Parkeervergunning' als procesadviseur. Je krijgt "
         "van mij een bericht zodra er iets van je gevraagd wordt.",
-        "Je bent toegevoegd aan het traject 'Parkeervergunning' als Klantreiscoach. Je krijgt "
+        "Je bent toegevoegd aan het traject 'Parkeervergunning' als klantreiscoach. Je krijgt "
         "van mij een bericht zodra er iets van je gevraagd wordt.",
     ]
 

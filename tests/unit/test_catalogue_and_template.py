@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 import string
 from pathlib import Path
@@ -103,11 +104,11 @@ def test_a_refusal_names_what_is_actually_wrong():
     support = refusal_message(
         "support_missing", {"role": "proceseigenaar"}, language="nl", template=template
     )
-    assert support == "Wacht nog op de steun van de Proceseigenaar."
+    assert support == "Wacht nog op de steun van de proceseigenaar."
     roles = refusal_message(
         "roles_missing", {"roles": ["sponsor", "klantreiscoach"]}, language="en", template=template
     )
-    assert roles == "First assign these roles as well: Sponsor, Customer-journey coach."
+    assert roles == "First assign these roles as well: sponsor, customer-journey coach."
     step = refusal_message("step_not_active", {"step": "3b"}, language="nl", template=template)
     assert step.startswith("Stap 3b: Controle procesbeschrijving loopt nu niet")
 
@@ -155,3 +156,29 @@ def test_every_message_is_asked_for_somewhere():
         return bool(names & spelled) or any(n.startswith(h) for n in names for h in heads)
 
     assert [key for key in MESSAGES if not asked(key)] == []
+
+
+HAND_COUNTED = re.compile(r"\w\((s|en|'s|n|e)\)")  # "actie(s)", "opmerking(en)"
+ROLE_NAMES = [role.name.nl for role in default_template().roles]
+MID_SENTENCE_ROLE = re.compile(
+    r"[a-zë,] (" + "|".join(re.escape(n) for n in ROLE_NAMES if not n[:2].isupper()) + r")\b"
+)
+
+
+def test_texts_count_by_plural_rules_and_name_roles_in_lower_case_mid_sentence():
+    from cards.export import variants
+
+    hand_counted = [k for k, v in MESSAGES.items() for t in v.values() if HAND_COUNTED.search(t)]
+    assert hand_counted == []
+    # the municipality's words: a specialist's verdict is a "beoordeling", not a "toets"
+    assert [k for k, v in MESSAGES.items() if re.search(r"\btoets\b|toetsen zijn", v["nl"])] == []
+    capitalised = sorted(
+        {
+            f"{name}: …{match.group(0)}…"
+            for name, card in variants()
+            if name.endswith("--nl")
+            for match in MID_SENTENCE_ROLE.finditer(json.dumps(card, ensure_ascii=False))
+        }
+    )
+    assert capitalised == []
+    assert MID_SENTENCE_ROLE.search("Deze knop is voor de Proceseigenaar")  # the check sees it
