@@ -245,8 +245,10 @@ async def answer_refusal(act: Action, error: Exception, spec: ActionSpec | None 
     if isinstance(error, engine.AlreadyDecided | engine.NotNow) and not isinstance(
         error, engine.InvalidInput
     ):
-        await refuse(act, error.code)
-        return await already_done(act, error)
+        if isinstance(error, engine.AlreadyDecided) or _moved_on(act, error):
+            await refuse(act, error.code)
+            return await already_done(act, error)
+        # not yet: what the step still needs, on the card the person used
     if isinstance(error, ValidationError):
         await refuse(act, "invalid")
         key, values = input_problem(error)
@@ -262,6 +264,16 @@ async def answer_refusal(act: Action, error: Exception, spec: ActionSpec | None 
     if spec is not None and spec.redraw is not None:
         return await spec.redraw(act, message)
     return _redraw(act, trajectory, message)
+
+
+def _moved_on(act: Action, error: engine.EngineError) -> bool:
+    """A "not now" that means the card is past: its step no longer runs (or, for a card of no
+    step, the engine says so); else it is what the step still needs, said on the card."""
+    trajectory = act.trajectory
+    step = act.card_step
+    if trajectory is None or step is None or step not in trajectory.steps:
+        return error.code in ("step_not_active", "check_not_open", "check_moved_on")
+    return trajectory.status_of(step) is not StepStatus.ACTIVE
 
 
 def _redraw(act: Action, trajectory: Trajectory, message: str) -> Element:

@@ -1033,8 +1033,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The evaluation has already been requested; its moment is fixed.",
     },
     "error.implementation_open": {
-        "nl": "Nog niet alle acties van het implementatieplan zijn klaar.",
-        "en": "Not all actions of the implementation plan are done yet.",
+        "nl": "Nog niet alle acties van het implementatieplan zijn klaar. Wacht tot de eigenaren "
+        "ze op klaar zetten, of schrijf bij het afronden wat niet af is en waarom.",
+        "en": "Not all actions of the implementation plan are done yet. Wait for their owners to "
+        "mark them done, or write down what is not finished and why when you finish the step.",
     },
     "error.improvement_not_selected": {
         "nl": "Die verbetering zit niet in het plan.",
@@ -1474,6 +1476,28 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "item.kind.other": {"nl": "Overig", "en": "Other"},
     "item.todo": {"nl": "Nog te doen", "en": "To do"},
+    "item.no_owner": {"nl": "Nog zonder eigenaar", "en": "No owner yet"},
+    "item.by": {"nl": "vóór {date}", "en": "by {date}"},
+    "item.left_open": {"nl": "niet af: “{reason}”", "en": "not finished: “{reason}”"},
+    "form.open_reason.one": {
+        "nl": "1 actie is nog niet klaar. Wat is niet af, en waarom? (nodig om af te ronden)",
+        "en": "1 action is not done yet. What is not finished, and why? (needed to finish)",
+    },
+    "form.open_reason.other": {
+        "nl": "{count} acties zijn nog niet klaar. Wat is niet af, en waarom? (nodig om af te "
+        "ronden)",
+        "en": "{count} actions are not done yet. What is not finished, and why? (needed to finish)",
+    },
+    "form.evaluation.proposal.one": {
+        "nl": "Leeg gelaten wordt het evaluatiemoment 1 maand na het afronden van deze stap.",
+        "en": "Left empty, the evaluation moment is 1 month after this step is finished.",
+    },
+    "form.evaluation.proposal.other": {
+        "nl": "Leeg gelaten wordt het evaluatiemoment {count} maanden na het afronden van deze "
+        "stap; kies zelf een datum als die beter past.",
+        "en": "Left empty, the evaluation moment is {count} months after this step is finished; "
+        "choose a date yourself if another suits better.",
+    },
     "item.doing": {"nl": "Bezig", "en": "In progress"},
     "item.done": {"nl": "Klaar", "en": "Done"},
     "form.session.date": {"nl": "Datum", "en": "Date"},

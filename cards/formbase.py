@@ -38,6 +38,7 @@ REVIEWS_PER_CARD = 8
 EVALUATION_HOUR = time(9, 0)
 UTC_ZONE = ZoneInfo("UTC")  # a form drawn without the municipality's zone (a test's)
 COMPLETE = "complete"  # the toggle of whoever may mark a step done (not a part of the template)
+OPEN_REASON = "open_reason"  # what is left undone, and why, when such a step is marked done
 
 
 @dataclass(frozen=True, slots=True)

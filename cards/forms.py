@@ -18,6 +18,7 @@ from cards.catalogue import Language, join
 from cards.formats import format_datetime
 from cards.formbase import (
     COMPLETE,
+    OPEN_REASON,
     PAGE,
     STEP_FORM,
     SUBMIT_FORM,
@@ -29,6 +30,8 @@ from cards.formbase import (
     Part,
     is_on,
     more,
+    text_input,
+    text_of,
     toggle_input,
 )
 from cards.parts_group import GROUP_PARTS, merge_title
@@ -107,13 +110,21 @@ def _submitted(view: FormView, parts: tuple[Section, ...]) -> Submitted | None:
 
 
 def _complete(view: FormView) -> list[Element]:
-    return [toggle_input(COMPLETE, view.t("form.complete"))]
+    body = [toggle_input(COMPLETE, view.t("form.complete"))]
+    still_open = [i for i in view.trajectory.implementation if i.status.value != "done"]
+    if view.step.kind.requires_done_actions() and still_open:
+        # a step that waits for its actions closes over open ones only with a reason
+        label = view.t("form.open_reason", count=len(still_open))
+        body.append(text_input(OPEN_REASON, label, multiline=True, max_length=500))
+    return body
 
 
 def _complete_read(
     inputs: Inputs, t: Trajectory, step: Step, tpl: Template, zone: ZoneInfo, language: Language
 ) -> Commands:
-    return [c.CompleteStep(step=step.id)] if is_on(inputs.get(COMPLETE)) else []
+    if not is_on(inputs.get(COMPLETE)):
+        return []
+    return [c.CompleteStep(step=step.id, open_reason=text_of(inputs, OPEN_REASON))]
 
 
 # the part a kind of step adds to the form of the roles it names, after the template's parts

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element, action_set, paragraph, row, short, toggle
 from cards.catalogue import Language
 from cards.evidence import origin_line
+from cards.formats import format_date
 from cards.formbase import (
     EVALUATION_HOUR,
     PAGE,
@@ -39,6 +40,7 @@ from cards.formbase import (
 from wasstraat import commands as c
 from wasstraat.model import (
     Horizon,
+    ImplementationItem,
     ImplementationStatus,
     KlantreisMethod,
     Trajectory,
@@ -285,18 +287,41 @@ def _priorities_read(
 
 
 def _implementation(view: FormView) -> list[Element]:
+    """Each owner updates their own actions (an action without an owner, whoever keeps the
+    implementation); everyone else reads them, with their owner, date and progress. Own actions
+    first, then the rest, the open ones before the done ones."""
     statuses = [(s, view.t(f"item.{s}")) for s in ("todo", "doing", "done")]
     body: list[Element] = []
+    me = view.viewer.aad_object_id if view.viewer is not None else None
+
+    def mine(item: ImplementationItem) -> bool:
+        return item.owner.aad_object_id == me if item.owner is not None else me is not None
+
     items = view.trajectory.implementation
-    ordered = [i for i in items if i.status.value != "done"] + [
-        i for i in items if i.status.value == "done"
-    ]
+    ordered = sorted(items, key=lambda i: (not mine(i), i.status.value == "done"))
     for item in ordered[:PAGE]:
         body += [
             list_item(short(item.text)),
-            choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value),
+            paragraph(_item_line(view, item), subtle=True, spacing="None"),
         ]
+        if mine(item):
+            body.append(
+                choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value)
+            )
     return body + more(view, min(PAGE, len(ordered)), len(ordered)) + _new_action(view)
+
+
+def _item_line(view: FormView, item: ImplementationItem) -> str:
+    """'Tom Teammanager · vóór 1 mrt 2027 · Bezig'."""
+    parts = [view.name(item.owner) if item.owner is not None else view.t("item.no_owner")]
+    if item.target_date is not None:
+        parts.append(
+            view.t("item.by", date=format_date(item.target_date, view.language, view.zone))
+        )
+    parts.append(view.t(f"item.{item.status.value}"))
+    if item.left_open:
+        parts.append(view.t("item.left_open", reason=short(item.left_open, 200)))
+    return " · ".join(parts)
 
 
 def _new_action(view: FormView) -> list[Element]:
@@ -350,11 +375,18 @@ def _implementation_read(
 
 
 def _plan_evaluation(view: FormView) -> list[Element]:
-    return [
-        date_input(
-            "evaluation_on", view.t("form.evaluation.date"), view.trajectory.evaluation.planned_on
-        )
-    ]
+    planned = view.trajectory.evaluation.planned_on
+    proposal = (
+        []
+        if planned is not None
+        else [
+            paragraph(
+                view.t("form.evaluation.proposal", count=view.template.evaluation_months),
+                subtle=True,
+            )
+        ]
+    )
+    return [date_input("evaluation_on", view.t("form.evaluation.date"), planned), *proposal]
 
 
 def _plan_evaluation_read(

@@ -308,6 +308,8 @@ class CompleteStep(Base):
 
     kind: Literal["complete_step"] = "complete_step"
     step: str
+    # what is left undone, and why (a step that requires its actions done closes with it)
+    open_reason: Annotated[str, TYPED, Field(max_length=500)] = ""
 
 
 class DeadlinePassed(Base):

@@ -301,6 +301,7 @@ class ImplementationItem(BaseModel):
     target_date: date | None = None
     status: ImplementationStatus = ImplementationStatus.TODO
     updated_at: datetime | None = None
+    left_open: str | None = Field(default=None, max_length=500)  # why, when the step closed
 
 
 class Evaluation(BaseModel):

@@ -166,6 +166,11 @@ class Kind(Frozen):
         """Roles that must have a holder before the step can be done (the group it forms)."""
         return ()
 
+    def requires_done_actions(self) -> bool:
+        """Whether the step waits for the implementation's actions (closing over open ones
+        takes a reason)."""
+        return False
+
     def validate_in(self, step: Step, earlier: set[str]) -> None:
         """Raise :class:`TemplateError` (naming the field) when the step cannot run so."""
 
@@ -211,6 +216,9 @@ class FinishedBy(Kind):
 
     def needs_roles(self) -> tuple[str, ...]:
         return self.requires_roles
+
+    def requires_done_actions(self) -> bool:
+        return Requirement.IMPLEMENTATION_DONE in self.requires
 
     def diagram(self, template: Template, language: str) -> str:
         return f"afgerond door {_names(template, self.by[:1], '', language)}"

@@ -33,6 +33,7 @@ from wasstraat.model import (
     Person,
     PlannedSession,
     Session,
+    Trajectory,
 )
 from wasstraat.template import Section, Step, Subject, Template
 
@@ -316,19 +317,26 @@ def _implementation_places(
     ]
 
 
+def implementers(t: Trajectory, template: Template) -> set[str]:
+    """The roles that keep the implementation at the running steps."""
+    return {
+        role
+        for step_id in t.active_steps(template)
+        for role in template.step(step_id).may
+        if Section.IMPLEMENTATION in template.step(step_id).sections(role)
+    }
+
+
 @rule("update_implementation_item", places=_implementation_places, member=True)
 def _update_item(ctx: Ctx, cmd: c.UpdateImplementationItem) -> None:
     item = next((i for i in ctx.t.implementation if i.id == cmd.item_id), None)
     if item is None:
         raise InvalidInput("unknown_item", item=cmd.item_id)
-    is_owner = item.owner is not None and item.owner.aad_object_id == ctx.actor.aad_object_id
-    implementers = {
-        role
-        for step_id in ctx.t.active_steps(ctx.template)
-        for role in ctx.template.step(step_id).may
-        if Section.IMPLEMENTATION in ctx.template.step(step_id).sections(role)
-    }
-    if not is_owner and not ctx.holds_any(implementers):
+    # an action with an owner is theirs to update; one without, any implementer's
+    if item.owner is not None:
+        if item.owner.aad_object_id != ctx.actor.aad_object_id:
+            raise NotAllowed("not_allowed", kind=cmd.kind)
+    elif not ctx.holds_any(implementers(ctx.t, ctx.template)):
         raise NotAllowed("not_allowed", kind=cmd.kind)
     item.status = cmd.status
     item.updated_at = ctx.now

@@ -180,9 +180,22 @@ def test_full_trajectory_from_start_to_recorded_evaluation():
     run.do(PE, c.AddImplementationItem(text="Training baliemedewerkers", item_kind="training"))
     with pytest.raises(NotNow, match="implementation_open"):
         run.do(PE, c.CompleteStep(step="10"))
-    for item in ("i1", "i2", "i3"):
-        run.do(TM1, c.UpdateImplementationItem(item_id=item, status="done"))
-    outcome = run.do(PE, c.CompleteStep(step="10"))
+    # each owner closes their own action; nobody else's
+    with pytest.raises(NotAllowed):
+        run.do(TM1, c.UpdateImplementationItem(item_id="i2", status="done"))
+    with pytest.raises(NotAllowed):
+        run.do(PL, c.UpdateImplementationItem(item_id="i1", status="done"))
+    run.do(TM1, c.UpdateImplementationItem(item_id="i1", status="done"))
+    run.do(TM2, c.UpdateImplementationItem(item_id="i2", status="done"))
+    run.do(PE, c.UpdateImplementationItem(item_id="i3", status="doing"))  # no owner: implementers
+    with pytest.raises(NotAllowed):
+        run.do(PL, c.CompleteStep(step="10"))  # the proceseigenaar closes the step
+    # the training is not finished: the step closes only with a recorded reason
+    with pytest.raises(NotNow, match="implementation_open"):
+        run.do(PE, c.CompleteStep(step="10"))
+    outcome = run.do(PE, c.CompleteStep(step="10", open_reason="Training volgt in maart"))
+    assert run.t.implementation[2].left_open == "Training volgt in maart"
+    assert "Training volgt" not in str([e.detail for e in run.audit])
     assert run.status("evaluatie") == "active"
     [timer] = [t for t in outcome.timers if t.kind == "evaluation"]
     assert timer.timer_id == timer_id("t1", "evaluatie", "evaluation")

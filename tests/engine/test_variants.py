@@ -91,8 +91,11 @@ def finish(run: Run, step_id: str) -> None:
                 run.do(PL, c.ClassifyImprovement(improvement_id="v1", horizon=Horizon.QUICK_WIN))
                 run.do(PL, c.SelectImprovement(improvement_id="v1", selected=True))
             elif requirement is Requirement.IMPLEMENTATION_DONE:
-                for item in run.t.implementation:
-                    run.do(PE, c.UpdateImplementationItem(item_id=item.id, status="done"))
+                for item in run.t.implementation:  # each by its owner
+                    run.do(
+                        item.owner or PE,
+                        c.UpdateImplementationItem(item_id=item.id, status="done"),
+                    )
         finisher = next(p for role in kind.by for p in run.t.holders(role))
         run.do(finisher, c.CompleteStep(step=step_id))
     elif isinstance(kind, Approval):

@@ -334,7 +334,19 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         button(await step_card(bot, MEGAN, "9"), "Set and approve the priorities"),
         **{f"prio_{idea}": "1", f"owner_{idea}": TOM.aad_object_id, f"date_{idea}": "2027-03-01"},
     )
-    await click(bot, TOM, button(await step_card(bot, TOM, "10"), "Save"), item_i1="done")
+    # step 10: each owner updates their own action; others read it, with its owner and date
+    toms = await step_card(bot, TOM, "10")
+    leaders = await step_card(bot, PL, "10")
+    assert "item_i1" in text_of(toms) and '"id": "item_i1"' not in text_of(leaders)
+    assert "Tom Teammanager · by Mon, 1 Mar 2027 · To do" in text_of(leaders)
+    # the proceseigenaar cannot close the step over an open action without saying why
+    refused = await click(
+        bot, MEGAN, button(await step_card(bot, MEGAN, "10"), "Save"), complete="true"
+    )
+    assert "Not all actions of the implementation plan are done yet" in text_of(refused)
+    assert "1 action is not done yet. What is not finished, and why?" in text_of(refused)
+    assert "already been dealt with" not in text_of(refused)  # the form stays, with why
+    await click(bot, TOM, button(toms, "Save"), item_i1="done")
     await click(
         bot,
         MEGAN,

@@ -60,11 +60,11 @@ def _complete_step(ctx: Ctx, cmd: c.CompleteStep) -> None:
         raise NotNow("step_not_active", step=step.id)
     if not ctx.holds_any(step.kind.by):
         raise NotAllowed("not_allowed", kind=cmd.kind)
-    require_ready(ctx, step, step.kind)
+    require_ready(ctx, step, step.kind, open_reason=cmd.open_reason.strip())
     ctx.complete(step)
 
 
-def require_ready(ctx: Ctx, step: Step, kind: FinishedBy) -> None:
+def require_ready(ctx: Ctx, step: Step, kind: FinishedBy, *, open_reason: str = "") -> None:
     """What the step requires before it can be marked done, in the template's order."""
     t = ctx.t
     missing = [r for r in kind.requires_roles if not t.holders(r)]
@@ -74,7 +74,10 @@ def require_ready(ctx: Ctx, step: Step, kind: FinishedBy) -> None:
         if not any(t.holds(p.aad_object_id, role) for p in t.support_confirmed_by):
             raise NotNow("support_missing", role=role)
     for requirement in kind.requires:
-        _REQUIREMENTS[requirement](ctx)
+        if requirement is Requirement.IMPLEMENTATION_DONE:
+            _implementation_done(ctx, open_reason)
+        else:
+            _REQUIREMENTS[requirement](ctx)
 
 
 def _process_map(ctx: Ctx) -> None:
@@ -113,11 +116,17 @@ def _plan_ready(ctx: Ctx) -> None:
         raise NotNow("unresolved_rejection", improvements=rejected(ctx.t))
 
 
-def _implementation_done(ctx: Ctx) -> None:
+def _implementation_done(ctx: Ctx, open_reason: str = "") -> None:
+    """Every action done, or what is not done closed with a recorded reason."""
     if not ctx.t.implementation:
         raise NotNow("no_implementation_items")
-    if any(i.status is not ImplementationStatus.DONE for i in ctx.t.implementation):
-        raise NotNow("implementation_open")
+    still_open = [i for i in ctx.t.implementation if i.status is not ImplementationStatus.DONE]
+    if still_open and not open_reason:
+        raise NotNow("implementation_open", count=len(still_open))
+    for item in still_open:
+        item.left_open = open_reason
+    if still_open:
+        ctx.record("implementation.left_open", items=[i.id for i in still_open])
 
 
 _REQUIREMENTS = {
@@ -126,5 +135,4 @@ _REQUIREMENTS = {
     Requirement.SERVICEFORMULE: _serviceformule,
     Requirement.P_ASSESSMENT: _p_assessment,
     Requirement.PLAN_READY: _plan_ready,
-    Requirement.IMPLEMENTATION_DONE: _implementation_done,
 }
