@@ -445,12 +445,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "All reviews of the improvement plan of '{product}' are in.",
     },
     "notice.implementation_assigned.one": {
-        "nl": "Je trekt een actie in het implementatieplan van '{product}': {items}.",
-        "en": "You lead an action in the implementation plan of '{product}': {items}.",
+        "nl": "Je trekt een actie in het implementatieplan van '{product}': {items}. Zet hem op "
+        "klaar op de kaart van de stap als hij af is.",
+        "en": "You lead an action in the implementation plan of '{product}': {items}. Mark it "
+        "done on the step's card when it is finished.",
     },
     "notice.implementation_assigned.other": {
-        "nl": "Je trekt {count} acties in het implementatieplan van '{product}': {items}.",
-        "en": "You lead {count} actions in the implementation plan of '{product}': {items}.",
+        "nl": "Je trekt {count} acties in het implementatieplan van '{product}': {items}. Zet ze "
+        "op klaar op de kaart van de stap als ze af zijn.",
+        "en": "You lead {count} actions in the implementation plan of '{product}': {items}. Mark "
+        "them done on the step's card when they are finished.",
     },
     "notice.evaluation_planned": {
         "nl": "Het evaluatiemoment van '{product}' is gepland op {on}.",

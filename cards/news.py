@@ -116,7 +116,11 @@ def _implementation_assigned(view: View, message: ImplementationAssigned) -> Ren
     """Which actions of the implementation plan the person leads, in one message."""
     ids = message.items
     items = [i for i in view.trajectory.implementation if i.id in ids]
-    names = "; ".join(short(i.text, 120) for i in items[:PAGE])
+    names = "; ".join(
+        short(i.text, 120)
+        + (f" ({view.t('item.by', date=view.date(i.target_date))})" if i.target_date else "")
+        for i in items[:PAGE]
+    )
     return Rendered(
         text=view.t(
             "notice.implementation_assigned", product=view.product, count=len(items), items=names

@@ -61,3 +61,22 @@ def test_the_status_names_each_person_once_with_all_they_are_waited_on_for():
     assert {w.step for w in waited} >= {"3a", "4"}  # waited on twice ...
     card = status_card([run.t], template=TEMPLATE, language="nl", zone=ZONE, now=run.now)
     assert str(card).count("Anna (") == 1  # ... named once
+
+
+def test_an_action_owner_is_told_their_actions_with_their_dates():
+    from datetime import date
+
+    from wasstraat import commands as c
+    from wasstraat.samples import PE, TM1
+
+    run = Run()
+    to_step(run, "9")
+    order = [c.Priority(improvement_id="v1", owner=TM1, target_date=date(2027, 3, 1))]
+    run.do(PE, c.SetPriorities(order=order))
+    outcome = run.do(PE, c.DecidePriorities(decision="approve"))
+    [told] = [m for m in outcome.messages if m.kind == "implementation_assigned"]
+    assert told.recipient == TM1
+    words = render_message(
+        told.body, run.t, language="nl", template=TEMPLATE, zone=ZONE, viewer=TM1, now=run.now
+    ).text
+    assert words is not None and "Digitaal aanvragen (vóór ma 1 mrt 2027)" in words

@@ -86,7 +86,8 @@ def test_no_text_writes_a_plural_by_hand(key):
 
 def test_a_counted_text_takes_its_form_by_the_languages_plural_rules():
     assert text("notice.implementation_assigned", "nl", count=1, product="P", items="a") == (
-        "Je trekt een actie in het implementatieplan van 'P': a."
+        "Je trekt een actie in het implementatieplan van 'P': a. Zet hem op klaar op de kaart "
+        "van de stap als hij af is."
     )
     key = "notice.implementation_assigned"
     assert "3 acties" in text(key, "nl", count=3, product="P", items="")
