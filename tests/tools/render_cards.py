@@ -47,6 +47,8 @@ MAIN_CARDS = (
     "approval_request--plan--proceseigenaar--nl",
     "step_started--8--projectleider--nl",
     "check_summary-----procesadviseur--nl",
+    "step_started--6--projectleider--nl",
+    "step_started--10--teammanager--nl",
     "stale--decide_kpis--proceseigenaar--en",
 )
 PAGE = """<!doctype html><html><head><meta charset="utf-8">

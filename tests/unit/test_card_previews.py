@@ -51,6 +51,25 @@ def plan_for_the_leader(card: Any) -> None:
 def check_summary(card: Any) -> None:
     assert "Vera (klopt niet): De stap 'vingerafdrukken' ontbreekt" in texts(card)
     assert any(title.startswith("Terug naar 3a") for title in titles(card))
+    assert "Besluit vastleggen" in titles(card)  # handled or kept for the plan, with why
+    assert any(str(e.get("id", "")).startswith("res_") for e in every_element(card))
+
+
+def plan_candidates(card: Any) -> None:
+    shown = texts(card)
+    for source in (
+        "Uit de controle van de procesbeschrijving (Vera)",
+        "Uit de klantreis (Koen)",
+        "Idee van Victor",
+        "P Prijs past niet bij de serviceformule",
+    ):
+        assert source in shown
+
+
+def own_actions(card: Any) -> None:
+    inputs = [e for e in every_element(card) if str(e.get("id", "")).startswith("item_")]
+    assert inputs  # her own action to update, said to be hers, with its date asked
+    assert "jou · Nog te doen" in texts(card) and "Graag vóór" in texts(card)
 
 
 def evaluation_result(card: Any) -> None:
@@ -73,6 +92,8 @@ PREVIEWS = {
     "approval_request--plan--proceseigenaar--nl": plan_approval,
     "step_started--8--projectleider--nl": plan_for_the_leader,
     "check_summary-----procesadviseur--nl": check_summary,
+    "step_started--6--projectleider--nl": plan_candidates,
+    "step_started--10--teammanager--nl": own_actions,
     "evaluation_result--evaluatie--person--nl": evaluation_result,
     "status--at-a-glance--all--nl": status_strip,
     "digest--two-trajectories--person--nl": digest,
