@@ -819,10 +819,25 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "{met} of {count} targets met.",
     },
     "result.line": {
-        "nl": "{name} van {baseline} naar {measured}{unit} (doel {target}{direction}): {verdict}",
-        "en": "{name} from {baseline} to {measured}{unit} (target {target}{direction}): {verdict}",
+        "nl": "{name} van {baseline} naar {measured}{unit} (doel {target}{direction}){progress}: "
+        "{verdict}",
+        "en": "{name} from {baseline} to {measured}{unit} (target {target}{direction}){progress}: "
+        "{verdict}",
     },
     "result.met": {"nl": "doel gehaald", "en": "target met"},
+    "result.progress": {
+        "nl": "; nog {gap} van het doel af, {way}",
+        "en": "; still {gap} from the target, {way}",
+    },
+    "result.right_way": {"nl": "wel de goede kant op", "en": "moving the right way"},
+    "result.wrong_way": {"nl": "de verkeerde kant op", "en": "moving the wrong way"},
+    "result.unchanged": {"nl": "niet veranderd", "en": "unchanged"},
+    "result.went_well": {"nl": "Wat ging goed: {text}", "en": "What went well: {text}"},
+    "result.could_be_better": {"nl": "Wat kan beter: {text}", "en": "What could be better: {text}"},
+    "result.next_cycle": {
+        "nl": "Of er een volgende cyclus komt, beslist {names}.",
+        "en": "Whether a next cycle follows is decided by {names}.",
+    },
     "result.not_met": {"nl": "doel niet gehaald", "en": "target not met"},
     "result.line_not_measured": {
         "nl": "{name}: niet gemeten (nulmeting {baseline}{unit}, doel {target}{unit})",

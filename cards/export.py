@@ -80,7 +80,14 @@ def _demo_runs() -> list[Run]:
         c.EvaluationDue(),
         after=timedelta(days=180),
     )
-    full.do(PE, c.RecordEvaluation(measurements={"Doorlooptijd": 4, "Klanttevredenheid": 8.2}))
+    full.do(
+        PE,
+        c.RecordEvaluation(
+            measurements={"Doorlooptijd": 4, "Klanttevredenheid": 8.2},
+            went_well="Digitaal aanvragen scheelt de balie veel werk.",
+            could_be_better="Medewerkers eerder betrekken bij de training.",
+        ),
+    )
     rejected = Run()
     to_step(rejected, _KPI_STEP)
     kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)

@@ -142,6 +142,19 @@ def _evaluation_result(view: View, message: EvaluationResult) -> Rendered:
         paragraph(view.t("result.intro", by=by), subtle=True, spacing="None"),
         *result_elements(results, view.language),
     ]
+    # the lessons learned, and who decides on a next cycle
+    for key, said in (
+        ("result.went_well", evaluation.went_well),
+        ("result.could_be_better", evaluation.could_be_better),
+    ):
+        if said.strip():
+            body.append(paragraph(view.t(key, text=short(said, 600)), spacing="Small"))
+    deciders = {
+        p.aad_object_id: p.name for r in view.template.managers for p in view.trajectory.holders(r)
+    }  # any manager of the trajectory may start its next cycle
+    if deciders:
+        names = ", ".join(deciders.values())
+        body.append(paragraph(view.t("result.next_cycle", names=names), subtle=True))
     actions = [
         execute(view.t("status.details"), TRAJECTORY_DETAIL, trajectory=view.trajectory.id),
         execute(view.t("task.status"), STATUS_REFRESH),

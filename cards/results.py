@@ -74,8 +74,33 @@ def line(result: KpiResult, language: Language) -> str:
         unit=_unit(result),
         target=num(result.target, language),
         direction=direction,
+        progress=_progress(result, language),
         verdict=verdict(result, language),
     )
+
+
+def _progress(result: KpiResult, language: Language) -> str:
+    """How far from the target, and whether it moved the right way: '; nog 1 van het doel, wel
+    de goede kant op' (nothing to say when the target is met or no direction can be told)."""
+    lower, measured, baseline, target = (
+        result.lower_is_better,
+        result.measured,
+        result.baseline,
+        result.target,
+    )
+    if result.met is not False or lower is None or measured is None:
+        return ""
+    if baseline is None or target is None:
+        return ""
+    gap = num(abs(measured - target), language)
+    if measured == baseline:
+        way = "result.unchanged"
+    elif (measured < baseline) == lower:
+        way = "result.right_way"
+    else:
+        way = "result.wrong_way"
+    # (the unit is the KPI's own word, said in the line already: "van 10 naar 4 dagen")
+    return text("result.progress", language, gap=gap, way=text(way, language))
 
 
 def summary(results: Sequence[KpiResult], language: Language) -> str:

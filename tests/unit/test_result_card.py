@@ -66,7 +66,10 @@ def _words(card: dict[str, Any]) -> str:
 
 def test_the_card_says_per_kpi_where_it_started_where_it_was_to_go_and_where_it_is(evaluated):
     nl = _words(_card(evaluated, "nl"))
-    assert "Doorlooptijd van 10 naar 4 dagen (doel 3, lager is beter): " in nl
+    assert (
+        "Doorlooptijd van 10 naar 4 dagen (doel 3, lager is beter); nog 1 van het doel af, wel "
+        "de goede kant op: " in nl
+    )
     assert "doel niet gehaald" in nl
     assert "Klanttevredenheid van 6,1 naar 8,2 cijfer (doel 8, hoger is beter): " in nl
     assert "1 van de 2 doelen gehaald." in nl
