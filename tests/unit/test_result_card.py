@@ -126,3 +126,15 @@ def test_the_schema_lets_in_the_chart_only_with_a_fallback_and_no_other_extensio
     typo = copy.deepcopy(card)
     next(e for e in typo["body"] if e["type"] == TEAMS_CHART)["colour"] = "red"
     assert list(validator.iter_errors(typo))
+
+
+def test_a_kpi_that_missed_its_target_says_how_far_and_which_way_it_moved():
+    from cards.results import line
+    from wasstraat.kinds.evaluation import judge
+    from wasstraat.model import Kpi
+
+    lead_time = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
+    assert "nog 9 van het doel af, de verkeerde kant op" in line(judge(lead_time, 12), "nl")
+    assert "nog 7 van het doel af, niet veranderd" in line(judge(lead_time, 10), "nl")
+    assert "still 2 from the target, moving the right way" in line(judge(lead_time, 5), "en")
+    assert "van het doel af" not in line(judge(lead_time, 3), "nl")  # met: nothing to add
