@@ -203,6 +203,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Wil je deze KPI's goedkeuren?",
         "en": "Do you approve these KPIs?",
     },
+    "approval.will_come": {
+        "nl": "Zodra {names} {what} voorlegt, kun je ze hier en in je chat goedkeuren of afwijzen.",
+        "en": "As soon as {names} submits {what}, you can approve or reject them here and in "
+        "your chat.",
+    },
     "approval.plan": {
         "nl": "Het verbeterplan is definitief gemaakt. Keur je het goed?",
         "en": "The improvement plan has been finalised. Do you approve it?",

@@ -42,11 +42,12 @@ from wasstraat.effects import (
 )
 from wasstraat.engine import allowed_actions
 from wasstraat.kinds import as_kind
-from wasstraat.kinds.approval import current_round, decided_by
+from wasstraat.kinds.approval import current_round, decided_by, put_up
 from wasstraat.kinds.check import DECIDABLE, check_open, decider_roles, deciders
 from wasstraat.kinds.reviews import pending
 from wasstraat.model import Resolution, StepStatus
 from wasstraat.template import (
+    SUBJECTS,
     Check,
     Evaluation,
     Reviews,
@@ -93,6 +94,11 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
     if form is not None:
         body += form.body
         actions += form.actions
+    if active:
+        # an approver who edits the same part reads it in the form above
+        approval, deciding = _approver_part(view, step, with_items=form is None)
+        body += approval
+        actions = deciding + actions
     if not active:
         body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
     if view.saved and not (form is not None and form.submitted):
@@ -124,17 +130,28 @@ def _idea_input(view: View) -> Element:
 
 @renders(ApprovalRequest)
 def _approval_request(view: View, message: ApprovalRequest) -> Rendered:
-    subject = message.subject
-    step = view.template.approval_step(subject)
+    step = view.template.approval_step(message.subject)
     if step is None:
         return NOTHING
-    items = approval_items(view.trajectory, subject, view.template, view.language, view.zone)
+    body, actions = _approval_part(view, step, message.subject, message.round)
+    return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+def _approval_part(
+    view: View, step: Step, subject: str, round_: int, *, with_items: bool = True
+) -> tuple[list[Element], list[Element] | None]:
+    """What is up for approval and the buttons to decide (or, once decided, the decision);
+    ``with_items=False`` when the card shows what is up in its own form already."""
+    items = (
+        approval_items(view.trajectory, subject, view.template, view.language, view.zone)
+        if with_items
+        else []
+    )
     body = [paragraph(view.t(f"approval.{subject}"))]
     for item in items[:PAGE]:
         body += item
     if len(items) > PAGE:
         body.append(paragraph(view.t("form.more", count=len(items) - PAGE), subtle=True))
-    round_ = message.round
     now_round = current_round(view.trajectory, subject)
     mine = (
         decided_by(view.trajectory, subject, now_round, view.viewer.aad_object_id)
@@ -154,7 +171,7 @@ def _approval_request(view: View, message: ApprovalRequest) -> Rendered:
                 subtle=True,
             )
         )
-        return Rendered(card=task_card(view, body, None, step=step.id))
+        return body, None
     body += view.due_line(step.id)
     body.append(
         {
@@ -170,7 +187,36 @@ def _approval_request(view: View, message: ApprovalRequest) -> Rendered:
         execute(view.t("approval.approve"), DECIDE[subject], decision="approve", **ref),
         execute(view.t("approval.reject"), DECIDE[subject], decision="reject", **ref),
     ]
-    return Rendered(card=task_card(view, body, actions, step=step.id))
+    return body, actions
+
+
+def _approver_part(
+    view: View, step: Step, *, with_items: bool
+) -> tuple[list[Element], list[Element]]:
+    """An approver's step card: the approval itself as soon as something is up for it, and
+    until then what will come, and from whom."""
+    subject = step.kind.decides()
+    if subject is None or view.viewer is None:
+        return [], []
+    if not view.roles & set(view.template.kind_roles(step)):
+        return [], []
+    if put_up(view.trajectory, subject):
+        round_ = current_round(view.trajectory, subject)
+        body, actions = _approval_part(view, step, subject.value, round_, with_items=with_items)
+        return body, actions or []
+    section = SUBJECTS[subject].puts_up
+    names = {
+        p.aad_object_id: p.name
+        for role, parts in step.may.items()
+        if section in parts
+        for p in view.trajectory.holders(role)
+    }
+    line = view.t(
+        "approval.will_come",
+        what=view.t(f"subject.{subject.value}"),
+        names=", ".join(names.values()) or "?",
+    )
+    return [paragraph(line, subtle=True)], []
 
 
 @renders(CheckRequest)

@@ -157,6 +157,10 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     await click(bot, PL, button(await step_card(bot, PL, "1"), "Save"), complete="true")
 
     # step 2: KPIs proposed on the card, approved by the process owner
+    # the approver's step card says what will come, and from whom; then it has the buttons
+    waiting_card = text_of(await step_card(bot, MEGAN, "2"))
+    assert "As soon as " in waiting_card and "submits the KPIs" in waiting_card
+    assert "Approve" not in titles(await step_card(bot, MEGAN, "2"))
     kpi = button(await step_card(bot, PL, "2"), "Submit to the process owner")
     patti_had = button(await step_card(bot, PATTI, "2"), "Submit to the process owner")
     kpis = {
@@ -181,6 +185,7 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     again = await click(bot, PATTI, patti_had, **kpis)
     assert submitted.format(by=PL.name) in text_of(again)
     assert len(await sent(bot, MEGAN, "approval_request")) == 1
+    assert {"Approve", "Reject"} <= set(titles(await step_card(bot, MEGAN, "2")))
     approved = await click(
         bot, MEGAN, button(await card_sent_to(bot, MEGAN, "approval_request"), "Approve")
     )
