@@ -3,11 +3,13 @@ planned, the evaluation's result, and what the bot could not deliver."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cards.base import card, execute, heading, paragraph, short
 from cards.formbase import PAGE
 from cards.results import result_elements
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
-from cards.view import NEXT_CYCLE, Rendered, View, renders
+from cards.view import NEXT_CYCLE, RENDERERS, Rendered, View, renders
 from wasstraat.effects import (
     CalendarFailed,
     CalendarUninvited,
@@ -24,12 +26,14 @@ from wasstraat.effects import (
     RoleAssigned,
     SessionPlanned,
     StepDone,
+    StepStarted,
     SubstituteAssigned,
     SupportConfirmed,
     TrajectoryCancelled,
     TrajectoryPaused,
     TrajectoryResumed,
 )
+from wasstraat.model import StepStatus
 
 
 @renders(StepDone)
@@ -72,10 +76,19 @@ def _substitute_assigned(view: View, message: SubstituteAssigned) -> Rendered:
 
 @renders(Rejected)
 def _rejected(view: View, message: Rejected) -> Rendered:
+    """The rejection with its remark; to whoever may change what was rejected, on their form
+    for it (while the step runs), so they can work it in and put it up again."""
     subject = view.t(f"subject.{message.subject}")
-    return Rendered(
-        text=view.t("rejected.body", by=message.by, subject=subject, remark=message.remark)
+    line = view.t("rejected.body", by=message.by, subject=subject, remark=message.remark)
+    step = message.step
+    if step is None or step not in view.trajectory.steps or view.viewer is None:
+        return Rendered(text=line)
+    if view.trajectory.status_of(step) is not StepStatus.ACTIVE:
+        return Rendered(text=line)
+    again = RENDERERS["step_started"](
+        replace(view, notices=((line, True),)), StepStarted(step=step)
     )
+    return again if again.card is not None else Rendered(text=line)
 
 
 @renders(PlanSentBack)

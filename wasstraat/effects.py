@@ -98,6 +98,7 @@ class Rejected(MessageBody):
     subject: str
     remark: str
     by: str
+    step: str | None = None  # the step whose form goes with it (messages before: none)
 
 
 class CheckProgress(MessageBody):

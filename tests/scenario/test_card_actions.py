@@ -113,7 +113,12 @@ async def test_rejecting_needs_a_remark_on_the_form_and_then_goes_back(bot: BotC
     receipt = await click(bot, MEGAN, button(card, "Reject"), remark="Ook klanttevredenheid")
     assert "Rejected by Megan Bowen" in text_of(receipt)
     outbox = await bot.store.outbox_messages()
-    assert outbox[-1]["kind"] == "rejected" and outbox[-1]["recipient"]["aad_object_id"] == ALEX
+    # back to the project leader and to the procesadviseur, who may edit the KPIs too, each
+    # with their form and the remark on top
+    told = {m["recipient"]["aad_object_id"] for m in outbox if m["kind"] == "rejected"}
+    assert told == {ALEX, PATTI.aad_object_id}
+    again = text_of(await card_sent_to(bot, PATTI, "rejected"))
+    assert "Ook klanttevredenheid" in again and "Submit to the process owner" in again
 
 
 async def test_someone_without_the_role_is_refused_and_audited(bot: BotClient):

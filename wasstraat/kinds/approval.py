@@ -218,8 +218,16 @@ def _decide(
     if decision is Decision.REJECT:
         if subject is Subject.PLAN:
             ctx.t.plan_finalised_at = None
-        # back to the project leader, with the remark; putting it up again starts a new round
-        ctx.tell_leader(Rejected(subject=subject.value, remark=remark, by=ctx.actor.name))
+        # back to whoever may edit it (the project leader among them), with the remark, each
+        # with their form; putting it up again starts a new round
+        rules = SUBJECTS[subject]
+        editors = [
+            role
+            for role, parts in step.may.items()
+            if any(section in parts for section in (rules.puts_up, *rules.edits))
+        ]
+        rejected = Rejected(subject=subject.value, remark=remark, by=ctx.actor.name, step=step.id)
+        ctx.tell_roles([PROJECT_LEADER, *editors], rejected)
         return
     if kind.rule == "any" or not open_seats(ctx.t, step, ctx.now):
         _approved(ctx, step)
