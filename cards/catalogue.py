@@ -1428,6 +1428,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.klantreis.findings": {"nl": "Bevindingen", "en": "Findings"},
     "form.klantreis.pain": {"nl": "Pijnpunten (één per regel)", "en": "Pain points (one per line)"},
     "form.formule": {"nl": "Serviceformule", "en": "Service formula"},
+    "form.p.intro_chosen": {
+        "nl": "Past het huidige proces bij de {formule}? Vink aan wat past, licht toe wat afwijkt.",
+        "en": "Does the current process match the {formule}? Tick what matches, explain what "
+        "differs.",
+    },
+    "form.p.promise": {"nl": "{p} — belofte: {promise}", "en": "{p} — promise: {promise}"},
     "form.p.intro": {
         "nl": "Past het huidige proces bij de formule? Vink aan wat past, licht toe wat afwijkt.",
         "en": "Does the current process match the formula? Tick what matches, "

@@ -115,10 +115,22 @@ def _serviceformule_read(
 
 
 def _assess_p(view: FormView) -> list[Element]:
-    """Each P in one row: whether it matches the formula, and beside it why not."""
-    body: list[Element] = [paragraph(view.t("form.p.intro"), spacing="Medium")]
+    """Each P in one row: whether it matches the formula, and beside it why not; under the
+    chosen formule's name, what it promises per P (where the wasstraat's plate says so)."""
+    chosen = next(
+        (f for f in view.template.serviceformules if f.id == view.trajectory.serviceformule), None
+    )
+    intro = (
+        view.t("form.p.intro_chosen", formule=chosen.name.get(view.language))
+        if chosen is not None
+        else view.t("form.p.intro")
+    )
+    body: list[Element] = [paragraph(intro, spacing="Medium")]
     for p in view.template.ps:
         name = p.name.get(view.language)
+        promise = chosen.promise(p.id, view.language) if chosen is not None else None
+        if promise:
+            body.append(paragraph(view.t("form.p.promise", p=name, promise=promise), subtle=True))
         current = view.trajectory.assessment.get(p.id)
         note: Element = {
             "type": "Input.Text",

@@ -384,6 +384,17 @@ class Named(Frozen):
     name: Name
 
 
+class Serviceformule(Named):
+    """A serviceformule and, per P, what it promises the resident (the plate's "zekerheden"),
+    as the municipality's own plates say it; a P without a promise is left out."""
+
+    promises: dict[str, Text] = Field(default_factory=dict)
+
+    def promise(self, p: str, language: str) -> str | None:
+        said = self.promises.get(p)
+        return said.get(language) if said is not None else None
+
+
 class TemplateError(ValueError):
     """A template that cannot run, with the field it is about."""
 
@@ -395,7 +406,7 @@ class Template(Frozen):
     roles: tuple[Role, ...] = Field(max_length=MAX_ROLES)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
     ps: tuple[Named, ...] = Field(max_length=MAX_NAMED)
-    serviceformules: tuple[Named, ...] = Field(max_length=MAX_NAMED)
+    serviceformules: tuple[Serviceformule, ...] = Field(max_length=MAX_NAMED)
     evaluation_months: int = Field(default=6, ge=1, le=60)
 
     @model_validator(mode="after")
@@ -413,6 +424,11 @@ class Template(Frozen):
         for manager in self.managers:
             if manager not in role_ids:
                 raise TemplateError(f"managers: unknown role '{manager}'")
+        p_ids = {p.id for p in self.ps}
+        for n, formule in enumerate(self.serviceformules):
+            unknown = sorted(set(formule.promises) - p_ids)
+            if unknown:
+                raise TemplateError(f"serviceformules[{n}].promises: unknown P '{unknown[0]}'")
         seen: set[str] = set()
         kinds: dict[str, str] = {}
         subjects: set[Subject] = set()
