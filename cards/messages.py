@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from cards import checks as _checks  # noqa: F401  (registers the renderers of the check)
 from cards import news as _news  # noqa: F401  (registers the renderers of news)
 from cards import tasks as _tasks  # noqa: F401  (registers the renderers of tasks)
 from cards.base import Element, card, execute, heading, paragraph

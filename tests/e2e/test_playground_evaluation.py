@@ -212,9 +212,12 @@ async def test_the_evaluation_moment_comes_by_itself_on_the_fast_clock(
                 "Doorlooptijd from 10 to 2.5 dagen (target 3, lower is better): target met"
             )
             await expect(result).to_contain_text(
-                "Klanttevredenheid from 6.1 to 7.4 cijfer (target 8, higher is better): "
-                "target not met"
+                "Klanttevredenheid from 6.1 to 7.4 cijfer (target 8, higher is better); still "
+                "0.6 from the target, moving the right way: target not met"
             )
+            # the lessons learned, and who decides on a next cycle
+            await expect(result).to_contain_text("What went well: Digitaal aanvragen loopt goed")
+            await expect(result).to_contain_text("Whether a next cycle follows is decided by")
             for kpi, unit, numbers in (
                 ("Doorlooptijd", "dagen", r"Baseline, 10, Target, 3, Measured, 2\.5"),
                 ("Klanttevredenheid", "cijfer", r"Baseline, 6\.10?, Target, 8, Measured, 7\.4"),
