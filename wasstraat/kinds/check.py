@@ -45,6 +45,7 @@ from wasstraat.effects import (
 from wasstraat.model import (
     FINISHED_STEP,
     CheckAnswer,
+    CheckState,
     Origin,
     Person,
     RemarkOutcome,
@@ -222,6 +223,17 @@ def _the_check(ctx: Ctx) -> Step:
 _group_places = one_places(Check, lambda template, step: [_group(step)])
 
 
+def _open_round(ctx: Ctx, round_: int | None) -> tuple[Step, CheckState]:
+    """The check, open, in the round the card was drawn for (a card of an earlier round is
+    stale)."""
+    check = ctx.t.check
+    if round_ is not None and round_ != check.round:
+        raise AlreadyDecided("stale_round")
+    if not check_open(ctx.t):
+        raise NotNow("check_not_open")
+    return _the_check(ctx), check
+
+
 @rule("send_check", places=section_places(Section.SEND_CHECK))
 def _send_check(ctx: Ctx, cmd: c.SendCheck) -> None:
     send(ctx, _the_check(ctx), cmd.deadline)
@@ -229,12 +241,7 @@ def _send_check(ctx: Ctx, cmd: c.SendCheck) -> None:
 
 @rule("answer_check", places=_group_places)
 def _answer_check(ctx: Ctx, cmd: c.AnswerCheck) -> None:
-    step = _the_check(ctx)
-    check = ctx.t.check
-    if cmd.round is not None and cmd.round != check.round:
-        raise AlreadyDecided("stale_round")
-    if not check_open(ctx.t):
-        raise NotNow("check_not_open")
+    step, check = _open_round(ctx, cmd.round)
     if ctx.actor.aad_object_id in check.answers:
         raise AlreadyDecided("already_answered")
     if not cmd.agrees and not cmd.remark.strip():
@@ -255,12 +262,7 @@ _decider_places = one_places(Check, lambda template, step: decider_roles(step))
 
 @rule("resolve_remark", places=_decider_places)
 def _resolve_remark(ctx: Ctx, cmd: c.ResolveRemark) -> None:
-    step = _the_check(ctx)
-    check = ctx.t.check
-    if cmd.round is not None and cmd.round != check.round:
-        raise AlreadyDecided("stale_round")
-    if not check_open(ctx.t):
-        raise NotNow("check_not_open")
+    step, check = _open_round(ctx, cmd.round)
     answer = check.answers.get(cmd.of)
     if answer is None or answer.agrees:
         raise InvalidInput("unknown_remark")
