@@ -6,7 +6,8 @@ import logging
 
 from botbuilder.core.teams import TeamsInfo
 
-from bot.actions import Action, Load, action, card_for
+from bot.actions import action
+from bot.click import Action, Load, card_for
 from bot.turn import Turn
 from cards.base import Element, paragraph
 from cards.outcomes import error_card

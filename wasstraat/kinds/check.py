@@ -86,7 +86,7 @@ class CheckStep(Behaviour):
         return waiting
 
     def task(self, ctx: Ctx, step: Step, person: Person, what: str) -> Task:
-        return _decision(ctx, "remarks_open") if what == DECISION else _request(ctx, step)
+        return summary(ctx.t.check, "remarks_open") if what == DECISION else _request(ctx, step)
 
     def joined(self, ctx: Ctx, step: Step, person: Person, role: str) -> None:
         if role == _group(step) and check_open(ctx.t):
@@ -129,14 +129,15 @@ def held(t: Trajectory) -> bool:
     )
 
 
-def _decision(ctx: Ctx, reason: str) -> CheckSummary:
-    check = ctx.t.check
+def summary(check: CheckState, reason: str, *, final: bool = False) -> CheckSummary:
+    """What the check found so far (``final``: once it is over), for whoever acts on it."""
+    answers = list(check.answers.values())
     return CheckSummary(
         reason=reason,
-        agree=sum(1 for a in check.answers.values() if a.agrees),
-        disagree=sum(1 for a in check.answers.values() if not a.agrees),
+        agree=sum(1 for a in answers if a.agrees),
+        disagree=sum(1 for a in answers if not a.agrees),
         missing=[p.name for p in check.missing()],
-        final=False,
+        final=final,
         round=check.round,
     )
 
@@ -159,7 +160,7 @@ def settle(ctx: Ctx, step: Step, reason: str) -> None:
     names = [p.name for p in deciders(ctx.t, step)]
     ctx.tell_leader(CheckHeld(reason=reason, open=len(check.open_remarks()), deciders=names))
     if first:
-        ctx.tell_roles(sorted(decider_roles(step)), _decision(ctx, "remarks_open"))
+        ctx.tell_roles(sorted(decider_roles(step)), summary(ctx.t.check, "remarks_open"))
 
 
 def _request(ctx: Ctx, step: Step) -> CheckRequest:
@@ -201,14 +202,7 @@ def close(ctx: Ctx, step: Step, reason: str) -> None:
     # who must act on what the check found: each remark is on their card, with its author
     ctx.tell_roles(
         step.kind.summary_to,
-        CheckSummary(
-            reason=reason,
-            agree=sum(1 for a in check.answers.values() if a.agrees),
-            disagree=sum(1 for a in check.answers.values() if not a.agrees),
-            missing=[p.name for p in check.missing()],
-            final=True,
-            round=check.round,
-        ),
+        summary(check, reason, final=True),
     )
     # what was kept for the plan (or nobody decided about) goes on to it as candidates
     remarks = findings.of_remarks(list(check.answers.values()), check.round)
