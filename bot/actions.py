@@ -219,6 +219,7 @@ async def submit_form(act: Action) -> Element:
             template=viewer.template,
             zone=viewer.zone,
             language=viewer.language,
+            person=act.actor,
         )
     kind = CARD_OF_FORM.get(str(form_id), "step_started")
     if not commands and typed_values(act.data):

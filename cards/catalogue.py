@@ -246,6 +246,26 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Voorwaarde uit de beoordeling ({name})",
         "en": "Condition from the review ({name})",
     },
+    "reading.kpis": {
+        "nl": "De KPI's zoals ze nu zijn:",
+        "en": "The KPIs as they stand:",
+    },
+    "reading.plan": {
+        "nl": "Het verbeterplan zoals het nu is:",
+        "en": "The improvement plan as it stands:",
+    },
+    "reading.priorities": {
+        "nl": "De prioriteiten en volgorde zoals ze nu zijn:",
+        "en": "The priorities and order as they stand:",
+    },
+    "approval.reviews_agree.one": {
+        "nl": "{agree} van {count} beoordeling akkoord",
+        "en": "{agree} of {count} review agree",
+    },
+    "approval.reviews_agree.other": {
+        "nl": "{agree} van {count} beoordelingen akkoord",
+        "en": "{agree} of {count} reviews agree",
+    },
     "approval.review_line": {
         "nl": "{role} ({name}): {verdict}",
         "en": "{role} ({name}): {verdict}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cards.base import short
 from cards.catalogue import Language, text
-from wasstraat.model import Improvement, Origin, Review
+from wasstraat.model import Improvement, Origin, Review, Verdict
 from wasstraat.template import Template
 
 
@@ -18,35 +18,57 @@ def latest_reviews(improvement: Improvement) -> list[Review]:
 
 
 def review_lines(improvement: Improvement, template: Template, language: Language) -> list[str]:
-    """'Privacy officer (Pim): Akkoord onder voorwaarden – “… DPIA …”', one per review, with
-    the estimates and whether it was given before the text last changed."""
+    """What the specialists said, without repeating "akkoord": with more than one review, first
+    how many agree ("5 van 6 beoordelingen akkoord"), then a line only for a review that says
+    more ('Privacy officer (Pim): Akkoord onder voorwaarden – “… DPIA …”': a condition, a "niet
+    akkoord", a remark, estimates, or one given before the text last changed)."""
+    reviews = latest_reviews(improvement)
+    telling = [r for r in reviews if _says_more(r, improvement)]
     lines = []
-    for review in latest_reviews(improvement):
-        role = (
-            template.role(review.role).name.get(language)
-            if template.has_role(review.role)
-            else review.role
-        )
-        line = text(
-            "approval.review_line",
+    if len(reviews) > 1:
+        agree = sum(1 for r in reviews if r.verdict is Verdict.AKKOORD)
+        lines.append(text("approval.reviews_agree", language, count=len(reviews), agree=agree))
+    else:
+        telling = reviews  # one review: who gave it, whatever it says
+    return lines + [_review_line(r, improvement, template, language) for r in telling]
+
+
+def _says_more(review: Review, improvement: Improvement) -> bool:
+    return (
+        review.verdict is not Verdict.AKKOORD
+        or bool(review.remark)
+        or bool(review.cost_estimate or review.lead_time)
+        or review.revision < improvement.revision
+    )
+
+
+def _review_line(
+    review: Review, improvement: Improvement, template: Template, language: Language
+) -> str:
+    role = (
+        template.role(review.role).name.get(language)
+        if template.has_role(review.role)
+        else review.role
+    )
+    line = text(
+        "approval.review_line",
+        language,
+        role=role,
+        name=review.by.name,
+        verdict=text(f"verdict.{review.verdict.value}", language),
+    )
+    if review.remark:
+        line += text("approval.review_remark", language, remark=short(review.remark))
+    if review.cost_estimate or review.lead_time:
+        line += text(
+            "approval.review_estimates",
             language,
-            role=role,
-            name=review.by.name,
-            verdict=text(f"verdict.{review.verdict.value}", language),
+            cost=review.cost_estimate or "–",
+            lead_time=review.lead_time or "–",
         )
-        if review.remark:
-            line += text("approval.review_remark", language, remark=short(review.remark))
-        if review.cost_estimate or review.lead_time:
-            line += text(
-                "approval.review_estimates",
-                language,
-                cost=review.cost_estimate or "–",
-                lead_time=review.lead_time or "–",
-            )
-        if review.revision < improvement.revision:
-            line += text("approval.review_before_change", language)
-        lines.append(line)
-    return lines
+    if review.revision < improvement.revision:
+        line += text("approval.review_before_change", language)
+    return line
 
 
 def origin_line(improvement: Improvement, template: Template, language: Language) -> str:

@@ -21,6 +21,7 @@ from wasstraat.model import (
     Verdict,
 )
 from wasstraat.template import (
+    Section,
     Step,
     Template,
 )
@@ -49,9 +50,14 @@ class FormView:
     step: Step
     viewer: Person | None = None
     zone: ZoneInfo = UTC_ZONE
+    roles: frozenset[str] = frozenset()  # the viewer's roles at the step
 
     def t(self, key: str, **values: object) -> str:
         return text(key, self.language, **values)
+
+    def keeps(self, section: Section) -> bool:
+        """The viewer holds this part of the step's work by a role (not only as an owner)."""
+        return section in self.step.parts_for(set(self.roles))
 
     def name(self, person: Person) -> str:
         """A person as the viewer reads them in a sentence: "you" for themselves."""

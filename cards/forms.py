@@ -160,11 +160,11 @@ def step_form(
     """The form for whoever holds ``roles`` at this step now: the inputs of their parts under one
     save button, a button for each one-time part not yet done (what it did, once done), and the
     "this step is done" toggle for who may mark it done. None when the step asks nothing of them."""
-    view = FormView(trajectory, template, language, step, viewer, zone)
+    view = FormView(trajectory, template, language, step, viewer, zone, frozenset(roles))
     body: list[Element] = []
     actions: list[Element] = []
     inputs: list[Section] = []  # the parts that put inputs on the card
-    parts = step.parts_for(roles)
+    parts = _parts(trajectory, step, roles, viewer)
     submitted = _submitted(view, parts)
     folded: list[Element] = []  # the submitted parts' inputs, behind "change"
     if submitted is not None:
@@ -221,6 +221,48 @@ def step_form(
     return Form(body, actions, submitted=submitted is not None)
 
 
+def reading(
+    trajectory: Trajectory,
+    step: Step,
+    roles: set[str],
+    *,
+    template: Template,
+    language: Language,
+    viewer: Person | None = None,
+    zone: ZoneInfo = UTC_ZONE,
+) -> list[Element]:
+    """What a step is about, for one of its actors who has nothing to fill in or decide there
+    (to read and react): the plan or the KPIs a step approves as they stand, or the actions of
+    the implementation with their owners and dates."""
+    view = FormView(trajectory, template, language, step, viewer, zone, frozenset(roles))
+    subject = step.kind.decides()
+    if subject is not None:
+        items = approval_items(trajectory, subject, template, language, zone)
+        if not items:
+            return []
+        body = [paragraph(view.t(f"reading.{subject.value}"), spacing="Small")]
+        for item in items[:PAGE]:
+            body += item
+        return body + more(view, min(PAGE, len(items)), len(items))
+    if any(Section.IMPLEMENTATION in held for held in step.may.values()):
+        return PARTS[Section.IMPLEMENTATION].build(view)
+    return []
+
+
+def _parts(
+    t: Trajectory, step: Step, roles: set[str], person: Person | None
+) -> tuple[Section, ...]:
+    """The parts of the step's work these roles have; and whoever owns an action of the
+    implementation updates it at a step that keeps the implementation, whatever their role."""
+    parts = step.parts_for(roles)
+    keeps_actions = any(Section.IMPLEMENTATION in held for held in step.may.values())
+    if Section.IMPLEMENTATION in parts or not keeps_actions or person is None:
+        return parts
+    if any(i.owner and i.owner.aad_object_id == person.aad_object_id for i in t.implementation):
+        return (*parts, Section.IMPLEMENTATION)
+    return parts
+
+
 def _button(view: FormView, title: str, part: str) -> Element:
     """A part that is one button: its click says which part it is."""
     return execute(
@@ -265,11 +307,12 @@ def read_step_form(
     template: Template,
     zone: ZoneInfo,
     language: Language,
+    person: Person | None = None,
 ) -> Commands:
     """The commands a submitted step form gives, from the parts these roles have at the step:
     one button's part alone, or every input part and the "done" toggle. Whether they may is the
     engine's to decide again."""
-    parts = step.parts_for(roles)
+    parts = _parts(trajectory, step, roles, person)
     own = kind_part(step, roles, template)
     pressed = inputs.get("part")
     if isinstance(pressed, str) and pressed:

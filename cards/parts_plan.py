@@ -305,9 +305,12 @@ def _implementation(view: FormView) -> list[Element]:
     statuses = [(s, view.t(f"item.{s}")) for s in ("todo", "doing", "done")]
     body: list[Element] = []
     me = view.viewer.aad_object_id if view.viewer is not None else None
+    keeper = view.keeps(Section.IMPLEMENTATION)
 
     def mine(item: ImplementationItem) -> bool:
-        return item.owner.aad_object_id == me if item.owner is not None else me is not None
+        if item.owner is None:
+            return keeper and me is not None
+        return item.owner.aad_object_id == me
 
     items = view.trajectory.implementation
     ordered = sorted(items, key=lambda i: (not mine(i), i.status.value == "done"))
@@ -320,7 +323,8 @@ def _implementation(view: FormView) -> list[Element]:
             body.append(
                 choice(f"item_{item.id}", view.t("form.item.status"), statuses, item.status.value)
             )
-    return body + more(view, min(PAGE, len(ordered)), len(ordered)) + _new_action(view)
+    body += more(view, min(PAGE, len(ordered)), len(ordered))
+    return body + (_new_action(view) if keeper else [])
 
 
 def _item_line(view: FormView, item: ImplementationItem) -> str:

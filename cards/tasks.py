@@ -9,7 +9,7 @@ from dataclasses import replace
 from cards.base import Element, action_set, execute, paragraph, show_card
 from cards.formats import num
 from cards.formbase import PAGE
-from cards.forms import step_form
+from cards.forms import reading, step_form
 from cards.review_forms import evaluation_form, review_form
 from cards.roles import ROLES_FORM
 from cards.status import STATUS_REFRESH, waits_on_line
@@ -86,6 +86,17 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
         approval, deciding = _approver_part(view, step, with_items=form is None)
         body += approval
         actions = deciding + actions
+        if form is None and not approval:
+            # an actor asked to read and react: what the step is about
+            body += reading(
+                view.trajectory,
+                step,
+                roles,
+                template=view.template,
+                language=view.language,
+                viewer=view.viewer,
+                zone=view.zone,
+            )
     if not active:
         body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
     if view.saved and not (form is not None and form.submitted):

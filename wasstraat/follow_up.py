@@ -22,7 +22,9 @@ from wasstraat.effects import (
     TaskOverdue,
 )
 from wasstraat.model import (
+    IMPLEMENT,
     FollowUp,
+    ImplementationStatus,
     Person,
     Trajectory,
     follow_up_key,
@@ -37,17 +39,41 @@ FOLLOW_UP_KIND: Final = "follow_up"
 
 
 def _reminder_due(f: FollowUp, policy: TimePolicy) -> datetime:
-    if f.reminded_at is None:
-        return policy.working.add_working_days(f.since, policy.remind_after_working_days)
-    return policy.working.add_working_days(f.reminded_at, policy.remind_every_working_days)
+    working = policy.working
+    if f.reminded_at is not None:
+        return working.add_working_days(f.reminded_at, policy.remind_every_working_days)
+    first = working.add_working_days(f.since, policy.remind_after_working_days)
+    if f.dated and f.due is not None:
+        # a task with its own date: first reminded some working days before that date
+        before = working.local(f.due).date()
+        return max(first, working.working_days_before(before, policy.remind_after_working_days))
+    return first
 
 
 def _escalation_due(f: FollowUp, t: Trajectory, policy: TimePolicy) -> datetime | None:
-    """Tasks of a step with its own deadline close by that step's rule instead."""
+    """Tasks of a step with its own deadline close by that step's rule instead; a task with its
+    own date is the project leader's to hear of some working days after that date."""
     state = t.steps.get(f.step)
     if f.escalated_at is not None or (state is not None and state.deadline is not None):
         return None
+    if f.dated and f.due is not None:
+        return policy.working.add_working_days(f.due, policy.remind_after_working_days)
     return policy.working.add_working_days(f.since, policy.escalate_after_working_days)
+
+
+def _own_date(t: Trajectory, person: Person, what: str, policy: TimePolicy) -> datetime | None:
+    """The date a task carries itself: the earliest target date of the person's open actions."""
+    if what != IMPLEMENT:
+        return None
+    dates = [
+        i.target_date
+        for i in t.implementation
+        if i.owner is not None
+        and i.owner.aad_object_id == person.aad_object_id
+        and i.status is not ImplementationStatus.DONE
+        and i.target_date is not None
+    ]
+    return policy.working.closing(min(dates)) if dates else None
 
 
 def next_follow_up(t: Trajectory, policy: TimePolicy) -> datetime | None:
@@ -69,17 +95,23 @@ def follow_up(ctx: Ctx) -> None:
     for key in [k for k in t.follow_ups if k not in current]:
         del t.follow_ups[key]
     for key, waiting in current.items():
-        if key not in t.follow_ups:
+        own = _own_date(t, waiting.person, waiting.what, ctx.policy)
+        task = t.follow_ups.get(key)
+        if task is None:
             t.follow_ups[key] = FollowUp(
                 person=waiting.person,
                 step=waiting.step,
                 what=waiting.what,
                 since=ctx.now,
                 due=waiting.deadline
+                or own
                 or ctx.policy.working.add_working_days(
                     ctx.now, ctx.policy.remind_after_working_days
                 ),
+                dated=own is not None and waiting.deadline is None,
             )
+        elif own is not None and task.dated and task.due != own:
+            task.due = own  # the earliest open action moved (done, or a date changed)
     due = next_follow_up(t, ctx.policy)
     if due is None:
         ctx.cancel_timer(FOLLOW_UP_SLOT, FOLLOW_UP_KIND)

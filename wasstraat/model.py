@@ -326,6 +326,9 @@ class Submission(BaseModel):
     at: datetime
 
 
+IMPLEMENT = "implement"  # what an owner of an open action is waited on for
+
+
 class FollowUp(BaseModel):
     """An open task someone is reminded of: since when it waits, and what was done about it."""
 
@@ -334,6 +337,9 @@ class FollowUp(BaseModel):
     what: str  # as in ``engine.Waiting.what``
     since: datetime
     due: datetime | None = None  # by when it is asked: the step's deadline, else the first reminder
+    # the task has a date of its own (an action's target date): reminded before it and, once
+    # it has passed, the project leader told, rather than on the cadence from ``since``
+    dated: bool = False
     reminded_at: datetime | None = None
     reminders: int = 0
     escalated_at: datetime | None = None

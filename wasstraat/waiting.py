@@ -30,7 +30,7 @@ class Waiting(BaseModel):
 
     person: Person
     step: str
-    what: str  # "approve" | "check" | "review" | "complete" | "evaluate"
+    what: str  # "approve" | "check" | "review" | "complete" | "implement" | "evaluate" | …
     deadline: datetime | None = None
 
     def overdue(self, now: datetime) -> bool:

@@ -90,6 +90,20 @@ class WorkingTime:
         """The start of working hours on ``day`` (local), in UTC."""
         return datetime.combine(day, self.start, tzinfo=self.zone).astimezone(UTC)
 
+    def closing(self, day: date) -> datetime:
+        """The end of working hours on ``day`` (local), in UTC: a task "by" that day is due."""
+        return datetime.combine(day, self.end, tzinfo=self.zone).astimezone(UTC)
+
+    def working_days_before(self, day: date, days: int) -> datetime:
+        """The opening of the working day ``days`` working days before ``day``."""
+        for _ in range(days):
+            day -= timedelta(days=1)
+            for _ in range(MAX_SEARCH_DAYS):
+                if self.is_working_day(day):
+                    break
+                day -= timedelta(days=1)
+        return self.opening(day)
+
     def working_day_on_or_after(self, day: date) -> date:
         for offset in range(MAX_SEARCH_DAYS):
             candidate = day + timedelta(days=offset)

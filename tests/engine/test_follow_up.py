@@ -238,3 +238,44 @@ def test_an_evaluation_within_three_years_is_planned():
     moment = WORKING.opening(date(2028, 9, 1))
     run.do(PE, c.PlanEvaluation(on=moment.date(), at=moment))
     assert run.t.evaluation.planned_on == date(2028, 9, 1)
+
+
+def test_an_action_with_its_own_date_is_reminded_before_it_and_escalated_after_it():
+    from wasstraat.model import IMPLEMENT
+
+    run = Run()
+    to_step(run, "10")
+    by = (run.now + timedelta(days=60)).date()
+    action = c.AddImplementationItem(
+        text="Balie instrueren", item_kind="training", owner=KC, target_date=by
+    )
+    run.do(PE, action)
+    [task] = [f for f in run.t.follow_ups.values() if f.person == KC]
+    assert (task.what, task.dated, task.due) == (IMPLEMENT, True, WORKING.closing(by))
+    # nothing in the weeks before the date; then three working days before it
+    quiet = fire(run, WORKING.add_working_days(run.now, 10))
+    assert KC.aad_object_id not in [r[0] for r in sent(quiet, "reminder")]
+    assert KC.name not in [r[1]["name"] for r in sent(quiet, "task_overdue")]
+    before = WORKING.working_days_before(by, 3)
+    assert WORKING.local(before).date() < by and WORKING.is_working_time(before)
+    reminded = fire(run, before)
+    assert [r[0] for r in sent(reminded, "reminder")].count(KC.aad_object_id) == 1
+    # past its date, the project leader hears of it
+    late = fire(run, WORKING.add_working_days(WORKING.closing(by), 3))
+    assert [r[1]["name"] for r in sent(late, "task_overdue")] == [KC.name]
+
+
+def test_an_owners_task_takes_the_date_of_their_earliest_open_action():
+    from wasstraat.model import ImplementationStatus
+
+    run = Run()
+    to_step(run, "10")
+    soon, later = ((run.now + timedelta(days=d)).date() for d in (20, 50))
+    for text, day in (("Later", later), ("Soon", soon)):
+        run.do(PE, c.AddImplementationItem(text=text, item_kind="other", owner=KC, target_date=day))
+    [task] = [f for f in run.t.follow_ups.values() if f.person == KC]
+    assert task.due == WORKING.closing(soon)
+    [first] = [i for i in run.t.implementation if i.text == "Soon"]
+    run.do(KC, c.UpdateImplementationItem(item_id=first.id, status=ImplementationStatus.DONE))
+    [task] = [f for f in run.t.follow_ups.values() if f.person == KC]
+    assert task.due == WORKING.closing(later)

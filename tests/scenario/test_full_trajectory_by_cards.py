@@ -311,6 +311,11 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
         shown = await step_card(bot, editor, "8")
         assert "The plan was submitted to" in text_of(shown), editor.name
         assert not {"Save", "Finalise the plan and submit it"} & set(shown_titles(shown))
+    # the stappenplan's actors of step 8 who neither edit nor approve read the plan as it stands
+    staff = await step_card(bot, ADELE, "8")
+    assert "Read the final improvement plan" in text_of(staff)
+    assert "The improvement plan as it stands:" in text_of(staff)
+    assert "Kosten vooraf tonen" in text_of(staff) and "Save" not in titles(staff)
     for approver in approvers:
         await click(
             bot, approver, button(await card_sent_to(bot, approver, "approval_request"), "Approve")
@@ -351,6 +356,29 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     assert "Not all actions of the implementation plan are done yet" in text_of(refused)
     assert "1 action is not done yet. What is not finished, and why?" in text_of(refused)
     assert "already been dealt with" not in text_of(refused)  # the form stays, with why
+    # an action owned by a subject-matter staff member: hers to mark done, from her own card
+    await click(
+        bot,
+        MEGAN,
+        button(await step_card(bot, MEGAN, "10"), "Save"),
+        action_text="Collega's aan de balie instrueren",
+        action_kind="training",
+        action_owner=ADELE.aad_object_id,
+        action_date="2027-03-15",
+    )
+    [training] = [
+        i
+        for i in (await bot.store.trajectory(trajectory.id)).implementation
+        if i.kind == "training"
+    ]
+    adeles = await step_card(bot, ADELE, "10")
+    print("ADELE10", text_of(adeles))
+    assert f'"id": "item_{training.id}"' in text_of(adeles)
+    assert '"id": "item_i1"' not in text_of(adeles) and "action_text" not in text_of(adeles)
+    ivos = await step_card(bot, IVO, "10")  # a specialist of the stappenplan's step 10 reads
+    assert "Tom Teammanager · by Mon, 1 Mar 2027 · To do" in text_of(ivos)
+    assert "Save" not in titles(ivos)
+    await click(bot, ADELE, button(adeles, "Save"), **{f"item_{training.id}": "done"})
     await click(bot, TOM, button(toms, "Save"), item_i1="done")
     await click(
         bot,

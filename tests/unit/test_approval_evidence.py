@@ -82,6 +82,54 @@ def test_the_plan_approval_shows_each_verdict_with_its_condition_and_estimates()
     assert not [line for line in lines if "\n" in line]
 
 
+def test_plain_agreements_are_counted_and_only_a_review_that_says_more_has_its_line():
+    from wasstraat.model import Review
+    from wasstraat.samples import person
+
+    run = reviewed_run()
+    improvement = run.t.improvement("v1")
+    assert improvement is not None
+    specialists = ("ciso", "jurist", "applicatiebeheerder", "communicatieadviseur")
+    plain = [
+        Review(
+            by=person(role.title()),
+            role=role,
+            verdict=Verdict.AKKOORD,
+            at=run.now,
+            revision=improvement.revision,
+        )
+        for role in specialists
+    ]
+    more = improvement.model_copy(update={"reviews": [*improvement.reviews, *plain]})
+    run.t.improvements = [more, *[i for i in run.t.improvements if i.id != "v1"]]
+    lines = texts(plan_card(run))
+    # six reviews: five agree (one of them with estimates), one sets a condition
+    assert "5 van 6 beoordelingen akkoord" in lines
+    said = [line for line in lines if "): " in line]
+    assert [line.split(" (")[1].split(")")[0] for line in said] == [IV.name, PO.name]
+    assert "5 of 6 reviews agree" in texts(plan_card(run, "en"))
+
+
+def test_a_single_review_is_named_whatever_it_says():
+    from wasstraat.model import Review
+
+    run = reviewed_run()
+    improvement = run.t.improvement("v1")
+    assert improvement is not None
+    only = Review(
+        by=IV,
+        role="specialist_iv",
+        verdict=Verdict.AKKOORD,
+        at=run.now,
+        revision=improvement.revision,
+    )
+    alone = improvement.model_copy(update={"reviews": [only]})
+    run.t.improvements = [alone, *[i for i in run.t.improvements if i.id != "v1"]]
+    lines = texts(plan_card(run))
+    assert f"{TEMPLATE.role('specialist_iv').name.nl} ({IV.name}): Akkoord" in lines
+    assert not [line for line in lines if "beoordeling" in line]
+
+
 def test_a_verdict_given_before_the_text_changed_says_so():
     run = reviewed_run()
     improvement = run.t.improvement("v1")

@@ -13,7 +13,7 @@ from wasstraat.context import (
     rule,
 )
 from wasstraat.effects import StepStarted
-from wasstraat.model import ImplementationStatus, Person, Trajectory
+from wasstraat.model import IMPLEMENT, ImplementationStatus, Person, Trajectory
 from wasstraat.template import FinishedBy, Requirement, Reviews, Step, Template
 
 
@@ -29,7 +29,7 @@ class Finished(Behaviour):
                 for i in t.implementation
                 if i.owner is not None and i.status is not ImplementationStatus.DONE
             }
-            result += [(owner, "implement") for owner in owners.values()]
+            result += [(owner, IMPLEMENT) for owner in owners.values()]
         for role in step.kind.by:
             if t.holders(role):
                 return result + [(p, "complete") for p in t.holders(role)]
