@@ -486,10 +486,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The evaluation moment of '{product}' is planned on {on}.",
     },
     "notice.evaluation_request": {
-        "nl": "Het is tijd voor de evaluatie van '{product}': meet de KPI's opnieuw en bespreek "
-        "wat goed ging en wat beter kan.",
-        "en": "It is time to evaluate '{product}': measure the KPIs again and discuss what went "
-        "well and what could be better.",
+        "nl": "Het is tijd voor de evaluatie van '{product}'.",
+        "en": "It is time to evaluate '{product}'.",
+    },
+    "evaluation_request.by.one": {
+        "nl": "{names} legt de nieuwe metingen en de lessen vast; daarna krijg je het resultaat.",
+        "en": "{names} records the new measurements and the lessons; then you get the result.",
+    },
+    "evaluation_request.by.other": {
+        "nl": "{names} leggen de nieuwe metingen en de lessen vast; daarna krijg je het resultaat.",
+        "en": "{names} record the new measurements and the lessons; then you get the result.",
     },
     "notice.next_cycle_offer": {
         "nl": "Het traject '{product}' is afgerond. Wil je een volgende cyclus starten?",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cards.base import Element, action_set, execute, paragraph, show_card
+from cards.catalogue import join
 from cards.formats import num
 from cards.formbase import PAGE
 from cards.forms import reading, step_form
@@ -52,12 +53,7 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
     roles = view.roles
     line = view.role_line(step)
     body = [line] if line is not None else []
-    asked: list[str] = []
-    for r in (*step.actors, *step.may):
-        ask = step.asks.get(r)
-        if r in roles and ask is not None and ask.get(view.language) not in asked:
-            asked.append(ask.get(view.language))
-    body += [paragraph(line) for line in asked]
+    body += _asked(view, step)
     body += view.due_line(step.id)
     actions: list[Element] = []
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
@@ -105,6 +101,16 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
         body += _waits_on(view)
     actions.append(_more(view, step))
     return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+def _asked(view: View, step: Step) -> list[Element]:
+    """What the step asks of each role the viewer holds there, each text once."""
+    asked: list[str] = []
+    for r in (*step.actors, *step.may):
+        ask = step.asks.get(r)
+        if r in view.roles and ask is not None and ask.get(view.language) not in asked:
+            asked.append(ask.get(view.language))
+    return [paragraph(line) for line in asked]
 
 
 def _more(view: View, step: Step) -> Element:
@@ -276,13 +282,31 @@ def _evaluation_request(view: View, message: EvaluationRequest) -> Rendered:
     body = [paragraph(view.t("notice.evaluation_request", product=view.product))]
     active = view.trajectory.status_of(step.id) is StepStatus.ACTIVE
     records = bool(view.roles & set(view.template.kind_roles(step)))
+    form = (
+        evaluation_form(view.trajectory, step, language=view.language)
+        if active and records and view.trajectory.evaluation.requested_at is not None
+        else None
+    )
     actions: list[Element] = []
-    if active and records and view.trajectory.evaluation.requested_at is not None:
-        form = evaluation_form(view.trajectory, step, language=view.language)
+    if active:
+        body += _asked(view, step)
+    if form is not None:
         body += view.due_line(step.id)
         body += form.body
         actions += form.actions
-    elif view.trajectory.kpis:
+    elif active and not records:
+        # everyone else is told who records it, and that the result will come to them
+        people = {
+            p.aad_object_id: p.name
+            for role in view.template.kind_roles(step)
+            for p in view.trajectory.holders(role)
+        }
+        if people:
+            names = join(list(people.values()), view.language)
+            body.append(paragraph(view.t("evaluation_request.by", count=len(people), names=names)))
+    elif not active:
+        body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
+    if form is None and view.trajectory.kpis:
         lines = [
             view.t(
                 "evaluation_request.kpi",

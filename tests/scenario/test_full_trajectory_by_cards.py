@@ -394,6 +394,11 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     clock.now = planned + timedelta(minutes=1)
     assert "evaluation" in (await runtime.ticker.fire_due()).kinds
     evaluation_card = await card_sent_to(bot, MEGAN, "evaluation_request")
+    # each person is asked only what they can do: who records it measures, the rest hear who
+    staff = text_of(await card_sent_to(bot, ADELE, "evaluation_request"))
+    assert "measure the KPIs again" in text_of(evaluation_card)
+    assert "measure the KPIs" not in staff and "kpi_0" not in staff
+    assert f"{MEGAN.name} and {PL.name} record the new measurements" in staff
     await click(
         bot,
         MEGAN,
