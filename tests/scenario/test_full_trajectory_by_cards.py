@@ -258,7 +258,12 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     renamed = template.step("3a").name.en
     assert renamed in text_of(await step_card(bot, PATTI, "3a"))
 
-    # step 5: serviceformule and the six P's
+    # step 5: serviceformule and the six P's; once chosen, the card says what the formule
+    # promises per P, from the wasstraat's own plates
+    chosen = await click(
+        bot, PATTI, button(await step_card(bot, PATTI, "5"), "Save"), formule="flitsformule"
+    )
+    assert "Price — promise: You know the cost beforehand and pay straight away" in text_of(chosen)
     inputs = {"formule": "flitsformule", "complete": "true"}
     for p in ("product", "prijs", "plaats", "personeel", "proces", "promotie"):
         inputs[f"p_{p}_matches"] = "true" if p != "prijs" else "false"
