@@ -103,6 +103,7 @@ ONE_TIME = (
     "Reject",
     "Correct",
     "Not correct",
+    "Merge 3b into 3a",
 )
 
 
@@ -193,7 +194,11 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     assert "The trajectory now waits on: Patti Fernandez (to finish)" in text_of(approved)
     assert "Please by " in text_of(await step_card(bot, PATTI, "3a"))
 
-    # step 3a: the process map; 3b: one answer on the card, one by replying in chat
+    # step 3a: the process map; the proceseigenaar may merge the check into it (not here);
+    # 3b: one answer on the card, one by replying in chat
+    owners = await step_card(bot, MEGAN, "3a")
+    assert "you can decide that the check (3b) is merged" in text_of(owners)
+    assert "Merge 3b into 3a" in titles(owners)
     await click(
         bot,
         PATTI,
