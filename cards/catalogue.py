@@ -849,6 +849,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "{met} van de {count} doelen gehaald.",
         "en": "{met} of {count} targets met.",
     },
+    "result.summary_closer.one": {
+        "nl": "; {count} KPI ging wel de goede kant op.",
+        "en": "; {count} KPI moved the right way.",
+    },
+    "result.summary_closer.other": {
+        "nl": "; {count} KPI's gingen wel de goede kant op.",
+        "en": "; {count} KPIs moved the right way.",
+    },
     "result.line": {
         "nl": "{name} van {baseline} naar {measured}{unit} (doel {target}{direction}){progress}: "
         "{verdict}",

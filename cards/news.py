@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cards.base import card, execute, heading, paragraph, short
+from cards.catalogue import join
 from cards.formbase import PAGE
 from cards.results import result_elements
 from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
@@ -166,7 +167,7 @@ def _evaluation_result(view: View, message: EvaluationResult) -> Rendered:
         p.aad_object_id: p.name for r in view.template.managers for p in view.trajectory.holders(r)
     }  # any manager of the trajectory may start its next cycle
     if deciders:
-        names = ", ".join(deciders.values())
+        names = join(list(deciders.values()), view.language)
         body.append(paragraph(view.t("result.next_cycle", names=names), subtle=True))
     actions = [
         execute(view.t("status.details"), TRAJECTORY_DETAIL, trajectory=view.trajectory.id),

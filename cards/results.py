@@ -93,26 +93,36 @@ def _progress(result: KpiResult, language: Language) -> str:
     if baseline is None or target is None:
         return ""
     gap = num(abs(measured - target), language)
-    if measured == baseline:
-        way = "result.unchanged"
-    elif (measured < baseline) == lower:
-        way = "result.right_way"
-    else:
-        way = "result.wrong_way"
+    way = _moved(result) or "result.unchanged"
     # (the unit is the KPI's own word, said in the line already: "van 10 naar 4 dagen")
     return text("result.progress", language, gap=gap, way=text(way, language))
 
 
 def summary(results: Sequence[KpiResult], language: Language) -> str:
-    """'1 van de 2 doelen gehaald.' (of the KPIs measured), and how many were not measured."""
+    """'1 van de 2 doelen gehaald; 1 ander ging wel de goede kant op.' (of the KPIs measured),
+    and how many were not measured: a KPI that moved towards its target is not a failure."""
     measured = [r for r in results if r.measured is not None]
     said = text(
         "result.summary", language, met=sum(1 for r in measured if r.met), count=len(measured)
     )
+    closer = sum(1 for r in measured if r.met is False and _moved(r) == "result.right_way")
+    if closer:
+        said = said.removesuffix(".") + text("result.summary_closer", language, count=closer)
     if len(measured) < len(results):
         unmeasured = len(results) - len(measured)
         said += " " + text("result.summary_unmeasured", language, count=unmeasured)
     return said
+
+
+def _moved(result: KpiResult) -> str | None:
+    """Which way a KPI went from its baseline, as the catalogue says it; None when it cannot
+    be told (no direction, no baseline or no measurement)."""
+    lower, measured, baseline = result.lower_is_better, result.measured, result.baseline
+    if lower is None or measured is None or baseline is None:
+        return None
+    if measured == baseline:
+        return "result.unchanged"
+    return "result.right_way" if (measured < baseline) == lower else "result.wrong_way"
 
 
 def _value(result: KpiResult, series: str) -> float | None:

@@ -217,9 +217,10 @@ class Ctx:
     def tell_leader(self, body: Body) -> None:
         self.tell_role(PROJECT_LEADER, body)
 
-    def tell_roles(self, roles: Iterable[str], body: Body) -> None:
-        """Everyone who holds one of the roles, once each, told in the first of them."""
-        told: set[str] = set()
+    def tell_roles(self, roles: Iterable[str], body: Body, *, skip: str | None = None) -> None:
+        """Everyone who holds one of the roles, once each, told in the first of them (but the
+        person ``skip`` names)."""
+        told: set[str] = {skip} if skip else set()
         for role in roles:
             for person in self.t.holders(role):
                 if person.aad_object_id not in told:

@@ -207,7 +207,9 @@ async def test_the_evaluation_moment_comes_by_itself_on_the_fast_clock(
         # the result reaches her and the project leader: per KPI in words, and as bars
         for name, page in (("megan", megan), ("alex", alex)):
             result = card(page, "Result of 'Parkeervergunning'")
-            await expect(result).to_contain_text("1 of 2 targets met.", timeout=TIMEOUT)
+            await expect(result).to_contain_text(
+                "1 of 2 targets met; 1 KPI moved the right way.", timeout=TIMEOUT
+            )
             await expect(result).to_contain_text(
                 "Doorlooptijd from 10 to 2.5 dagen (target 3, lower is better): target met"
             )

@@ -146,12 +146,14 @@ def test_a_klopt_niet_holds_the_check_until_each_remark_is_decided_and_its_write
     )
     assert run.status("3b") == "done" and run.status("5") == "active"
     assert run.t.check.closed_reason == "all_answered"
+    # the summary goes to who acts on it; the procesadviseur, whose decision closed the
+    # check, sees it on her own card and is not sent it again
     summaries = {m.recipient for m in done.messages if m.kind == "check_summary"}
-    assert summaries == {PA, PL}
+    assert summaries == {PL}
     # the remark kept for later is a candidate for the plan; the handled one is not
     assert [(i.origin.value, i.text) for i in run.t.improvements] == [("check", REMARK)]
-    final = next(m for m in done.messages if m.kind == "check_summary" and m.recipient == PA)
-    card = str(_card(run, final, PA))
+    final = next(m for m in done.messages if m.kind == "check_summary" and m.recipient == PL)
+    card = str(_card(run, final, PL))
     assert "Bewaard voor het verbeterplan door Anna" in card and "Hoort bij stap 6" in card
     assert "Afgehandeld door Anna" in card and "Besluit vastleggen" not in card
 

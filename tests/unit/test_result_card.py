@@ -72,7 +72,7 @@ def test_the_card_says_per_kpi_where_it_started_where_it_was_to_go_and_where_it_
     )
     assert "doel niet gehaald" in nl
     assert "Klanttevredenheid van 6,1 naar 8,2 cijfer (doel 8, hoger is beter): " in nl
-    assert "1 van de 2 doelen gehaald." in nl
+    assert "1 van de 2 doelen gehaald; 1 KPI ging wel de goede kant op." in nl
     en = _words(_card(evaluated, "en"))
     assert "Klanttevredenheid from 6.1 to 8.2 cijfer (target 8, higher is better): " in en
     assert "target not met" in en and "target met" in en
@@ -138,3 +138,17 @@ def test_a_kpi_that_missed_its_target_says_how_far_and_which_way_it_moved():
     assert "nog 7 van het doel af, niet veranderd" in line(judge(lead_time, 10), "nl")
     assert "still 2 from the target, moving the right way" in line(judge(lead_time, 5), "en")
     assert "van het doel af" not in line(judge(lead_time, 3), "nl")  # met: nothing to add
+
+
+def test_the_headline_counts_what_moved_towards_its_target_beside_what_met_it():
+    from cards.results import summary
+    from wasstraat.kinds.evaluation import judge
+    from wasstraat.model import Kpi
+
+    lead_time = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3)
+    score = Kpi(name="Klanttevredenheid", unit="cijfer", baseline=6.1, target=8)
+    calls = Kpi(name="Telefoontjes", unit="per week", baseline=40, target=20)
+    results = [judge(lead_time, 2.5), judge(score, 7.9), judge(calls, 45)]
+    assert summary(results, "nl") == "1 van de 3 doelen gehaald; 1 KPI ging wel de goede kant op."
+    assert summary(results[1:], "en") == "0 of 2 targets met; 1 KPI moved the right way."
+    assert summary([judge(calls, 45)], "nl") == "0 van 1 doel gehaald."  # the wrong way: no comfort

@@ -193,7 +193,9 @@ def send(ctx: Ctx, step: Step, deadline: datetime) -> None:
             ctx.tell(person, _request(ctx, step))
 
 
-def close(ctx: Ctx, step: Step, reason: str) -> None:
+def close(ctx: Ctx, step: Step, reason: str, *, by_click: bool = False) -> None:
+    """End the check; who acts on what it found gets the summary (``by_click``: except whoever
+    closed it by their decision, who sees it on the card they used)."""
     check = ctx.t.check
     check.closed_at = ctx.now
     check.closed_reason = reason
@@ -203,6 +205,7 @@ def close(ctx: Ctx, step: Step, reason: str) -> None:
     ctx.tell_roles(
         step.kind.summary_to,
         summary(check, reason, final=True),
+        skip=ctx.actor.aad_object_id if by_click else None,
     )
     # what was kept for the plan (or nobody decided about) goes on to it as candidates
     remarks = findings.of_remarks(list(check.answers.values()), check.round)
@@ -278,7 +281,7 @@ def _resolve_remark(ctx: Ctx, cmd: c.ResolveRemark) -> None:
         ),
     )
     if not check.open_remarks() and (not check.missing() or check.expired_at is not None):
-        close(ctx, step, "deadline" if check.missing() else "all_answered")
+        close(ctx, step, "deadline" if check.missing() else "all_answered", by_click=True)
 
 
 @rule("close_check", places=section_places(Section.CLOSE_CHECK))
@@ -289,7 +292,7 @@ def _close_check(ctx: Ctx, cmd: c.CloseCheck) -> None:
     if not check_open(ctx.t):
         # the check was never sent: closing it still ends the step
         ctx.t.check.sent_at = ctx.t.check.sent_at or ctx.now
-    close(ctx, step, "closed_early")
+    close(ctx, step, "closed_early", by_click=True)
 
 
 @rule("merge_check", places=section_places(Section.MERGE_CHECK))
