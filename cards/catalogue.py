@@ -873,11 +873,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "result.unchanged": {"nl": "niet veranderd", "en": "unchanged"},
     "result.went_well": {"nl": "Wat ging goed: {text}", "en": "What went well: {text}"},
     "result.could_be_better": {"nl": "Wat kan beter: {text}", "en": "What could be better: {text}"},
-    "result.next_cycle": {
+    "result.next_cycle.one": {
         "nl": "Of er een volgende cyclus komt, beslist {names}.",
         "en": "Whether a next cycle follows is decided by {names}.",
     },
+    "result.next_cycle.other": {
+        "nl": "Of er een volgende cyclus komt, beslissen {names}.",
+        "en": "Whether a next cycle follows is decided by {names}.",
+    },
     "result.not_met": {"nl": "doel niet gehaald", "en": "target not met"},
+    "result.not_yet": {"nl": "doel nog niet gehaald", "en": "target not yet met"},
     "result.line_not_measured": {
         "nl": "{name}: niet gemeten (nulmeting {baseline}{unit}, doel {target}{unit})",
         "en": "{name}: not measured (baseline {baseline}{unit}, target {target}{unit})",

@@ -168,7 +168,8 @@ def _evaluation_result(view: View, message: EvaluationResult) -> Rendered:
     }  # any manager of the trajectory may start its next cycle
     if deciders:
         names = join(list(deciders.values()), view.language)
-        body.append(paragraph(view.t("result.next_cycle", names=names), subtle=True))
+        said = view.t("result.next_cycle", count=len(deciders), names=names)
+        body.append(paragraph(said, subtle=True))
     actions = [
         execute(view.t("status.details"), TRAJECTORY_DETAIL, trajectory=view.trajectory.id),
         execute(view.t("task.status"), STATUS_REFRESH),

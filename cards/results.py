@@ -27,22 +27,29 @@ def _unit(result: KpiResult) -> str:
 
 
 def verdict(result: KpiResult, language: Language) -> str:
-    """'doel gehaald' / 'doel niet gehaald' / why it cannot be judged."""
+    """'doel gehaald' / 'doel nog niet gehaald' (on its way) / 'doel niet gehaald' / why it
+    cannot be judged."""
     if result.met is None:
         return text("result.unjudged", language)
-    return text("result.met" if result.met else "result.not_met", language)
+    if result.met:
+        return text("result.met", language)
+    on_its_way = _moved(result) == "result.right_way"
+    return text("result.not_yet" if on_its_way else "result.not_met", language)
 
 
 def _said(result: KpiResult, language: Language) -> Element:
-    """The line in words, its verdict in bold (green when met, red when not)."""
+    """The line in words, its verdict in bold (green when met, amber on its way, red when
+    not)."""
     said = line(result, language)
     if result.measured is None:
         return paragraph(said, subtle=True, spacing="Small")
     words = verdict(result, language)
     head = said[: len(said) - len(words)] if said.endswith(words) else said
     tail: Element = {"type": "TextRun", "text": words if head != said else "", "weight": "Bolder"}
-    if result.met is not None:
-        tail["color"] = "Good" if result.met else "Attention"
+    if result.met:
+        tail["color"] = "Good"
+    elif result.met is False:
+        tail["color"] = "Warning" if _moved(result) == "result.right_way" else "Attention"
     runs: list[Element] = [{"type": "TextRun", "text": head}]
     if tail["text"]:
         runs.append(tail)

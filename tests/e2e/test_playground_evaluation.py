@@ -215,7 +215,7 @@ async def test_the_evaluation_moment_comes_by_itself_on_the_fast_clock(
             )
             await expect(result).to_contain_text(
                 "Klanttevredenheid from 6.1 to 7.4 cijfer (target 8, higher is better); still "
-                "0.6 from the target, moving the right way: target not met"
+                "0.6 from the target, moving the right way: target not yet met"
             )
             # the lessons learned, and who decides on a next cycle
             await expect(result).to_contain_text("What went well: Digitaal aanvragen loopt goed")

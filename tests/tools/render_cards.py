@@ -49,6 +49,8 @@ MAIN_CARDS = (
     "check_summary-----procesadviseur--nl",
     "step_started--6--projectleider--nl",
     "step_started--10--teammanager--nl",
+    "step_started--8--vakinhoudelijk_medewerker--nl",
+    "evaluation_request--evaluatie--sponsor--nl",
     "stale--decide_kpis--proceseigenaar--en",
 )
 PAGE = """<!doctype html><html><head><meta charset="utf-8">

@@ -82,7 +82,22 @@ def evaluation_result(card: Any) -> None:
     assert "nog 1 van het doel af, wel de goede kant op" in said
     assert "Wat ging goed: Digitaal aanvragen scheelt de balie veel werk." in said
     assert "Wat kan beter: Medewerkers eerder betrekken bij de training." in said
-    assert "Of er een volgende cyclus komt, beslist" in said
+    assert "Of er een volgende cyclus komt, beslissen Petra en Erik." in said
+    assert "1 van de 2 doelen gehaald; 1 KPI ging wel de goede kant op." in said
+
+
+def staff_at_step_8(card: Any) -> None:
+    said = json.dumps(card, ensure_ascii=False)
+    assert "Het verbeterplan zoals het nu is:" in said and "Digitaal aanvragen" in said
+    assert "1 van 2 beoordelingen akkoord" in said
+    assert "Goedkeuren" not in said and "Opslaan" not in said
+
+
+def sponsor_at_the_evaluation(card: Any) -> None:
+    said = json.dumps(card, ensure_ascii=False)
+    assert "Erik en Petra leggen de nieuwe metingen en de lessen vast" in said
+    assert "Doorlooptijd: nulmeting 10 dagen, doel 3 dagen" in said
+    assert "Input." not in said
 
 
 def status_strip(card: Any) -> None:
@@ -102,6 +117,8 @@ PREVIEWS = {
     "step_started--6--projectleider--nl": plan_candidates,
     "step_started--10--teammanager--nl": own_actions,
     "evaluation_result--evaluatie--person--nl": evaluation_result,
+    "step_started--8--vakinhoudelijk_medewerker--nl": staff_at_step_8,
+    "evaluation_request--evaluatie--sponsor--nl": sponsor_at_the_evaluation,
     "status--at-a-glance--all--nl": status_strip,
     "digest--two-trajectories--person--nl": digest,
 }

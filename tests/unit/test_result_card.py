@@ -70,12 +70,12 @@ def test_the_card_says_per_kpi_where_it_started_where_it_was_to_go_and_where_it_
         "Doorlooptijd van 10 naar 4 dagen (doel 3, lager is beter); nog 1 van het doel af, wel "
         "de goede kant op: " in nl
     )
-    assert "doel niet gehaald" in nl
+    assert "doel nog niet gehaald" in nl  # on its way: amber, not red
     assert "Klanttevredenheid van 6,1 naar 8,2 cijfer (doel 8, hoger is beter): " in nl
     assert "1 van de 2 doelen gehaald; 1 KPI ging wel de goede kant op." in nl
     en = _words(_card(evaluated, "en"))
     assert "Klanttevredenheid from 6.1 to 8.2 cijfer (target 8, higher is better): " in en
-    assert "target not met" in en and "target met" in en
+    assert "target not yet met" in en and "target met" in en
 
 
 def test_the_chart_carries_the_three_numbers_of_each_kpi_and_a_fallback(evaluated):
@@ -138,6 +138,8 @@ def test_a_kpi_that_missed_its_target_says_how_far_and_which_way_it_moved():
     assert "nog 7 van het doel af, niet veranderd" in line(judge(lead_time, 10), "nl")
     assert "still 2 from the target, moving the right way" in line(judge(lead_time, 5), "en")
     assert "van het doel af" not in line(judge(lead_time, 3), "nl")  # met: nothing to add
+    assert line(judge(lead_time, 12), "nl").endswith(": doel niet gehaald")
+    assert line(judge(lead_time, 5), "nl").endswith(": doel nog niet gehaald")
 
 
 def test_the_headline_counts_what_moved_towards_its_target_beside_what_met_it():
