@@ -918,6 +918,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "I could not message {name} about '{product}' (the app cannot reach this person). "
         "Ask them to install the Wasstraat app, or assign the role to someone else.",
     },
+    "approval.round_over": {
+        "nl": "Deze ronde is voorbij; er is niets meer te beslissen op deze kaart.",
+        "en": "This round is over; there is nothing left to decide on this card.",
+    },
     "receipt.approve": {
         "nl": "Goedgekeurd door {name} op {date}.",
         "en": "Approved by {name} on {date}.",
@@ -1438,6 +1442,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "task.step_over": {
         "nl": "{step} is afgerond; hier is niets meer te doen.",
         "en": "{step} is finished; there is nothing left to do here.",
+    },
+    "task.step_over_on": {
+        "nl": "{step} is op {date} afgerond; hier is niets meer te doen.",
+        "en": "{step} was finished on {date}; there is nothing left to do here.",
     },
     "review_request.done": {
         "nl": "Je beoordeling is binnen. Dank je wel.",

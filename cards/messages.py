@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 from cards import checks as _checks  # noqa: F401  (registers the renderers of the check)
 from cards import news as _news  # noqa: F401  (registers the renderers of news)
 from cards import tasks as _tasks  # noqa: F401  (registers the renderers of tasks)
-from cards.base import Element, card, execute, heading, paragraph
+from cards.base import ACTION_KEY, Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
+from cards.detail import DOSSIER, MY_TASKS
+from cards.status import STATUS_REFRESH, TRAJECTORY_DETAIL
 from cards.view import RENDERERS, Rendered, View
 from wasstraat.effects import (
     Body,
@@ -68,6 +70,28 @@ def redrawn(kind: str, step: str) -> Body:
     if kind == "evaluation_request":
         return EvaluationRequest(step=step)
     return StepStarted(step=step)
+
+
+# what any card offers whatever its task: a look at the status, the detail or the dossier, one's
+# tasks, and an idea (always welcome); a card with nothing else on it asks nothing any more
+ALWAYS_OFFERED = frozenset(
+    {STATUS_REFRESH, TRAJECTORY_DETAIL, DOSSIER, MY_TASKS, "add_improvement"}
+)
+
+
+def asks_something(element: object) -> bool:
+    """The card still has a button that does the work of a task (approving, saving, answering):
+    anything beyond what every card offers."""
+    if isinstance(element, list):
+        return any(asks_something(item) for item in element)
+    if not isinstance(element, dict):
+        return False
+    if element.get("type") in ("Action.Execute", "Action.Submit"):
+        data = element.get("data")
+        name = data.get(ACTION_KEY) if isinstance(data, dict) else None
+        if name not in ALWAYS_OFFERED:
+            return True
+    return any(asks_something(value) for key, value in element.items() if key != "fallback")
 
 
 DIGEST_SHOWN = 10  # tasks drawn in one digest (a card must stay under Teams' 28 KB)

@@ -33,9 +33,9 @@ from wasstraat.effects import (
     StepStarted,
     TaskOverdue,
 )
-from wasstraat.kinds.approval import current_round, decided_by, put_up
+from wasstraat.kinds.approval import current_round, decided_by, decisions, open_seats, put_up
 from wasstraat.kinds.reviews import pending
-from wasstraat.model import StepStatus
+from wasstraat.model import Approval, StepStatus
 from wasstraat.template import (
     SUBJECTS,
     Evaluation,
@@ -94,13 +94,26 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
                 zone=view.zone,
             )
     if not active:
-        body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
+        body.append(_step_over(view, step))
     if view.saved and not (form is not None and form.submitted):
         body.insert(1 if line is not None else 0, paragraph(view.t("form.saved"), spacing="Small"))
     if view.saved:
         body += _waits_on(view)
     actions.append(_more(view, step))
     return Rendered(card=task_card(view, body, actions, step=step.id))
+
+
+def _step_over(view: View, step: Step) -> Element:
+    """'Stap 9 is op ma 6 dec afgerond; hier is niets meer te doen.'"""
+    state = view.trajectory.steps.get(step.id)
+    done = view.date(state.done_at) if state is not None else None
+    label = view.step(step.id)
+    said = (
+        view.t("task.step_over_on", step=label, date=done)
+        if done
+        else view.t("task.step_over", step=label)
+    )
+    return paragraph(said, subtle=True)
 
 
 def _asked(view: View, step: Step) -> list[Element]:
@@ -162,19 +175,17 @@ def _approval_part(
         if view.viewer is not None
         else None
     )
+    settled = round_ != now_round or not open_seats(view.trajectory, step, view.now)
     if mine is not None and round_ == now_round:
         # a decision given: the buttons are gone, what was decided stays
-        body.append(
-            paragraph(
-                view.t(
-                    f"receipt.{mine.decision.value}",
-                    name=mine.by.name,
-                    date=view.date(mine.at),
-                    remark=mine.remark,
-                ),
-                subtle=True,
-            )
-        )
+        body.append(_decision_line(view, mine))
+        return body, None
+    if settled:
+        # decided by others (or a round that is over): who decided what, and when
+        given = decisions(view.trajectory, subject, round_)
+        body += [_decision_line(view, d) for d in given]
+        if not given:
+            body.append(paragraph(view.t("approval.round_over"), subtle=True))
         return body, None
     body += view.due_line(step.id)
     body.append(
@@ -192,6 +203,18 @@ def _approval_part(
         execute(view.t("approval.reject"), DECIDE[subject], decision="reject", **ref),
     ]
     return body, actions
+
+
+def _decision_line(view: View, given: Approval) -> Element:
+    return paragraph(
+        view.t(
+            f"receipt.{given.decision.value}",
+            name=given.by.name,
+            date=view.date(given.at),
+            remark=given.remark,
+        ),
+        subtle=True,
+    )
 
 
 def _approver_part(
@@ -305,7 +328,7 @@ def _evaluation_request(view: View, message: EvaluationRequest) -> Rendered:
             names = join(list(people.values()), view.language)
             body.append(paragraph(view.t("evaluation_request.by", count=len(people), names=names)))
     elif not active:
-        body.append(paragraph(view.t("task.step_over", step=view.step(step.id)), subtle=True))
+        body.append(_step_over(view, step))
     if form is None and view.trajectory.kpis:
         lines = [
             view.t(

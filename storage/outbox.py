@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Tag, ValidationError
-from sqlalchemy import false, or_, update
+from sqlalchemy import false, or_, select, update
 
 from storage import schema
 from storage.base import Repository, claim
@@ -183,9 +183,32 @@ class Outbox(Repository):
         return [OutboxRow.of(row) for row in rows]
 
     async def mark_sent(
-        self, message_id: int, *, worker: str, now: datetime, activity_id: str | None
+        self,
+        message_id: int,
+        *,
+        worker: str,
+        now: datetime,
+        activity_id: str | None,
+        open_at: int | None = None,
     ) -> None:
-        await self._settle(message_id, worker=worker, sent_at=now, sent_activity_id=activity_id)
+        """Sent (``open_at``: a task card that can still be acted on, drawn at that version of
+        its trajectory: kept, in the same transaction, to update once its task is over)."""
+        async with self._writer.write() as conn:
+            settled = await conn.execute(
+                _settling(message_id, worker).values(sent_at=now, sent_activity_id=activity_id)
+            )
+            row = await conn.execute(
+                select(schema.outbox.c.trajectory_id).where(schema.outbox.c.id == message_id)
+            )
+            trajectory_id = row.scalar()
+            if open_at is not None and activity_id and trajectory_id and settled.rowcount:
+                await _keep_open(
+                    conn,
+                    message_id,
+                    trajectory_id=trajectory_id,
+                    activity_id=activity_id,
+                    version=open_at,
+                )
 
     async def mark_retry(
         self, message_id: int, *, worker: str, not_before: datetime, error: str
@@ -209,8 +232,28 @@ class Outbox(Repository):
     async def _settle(self, message_id: int, *, worker: str, **values: Any) -> None:
         """Record what became of a claimed outbox message (only by the worker holding it)."""
         async with self._writer.write() as conn:
-            await conn.execute(
-                update(schema.outbox)
-                .where(schema.outbox.c.id == message_id, schema.outbox.c.claimed_by == worker)
-                .values(attempts=schema.outbox.c.attempts + 1, claimed_until=None, **values)
-            )
+            await conn.execute(_settling(message_id, worker).values(**values))
+
+
+async def _keep_open(
+    conn: Conn, message_id: int, *, trajectory_id: str, activity_id: str, version: int
+) -> None:
+    """Keep a card just sent (in the transaction that marks its message sent)."""
+    await conn.execute(
+        schema.open_cards.insert().values(
+            id=message_id,
+            trajectory_id=trajectory_id,
+            activity_id=activity_id,
+            checked_version=version,
+        )
+    )
+
+
+def _settling(message_id: int, worker: str) -> Any:
+    """The update that settles a claimed message, if ``worker`` still holds it."""
+    table = schema.outbox
+    return (
+        update(table)
+        .where(table.c.id == message_id, table.c.claimed_by == worker)
+        .values(attempts=table.c.attempts + 1, claimed_until=None)
+    )

@@ -84,6 +84,25 @@ outbox = Table(
     Index("ix_outbox_pending", "sent_at", "dead_at", "not_before"),
 )
 
+# the task cards the bot sent that can still be acted on: when their trajectory moves on, each is
+# drawn again and, once nothing on it can be done any more, updated in place to what happened
+open_cards = Table(
+    "open_cards",
+    metadata,
+    Column("id", Integer, ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "trajectory_id",
+        String(64),
+        ForeignKey("trajectories.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("activity_id", String(256), nullable=False),
+    Column("checked_version", Integer, nullable=False),  # the trajectory's, when last drawn
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Index("ix_open_cards_trajectory", "trajectory_id"),
+)
+
 timers = Table(
     "timers",
     metadata,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import outbox, personal, portfolio, schema, timers
 from storage.base import Writer, aware
+from storage.cards import OpenCards
 from storage.database import Conn, Database, dialect_insert
 from storage.dialogs import DialogState
 from storage.documents import CLOSED_STATUSES, read_document
@@ -207,6 +208,7 @@ class Store:
         self._db = database
         self._writer = Writer(database)
         self.outbox = Outbox(self._writer)
+        self.open_cards = OpenCards(self._writer)
         self.timers = Timers(self._writer)
         self.references = References(self._writer)
         self.dialogs = DialogState(self._writer)

@@ -17,6 +17,9 @@ CONVERSATION_LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
 TENANT_LIMITS = ((50, 1.0),)
 
 
+ISSUED = "activity-"  # the ids the fake gives the activities it takes
+
+
 @dataclass
 class Call:
     method: str
@@ -24,6 +27,7 @@ class Call:
     body: Any
     status: int
     at: float
+    answer: Any = None  # what the fake answered (the activity id it gave)
 
 
 @dataclass
@@ -45,6 +49,7 @@ class FakeConnector:
     on_send: Callable[[], None] | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sent: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _issued: set[str] = field(default_factory=set)  # the activity ids it gave
 
     @property
     def url(self) -> str:
@@ -66,6 +71,17 @@ class FakeConnector:
             if call.method == "POST" and "/activities" in call.path and call.status < 300
         ]
 
+    def sent_ids(self, conversation: str) -> list[tuple[str, dict[str, Any]]]:
+        """(activity id Teams gave, activity) for every send into ``conversation``."""
+        return [
+            (call.answer["id"], call.body)
+            for call in self.calls
+            if call.method == "POST"
+            and "/activities" in call.path
+            and call.status < 300
+            and call.path.split("/")[3] == conversation
+        ]
+
     def delivered(self) -> list[tuple[str, dict[str, Any]]]:
         """(conversation id, activity) for every successful send."""
         return [
@@ -85,8 +101,15 @@ class FakeConnector:
             if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive"
         ]
 
-    def updates(self) -> list[dict[str, Any]]:
-        return [call.body for call in self.calls if call.method == "PUT"]
+    def updates(self, conversation: str | None = None) -> list[dict[str, Any]]:
+        """Activities updated in place (in ``conversation``, when given), in order."""
+        return [
+            call.body
+            for call in self.calls
+            if call.method == "PUT"
+            and call.status < 300
+            and (conversation is None or call.path.split("/")[3] == conversation)
+        ]
 
     def _over_limit(self, key: str, limits: tuple[tuple[int, float], ...], now: float) -> bool:
         sent = self._sent[key]
@@ -96,13 +119,15 @@ class FakeConnector:
         return any(sum(1 for t in sent if t > now - window) >= count for count, window in limits)
 
     def _answer(self, request: web.Request, body: Any, status: int, payload: Any) -> web.Response:
-        self.calls.append(Call(request.method, request.path, body, status, time.monotonic()))
+        self.calls.append(
+            Call(request.method, request.path, body, status, time.monotonic(), payload)
+        )
         headers = {"Retry-After": self.retry_after} if status == 429 and self.retry_after else None
         return web.json_response(payload, status=status, headers=headers)
 
-    async def _activities(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        conversation = request.match_info["conversation_id"]
+    def _refused(self, request: web.Request, body: Any, conversation: str) -> web.Response | None:
+        """What Teams answers instead of taking the send (or update): not in the roster, a
+        scripted fault, or over a limit (a send and an update count alike)."""
         now = time.monotonic()
         if conversation in self.forbidden:
             return self._answer(
@@ -119,14 +144,34 @@ class FakeConnector:
             return self._answer(request, body, 429, {"error": {"code": "Throttled"}})
         self._sent[f"c:{conversation}"].append(now)
         self._sent["tenant"].append(now)
+        return None
+
+    async def _activities(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        conversation = request.match_info["conversation_id"]
+        refused = self._refused(request, body, conversation)
+        if refused is not None:
+            return refused
         if self.on_send is not None:
             self.on_send()
         status = 200 if "activity_id" in request.match_info else 201
-        return self._answer(request, body, status, {"id": f"activity-{next(self._ids)}"})
+        activity_id = f"{ISSUED}{next(self._ids)}"
+        self._issued.add(activity_id)
+        return self._answer(request, body, status, {"id": activity_id})
 
     async def _update(self, request: web.Request) -> web.Response:
+        """Teams' update of an activity: an id of its own must be one it gave (an id from a
+        captured client payload is one Teams gave before), and the body's id the same; counted
+        against the limits as a send."""
         body = await request.json()
-        return self._answer(request, body, 200, {"id": request.match_info["activity_id"]})
+        activity_id = request.match_info["activity_id"]
+        ours = activity_id.startswith(ISSUED)
+        if (ours and activity_id not in self._issued) or body.get("id") not in (None, activity_id):
+            return self._answer(request, body, 404, {"error": {"code": "ActivityNotFound"}})
+        refused = self._refused(request, body, request.match_info["conversation_id"])
+        if refused is not None:
+            return refused
+        return self._answer(request, body, 200, {"id": activity_id})
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -28,6 +28,7 @@ class DeliveryStats:
     retried: int = 0
     dead: int = 0
     claimed: int = 0  # outbox rows the round took on (a full round: more may be waiting)
+    updated: int = 0  # sent cards updated in place once their task was over
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 

@@ -27,12 +27,13 @@ from bot.delivery.retry import (
     http_status,
     retry_after,
 )
+from bot.delivery.updates import CardUpdates
 from bot.logs import correlated
 from bot.pacing import Pacer
 from bot.services import Services
 from cards.catalogue import Language, language_for
 from cards.detail import detail_card
-from cards.messages import Reminded, digest_card, render_message
+from cards.messages import Reminded, asks_something, digest_card, render_message
 from storage import OutboxRow, Outgoing, Recipient, ToChannel, ToPerson
 from wasstraat.effects import Body, CalendarEvent, DeliveryFailed
 from wasstraat.model import Person, Trajectory
@@ -68,6 +69,9 @@ class Dispatcher:
         self._conversations = Conversations(services, adapter)
         self._invitations = Invitations(
             services, self._conversations, calendar, worker=self._worker, retry=self._retry
+        )
+        self._updates = CardUpdates(
+            services, self._conversations, self._pacer, worker=self._worker, lease=self._lease
         )
 
     def wake(self) -> None:
@@ -121,6 +125,8 @@ class Dispatcher:
                             await self._deliver_row(unit, stats, trajectory)
 
         await asyncio.gather(*(deliver_in_order(batch) for batch in per_recipient(rows)))
+        # the cards whose task is over by now, updated in place to what happened
+        await self._updates.update_due(stats)
         return stats
 
     async def _ready(
@@ -158,13 +164,17 @@ class Dispatcher:
             )
             return
         try:
-            activity_id = await self._send(row.recipient, body, trajectory)
+            activity_id, asks = await self._send(row.recipient, body, trajectory)
         except Exception as error:
             log.debug("send failed", exc_info=error)
             await self._failed(row, trajectory, error, stats)
             return
         await outbox.mark_sent(
-            row.id, worker=self._worker, now=self._services.clock(), activity_id=activity_id
+            row.id,
+            worker=self._worker,
+            now=self._services.clock(),
+            activity_id=activity_id,
+            open_at=trajectory.version if asks else None,
         )
         stats.sent += 1
         log.info("message delivered", extra={"outbox_id": row.id, "kind": row.kind})
@@ -300,11 +310,15 @@ class Dispatcher:
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def _send(self, recipient: Recipient, body: Body, trajectory: Trajectory) -> str | None:
+    async def _send(
+        self, recipient: Recipient, body: Body, trajectory: Trajectory
+    ) -> tuple[str | None, bool]:
+        """The activity id Teams gave the send, and whether it is a card that asks something
+        of its person (kept, to update once its task is over)."""
         reference = await self._conversations.reference_for(recipient, trajectory)
         language = language_for(reference.locale, self._services.settings.default_locale)
         if not isinstance(recipient, ToPerson):
-            return await self._post_to_thread(body, trajectory, reference, language)
+            return await self._post_to_thread(body, trajectory, reference, language), False
         rendered = render_message(
             body,
             trajectory,
@@ -315,7 +329,7 @@ class Dispatcher:
             now=self._services.clock(),
         )
         if rendered.empty:
-            return None  # nothing to draw for this person: done without a send
+            return None, False  # nothing to draw for this person: done without a send
         activity = (
             MessageFactory.attachment(CardFactory.adaptive_card(rendered.card))
             if rendered.card is not None
@@ -325,7 +339,8 @@ class Dispatcher:
             conversation=str(reference.conversation.id),
             tenant=trajectory.binding.tenant_id or "-",
         ):
-            return await self._conversations.send(reference, activity)
+            sent = await self._conversations.send(reference, activity)
+        return sent, rendered.card is not None and asks_something(rendered.card)
 
     async def _post_to_thread(
         self,

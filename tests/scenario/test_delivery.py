@@ -191,7 +191,7 @@ async def test_the_channel_post_is_one_card_updated_in_place_with_replies_in_its
     bot.connector.calls.clear()
     await drain(bot, dispatcher, clock)
 
-    updates = bot.connector.updates()
+    updates = bot.connector.updates("team-id")
     assert updates and all(u["id"] == root_id for u in updates)
     assert "Step 2" in json.dumps(updates[-1]) or "Stap 2" in json.dumps(updates[-1])
     replies = [

@@ -41,7 +41,7 @@ async def test_migrations_from_empty_create_exactly_the_schema(database_url: str
                 assert await conn.scalar(text("PRAGMA journal_mode")) == "wal"
             revision = await conn.scalar(text("SELECT version_num FROM alembic_version"))
         assert diff == []
-        assert revision == "0008"
+        assert revision == "0009"
     finally:
         await database.dispose()
 

@@ -65,6 +65,11 @@ def _in_round(t: Trajectory, subject: Subject, round_: int) -> list[Decided]:
     return [a for a in t.approvals if a.subject == subject and a.round == round_]
 
 
+def decisions(t: Trajectory, subject: str, round_: int) -> list[Decided]:
+    """The decisions given in one round of a subject, in the order they came."""
+    return _in_round(t, Subject(subject), round_)
+
+
 def decided_by(t: Trajectory, subject: str, round_: int, person_id: str) -> Decided | None:
     return next(
         (a for a in _in_round(t, Subject(subject), round_) if a.by.aad_object_id == person_id),
