@@ -16,6 +16,8 @@ from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity
 
 from cards.base import CARD_CONTENT_TYPE
+from cards.mentions import LINE as MENTION_LINE
+from cards.mentions import tokens_of
 
 Next = Callable[[], Awaitable[None]]
 
@@ -38,17 +40,21 @@ def escape_text(value: str) -> str:
     return "".join(pieces)
 
 
-def escape_card(element: Any) -> Any:
+def escape_card(element: Any, keep: frozenset[str] | None = None) -> Any:
     """A copy of an Adaptive Card (or any part of one) with the text of every TextBlock and
-    FactSet escaped; input values, choices and button titles are plain text already."""
+    FactSet escaped; input values, choices and button titles are plain text already. The
+    mention tokens the card declares itself (made by the bot from object ids) stay live."""
+    if keep is None:
+        keep = tokens_of(element)
     if isinstance(element, list):
-        return [escape_card(item) for item in element]
+        return [escape_card(item, keep) for item in element]
     if not isinstance(element, dict):
         return element
-    result = {key: escape_card(value) for key, value in element.items()}
+    result = {key: escape_card(value, keep) for key, value in element.items()}
     kind = element.get("type")
     if kind == "TextBlock" and isinstance(element.get("text"), str):
-        result["text"] = escape_text(element["text"])
+        live = keep if element.get("id") == MENTION_LINE else frozenset()
+        result["text"] = _escape_around(element["text"], live)
     elif kind == "FactSet" and isinstance(element.get("facts"), list):
         result["facts"] = [
             {
@@ -60,6 +66,20 @@ def escape_card(element: Any) -> Any:
             for fact in element["facts"]
         ]
     return result
+
+
+def _escape_around(value: str, keep: frozenset[str]) -> str:
+    """``value`` escaped, but for the exact tokens in ``keep``."""
+    if not keep:
+        return escape_text(value)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(keep, key=len, reverse=True)))
+    pieces, position = [], 0
+    for found in pattern.finditer(value):
+        pieces.append(escape_text(value[position : found.start()]))
+        pieces.append(found.group())
+        position = found.end()
+    pieces.append(escape_text(value[position:]))
+    return "".join(pieces)
 
 
 def escape_activity(activity: Activity) -> Activity:

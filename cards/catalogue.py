@@ -246,6 +246,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Voorwaarde uit de beoordeling ({name})",
         "en": "Condition from the review ({name})",
     },
+    "news.waits_on": {"nl": "Wacht op: {people}.", "en": "Waiting on: {people}."},
     "reading.kpis": {
         "nl": "De KPI's zoals ze nu zijn:",
         "en": "The KPIs as they stand:",

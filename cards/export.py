@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element
 from cards.catalogue import Language, text
 from cards.detail import detail_card, tasks_card
+from cards.mentions import news_card
 from cards.messages import Reminded, digest_card, idea_choice_card, render_message
 from cards.outcomes import (
     Viewer,
@@ -26,7 +27,7 @@ from cards.outcomes import (
     stale_card,
 )
 from cards.roles import roles_form
-from cards.status import status_card
+from cards.status import status_card, step_label
 from cards.view import SILENT
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
@@ -247,6 +248,21 @@ def variants() -> Iterator[tuple[str, Element]]:
                     trajectory, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now
                 ),
             )
+        # a step's start in the channel's thread, mentioning whom it waits on
+        started = rejected.active_steps(TEMPLATE)[0]
+        yield (
+            f"news--step-started--channel{suffix}",
+            news_card(
+                text(
+                    "notice.step_started",
+                    language,
+                    product=rejected.product,
+                    step=step_label(TEMPLATE, started, language),
+                ),
+                [w for w in waiting_on(rejected, TEMPLATE) if w.step == started],
+                language,
+            ),
+        )
         tasks = [(rejected, task) for task in waiting_on(rejected, TEMPLATE)]
         for detail, listed in (("open", tasks), ("none", [])):
             yield (

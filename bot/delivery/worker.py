@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ConversationReference
+from botbuilder.schema import Activity, ConversationReference
 
 from bot.calendar import GraphCalendar
 from bot.delivery.conversations import Conversations, Unreachable
@@ -33,11 +33,13 @@ from bot.pacing import Pacer
 from bot.services import Services
 from cards.catalogue import Language, language_for
 from cards.detail import detail_card
+from cards.mentions import news_card
 from cards.messages import Reminded, asks_something, digest_card, render_message
 from storage import OutboxRow, Outgoing, Recipient, ToChannel, ToPerson
-from wasstraat.effects import Body, CalendarEvent, DeliveryFailed
+from wasstraat.effects import Body, CalendarEvent, DeliveryFailed, StepStarted
 from wasstraat.model import Person, Trajectory
 from wasstraat.template import PROJECT_LEADER
+from wasstraat.waiting import waiting_on
 
 log = logging.getLogger(__name__)
 
@@ -385,6 +387,26 @@ class Dispatcher:
         if rendered.text:
             in_thread = ConversationReference().deserialize(reference.serialize())
             in_thread.conversation.id = f"{channel};messageid={root}"
+            reply = self._news(body, rendered.text, trajectory, language)
             async with self._pacer.sending(conversation=in_thread.conversation.id, tenant=tenant):
-                return await self._conversations.send(in_thread, MessageFactory.text(rendered.text))
+                return await self._conversations.send(in_thread, reply)
         return None
+
+    def _news(self, body: Body, said: str, trajectory: Trajectory, language: Language) -> Activity:
+        """A line of news in the thread; a step that starts mentions whom it now waits on (in
+        working time: a mention notifies, and nobody is woken at night)."""
+        services = self._services
+        waiting = (
+            [
+                w
+                for w in waiting_on(trajectory, services.template_of(trajectory))
+                if w.step == body.step
+            ]
+            if isinstance(body, StepStarted)
+            else []
+        )
+        if not waiting or not services.policy.working.is_working_time(services.clock()):
+            return MessageFactory.text(said)
+        return MessageFactory.attachment(
+            CardFactory.adaptive_card(news_card(said, waiting, language))
+        )

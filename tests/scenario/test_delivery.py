@@ -195,7 +195,9 @@ async def test_the_channel_post_is_one_card_updated_in_place_with_replies_in_its
     assert updates and all(u["id"] == root_id for u in updates)
     assert "Step 2" in json.dumps(updates[-1]) or "Stap 2" in json.dumps(updates[-1])
     replies = [
-        a["text"] for conv, a in bot.connector.delivered() if conv == f"team-id;messageid={root_id}"
+        json.dumps(a, ensure_ascii=False)
+        for conv, a in bot.connector.delivered()
+        if conv == f"team-id;messageid={root_id}"
     ]
     assert any("is afgerond" in r or "is done" in r for r in replies)
     assert not [conv for conv, _ in bot.connector.delivered() if conv == "team-id"]

@@ -1,11 +1,14 @@
-"""The official Adaptive Cards 1.5 schema, plus exactly one element Teams adds to it: the grouped
-vertical bar chart (``Chart.VerticalBar.Grouped``), and only with a ``fallback`` element that is
-itself valid 1.5, for the hosts that draw no charts. Any other element outside 1.5 stays refused."""
+"""The official Adaptive Cards 1.5 schema, plus exactly what Teams adds to it that the bot uses:
+the grouped vertical bar chart (``Chart.VerticalBar.Grouped``), and only with a ``fallback``
+element that is itself valid 1.5, for the hosts that draw no charts; and a card's ``msteams``
+property with mention entities (as Teams documents mentions in Adaptive Cards), each token used
+in the card's text. Anything else outside 1.5 stays refused."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -53,6 +56,30 @@ _CHART = {
 }
 
 
+# a mention: the "<at>…</at>" text in the card and whom it names (an Entra object id or a
+# Teams user id), as Teams documents them
+_MENTION = {
+    "type": "object",
+    "required": ["type", "text", "mentioned"],
+    "additionalProperties": False,
+    "properties": {
+        "type": {"enum": ["mention"]},
+        "text": {"type": "string", "pattern": "^<at>[^<>]+</at>$"},
+        "mentioned": {
+            "type": "object",
+            "required": ["id", "name"],
+            "additionalProperties": False,
+            "properties": {"id": {"type": "string", "minLength": 1}, "name": {"type": "string"}},
+        },
+    },
+}
+_MSTEAMS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {"entities": {"type": "array", "minItems": 1, "items": _MENTION}},
+}
+
+
 @cache
 def _schema() -> dict[str, Any]:
     official = json.loads(
@@ -63,7 +90,17 @@ def _schema() -> dict[str, Any]:
     schema["definitions"]["ImplementationsOf.Element"]["anyOf"].append(
         {"required": ["type"], "allOf": [{"$ref": f"#/definitions/{TEAMS_CHART}"}]}
     )
+    schema["definitions"]["AdaptiveCard"]["properties"]["msteams"] = _MSTEAMS
     return schema
+
+
+def mentions_used(card: dict[str, Any]) -> bool:
+    """Every mention a card declares appears in its text, and its text names no one it does
+    not declare (Teams draws an undeclared "<at>" as text, and a declared one unused not)."""
+    declared = {e["text"] for e in card.get("msteams", {}).get("entities", [])}
+    words = json.dumps(card.get("body", []), ensure_ascii=False)
+    used = set(re.findall(r"<at>[^<>]+</at>", words))
+    return declared == used
 
 
 def card_validator() -> jsonschema.Draft6Validator:
