@@ -101,8 +101,12 @@ async def assign_roles(act: Action) -> Element:
         raw = act.data.get(f"{ROLE_INPUT}{role_id}")
         if not isinstance(raw, str):
             continue
-        # only people on the roster, by object id: names come from Teams, not from the card
-        chosen = [roster[i] for i in dict.fromkeys(raw.split(",")) if i in roster]
+        # only people on the roster, by object id: names come from Teams, not from the card;
+        # anyone else refuses the whole form (nothing is assigned)
+        picked = [i.strip() for i in dict.fromkeys(raw.split(",")) if i.strip()]
+        if any(i not in roster for i in picked):
+            raise engine.InvalidInput("not_on_roster", role=role_id)
+        chosen = [roster[i] for i in picked]
         current = [p.aad_object_id for p in trajectory.holders(role_id)]
         if not chosen or [p.aad_object_id for p in chosen] == current:
             continue

@@ -1018,6 +1018,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Schrijf er kort bij waarom, dan weet de ander wat er anders moet.",
         "en": "Please add a short explanation, so the others know what must change.",
     },
+    "error.not_on_roster": {
+        "nl": "Voor de rol {role} is iemand gekozen die niet in dit team zit. Kies iemand uit "
+        "het team; er is niets opgeslagen.",
+        "en": "Someone who is not in this team was chosen for the role {role}. Choose someone "
+        "from the team; nothing was saved.",
+    },
     "error.one_person_only": {
         "nl": "Voor de rol {role} kies je één persoon. Er is niets veranderd.",
         "en": "Choose one person for the role {role}. Nothing has changed.",

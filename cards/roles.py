@@ -1,6 +1,7 @@
-"""Assigning the roles of the project group: a choice list per role from the team's roster.
-
-(The Playground has no people picker, and the roster list works in every Teams client.)
+"""Assigning the roles of the project group: a people picker per role (Teams' ``Data.Query``
+on the Graph users of the conversation), with the team's roster as its list for the clients
+without one (the Playground, older clients): one field per role, several people where the
+role allows it. What is submitted is object ids, comma-separated; names come from the roster.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from wasstraat.template import PROJECT_LEADER, Template
 ROLES_FORM = "roles.form"
 ASSIGN_ROLES = "roles.assign"
 ROLE_INPUT = "role__"
+# Teams' people picker: the directory's users, scoped to the conversation the card is in
+PEOPLE = {"type": "Data.Query", "dataset": "graph.microsoft.com/users?scope=currentContext"}
 
 
 def assignable_roles(template: Template) -> list[str]:
@@ -48,6 +51,7 @@ def roles_form(
             "isMultiSelect": role.several,
             "style": "compact",
             "choices": choices,
+            "choices.data": PEOPLE,
         }
         if current:
             field["value"] = current
@@ -101,8 +105,8 @@ def roles_form(
 
 
 def _side_by_side(fields: list[Element], template: Template) -> list[Element]:
-    """Two roles a row: the one-person roles (a list to pick from) first, then the roles of
-    several people (a box per person), so that the fields beside each other are alike."""
+    """Two roles a row: the one-person roles first, then the roles of several people, so that
+    the fields beside each other are alike."""
     ordered = sorted(fields, key=lambda f: bool(f["isMultiSelect"]))
     return [
         row(*ordered[n : n + 2], *([[]] if n + 1 == len(ordered) else []))

@@ -318,6 +318,12 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
     card = await card_sent_to(bot, PL, "step_started")
     form = await click(bot, PL, button(card, "Assign roles"))
     owner = element(form, "role__proceseigenaar")
+    # Teams' people picker on the conversation's users, the roster as its own list for the
+    # clients without one
+    assert owner["choices.data"] == {
+        "type": "Data.Query",
+        "dataset": "graph.microsoft.com/users?scope=currentContext",
+    }
     assert len(owner["choices"]) == 156 and not owner["isMultiSelect"]
     # the roster is who is in the team, for the portfolio tab: kept by object id
     async with bot.store.database.connect() as conn:
@@ -333,10 +339,19 @@ async def test_the_project_leader_assigns_roles_from_the_team_roster(bot: BotCli
     save = button(form, "Save")
     inputs = {
         "role__proceseigenaar": MEGAN.aad_object_id,
-        "role__vakinhoudelijk_medewerker": f"{ADELE.aad_object_id},{ISAIAH.aad_object_id},"
-        "not-on-the-roster",
+        "role__vakinhoudelijk_medewerker": f"{ADELE.aad_object_id},{ISAIAH.aad_object_id}",
         "role__sponsor": LYNNE.aad_object_id,
     }
+    # someone the picker offered who is not in the team: all or nothing, and said so
+    outsider = await click(
+        bot,
+        PL,
+        save,
+        **{**inputs, "role__vakinhoudelijk_medewerker": f"{ADELE.aad_object_id},not-on-roster"},
+    )
+    assert "who is not in this team was chosen for the role" in text_of(outsider)
+    untouched = await bot.store.trajectory(trajectory.id)
+    assert untouched.holders("proceseigenaar") == [] and untouched.holders("sponsor") == []
     saved = await click(bot, PL, save, **inputs)
     assert "The roles have been saved: 3 roles changed" in text_of(saved)
     stored = await bot.store.trajectory(trajectory.id)

@@ -1,8 +1,9 @@
 """The official Adaptive Cards 1.5 schema, plus exactly what Teams adds to it that the bot uses:
 the grouped vertical bar chart (``Chart.VerticalBar.Grouped``), and only with a ``fallback``
-element that is itself valid 1.5, for the hosts that draw no charts; and a card's ``msteams``
+element that is itself valid 1.5, for the hosts that draw no charts; a card's ``msteams``
 property with mention entities (as Teams documents mentions in Adaptive Cards), each token used
-in the card's text. Anything else outside 1.5 stays refused."""
+in the card's text; and the people picker, an ``Input.ChoiceSet``'s ``choices.data`` naming a
+``Data.Query`` on Graph's users. Anything else outside 1.5 stays refused."""
 
 from __future__ import annotations
 
@@ -80,6 +81,20 @@ _MSTEAMS = {
 }
 
 
+# Teams' people picker on a choice set: its dynamic choices from the directory
+_PEOPLE = {
+    "type": "object",
+    "required": ["type", "dataset"],
+    "additionalProperties": False,
+    "properties": {
+        "type": {"enum": ["Data.Query"]},
+        "dataset": {
+            "enum": ["graph.microsoft.com/users", "graph.microsoft.com/users?scope=currentContext"]
+        },
+    },
+}
+
+
 @cache
 def _schema() -> dict[str, Any]:
     official = json.loads(
@@ -91,6 +106,7 @@ def _schema() -> dict[str, Any]:
         {"required": ["type"], "allOf": [{"$ref": f"#/definitions/{TEAMS_CHART}"}]}
     )
     schema["definitions"]["AdaptiveCard"]["properties"]["msteams"] = _MSTEAMS
+    schema["definitions"]["Input.ChoiceSet"]["properties"]["choices.data"] = _PEOPLE
     return schema
 
 

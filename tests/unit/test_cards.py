@@ -83,6 +83,36 @@ def test_cards_pass_the_official_renderer_with_the_teams_host_config(exported):
     assert [r for r in reports if r["errors"]] == []
 
 
+def test_the_renderer_check_admits_teams_people_picker_only_with_choices_of_its_own(tmp_path):
+    def picker(choices: list[dict], dataset: str) -> Path:
+        path = tmp_path / f"picker-{len(choices)}-{dataset.count('?')}.json"
+        field = {
+            "type": "Input.ChoiceSet",
+            "id": "role__sponsor",
+            "choices": choices,
+            "choices.data": {"type": "Data.Query", "dataset": dataset},
+        }
+        path.write_text(json.dumps({"type": "AdaptiveCard", "version": "1.5", "body": [field]}))
+        return path
+
+    one = [{"title": "Megan Bowen", "value": "00000000-0000-0000-0000-0000000000021"}]
+    good = picker(one, "graph.microsoft.com/users?scope=currentContext")
+    bare = picker([], "graph.microsoft.com/users")
+    odd = picker(one, "graph.microsoft.com/groups")
+    result = subprocess.run(
+        ["node", str(VALIDATOR), str(good), str(bare), str(odd)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    errors = [json.loads(line)["errors"] for line in result.stdout.splitlines()]
+    assert errors[0] == []
+    assert any("PickerWithoutChoices" in e for e in errors[1])
+    assert any("UnknownDataQuery" in e for e in errors[2])
+
+
 def test_the_renderer_check_does_catch_a_broken_card(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text(
