@@ -246,6 +246,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Voorwaarde uit de beoordeling ({name})",
         "en": "Condition from the review ({name})",
     },
+    "check.closed_on": {
+        "nl": "De controle is op {date} gesloten; je hoeft hier niets meer te doen.",
+        "en": "The check was closed on {date}; nothing is asked of you here any more.",
+    },
+    "check.closed": {
+        "nl": "De controle is gesloten; je hoeft hier niets meer te doen.",
+        "en": "The check is closed; nothing is asked of you here any more.",
+    },
     "news.waits_on": {"nl": "Wacht op: {people}.", "en": "Waiting on: {people}."},
     "reading.kpis": {
         "nl": "De KPI's zoals ze nu zijn:",

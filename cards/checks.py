@@ -22,7 +22,7 @@ from wasstraat.effects import CheckHeld, CheckProgress, CheckRequest, CheckSumma
 from wasstraat.engine import allowed_actions
 from wasstraat.kinds import as_kind
 from wasstraat.kinds.check import DECIDABLE, check_open, decider_roles, deciders
-from wasstraat.model import Resolution, StepStatus
+from wasstraat.model import FINISHED_STEP, Resolution, StepStatus
 from wasstraat.template import Check, Section, Step
 
 
@@ -50,6 +50,13 @@ def _check_request(view: View, message: CheckRequest) -> Rendered:
         body.append(paragraph(line, subtle=True))
         if answer.resolution is not None:
             body.append(paragraph(_decided(view, answer.resolution), subtle=True))
+        return Rendered(card=task_card(view, body, None, step=step.id))
+    over = view.trajectory.status_of(step.id) in FINISHED_STEP
+    if over or (check.sent_at is not None and not check_open(view.trajectory)):
+        # closed (by the deadline, or early) before this person answered: nothing to do now
+        closed = view.date(check.closed_at)
+        said = view.t("check.closed_on", date=closed) if closed else view.t("check.closed")
+        body.append(paragraph(said, subtle=True))
         return Rendered(card=task_card(view, body, None, step=step.id))
     deadline = view.date(message.deadline)
     if deadline:

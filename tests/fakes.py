@@ -41,6 +41,8 @@ class FakeConnector:
     members: dict[str, dict[str, Any]] = field(default_factory=dict)  # by aadObjectId
     # scripted failures: conversation id → statuses to answer, one per send, in order
     faults: dict[str, list[int]] = field(default_factory=dict)
+    # the same, for the updates of activities in place only
+    update_faults: dict[str, list[int]] = field(default_factory=dict)
     retry_after: str | None = "1"
     forbidden: set[str] = field(default_factory=set)  # conversation ids that answer 403
     server: TestServer | None = None
@@ -168,6 +170,9 @@ class FakeConnector:
         ours = activity_id.startswith(ISSUED)
         if (ours and activity_id not in self._issued) or body.get("id") not in (None, activity_id):
             return self._answer(request, body, 404, {"error": {"code": "ActivityNotFound"}})
+        scripted = self.update_faults.get(request.match_info["conversation_id"])
+        if scripted:
+            return self._answer(request, body, scripted.pop(0), {"error": {"code": "scripted"}})
         refused = self._refused(request, body, request.match_info["conversation_id"])
         if refused is not None:
             return refused

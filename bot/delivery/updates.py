@@ -17,6 +17,8 @@ from bot.delivery.conversations import Conversations, Unreachable
 from bot.delivery.retry import RETRY_STATUSES, DeliveryStats, http_status
 from bot.pacing import Pacer
 from bot.services import Services
+from cards.base import card as card_of
+from cards.base import paragraph
 from cards.catalogue import language_for
 from cards.messages import asks_something, render_message
 from storage.cards import OpenCard
@@ -92,10 +94,12 @@ class CardUpdates:
             # still to be acted on: left as it is (nobody's typing replaced)
             await open_cards.still_open(card.id, worker=self._worker, version=card.version)
             return
-        if rendered.card is None:
+        if rendered.empty:
             await open_cards.settle(card.id, worker=self._worker)
             return
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(rendered.card))
+        # what it says now (a card that became a line of text: that line, as a card)
+        drawn = rendered.card or card_of([paragraph(rendered.text or "")])
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(drawn))
         activity.id = card.activity_id
         try:
             async with self._pacer.sending(

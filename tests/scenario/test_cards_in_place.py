@@ -175,3 +175,61 @@ async def test_a_step_closed_by_one_updates_every_open_card_of_that_step(
             b for b in buttons(content(updated[0])) if b["data"].get("action") == "form.submit"
         ]
     assert bot.connector.violations == 0
+
+
+async def test_sixty_open_check_cards_are_updated_once_each_paced_and_retried(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    services = runtime(bot).services
+    workflow = Workflow(services)
+    staff = [Person(aad_object_id=f"staff-{n:02}", name=f"Medewerker {n}") for n in range(60)]
+    for person in (MEGAN, LYNNE, PATTI, *staff):
+        bot.connector.add_member(person.aad_object_id, person.name)
+    for role, people in (
+        ("proceseigenaar", [MEGAN]),
+        ("sponsor", [LYNNE]),
+        ("procesadviseur", [PATTI]),
+        ("klantreiscoach", [PATTI]),
+        ("vakinhoudelijk_medewerker", staff),
+    ):
+        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=people), PL)
+    await workflow.execute(trajectory_id, c.ConfirmSupport(), MEGAN)
+    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), PL)
+    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3, how_measured="zaak")
+    await workflow.execute(trajectory_id, c.ProposeKpis(kpis=[kpi]), PL)
+    await workflow.execute(trajectory_id, c.DecideKpis(decision=Decision.APPROVE), MEGAN)
+    await workflow.execute(
+        trajectory_id, c.SetProcessMap(link="https://sharepoint.example/p.vsdx"), PATTI
+    )
+    await workflow.execute(trajectory_id, c.CompleteStep(step="3a"), PATTI)
+    dispatcher = Dispatcher(services, runtime(bot).adapter)
+    await drain(bot, dispatcher, clock)
+    checks = {
+        person.aad_object_id: given
+        for person in staff
+        for given, a in bot.connector.sent_ids(chat(person))
+        if "answer_check" in json.dumps(a)
+    }
+    assert len(checks) == 60
+
+    # the project leader closes the check early; in five chats the update keeps failing for a
+    # while (past the tries the connector client makes itself): the next round updates them
+    for person in staff[:5]:
+        bot.connector.update_faults[chat(person)] = [503] * 4
+    await workflow.execute(trajectory_id, c.CloseCheck(), PL)
+    bot.connector.calls.clear()
+    first = await dispatcher.deliver_due(limit=1000)
+    second = await dispatcher.deliver_due(limit=1000)
+    assert first.retried == 5 and first.updated >= 55 and second.updated >= 5
+    for person in staff:
+        updated = [
+            u
+            for u in bot.connector.updates(chat(person))
+            if u["id"] == checks[person.aad_object_id]
+        ]
+        assert len(updated) == 1, person.name  # once each, the failed ones on the next round
+        assert not [
+            b for b in buttons(content(updated[0])) if b["data"].get("action") == "answer_check"
+        ]
+    assert bot.connector.violations == 0  # paced: 60 updates within Teams' limits
