@@ -26,6 +26,7 @@ from bot.connectors import ReusedConnectors
 from bot.delivery.worker import Dispatcher
 from bot.downloads import Links, download_dossier, download_person, may_open_dossier
 from bot.escaping import EscapeOutgoing
+from bot.feed import ActivityFeed
 from bot.frontdoor import Refused, check_identifiers, parse_body, token_expires
 from bot.handler import WasstraatBot
 from bot.logs import correlated, new_correlation_id
@@ -362,7 +363,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> web.Applic
         pacer = Pacer()  # one budget per process: turn replies and the outbox share Teams' limits
         adapter = build_adapter(settings, pacer)
         calendar = calendar_from_settings(settings)
-        dispatcher = Dispatcher(services, adapter, pacer=pacer, calendar=calendar)
+        # the activity feed goes through the same Graph client (off with Graph)
+        feed = ActivityFeed(calendar, bot_id=settings.app_id) if calendar is not None else None
+        dispatcher = Dispatcher(services, adapter, pacer=pacer, calendar=calendar, feed=feed)
         ticker = Ticker(services)
         refreshed = await store.portfolio.refresh()
         if refreshed:

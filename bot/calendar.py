@@ -177,7 +177,7 @@ def event_body(invitation: Invitation, timezone: str) -> tuple[dict[str, Any], t
     return body, tuple(uninvited)
 
 
-def _graph_error_code(payload: Any) -> str:
+def graph_error_code(payload: Any) -> str:
     error = payload.get("error") if isinstance(payload, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
     return code if isinstance(code, str) and code else "unknown"
@@ -233,25 +233,8 @@ class GraphCalendar:
         """
         body, uninvited = event_body(invitation, self._timezone)
         transaction = body["transactionId"]
-        token = await self._access_token()
-        url = f"{self._base_url}/users/{quote(invitation.organizer_id, safe='')}/events"
-        try:
-            async with self._client().post(
-                url, json=body, headers={"Authorization": f"Bearer {token}"}
-            ) as response:
-                status = response.status
-                retry_after = parse_retry_after(response.headers.get("Retry-After"), self._clock())
-                try:
-                    payload = await response.json(content_type=None)
-                except ValueError:
-                    payload = None
-        except aiohttp.ClientConnectorCertificateError as error:
-            log.error("Graph's TLS certificate was not trusted (transaction %s)", transaction)
-            raise CalendarPermanentError(None, "certificate_verify_failed") from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("Graph unreachable: %s (transaction %s)", type(error).__name__, transaction)
-            raise CalendarTransientError(None, type(error).__name__) from error
-
+        path = f"/users/{quote(invitation.organizer_id, safe='')}/events"
+        status, retry_after, payload = await self.post(path, body, ref=transaction)
         if 200 <= status < 300:
             event_id = payload.get("id") if isinstance(payload, dict) else None
             if not isinstance(event_id, str) or not event_id:
@@ -275,7 +258,7 @@ class GraphCalendar:
                 uninvited=uninvited,
             )
 
-        code = _graph_error_code(payload)
+        code = graph_error_code(payload)
         if status in TRANSIENT_STATUSES:
             log.warning(
                 "Graph answered %s %s (transaction %s, retry after %s)",
@@ -287,6 +270,32 @@ class GraphCalendar:
             raise CalendarTransientError(status, code, retry_after)
         log.error("Graph refused the event: %s %s (transaction %s)", status, code, transaction)
         raise CalendarPermanentError(status, code)
+
+    async def post(
+        self, path: str, body: dict[str, Any], *, ref: str
+    ) -> tuple[int, float | None, Any]:
+        """POST ``body`` to Graph at ``path`` with the app's token: (status, the wait Graph
+        asked for, the answer's JSON). A transport failure raises ``CalendarTransientError``
+        (or ``CalendarPermanentError`` for an untrusted certificate); ``ref`` names the
+        request in the logs (no personal data)."""
+        token = await self._access_token()
+        try:
+            async with self._client().post(
+                f"{self._base_url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}
+            ) as response:
+                status = response.status
+                retry_after = parse_retry_after(response.headers.get("Retry-After"), self._clock())
+                try:
+                    payload = await response.json(content_type=None)
+                except ValueError:
+                    payload = None
+        except aiohttp.ClientConnectorCertificateError as error:
+            log.error("Graph's TLS certificate was not trusted (%s)", ref)
+            raise CalendarPermanentError(None, "certificate_verify_failed") from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("Graph unreachable: %s (%s)", type(error).__name__, ref)
+            raise CalendarTransientError(None, type(error).__name__) from error
+        return status, retry_after, payload
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:

@@ -68,6 +68,9 @@ class FakeGraph:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)  # by event id
     tokens: set[str] = field(default_factory=set)
     event_faults: list[Fault] = field(default_factory=list)
+    feed_faults: list[Fault] = field(default_factory=list)
+    # the activity types the app declares (as its manifest does), and what each says
+    activity_types: dict[str, str] = field(default_factory=dict)
     token_faults: list[Fault] = field(default_factory=list)
     server: TestServer | None = None
     ca_path: Path | None = None
@@ -107,6 +110,12 @@ class FakeGraph:
         """Answer the next ``times`` event calls (every one if None) with ``status``."""
         self.event_faults.append(Fault(status, code or _graph_code(status), times, retry_after))
 
+    def fail_notifications(
+        self, status: int, *, times: int | None = 1, retry_after: str | None = None
+    ) -> None:
+        """Answer the next ``times`` activity notifications with ``status``."""
+        self.feed_faults.append(Fault(status, _graph_code(status), times, retry_after))
+
     def fail_tokens(self, status: int, *, error: str, times: int | None = 1) -> None:
         """Answer the next ``times`` token requests with ``status`` and an OAuth ``error``."""
         self.token_faults.append(Fault(status, error, times))
@@ -119,6 +128,14 @@ class FakeGraph:
     def event_requests(self) -> list[Recorded]:
         return [c for c in self.calls if c.path.endswith("/events")]
 
+    def notifications(self) -> list[Recorded]:
+        """Activity notifications Graph took (204), in order."""
+        return [
+            c
+            for c in self.calls
+            if c.path.endswith("/sendActivityNotification") and c.status == 204
+        ]
+
     # --- the endpoints --------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -128,6 +145,8 @@ class FakeGraph:
         )
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_post("/v1.0/users/{user}/events", self._create_event)
+        app.router.add_post("/v1.0/teams/{team}/sendActivityNotification", self._notify)
+        app.router.add_post("/v1.0/users/{user}/teamwork/sendActivityNotification", self._notify)
         return app
 
     def _answer(
@@ -279,6 +298,84 @@ class FakeGraph:
         if transaction:
             self._by_transaction[(user, transaction)] = event_id
         return self._answer(request, 201, event, body=body)
+
+    async def _notify(self, request: web.Request) -> web.Response:
+        """``sendActivityNotification`` as Graph documents it: a topic (text with a Teams deep
+        link), a declared activity type, a preview, the template's parameters, and — in a
+        team — the recipient by object id; 204 with no body."""
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        fault = _next(self.feed_faults)
+        if fault is not None:
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
+            return self._answer(
+                request,
+                fault.status,
+                _graph_error(fault.code, "Scripted failure."),
+                body=body,
+                headers=headers,
+            )
+        authorization = request.headers.get("Authorization", "")
+        if not authorization.startswith("Bearer ") or authorization[7:] not in self.tokens:
+            return self._answer(
+                request,
+                401,
+                _graph_error("InvalidAuthenticationToken", "Access token is empty or invalid."),
+                body=body,
+            )
+        problem = _notification_problem(body, self.activity_types, "team" in request.match_info)
+        if problem is not None:
+            return self._answer(request, 400, _graph_error("BadRequest", problem), body=body)
+        self.calls.append(
+            Recorded(request.method, request.path, dict(request.headers), None, body, 204)
+        )
+        return web.Response(status=204)
+
+
+def _notification_problem(body: Any, declared: dict[str, str], in_team: bool) -> str | None:
+    if not isinstance(body, dict):
+        return "The body must be a JSON object."
+    topic = body.get("topic")
+    if not isinstance(topic, dict) or topic.get("source") not in ("text", "entityUrl"):
+        return "topic.source must be 'text' or 'entityUrl'."
+    if topic.get("source") == "text" and not str(topic.get("webUrl", "")).startswith(
+        "https://teams.microsoft.com/l/"
+    ):
+        return "A text topic needs a Teams deep link as webUrl."
+    if not isinstance(topic.get("value"), str) or not topic["value"]:
+        return "topic.value is required."
+    kind = body.get("activityType")
+    if kind not in declared:
+        return f"activityType {kind!r} is not declared in the app manifest."
+    preview = body.get("previewText")
+    if not isinstance(preview, dict) or not isinstance(preview.get("content"), str):
+        return "previewText.content is required."
+    if len(preview["content"]) > 150:
+        return "previewText.content is longer than 150 characters."
+    parameters = body.get("templateParameters")
+    if not isinstance(parameters, list) or not all(
+        isinstance(p, dict) and set(p) == {"name", "value"} for p in parameters
+    ):
+        return "templateParameters must be a list of name and value."
+    wanted = set(re.findall(r"\{(\w+)\}", declared[kind])) - {"actor"}
+    if {p["name"] for p in parameters} != wanted:
+        return f"templateParameters must give exactly {sorted(wanted)}."
+    chain = body.get("chainId")
+    if chain is not None and (not isinstance(chain, int) or not 0 <= chain < 2**63):
+        return "chainId must be an Int64."
+    recipient = body.get("recipient")
+    if in_team:
+        if (
+            not isinstance(recipient, dict)
+            or recipient.get("@odata.type") != ("microsoft.graph.aadUserNotificationRecipient")
+            or not recipient.get("userId")
+        ):
+            return "A team's notification needs an aadUserNotificationRecipient."
+    elif recipient is not None:
+        return "A user's notification has its recipient in the path."
+    return None
 
 
 def _next(faults: list[Fault]) -> Fault | None:

@@ -28,6 +28,14 @@ from bot.delivery.retry import (
     retry_after,
 )
 from bot.delivery.updates import CardUpdates
+from bot.feed import (
+    ActivityFeed,
+    ActivityType,
+    FeedTransientError,
+    Notification,
+    feed_type,
+    title_of,
+)
 from bot.logs import correlated
 from bot.pacing import Pacer
 from bot.services import Services
@@ -35,6 +43,7 @@ from cards.catalogue import Language, language_for
 from cards.detail import detail_card
 from cards.mentions import news_card
 from cards.messages import Reminded, asks_something, digest_card, render_message
+from cards.view import Rendered
 from storage import OutboxRow, Outgoing, Recipient, ToChannel, ToPerson
 from wasstraat.effects import Body, CalendarEvent, DeliveryFailed, StepStarted
 from wasstraat.model import Person, Trajectory
@@ -58,6 +67,7 @@ class Dispatcher:
         rng: random.Random | None = None,
         concurrency: int = 16,
         calendar: GraphCalendar | None = None,
+        feed: ActivityFeed | None = None,
     ) -> None:
         self._services = services
         # a message claimed by a process that died is claimed again after this
@@ -69,6 +79,7 @@ class Dispatcher:
         self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._conversations = Conversations(services, adapter)
+        self._feed = feed
         self._invitations = Invitations(
             services, self._conversations, calendar, worker=self._worker, retry=self._retry
         )
@@ -166,10 +177,13 @@ class Dispatcher:
             )
             return
         try:
-            activity_id, asks = await self._send(row.recipient, body, trajectory)
+            activity_id, asks = await self._send(
+                row.recipient, body, trajectory, key=f"outbox:{row.id}"
+            )
         except Exception as error:
             log.debug("send failed", exc_info=error)
-            await self._failed(row, trajectory, error, stats)
+            wait = error.retry_after if isinstance(error, FeedTransientError) else None
+            await self._failed(row, trajectory, error, stats, wait=wait)
             return
         await outbox.mark_sent(
             row.id,
@@ -234,6 +248,9 @@ class Dispatcher:
             now=self._services.clock(),
         )
         activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        # the morning's reminders: one notification for the whole digest
+        key = "digest:" + ",".join(str(row.id) for row, _, _ in ready)
+        await self._announce(recipient, first, "taskReminder", title_of(Rendered(card=card)), key)
         async with self._pacer.sending(
             conversation=str(reference.conversation.id), tenant=first.binding.tenant_id or "-"
         ):
@@ -313,10 +330,11 @@ class Dispatcher:
     # -- sending ----------------------------------------------------------------------------------
 
     async def _send(
-        self, recipient: Recipient, body: Body, trajectory: Trajectory
+        self, recipient: Recipient, body: Body, trajectory: Trajectory, *, key: str = ""
     ) -> tuple[str | None, bool]:
         """The activity id Teams gave the send, and whether it is a card that asks something
-        of its person (kept, to update once its task is over)."""
+        of its person (kept, to update once its task is over). A task, a reminder or an
+        escalation is announced in the person's activity feed first (``key``: its chain)."""
         reference = await self._conversations.reference_for(recipient, trajectory)
         language = language_for(reference.locale, self._services.settings.default_locale)
         if not isinstance(recipient, ToPerson):
@@ -337,12 +355,39 @@ class Dispatcher:
             if rendered.card is not None
             else MessageFactory.text(rendered.text or "")
         )
+        asks = rendered.card is not None and asks_something(rendered.card)
+        kind = feed_type(body, asks=asks)
+        if kind is not None and key:
+            await self._announce(recipient, trajectory, kind, title_of(rendered), key)
         async with self._pacer.sending(
             conversation=str(reference.conversation.id),
             tenant=trajectory.binding.tenant_id or "-",
         ):
             sent = await self._conversations.send(reference, activity)
-        return sent, rendered.card is not None and asks_something(rendered.card)
+        return sent, asks
+
+    async def _announce(
+        self, person: ToPerson, trajectory: Trajectory, kind: ActivityType, task: str, key: str
+    ) -> None:
+        """The activity feed's notification of a task (Graph on): refused for good, the chat
+        message still goes; busy, the whole message is tried again (the chain replaces)."""
+        services = self._services
+        if self._feed is None or not task:
+            return
+        if not services.policy.working.is_working_time(services.clock()):
+            # sent at night only to someone at work then (their own step): no bell at night
+            return
+        await self._feed.notify(
+            Notification(
+                user_id=person.aad_object_id,
+                team_id=trajectory.binding.team_id,
+                activity_type=kind,
+                topic=trajectory.product,
+                task=task,
+                web_url=self._feed.chat_link(),
+                key=key,
+            )
+        )
 
     async def _post_to_thread(
         self,
