@@ -274,6 +274,14 @@ def variants() -> Iterator[tuple[str, Element]]:
             f"roles-form--step-1--projectleider{suffix}",
             roles_form(rejected, roster, template=TEMPLATE, language=language),
         )
+        # a large team: the people picker, the roster as its own list where there is none
+        team = roster + [
+            Person(aad_object_id=f"oid-collega-{n:02}", name=f"Collega {n:02}") for n in range(30)
+        ]
+        yield (
+            f"roles-form--large-team--projectleider{suffix}",
+            roles_form(rejected, team, template=TEMPLATE, language=language),
+        )
         yield (
             f"roles-form--error--projectleider{suffix}",
             roles_form(

@@ -1,7 +1,9 @@
-"""Assigning the roles of the project group: a people picker per role (Teams' ``Data.Query``
-on the Graph users of the conversation), with the team's roster as its list for the clients
-without one (the Playground, older clients): one field per role, several people where the
-role allows it. What is submitted is object ids, comma-separated; names come from the roster.
+"""Assigning the roles of the project group: one field per role, several people where the
+role allows it, choosing from the team's roster. A small team's roster is a list to pick from
+(it works in every client); in a large team the field is Teams' people picker (``Data.Query``
+on the Graph users of the conversation: type a name), its own list only who holds the role now
+(a roster of 80 in fourteen fields would not fit a card). What is submitted is object ids,
+comma-separated; names come from the roster.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ ASSIGN_ROLES = "roles.assign"
 ROLE_INPUT = "role__"
 # Teams' people picker: the directory's users, scoped to the conversation the card is in
 PEOPLE = {"type": "Data.Query", "dataset": "graph.microsoft.com/users?scope=currentContext"}
+PICKER_FROM = 25  # members from which a list is too long to scroll and a name is typed instead
 
 
 def assignable_roles(template: Template) -> list[str]:
@@ -51,8 +54,13 @@ def roles_form(
             "isMultiSelect": role.several,
             "style": "compact",
             "choices": choices,
-            "choices.data": PEOPLE,
         }
+        if len(roster) >= PICKER_FROM:
+            # a name is typed; the field's own list is who holds the role now (the whole
+            # roster in every field would not fit Teams' 28 KB a card)
+            holders = {p.aad_object_id for p in trajectory.holders(role_id)}
+            field["choices"] = [c for c in choices if c["value"] in holders] or choices[:1]
+            field["choices.data"] = PEOPLE
         if current:
             field["value"] = current
         fields[role_id] = field

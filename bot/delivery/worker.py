@@ -15,7 +15,7 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 
-from bot.calendar import GraphCalendar
+from bot.calendar import CalendarPermanentError, CalendarTransientError, GraphCalendar
 from bot.delivery.conversations import Conversations, Unreachable
 from bot.delivery.digest import Unit, digest_people, per_recipient
 from bot.delivery.invitations import Invitations
@@ -31,7 +31,6 @@ from bot.delivery.updates import CardUpdates
 from bot.feed import (
     ActivityFeed,
     ActivityType,
-    FeedTransientError,
     Notification,
     feed_type,
     title_of,
@@ -54,6 +53,7 @@ log = logging.getLogger(__name__)
 
 TrajectoryRead = Callable[[str], Awaitable[Trajectory | None]]
 ROUND = 200  # outbox rows one delivery round claims
+FEED_TRIES = 2  # tries of a message whose activity notification Graph answers busy
 
 
 class Dispatcher:
@@ -178,11 +178,11 @@ class Dispatcher:
             return
         try:
             activity_id, asks = await self._send(
-                row.recipient, body, trajectory, key=f"outbox:{row.id}"
+                row.recipient, body, trajectory, key=f"outbox:{row.id}", tried=int(row.attempts)
             )
         except Exception as error:
             log.debug("send failed", exc_info=error)
-            wait = error.retry_after if isinstance(error, FeedTransientError) else None
+            wait = error.retry_after if isinstance(error, CalendarTransientError) else None
             await self._failed(row, trajectory, error, stats, wait=wait)
             return
         await outbox.mark_sent(
@@ -250,7 +250,10 @@ class Dispatcher:
         activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
         # the morning's reminders: one notification for the whole digest
         key = "digest:" + ",".join(str(row.id) for row, _, _ in ready)
-        await self._announce(recipient, first, "taskReminder", title_of(Rendered(card=card)), key)
+        tried = max(int(row.attempts) for row, _, _ in ready)
+        await self._announce(
+            recipient, first, "taskReminder", title_of(Rendered(card=card)), key, tried
+        )
         async with self._pacer.sending(
             conversation=str(reference.conversation.id), tenant=first.binding.tenant_id or "-"
         ):
@@ -330,7 +333,13 @@ class Dispatcher:
     # -- sending ----------------------------------------------------------------------------------
 
     async def _send(
-        self, recipient: Recipient, body: Body, trajectory: Trajectory, *, key: str = ""
+        self,
+        recipient: Recipient,
+        body: Body,
+        trajectory: Trajectory,
+        *,
+        key: str = "",
+        tried: int = 0,
     ) -> tuple[str | None, bool]:
         """The activity id Teams gave the send, and whether it is a card that asks something
         of its person (kept, to update once its task is over). A task, a reminder or an
@@ -358,7 +367,7 @@ class Dispatcher:
         asks = rendered.card is not None and asks_something(rendered.card)
         kind = feed_type(body, asks=asks)
         if kind is not None and key:
-            await self._announce(recipient, trajectory, kind, title_of(rendered), key)
+            await self._announce(recipient, trajectory, kind, title_of(rendered), key, tried)
         async with self._pacer.sending(
             conversation=str(reference.conversation.id),
             tenant=trajectory.binding.tenant_id or "-",
@@ -367,16 +376,37 @@ class Dispatcher:
         return sent, asks
 
     async def _announce(
-        self, person: ToPerson, trajectory: Trajectory, kind: ActivityType, task: str, key: str
+        self,
+        person: ToPerson,
+        trajectory: Trajectory,
+        kind: ActivityType,
+        task: str,
+        key: str,
+        tried: int,
     ) -> None:
-        """The activity feed's notification of a task (Graph on): refused for good, the chat
-        message still goes; busy, the whole message is tried again (the chain replaces)."""
+        """The activity feed's notification of a task (Graph on). Busy, the whole message is
+        tried again (the chain replaces); refused, or busy again on a later try, the chat
+        message goes without it: the feed never holds a message back for long."""
         services = self._services
         if self._feed is None or not task:
             return
         if not services.policy.working.is_working_time(services.clock()):
             # sent at night only to someone at work then (their own step): no bell at night
             return
+        try:
+            await self._notify(person, trajectory, kind, task, key)
+        except CalendarPermanentError:
+            log.warning("activity notification refused; the chat message goes without it")
+        except CalendarTransientError:
+            if tried + 1 >= FEED_TRIES:
+                log.warning("activity feed unavailable; the chat message goes without it")
+                return
+            raise
+
+    async def _notify(
+        self, person: ToPerson, trajectory: Trajectory, kind: ActivityType, task: str, key: str
+    ) -> None:
+        assert self._feed is not None
         await self._feed.notify(
             Notification(
                 user_id=person.aad_object_id,

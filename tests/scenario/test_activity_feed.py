@@ -158,3 +158,14 @@ async def test_nothing_reaches_the_feed_at_night(
     clock.now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Monday 09:00
     await dispatcher.deliver_due(limit=1000)
     assert to(graph, MEGAN.aad_object_id)
+
+
+async def test_a_feed_that_stays_busy_never_holds_the_chat_message_back(
+    bot: BotClient, clock: FixedClock, graph: FakeGraph
+):
+    trajectory_id = await channel_trajectory(bot)
+    graph.fail_notifications(503, times=None)
+    await waiting_on_megan(bot, trajectory_id)
+    stats = await drain(bot, bot.http.server.app[RUNTIME].dispatcher, clock)
+    assert stats.dead == 0 and graph.notifications() == []
+    assert any("decide_kpis" in json.dumps(a) for a in sent_to(bot, MEGAN))
