@@ -19,6 +19,7 @@ from bot.click import Action, Load, Redraw, Unknown, card_for
 from bot.refusals import CARD_OF_FORM, answer_refusal, typed_values
 from bot.registry import Registry
 from bot.trajectories import (
+    channel_card,
     channel_status_card,
     dossier_links_card,
     my_tasks_card,
@@ -26,7 +27,7 @@ from bot.trajectories import (
 )
 from bot.turn import Turn
 from cards.base import ACTION_KEY, Element, card, heading, paragraph
-from cards.detail import DOSSIER, MY_TASKS, detail_card
+from cards.detail import CHANNEL_VIEW, DOSSIER, MY_TASKS, OPEN_TASK, detail_card, personal_view
 from cards.formbase import EVALUATION_FORM, REVIEW_FORM, SUBMIT_FORM
 from cards.forms import read_step_form
 from cards.outcomes import ADD_IMPROVEMENT, nudge_receipt, receipt_card
@@ -44,6 +45,7 @@ from cards.view import (
 from storage import AlreadyProcessed
 from wasstraat import engine
 from wasstraat.commands import Command, parse_command
+from wasstraat.engine import open_tasks
 from wasstraat.kinds.check import summary as check_summary
 from wasstraat.model import Trajectory
 from wasstraat.template import PROJECT_LEADER, Check
@@ -148,6 +150,36 @@ async def show_detail(act: Action) -> Element:
         zone=viewer.zone,
         now=viewer.now,
     )
+
+
+@action(CHANNEL_VIEW, load=Load.VISIBLE)
+async def channel_view(act: Action) -> Element:
+    """Teams asks, for someone looking at the channel's card, for their own view of it: a
+    member of the project group gets what is asked of them here above the shared view;
+    anyone else the shared view, nothing more."""
+    trajectory = act.loaded
+    viewer = act.viewer
+    card = await channel_card(act.turn.services, trajectory, viewer.language)
+    actor = act.turn.actor
+    if actor is None or not trajectory.roles_of(actor.aad_object_id):
+        return card
+    return personal_view(
+        card,
+        trajectory,
+        open_tasks(trajectory, actor.aad_object_id, viewer.template),
+        template=viewer.template,
+        language=viewer.language,
+        zone=viewer.zone,
+    )
+
+
+@action(OPEN_TASK, load=Load.TRAJECTORY)
+async def open_task(act: Action) -> Element:
+    """From one's own view of the channel's card: one's own card of that step, in its place."""
+    trajectory = act.loaded
+    if not trajectory.roles_of(act.actor.aad_object_id):
+        raise Unknown("not_a_member", "action.not_for_you")
+    return card_for(act.turn, trajectory, "step_started", act.step().id)
 
 
 @action(DOSSIER, load=Load.TRAJECTORY)

@@ -7,9 +7,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.downloads import Links
+from bot.services import Services
 from bot.turn import Turn
-from cards.catalogue import MESSAGES
-from cards.detail import dossier_card, tasks_card
+from cards.base import Element
+from cards.catalogue import MESSAGES, Language
+from cards.detail import REFRESH_LIMIT, detail_card, dossier_card, tasks_card, with_refresh
 from cards.formats import format_time
 from cards.messages import idea_choice_card
 from cards.outcomes import decider_names, nudge_receipt
@@ -254,3 +256,18 @@ async def trajectory_for_viewer(turn: Turn, trajectory_id: object) -> Trajectory
     if actor is not None and trajectory.roles_of(actor.aad_object_id):
         return trajectory
     return None
+
+
+async def channel_card(services: Services, trajectory: Trajectory, language: Language) -> Element:
+    """The trajectory's card in its channel: the shared view, which Teams refreshes into each
+    project-group member's own view (those the bot has a 1:1 chat with, at most 60)."""
+    shared = detail_card(
+        trajectory,
+        template=services.template_of(trajectory),
+        language=language,
+        zone=services.zone,
+        now=services.clock(),
+    )
+    members = [p.aad_object_id for p in trajectory.members()][:REFRESH_LIMIT]
+    ids = await services.store.references.user_ids(members)
+    return with_refresh(shared, trajectory, [ids[m] for m in members if m in ids])

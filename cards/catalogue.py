@@ -174,6 +174,13 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Je hebt nu geen openstaande taken. Fijn!",
         "en": "You have no open tasks right now. Nice!",
     },
+    "view.for_you": {"nl": "Voor jou", "en": "For you"},
+    "view.nothing": {
+        "nl": "Er wordt nu niets van je gevraagd in dit traject.",
+        "en": "Nothing is asked of you in this trajectory right now.",
+    },
+    "view.task": {"nl": "Gevraagd: {what} bij {step}", "en": "Asked: {what} in {step}"},
+    "view.open": {"nl": "Naar {step}", "en": "Go to {step}"},
     "tasks.line": {"nl": "{product}: {what} bij {step}", "en": "{product}: {what} in {step}"},
     "command.tasks": {
         "nl": "mijn taken — wat er nu van jou gevraagd wordt, in alle trajecten",

@@ -222,3 +222,68 @@ def tasks_card(
     if len(tasks) > TASKS_SHOWN:
         body.append(paragraph(text("form.more", language, count=len(tasks) - TASKS_SHOWN)))
     return card(body, [execute(text("status.refresh", language), MY_TASKS)])
+
+
+# -- the channel's card, each person's own view of it ------------------------------------------
+
+CHANNEL_VIEW = "trajectory.view"  # Teams asks the bot for a person's view of the channel card
+OPEN_TASK = "task.open"  # from that view: the person's own card of a step, in its place
+REFRESH_LIMIT = 60  # people Teams refreshes a card for (its limit for user-specific views)
+
+
+def with_refresh(shared: Element, trajectory: Trajectory, user_ids: Sequence[str]) -> Element:
+    """The channel's card with Universal Actions' ``refresh``: Teams asks the bot, for each of
+    ``user_ids`` (the project group's Teams ids, at most 60) who looks at it, for their own
+    view; everyone else, and clients without refresh, see the shared card."""
+    if not user_ids:
+        return shared
+    view = execute("", CHANNEL_VIEW, trajectory=trajectory.id)
+    view.pop("title", None)
+    view.pop("fallback", None)
+    return {**shared, "refresh": {"action": view, "userIds": list(user_ids)[:REFRESH_LIMIT]}}
+
+
+def personal_view(
+    shared: Element,
+    trajectory: Trajectory,
+    tasks: Sequence[Waiting],
+    *,
+    template: Template,
+    language: Language,
+    zone: ZoneInfo,
+) -> Element:
+    """The channel's card as one member of the project group sees it: above the shared view,
+    what is asked of *them* here, each with a button to their own card of that step."""
+    mine: list[Element] = [
+        {**paragraph(text("view.for_you", language), spacing="Medium"), "weight": "Bolder"}
+    ]
+    if not tasks:
+        mine.append(paragraph(text("view.nothing", language), subtle=True, spacing="None"))
+    steps: list[str] = []
+    for task in tasks[:TASKS_SHOWN]:
+        line = text(
+            "view.task",
+            language,
+            what=text(f"waiting.{task.what}", language),
+            step=step_label(template, task.step, language),
+        )
+        if task.deadline is not None:
+            line += " — " + text(
+                "detail.deadline", language, date=format_date(task.deadline, language, zone)
+            )
+        mine.append(paragraph(line, spacing="Small"))
+        if task.step not in steps:
+            steps.append(task.step)
+    buttons = [
+        execute(
+            text("view.open", language, step=step_label(template, step, language)),
+            OPEN_TASK,
+            trajectory=trajectory.id,
+            step=step,
+        )
+        for step in steps[:3]
+    ]
+    if buttons:
+        mine.append(action_set(buttons))
+    body = list(shared.get("body", []))
+    return {**shared, "body": [*body[:2], *mine, *body[2:]]}

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from cards.base import Element
 from cards.catalogue import Language, text
-from cards.detail import detail_card, tasks_card
+from cards.detail import detail_card, personal_view, tasks_card, with_refresh
 from cards.mentions import news_card
 from cards.messages import Reminded, digest_card, idea_choice_card, render_message
 from cards.outcomes import (
@@ -261,6 +261,24 @@ def variants() -> Iterator[tuple[str, Element]]:
                 ),
                 [w for w in waiting_on(rejected, TEMPLATE) if w.step == started],
                 language,
+            ),
+        )
+        # the channel's card with Teams' refresh, and one member's own view of it
+        shared = with_refresh(
+            detail_card(rejected, template=TEMPLATE, language=language, zone=ZONE, now=viewer.now),
+            rejected,
+            ["29:1-project-leader", "29:1-process-owner"],
+        )
+        yield f"channel--refreshed--all{suffix}", shared
+        yield (
+            f"channel--own-view--projectleider{suffix}",
+            personal_view(
+                shared,
+                rejected,
+                [w for w in waiting_on(rejected, TEMPLATE) if w.person == PL],
+                template=TEMPLATE,
+                language=language,
+                zone=ZONE,
             ),
         )
         tasks = [(rejected, task) for task in waiting_on(rejected, TEMPLATE)]

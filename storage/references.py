@@ -3,7 +3,7 @@ channels, group chats) and the channel post of each trajectory."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +79,28 @@ class References(Repository):
                 .limit(1)
             )
         return None if reference is None else dict(reference)
+
+    async def user_ids(self, aad_object_ids: Collection[str]) -> dict[str, str]:
+        """The Teams user ids (``29:…``) of these people, by object id, from their 1:1 chats
+        with the bot (someone the bot never wrote to is left out)."""
+        if not aad_object_ids:
+            return {}
+        table = schema.conversation_refs
+        async with self._db.connect() as conn:
+            rows = await conn.execute(
+                select(table.c.aad_object_id, table.c.reference)
+                .where(
+                    table.c.aad_object_id.in_(sorted(aad_object_ids)),
+                    table.c.conversation_type == "personal",
+                )
+                .order_by(table.c.updated_at)
+            )
+            found: dict[str, str] = {}
+            for row in rows:
+                user = (row.reference or {}).get("user") or {}
+                if isinstance(user.get("id"), str) and user["id"]:
+                    found[row.aad_object_id] = user["id"]
+        return found
 
     async def thread(self, trajectory_id: str) -> tuple[str, str] | None:
         """(conversation id, activity id) of the trajectory's channel post, if posted."""

@@ -38,8 +38,8 @@ from bot.feed import (
 from bot.logs import correlated
 from bot.pacing import Pacer
 from bot.services import Services
+from bot.trajectories import channel_card
 from cards.catalogue import Language, language_for
-from cards.detail import detail_card
 from cards.mentions import news_card
 from cards.messages import Reminded, asks_something, digest_card, render_message
 from cards.view import Rendered
@@ -429,13 +429,7 @@ class Dispatcher:
         """The trajectory's channel post: its card shows the current state and is updated in
         place; each event is a short reply in its thread."""
         services = self._services
-        card = detail_card(
-            trajectory,
-            template=services.template_of(trajectory),
-            language=language,
-            zone=services.zone,
-            now=services.clock(),
-        )
+        card = await channel_card(services, trajectory, language)
         post = MessageFactory.attachment(CardFactory.adaptive_card(card))
         channel = str(reference.conversation.id)
         tenant = trajectory.binding.tenant_id or "-"
