@@ -17,7 +17,7 @@ from sqlalchemy import false, or_, select, update
 
 from storage import schema
 from storage.base import Repository, claim
-from storage.database import Conn
+from storage.database import Conn, dialect_insert
 from wasstraat.effects import Body, read_payload
 
 
@@ -238,13 +238,18 @@ class Outbox(Repository):
 async def _keep_open(
     conn: Conn, message_id: int, *, trajectory_id: str, activity_id: str, version: int
 ) -> None:
-    """Keep a card just sent (in the transaction that marks its message sent)."""
+    """Keep a card just sent (in the transaction that marks its message sent); a message sent
+    again (its first mark lost) keeps its newest card."""
+    values = {
+        "trajectory_id": trajectory_id,
+        "activity_id": activity_id,
+        "checked_version": version,
+    }
+    statement = dialect_insert(conn, schema.open_cards).values(id=message_id, **values)
     await conn.execute(
-        schema.open_cards.insert().values(
-            id=message_id,
-            trajectory_id=trajectory_id,
-            activity_id=activity_id,
-            checked_version=version,
+        statement.on_conflict_do_update(
+            index_elements=[schema.open_cards.c.id],
+            set_={**values, "claimed_by": None, "claimed_until": None},
         )
     )
 

@@ -169,3 +169,38 @@ async def test_a_feed_that_stays_busy_never_holds_the_chat_message_back(
     stats = await drain(bot, bot.http.server.app[RUNTIME].dispatcher, clock)
     assert stats.dead == 0 and graph.notifications() == []
     assert any("decide_kpis" in json.dumps(a) for a in sent_to(bot, MEGAN))
+
+
+async def test_after_a_crash_between_send_and_mark_the_repeat_replaces_the_notification(
+    bot: BotClient, clock: FixedClock, graph: FakeGraph, monkeypatch
+):
+    trajectory_id = await channel_trajectory(bot)
+    await waiting_on_megan(bot, trajectory_id)
+    runtime = bot.http.server.app[RUNTIME]
+    outbox = runtime.services.store.outbox
+    [approval] = [
+        m["id"]
+        for m in await bot.store.outbox_messages()
+        if m["kind"] == "approval_request"
+        and m["recipient"]["aad_object_id"] == MEGAN.aad_object_id
+    ]
+    marking = outbox.mark_sent
+
+    async def crash_once(message_id: int, **kwargs):  # type: ignore[no-untyped-def]
+        if message_id == approval and not crashed:
+            crashed.append(message_id)
+            raise ConnectionError("the process died after the send")
+        return await marking(message_id, **kwargs)
+
+    crashed: list[int] = []
+    monkeypatch.setattr(outbox, "mark_sent", crash_once)
+    with pytest.raises(ConnectionError):  # the round dies with it (the run loop goes on)
+        await runtime.dispatcher.deliver_due(limit=1000)
+    assert crashed == [approval]
+    clock.now += timedelta(minutes=10)  # the lease runs out: the message is claimed again
+    await drain(bot, runtime.dispatcher, clock)
+    chains = [n["chainId"] for n in to(graph, MEGAN.aad_object_id)]
+    repeated = [c for c in set(chains) if chains.count(c) > 1]
+    # the approval was announced twice (sent again after the crash), in one chain: Teams
+    # shows the second in place of the first
+    assert len(repeated) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.escaping import escape_card
 from cards.mentions import news_card, token
@@ -12,6 +13,7 @@ from tests.tools.card_schema import card_validator, mentions_used
 from wasstraat.model import Person
 from wasstraat.waiting import Waiting
 
+ZONE = ZoneInfo("Europe/Amsterdam")
 DOCUMENTED = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "teams" / "adaptive_card_mention.json").read_text()
 )
@@ -76,3 +78,27 @@ def test_a_card_without_mentions_is_escaped_as_before():
         "body": [{"type": "TextBlock", "text": "<at>Megan Bowen</at>"}],
     }
     assert escape_card(plain)["body"][0]["text"] == r"\<at\>Megan Bowen\</at\>"
+
+
+def test_the_channel_card_refreshes_as_teams_documents_user_specific_views():
+    from cards.detail import REFRESH_LIMIT, detail_card, with_refresh
+    from wasstraat.samples import TEMPLATE, Run
+
+    documented = json.loads(
+        (
+            Path(__file__).parents[1] / "fixtures" / "teams" / "adaptive_card_refresh.json"
+        ).read_text()
+    )
+    documented = {k: v for k, v in documented.items() if not k.startswith("_")}
+    assert list(card_validator().iter_errors(documented)) == []
+    run = Run()
+    shared = detail_card(run.t, template=TEMPLATE, language="nl", zone=ZONE, now=run.now)
+    many = [f"29:member-{n}" for n in range(80)]
+    card = with_refresh(shared, run.t, many)
+    assert list(card_validator().iter_errors(card)) == []
+    ours, theirs = card["refresh"], documented["refresh"]
+    assert set(ours) == set(theirs) and set(ours["action"]) == set(theirs["action"])
+    assert isinstance(ours["action"]["data"], dict) and shape(ours["userIds"]) == ["str"]
+    assert card["refresh"]["action"]["type"] == "Action.Execute"
+    assert len(card["refresh"]["userIds"]) == REFRESH_LIMIT == 60  # Teams' limit
+    assert with_refresh(shared, run.t, []) == shared  # nobody to refresh for: the shared card

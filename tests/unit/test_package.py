@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import typing
 import zipfile
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -589,3 +590,17 @@ def test_settings_come_from_a_dotenv_file_like_the_bots(tmp_path: Path):
     settings = PackageSettings()
     assert settings.app_id == APP_ID
     assert settings.public_domain == DOMAIN
+
+
+def test_the_activity_types_the_bot_sends_are_declared_in_dutch_and_english(built: Path):
+    from bot.feed import ActivityType
+
+    files = unpack(built)
+    manifest, english = manifest_of(files), english_of(files)
+    declared = manifest["activities"]["activityTypes"]
+    assert [t["type"] for t in declared] == list(typing.get_args(ActivityType))
+    for n, kind in enumerate(declared):
+        # the one parameter the bot fills in, in both languages
+        assert "{task}" in kind["templateText"]
+        assert "{task}" in english[f"activities.activityTypes[{n}].templateText"]
+        assert english[f"activities.activityTypes[{n}].description"]
