@@ -53,7 +53,7 @@ def escape_card(element: Any, keep: frozenset[str] | None = None) -> Any:
     result = {key: escape_card(value, keep) for key, value in element.items()}
     kind = element.get("type")
     if kind == "TextBlock" and isinstance(element.get("text"), str):
-        live = keep if element.get("id") == MENTION_LINE else frozenset()
+        live = keep if str(element.get("id", "")).startswith(MENTION_LINE) else frozenset()
         result["text"] = _escape_around(element["text"], live)
     elif kind == "FactSet" and isinstance(element.get("facts"), list):
         result["facts"] = [

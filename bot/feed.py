@@ -23,6 +23,8 @@ from bot.calendar import (
 )
 from cards.view import Rendered
 from wasstraat.effects import Body, Reminder, TaskOverdue
+from wasstraat.model import Trajectory
+from wasstraat.template import Template
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,20 @@ def feed_type(body: Body, *, asks: bool) -> ActivityType | None:
     if isinstance(body, Reminder):
         return "taskReminder"
     return "taskAssigned" if asks else None
+
+
+def task_key(body: Body, trajectory: Trajectory, template: Template) -> str | None:
+    """The task a card brings, as the feed's chain: the trajectory, the step and the step's
+    round. A step card and the approval card of that step are one task (the second replaces
+    the first in the feed); a step opened again is a new one."""
+    step = getattr(body, "step", None)
+    subject = getattr(body, "subject", None)
+    if step is None and isinstance(subject, str):
+        approving = template.approval_step(subject)
+        step = approving.id if approving is not None else None
+    if not isinstance(step, str) or step not in trajectory.steps:
+        return None
+    return f"task:{trajectory.id}:{step}:{trajectory.steps[step].rounds}"
 
 
 def title_of(rendered: Rendered) -> str:

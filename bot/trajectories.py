@@ -64,6 +64,9 @@ async def channel_status_card(turn: Turn) -> dict[str, Any]:
         if len(trajectories) == STATUS_LIMIT
         else len(trajectories)
     )
+    # in a channel, in working time, whom each trajectory waits on is mentioned (notified)
+    in_channel = turn.context.activity.conversation.conversation_type == "channel"
+    working = services.policy.working.is_working_time(turn.now)
     return status_card(
         trajectories,
         template=services.template,
@@ -72,6 +75,7 @@ async def channel_status_card(turn: Turn) -> dict[str, Any]:
         now=turn.now,
         total=total,
         template_of=services.template_of,
+        mention=in_channel and working,
     )
 
 

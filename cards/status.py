@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from cards.base import Element, card, execute, heading, paragraph
 from cards.catalogue import Language, text
 from cards.formats import format_date, format_datetime, format_time
+from cards.mentions import LINE, MENTIONS, entity, token
 from cards.strip import legend, strip_line
 from wasstraat.engine import Waiting, waiting_on
-from wasstraat.model import Trajectory, TrajectoryStatus
+from wasstraat.model import Person, Trajectory, TrajectoryStatus
 from wasstraat.progress import Mark, StepMark, progress
 from wasstraat.template import PROJECT_LEADER, Template
 
@@ -53,21 +54,32 @@ def now_lines(
     return lines or [text("status.no_active_steps", language)]
 
 
-def _people(waiting: list[Waiting], language: Language) -> str:
+SHOWN_PEOPLE = 5
+
+
+def _people(waiting: list[Waiting], language: Language, *, mention: bool = False) -> str:
     """'Megan Bowen (akkoord, afronden), Adele Vance (controle)': each person once with all they
-    are waited on for, at most five, then a count."""
+    are waited on for, at most five, then a count (``mention``: each a Teams mention)."""
     whats: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for w in waiting:
         key = w.person.aad_object_id
-        names.setdefault(key, w.person.name)
+        names.setdefault(key, token(w.person) if mention else w.person.name)
         what = text(f"waiting.{w.what}", language)
         if what not in whats.setdefault(key, []):
             whats[key].append(what)
-    parts = [f"{names[k]} ({', '.join(v)})" for k, v in list(whats.items())[:5]]
-    if len(whats) > 5:
-        parts.append(f"+{len(whats) - 5}")
+    parts = [f"{names[k]} ({', '.join(v)})" for k, v in list(whats.items())[:SHOWN_PEOPLE]]
+    if len(whats) > SHOWN_PEOPLE:
+        parts.append(f"+{len(whats) - SHOWN_PEOPLE}")
     return ", ".join(parts)
+
+
+def _mentioned(waiting: list[Waiting]) -> list[Person]:
+    """The people ``_people`` names, in its order."""
+    found: dict[str, Person] = {}
+    for w in waiting:
+        found.setdefault(w.person.aad_object_id, w.person)
+    return list(found.values())[:SHOWN_PEOPLE]
 
 
 def waits_on_line(trajectory: Trajectory, template: Template, language: Language) -> str | None:
@@ -86,7 +98,10 @@ def _trajectory_block(
     language: Language,
     zone: ZoneInfo,
     now: datetime,
+    mention: str | None = None,
 ) -> Element:
+    """One trajectory on the status card; ``mention`` (the id its lines get) names whom it
+    waits on as Teams mentions."""
     marks = progress(trajectory, template, now)
     leaders = ", ".join(person.name for person in trajectory.holders(PROJECT_LEADER) if person.name)
     waiting = waiting_on(trajectory, template)
@@ -113,21 +128,22 @@ def _trajectory_block(
             spacing="None",
         ),
     ]
+    live = mention is not None
     if on_time:
-        facts.append(
-            paragraph(
-                text("status.waiting", language, people=_people(on_time, language)), spacing="None"
-            )
+        line = paragraph(
+            text("status.waiting", language, people=_people(on_time, language, mention=live)),
+            spacing="None",
         )
+        facts.append({**line, "id": f"{mention}-on-time"} if live else line)
     if late:
-        facts.append(
-            {
-                **paragraph(
-                    text("status.overdue", language, people=_people(late, language)), spacing="None"
-                ),
-                "color": "Attention",
-            }
-        )
+        line = {
+            **paragraph(
+                text("status.overdue", language, people=_people(late, language, mention=live)),
+                spacing="None",
+            ),
+            "color": "Attention",
+        }
+        facts.append({**line, "id": f"{mention}-late"} if live else line)
     return {
         "type": "Container",
         "separator": True,
@@ -158,16 +174,25 @@ def status_card(
     now: datetime,
     total: int | None = None,
     template_of: Callable[[Trajectory], Template] | None = None,
+    mention: bool = False,
 ) -> Element:
     """Every trajectory given, newest first; ``total`` tells how many exist beyond those shown.
-    ``template_of`` names the wasstraat each trajectory follows (else ``template``)."""
+    ``template_of`` names the wasstraat each trajectory follows (else ``template``);
+    ``mention``: whom each waits on as Teams mentions (a channel, in working time)."""
     body: list[Element] = [heading(text("status.title", language))]
     if not trajectories:
         body.append(paragraph(text("status.none", language)))
-    body.extend(
-        _trajectory_block(t, template_of(t) if template_of else template, language, zone, now)
-        for t in trajectories
-    )
+    people: dict[str, Person] = {}
+    for n, t in enumerate(trajectories):
+        t_template = template_of(t) if template_of else template
+        line_id = f"{LINE}-{n}" if mention else None
+        body.append(_trajectory_block(t, t_template, language, zone, now, line_id))
+        if mention and t.status is TrajectoryStatus.RUNNING:
+            waiting = waiting_on(t, t_template)
+            late = [w for w in waiting if w.overdue(now)]
+            on_time = [w for w in waiting if not w.overdue(now)]
+            for person in _mentioned(on_time) + _mentioned(late):
+                people.setdefault(person.aad_object_id, person)
     if trajectories:
         body.append(legend([], language))
     if total is not None and total > len(trajectories):
@@ -181,4 +206,7 @@ def status_card(
             spacing="Medium",
         )
     )
-    return card(body, [execute(text("status.refresh", language), STATUS_REFRESH)])
+    built = card(body, [execute(text("status.refresh", language), STATUS_REFRESH)])
+    if people:
+        built[MENTIONS] = {"entities": [entity(p) for p in people.values()]}
+    return built

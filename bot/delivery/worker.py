@@ -33,6 +33,7 @@ from bot.feed import (
     ActivityType,
     Notification,
     feed_type,
+    task_key,
     title_of,
 )
 from bot.logs import correlated
@@ -367,7 +368,10 @@ class Dispatcher:
         asks = rendered.card is not None and asks_something(rendered.card)
         kind = feed_type(body, asks=asks)
         if kind is not None and key:
-            await self._announce(recipient, trajectory, kind, title_of(rendered), key, tried)
+            if kind == "taskAssigned":  # one chain per task and round, whichever card brings it
+                key = task_key(body, trajectory, self._services.template_of(trajectory)) or key
+            chain = f"{key}:{recipient.aad_object_id}"
+            await self._announce(recipient, trajectory, kind, title_of(rendered), chain, tried)
         async with self._pacer.sending(
             conversation=str(reference.conversation.id),
             tenant=trajectory.binding.tenant_id or "-",

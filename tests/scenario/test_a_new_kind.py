@@ -152,7 +152,7 @@ async def test_a_trajectory_of_a_new_kind_runs_through_the_front_door(
     )
     await bot.say("<at>Test Bot</at> status", fixture="message_channel_mention_api")
     status = text_of(bot.connector.cards()[-1])
-    assert "Adele Vance (acknowledgement)" in status, status
+    assert "<at>Adele Vance</at> (acknowledgement)" in status, status  # mentioned: a channel
 
     # nobody answers for a week: the follow-up reminds them, with the card again
     runtime = bot.http.server.app[RUNTIME]

@@ -75,3 +75,24 @@ async def test_at_night_the_news_names_nobody_with_a_mention(bot: BotClient, clo
     news = thread_news(bot, thread)
     assert news and all(not a.get("attachments") for a in news)
     assert not [a for a in news if a.get("entities")]
+
+
+async def test_status_in_the_channel_mentions_whom_each_trajectory_waits_on(
+    bot: BotClient, clock: FixedClock
+):
+    await start_step_2(bot, clock)
+    await bot.say("<at>Test Bot</at> status", fixture="message_channel_mention_api")
+    status = bot.connector.cards()[-1]
+    assert list(card_validator().iter_errors(status)) == [] and mentions_used(status)
+    ids = {e["mentioned"]["id"] for e in status["msteams"]["entities"]}
+    assert PL.aad_object_id in ids  # step 2 waits on the project leader
+    assert "<at>Alex Wilber</at>" in json.dumps(status, ensure_ascii=False)
+
+
+async def test_status_at_night_names_people_without_mentions(bot: BotClient, clock: FixedClock):
+    clock.now = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
+    await start_step_2(bot, clock)
+    await bot.say("<at>Test Bot</at> status", fixture="message_channel_mention_api")
+    status = bot.connector.cards()[-1]
+    assert "msteams" not in status and "<at>" not in json.dumps(status)
+    assert "Alex Wilber" in json.dumps(status)
