@@ -310,3 +310,22 @@ async def test_a_backlog_larger_than_a_round_is_delivered_without_waiting_betwee
         await running
     assert await pending() == 0
     assert bot.connector.violations == 0
+
+
+async def test_with_graph_off_tasks_go_to_the_chat_and_nothing_to_an_activity_feed(
+    bot: BotClient, clock: FixedClock
+):
+    trajectory_id = await channel_trajectory(bot)
+    services = runtime(bot).services
+    assert not services.settings.graph_enabled
+    megan = Person(aad_object_id="00000000-0000-0000-0000-0000000000021", name="Megan Bowen")
+    bot.connector.add_member(megan.aad_object_id, megan.name)
+    workflow = Workflow(services)
+    for role in ("proceseigenaar", "sponsor", "procesadviseur", "klantreiscoach"):
+        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=[megan]), LEADER)
+    stats = await drain(bot, runtime(bot).dispatcher, clock)
+    # a task card went out, straight away: no feed was tried (with Graph off there is none,
+    # and a try would have failed and held the message back)
+    assert stats.retried == 0 and stats.dead == 0
+    to_megan = [a for conv, a in bot.connector.delivered() if conv.endswith(megan.aad_object_id)]
+    assert any(a.get("attachments") for a in to_megan)
