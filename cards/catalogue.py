@@ -712,6 +712,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Geëvalueerd op {date}.",
         "en": "Evaluated on {date}.",
     },
+    "dossier.col.pick": {"nl": "PICK", "en": "PICK"},
     "dossier.col.role": {
         "nl": "Rol",
         "en": "Role",
@@ -1524,6 +1525,37 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The text of the new part",
     },
     "form.horizon": {"nl": "Soort", "en": "Kind"},
+    "pick.title": {"nl": "PICK: effect tegen moeite", "en": "PICK: impact against effort"},
+    "pick.rate": {
+        "nl": "Effect en moeite beoordelen (PICK)",
+        "en": "Rate impact and effort (PICK)",
+    },
+    "pick.option": {"nl": "{quadrant}: {means}", "en": "{quadrant}: {means}"},
+    "pick.quadrant.implement": {"nl": "Doen", "en": "Implement"},
+    "pick.quadrant.challenge": {"nl": "Uitdaging", "en": "Challenge"},
+    "pick.quadrant.possible": {"nl": "Mogelijk", "en": "Possible"},
+    "pick.quadrant.kill": {"nl": "Niet doen", "en": "Kill"},
+    "pick.means.implement": {"nl": "veel effect, weinig moeite", "en": "high impact, low effort"},
+    "pick.means.challenge": {"nl": "veel effect, veel moeite", "en": "high impact, high effort"},
+    "pick.means.possible": {"nl": "weinig effect, weinig moeite", "en": "low impact, low effort"},
+    "pick.means.kill": {"nl": "weinig effect, veel moeite", "en": "low impact, high effort"},
+    "pick.proposal.kill": {"nl": "niet kiezen", "en": "do not choose"},
+    "pick.proposal.possible": {
+        "nl": "de projectleider beslist",
+        "en": "the project leader decides",
+    },
+    "pick.line": {
+        "nl": "PICK: {quadrant} ({means}) — voorstel: {proposal}",
+        "en": "PICK: {quadrant} ({means}) — proposed: {proposal}",
+    },
+    "pick.cell.one": {
+        "nl": "{quadrant}: {count} verbetering",
+        "en": "{quadrant}: {count} improvement",
+    },
+    "pick.cell.other": {
+        "nl": "{quadrant}: {count} verbeteringen",
+        "en": "{quadrant}: {count} improvements",
+    },
     "horizon.quick_win": {"nl": "Quick win", "en": "Quick win"},
     "horizon.long_term": {"nl": "Lange termijn", "en": "Long term"},
     "form.no_improvements": {

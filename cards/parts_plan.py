@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from cards import pick
 from cards.base import Element, action_set, paragraph, row, short, toggle
 from cards.catalogue import Language
 from cards.evidence import origin_line
@@ -179,11 +180,15 @@ def _plan(view: FormView) -> list[Element]:
     # improvements the specialists questioned first: they are the ones to rework
     ordered.sort(key=lambda i: not (i.selected and questioned(i)))
     revisable = 0
+    body += pick.grid(improvements, view.language)
     for i in ordered[:PAGE]:
         body += [
             list_item(short(i.text)),
             paragraph(origin_line(i, view.template, view.language), subtle=True, spacing="Small"),
         ]
+        placed = pick.line(i, view.language)
+        if placed:
+            body.append(paragraph(placed, subtle=True, spacing="None"))
         if i.selected and i.reviews:
             # the specialists' feedback, and what to do with it: reword, split, or drop (untick)
             body += [paragraph(line, subtle=True, spacing="Small") for line in feedback(view, i)]
@@ -214,10 +219,12 @@ def _plan(view: FormView) -> list[Element]:
                     f"hor_{i.id}",
                     view.t("form.horizon"),
                     horizons,
-                    i.horizon.value if i.horizon else "quick_win",
+                    pick.proposed_horizon(i) or "quick_win",
                 ),
             )
         )
+    # rated while the plan is made, before the specialists' review: opened on demand
+    body += pick.rating_part(view, [i for i in ordered[:PAGE] if not i.reviews])
     return body + more(view, min(PAGE, len(ordered)), len(ordered))
 
 
@@ -226,8 +233,13 @@ def _plan_read(
 ) -> Commands:
     commands: Commands = []
     for i in t.improvements:
-        if f"sel_{i.id}" not in inputs and f"hor_{i.id}" not in inputs:
+        if not {f"sel_{i.id}", f"hor_{i.id}", f"pick_{i.id}"} & set(inputs):
             continue  # an idea that came in after the card was drawn
+        rated = pick.read_ratings(inputs, i)
+        if rated is not None:
+            commands.append(rated)
+        if f"sel_{i.id}" not in inputs and f"hor_{i.id}" not in inputs:
+            continue  # rated only (the ratings' part of the card)
         selected = is_on(inputs.get(f"sel_{i.id}"))
         revised = text_of(inputs, f"rev_{i.id}")
         if revised and revised != i.text.strip():

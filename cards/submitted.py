@@ -10,6 +10,7 @@ from cards.base import Element, paragraph, short
 from cards.catalogue import Language, text
 from cards.evidence import review_lines
 from cards.formats import format_date, num
+from cards.pick import line as pick_line
 from wasstraat.kinds.approval import ranked
 from wasstraat.model import Improvement, Trajectory
 from wasstraat.template import Subject, Template
@@ -90,6 +91,9 @@ def _plan_item(improvement: Improvement, template: Template, language: Language)
     ]
     if horizon:
         lines.append(paragraph(horizon, subtle=True, spacing="None"))
+    placed = pick_line(improvement, language)
+    if placed:
+        lines.append(paragraph(placed, subtle=True, spacing="None"))
     said = review_lines(improvement, template, language)
     lines += [paragraph(line, spacing="Small") for line in said]
     if not said:

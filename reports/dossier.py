@@ -16,7 +16,7 @@ from docx.document import Document as DocumentType
 from cards.catalogue import Language, text
 from cards.formats import format_date, format_datetime, format_number
 from cards.status import step_label
-from wasstraat.model import AuditEntry, Horizon, Trajectory
+from wasstraat.model import AuditEntry, Horizon, Trajectory, quadrant
 from wasstraat.template import PROJECT_LEADER, Template
 
 SECTIONS = (
@@ -156,10 +156,11 @@ def dossier(
         chosen = [i for i in t.improvements if i.selected and i.horizon is horizon]
         w.doc.add_heading(w.t(f"horizon.{horizon.value}"), level=2)
         w.table(
-            ["improvement", "verdicts", "priority"],
+            ["improvement", "pick", "verdicts", "priority"],
             [
                 (
                     i.text,
+                    w.t(f"pick.quadrant.{where.value}") if (where := quadrant(i)) else "–",
                     "; ".join(
                         f"{r.by.name}: {w.t(f'verdict.{r.verdict.value}')}"
                         + (f" ({r.remark})" if r.remark else "")

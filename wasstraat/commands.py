@@ -15,6 +15,7 @@ from wasstraat.model import (
     ImplementationStatus,
     KlantreisMethod,
     Kpi,
+    Level,
     Person,
     RemarkOutcome,
     Verdict,
@@ -189,6 +190,15 @@ class ClassifyImprovement(Base):
     improvement_id: str
     horizon: Horizon
     p: str | None = None
+
+
+class RateImprovement(Base):
+    """Impact and effort of an improvement, for the PICK chart."""
+
+    kind: Literal["rate_improvement"] = "rate_improvement"
+    improvement_id: str
+    impact: Level
+    effort: Level
 
 
 class SelectImprovement(Base):
@@ -377,6 +387,7 @@ _PRODUCT = Annotated[
     | AddImprovement
     | ClassifyImprovement
     | SelectImprovement
+    | RateImprovement
     | ReviseImprovement
     | SplitImprovement
     | SubmitReview

@@ -241,6 +241,24 @@ class Horizon(StrEnum):
     LONG_TERM = "long_term"
 
 
+class Level(StrEnum):
+    """An improvement's impact or effort as a LEAN team rates it for the PICK chart."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
+class Quadrant(StrEnum):
+    """Where impact against effort puts an improvement (PICK): Possible (little of either),
+    Implement (much impact, little effort), Challenge (much of both), Kill (little impact,
+    much effort)."""
+
+    POSSIBLE = "possible"
+    IMPLEMENT = "implement"
+    CHALLENGE = "challenge"
+    KILL = "kill"
+
+
 class Verdict(StrEnum):
     AKKOORD = "akkoord"
     ONDER_VOORWAARDEN = "akkoord_onder_voorwaarden"
@@ -284,12 +302,34 @@ class Improvement(BaseModel):
     origin: Origin = Origin.IDEA
     ref: str | None = None  # a finding's own key, so that recording it again updates it
     horizon: Horizon | None = None
+    impact: Level | None = None  # the PICK chart's ratings (step 6)
+    effort: Level | None = None
     selected: bool = False
     revision: int = 0
     reviews: list[Review] = Field(default_factory=list)
     priority: int | None = None
     owner: Person | None = None
     target_date: date | None = None
+
+
+def quadrant(improvement: Improvement) -> Quadrant | None:
+    """The improvement's place in the PICK chart, once both its impact and effort are rated."""
+    if improvement.impact is None or improvement.effort is None:
+        return None
+    high_impact = improvement.impact is Level.HIGH
+    if improvement.effort is Level.LOW:
+        return Quadrant.IMPLEMENT if high_impact else Quadrant.POSSIBLE
+    return Quadrant.CHALLENGE if high_impact else Quadrant.KILL
+
+
+# what each quadrant proposes for the plan: a horizon, not chosen (Kill), or the project
+# leader's choice (Possible: None); the project leader can still change it
+PROPOSED_HORIZON: dict[Quadrant, Horizon | None] = {
+    Quadrant.IMPLEMENT: Horizon.QUICK_WIN,
+    Quadrant.CHALLENGE: Horizon.LONG_TERM,
+    Quadrant.KILL: None,
+    Quadrant.POSSIBLE: None,
+}
 
 
 class ImplementationItem(BaseModel):

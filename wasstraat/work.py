@@ -254,6 +254,14 @@ def _classify(ctx: Ctx, cmd: c.ClassifyImprovement) -> None:
         improvement.p = cmd.p
 
 
+@rule("rate_improvement", places=section_places(Section.PLAN))
+def _rate(ctx: Ctx, cmd: c.RateImprovement) -> None:
+    _plan_changed(ctx)
+    improvement = _improvement(ctx, cmd.improvement_id)
+    improvement.impact = cmd.impact
+    improvement.effort = cmd.effort
+
+
 @rule("select_improvement", places=section_places(Section.PLAN))
 def _select(ctx: Ctx, cmd: c.SelectImprovement) -> None:
     _plan_changed(ctx)

@@ -154,6 +154,14 @@ CASES = {
         c.ClassifyImprovement(improvement_id="v99", horizon="quick_win"),
         setup=[(VM1, c.AddImprovement(text="x"))],
     ),
+    "rate_improvement": Case(
+        "6",
+        PL,
+        c.RateImprovement(improvement_id="v1", impact="high", effort="low"),
+        VM1,
+        c.RateImprovement(improvement_id="v99", impact="high", effort="low"),
+        setup=[(VM1, c.AddImprovement(text="x"))],
+    ),
     "select_improvement": Case(
         "6",
         PL,
