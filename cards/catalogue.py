@@ -1819,6 +1819,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Er zijn nog geen doelen beoordeeld.",
         "en": "No targets have been judged yet.",
     },
+    "tab.improvements.quadrant": {
+        "nl": "Verbeteringen per PICK-kwadrant",
+        "en": "Improvements by PICK quadrant",
+    },
+    "tab.improvements.which_quadrant": {"nl": "Kwadrant", "en": "Quadrant"},
     "tab.improvements.horizon": {
         "nl": "Verbeteringen per soort",
         "en": "Improvements by kind",

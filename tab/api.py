@@ -25,8 +25,17 @@ from storage.portfolio import OVERDUE, STATUSES, Filters, Viewer
 from tab.auth import Identity, TokenValidator, Unauthorized
 from wasstraat.engine import waiting_on
 from wasstraat.kinds.evaluation import kpi_results
-from wasstraat.model import Horizon, Trajectory, TrajectoryStatus, follow_up_key
-from wasstraat.portfolio import HORIZON, IMPLEMENTED, OPEN, TARGETS, TRAJECTORIES, P, quantiles
+from wasstraat.model import Horizon, Quadrant, Trajectory, TrajectoryStatus, follow_up_key
+from wasstraat.portfolio import (
+    HORIZON,
+    IMPLEMENTED,
+    OPEN,
+    QUADRANT,
+    TARGETS,
+    TRAJECTORIES,
+    P,
+    quantiles,
+)
 from wasstraat.portfolio import step_metric as days_of
 from wasstraat.progress import Mark, progress
 from wasstraat.template import Template
@@ -309,6 +318,7 @@ async def summary(request: web.Request) -> web.Response:
     )
     template = context.template
     horizons = _split(counts, HORIZON)
+    quadrants = _split(counts, QUADRANT)
     ps = _split(counts, P)
     p_names = {p.id: p.name.get(language) for p in template.ps}
     met = counts.get((TARGETS, "met"), 0)
@@ -328,6 +338,14 @@ async def summary(request: web.Request) -> web.Response:
                         **horizons.get(h.value, {IMPLEMENTED: 0, OPEN: 0}),
                     }
                     for h in Horizon
+                ],
+                "by_quadrant": [
+                    {
+                        "id": q.value,
+                        "label": text(f"pick.quadrant.{q.value}", language),
+                        **quadrants.get(q.value, {IMPLEMENTED: 0, OPEN: 0}),
+                    }
+                    for q in Quadrant
                 ],
                 "by_p": [
                     {"id": p, "label": p_names.get(p, p), **figures}

@@ -15,11 +15,17 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from wasstraat.kinds.evaluation import kpi_results
-from wasstraat.model import ImplementationStatus, StepStatus, Trajectory, TrajectoryStatus
+from wasstraat.model import (
+    ImplementationStatus,
+    StepStatus,
+    Trajectory,
+    TrajectoryStatus,
+    quadrant,
+)
 from wasstraat.progress import overdue_from
 
 # bump when what ``facts`` counts changes: stored facts of an older version are computed again
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: the improvements by PICK quadrant
 
 DAY_SECONDS = 86_400
 
@@ -28,6 +34,7 @@ TRAJECTORIES = "trajectories"  # bucket: its status
 STEP_DAYS = "days"  # f"days:{step}" → bucket: whole days the step took
 TARGETS = "targets"  # bucket: "met" | "missed"
 HORIZON = "horizon"  # bucket: f"{horizon}:{implemented|open}"
+QUADRANT = "quadrant"  # bucket: f"{PICK quadrant}:{implemented|open}"
 P = "p"  # bucket: f"{p}:{implemented|open}"
 IMPLEMENTED = "implemented"
 OPEN = "open"
@@ -77,7 +84,8 @@ def _targets(t: Trajectory) -> Counter[tuple[str, str]]:
 
 
 def _improvements(t: Trajectory) -> Counter[tuple[str, str]]:
-    """The improvements the finished plan chose, by horizon and by P, implemented or not."""
+    """The improvements the finished plan chose, by horizon, by P and by PICK quadrant,
+    implemented or not."""
     counts: Counter[tuple[str, str]] = Counter()
     if t.plan_finalised_at is None:
         return counts
@@ -94,6 +102,9 @@ def _improvements(t: Trajectory) -> Counter[tuple[str, str]]:
             counts[(HORIZON, f"{improvement.horizon.value}:{state}")] += 1
         if improvement.p:
             counts[(P, f"{improvement.p}:{state}")] += 1
+        where = quadrant(improvement)
+        if where is not None:
+            counts[(QUADRANT, f"{where.value}:{state}")] += 1
     return counts
 
 

@@ -774,6 +774,9 @@ function renderSummary(data) {
     .querySelector("#horizon-table tbody")
     .replaceChildren(...countsRows(improvements.by_horizon ?? []));
   document
+    .querySelector("#quadrant-table tbody")
+    .replaceChildren(...countsRows(improvements.by_quadrant ?? []));
+  document
     .querySelector("#p-table tbody")
     .replaceChildren(...countsRows(improvements.by_p ?? []));
 }

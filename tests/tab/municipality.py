@@ -134,6 +134,10 @@ def _improvements(run: Run, rng: random.Random, leader: Person) -> None:
             c.ClassifyImprovement(improvement_id=improvement.id, horizon=horizon, p=rng.choice(ps)),
         )
         run.do(leader, c.SelectImprovement(improvement_id=improvement.id, selected=True))
+        # the PICK chart agrees: a quick win is "doen", a long-term one an "uitdaging"
+        effort = "low" if horizon is Horizon.QUICK_WIN else "high"
+        rate = c.RateImprovement(improvement_id=improvement.id, impact="high", effort=effort)
+        run.do(leader, rate)
 
 
 def drive(place: str, n: int, rng: random.Random, binding: Binding, leader: str, owner: str):

@@ -230,6 +230,10 @@ async def test_the_summary_shows_time_per_step_targets_and_improvements(portfoli
     assert summary["targets"] == {"met": 0, "judged": 1}
     horizons = {h["id"]: h for h in summary["improvements"]["by_horizon"]}
     assert horizons["quick_win"]["implemented"] == 1 and horizons["long_term"]["open"] == 0
+    quadrants = {q["id"]: q for q in summary["improvements"]["by_quadrant"]}
+    assert list(quadrants) == ["possible", "implement", "challenge", "kill"]
+    # every quadrant, in the chart's order, by its Dutch name (none rated here)
+    assert quadrants["kill"] == {"id": "kill", "label": "Niet doen", "implemented": 0, "open": 0}
     team_b = await get_json(portfolio, f"/api/portfolio/summary?team={TEAM_B.team_id}", SPONSOR)
     assert team_b["targets"]["judged"] == 0
     assert team_b["trajectories"]["running"] == 1 and team_b["trajectories"]["finished"] == 0

@@ -225,6 +225,14 @@ def test_both_charts_are_drawn_and_their_numbers_are_in_text(portfolio, open_tab
             str(counts["implemented"]),
             str(counts["open"]),
         ]
+    quadrant = page.locator("#quadrant-table tbody tr")
+    expect(quadrant).to_have_count(len(summary["improvements"]["by_quadrant"]))
+    for row, counts in zip(quadrant.all(), summary["improvements"]["by_quadrant"], strict=True):
+        assert row.inner_text().split("\t") == [
+            counts["label"],
+            str(counts["implemented"]),
+            str(counts["open"]),
+        ]
     expect(page.locator("#p-table tbody tr")).to_have_count(len(summary["improvements"]["by_p"]))
 
     # a chart per KPI of each evaluated trajectory, with its numbers in the caption; one not

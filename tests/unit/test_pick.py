@@ -124,3 +124,20 @@ def test_the_plans_approval_shows_each_improvements_quadrant():
         zone=ZONE,
     ).card
     assert "PICK: Implement (high impact, low effort)" in json.dumps(card)
+
+
+def test_the_portfolio_counts_the_chosen_improvements_by_quadrant():
+    from wasstraat.portfolio import QUADRANT, facts
+
+    run = Run()
+    to_step(run, "6")
+    run.do(VM1, c.AddImprovement(text="Online betalen"))
+    idea = run.t.improvements[-1]
+    run.do(PL, c.RateImprovement(improvement_id=idea.id, impact="high", effort="high"))
+    run.do(PL, c.SelectImprovement(improvement_id=idea.id, selected=True))
+    run.do(PL, c.ClassifyImprovement(improvement_id=idea.id, horizon="long_term"))
+    to_step(run, TEMPLATE.approval_step(Subject.PLAN).id)
+    run.do(PL, c.FinalisePlan())
+    counted = facts(run.t).counts
+    assert counted[(QUADRANT, "challenge:open")] == 1
+    assert not any(k[0] == QUADRANT and k[1].startswith("kill") for k in counted)
