@@ -250,15 +250,19 @@ class FakeGraph:
             form=form,
         )
 
-    async def _create_event(self, request: web.Request) -> web.Response:
+    async def _refused(
+        self, request: web.Request, faults: list[Fault]
+    ) -> tuple[Any, web.Response | None]:
+        """The request's JSON body, and Graph's answer instead of the call's own: a scripted
+        fault, or 401 without a token this fake issued."""
         try:
             body = await request.json()
         except ValueError:
             body = None
-        fault = _next(self.event_faults)
+        fault = _next(faults)
         if fault is not None:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
-            return self._answer(
+            return body, self._answer(
                 request,
                 fault.status,
                 _graph_error(fault.code, "Scripted failure."),
@@ -267,12 +271,18 @@ class FakeGraph:
             )
         authorization = request.headers.get("Authorization", "")
         if not authorization.startswith("Bearer ") or authorization[7:] not in self.tokens:
-            return self._answer(
+            return body, self._answer(
                 request,
                 401,
                 _graph_error("InvalidAuthenticationToken", "Access token is empty or invalid."),
                 body=body,
             )
+        return body, None
+
+    async def _create_event(self, request: web.Request) -> web.Response:
+        body, refused = await self._refused(request, self.event_faults)
+        if refused is not None:
+            return refused
         problem = _event_problem(body)
         if problem is not None:
             return self._answer(
@@ -303,28 +313,9 @@ class FakeGraph:
         """``sendActivityNotification`` as Graph documents it: a topic (text with a Teams deep
         link), a declared activity type, a preview, the template's parameters, and — in a
         team — the recipient by object id; 204 with no body."""
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        fault = _next(self.feed_faults)
-        if fault is not None:
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
-            return self._answer(
-                request,
-                fault.status,
-                _graph_error(fault.code, "Scripted failure."),
-                body=body,
-                headers=headers,
-            )
-        authorization = request.headers.get("Authorization", "")
-        if not authorization.startswith("Bearer ") or authorization[7:] not in self.tokens:
-            return self._answer(
-                request,
-                401,
-                _graph_error("InvalidAuthenticationToken", "Access token is empty or invalid."),
-                body=body,
-            )
+        body, refused = await self._refused(request, self.feed_faults)
+        if refused is not None:
+            return refused
         problem = _notification_problem(body, self.activity_types, "team" in request.match_info)
         if problem is not None:
             return self._answer(request, 400, _graph_error("BadRequest", problem), body=body)

@@ -15,6 +15,7 @@ from bot.workflow import Workflow
 from tests.conftest import BotClient, FixedClock
 from tests.scenario.driving import ADELE, LYNNE, MEGAN, PATTI, PL, click
 from tests.scenario.test_delivery import channel_trajectory, drain, runtime
+from tests.tools.card_parts import every_action
 from wasstraat import commands as c
 from wasstraat.model import Decision, Kpi, Person
 from wasstraat.template import default_template
@@ -48,24 +49,38 @@ def sent_to(bot: BotClient, person: Person) -> list[dict]:
 
 
 def buttons(card: dict) -> list[dict]:
-    found: list[dict] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            if value.get("type") == "Action.Execute":
-                found.append(value)
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(card)
-    return found
+    """Every Action.Execute of the card, opened parts included."""
+    return [a for a in every_action(card) if a.get("type") == "Action.Execute"]
 
 
 def content(activity: dict) -> dict:
     return activity["attachments"][0]["content"]
+
+
+GROUP = {
+    "proceseigenaar": [MEGAN],
+    "sponsor": [LYNNE],
+    "procesadviseur": [PATTI],
+    "klantreiscoach": [PATTI],
+    "vakinhoudelijk_medewerker": [ADELE],
+}
+KPI = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3, how_measured="zaak")
+
+
+async def in_step_2(
+    bot: BotClient, trajectory_id: str, group: dict[str, list[Person]] = GROUP
+) -> Workflow:
+    """The project group in Teams and assigned, step 1 done, the KPIs proposed."""
+    workflow = Workflow(runtime(bot).services)
+    for people in group.values():
+        for person in people:
+            bot.connector.add_member(person.aad_object_id, person.name)
+    for role, people in group.items():
+        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=people), PL)
+    await workflow.execute(trajectory_id, c.ConfirmSupport(), group["proceseigenaar"][0])
+    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), PL)
+    await workflow.execute(trajectory_id, c.ProposeKpis(kpis=[KPI]), PL)
+    return workflow
 
 
 async def test_an_approval_by_one_updates_the_others_card_and_the_submitters_in_place(
@@ -73,21 +88,7 @@ async def test_an_approval_by_one_updates_the_others_card_and_the_submitters_in_
 ):
     trajectory_id = await channel_trajectory(bot)
     services = runtime(bot).services
-    workflow = Workflow(services)
-    for person in (MEGAN, LYNNE, PATTI, ADELE):
-        bot.connector.add_member(person.aad_object_id, person.name)
-    for role, person in (
-        ("proceseigenaar", MEGAN),
-        ("sponsor", LYNNE),
-        ("procesadviseur", PATTI),
-        ("klantreiscoach", PATTI),
-        ("vakinhoudelijk_medewerker", ADELE),
-    ):
-        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=[person]), PL)
-    await workflow.execute(trajectory_id, c.ConfirmSupport(), MEGAN)
-    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), PL)
-    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3, how_measured="zaak")
-    await workflow.execute(trajectory_id, c.ProposeKpis(kpis=[kpi]), PL)
+    workflow = await in_step_2(bot, trajectory_id)
     dispatcher = Dispatcher(services, runtime(bot).adapter)
     await drain(bot, dispatcher, clock)
     # her step card and the approval card both carry the buttons
@@ -129,21 +130,7 @@ async def test_a_step_closed_by_one_updates_every_open_card_of_that_step(
 ):
     trajectory_id = await channel_trajectory(bot)
     services = runtime(bot).services
-    workflow = Workflow(services)
-    for person in (MEGAN, LYNNE, PATTI, ADELE):
-        bot.connector.add_member(person.aad_object_id, person.name)
-    for role, person in (
-        ("proceseigenaar", MEGAN),
-        ("sponsor", LYNNE),
-        ("procesadviseur", PATTI),
-        ("klantreiscoach", PATTI),
-        ("vakinhoudelijk_medewerker", ADELE),
-    ):
-        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=[person]), PL)
-    await workflow.execute(trajectory_id, c.ConfirmSupport(), MEGAN)
-    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), PL)
-    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3, how_measured="zaak")
-    await workflow.execute(trajectory_id, c.ProposeKpis(kpis=[kpi]), PL)
+    workflow = await in_step_2(bot, trajectory_id)
     await workflow.execute(trajectory_id, c.DecideKpis(decision=Decision.APPROVE), MEGAN)
     dispatcher = Dispatcher(services, runtime(bot).adapter)
     await drain(bot, dispatcher, clock)
@@ -182,22 +169,8 @@ async def test_sixty_open_check_cards_are_updated_once_each_paced_and_retried(
 ):
     trajectory_id = await channel_trajectory(bot)
     services = runtime(bot).services
-    workflow = Workflow(services)
     staff = [Person(aad_object_id=f"staff-{n:02}", name=f"Medewerker {n}") for n in range(60)]
-    for person in (MEGAN, LYNNE, PATTI, *staff):
-        bot.connector.add_member(person.aad_object_id, person.name)
-    for role, people in (
-        ("proceseigenaar", [MEGAN]),
-        ("sponsor", [LYNNE]),
-        ("procesadviseur", [PATTI]),
-        ("klantreiscoach", [PATTI]),
-        ("vakinhoudelijk_medewerker", staff),
-    ):
-        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=people), PL)
-    await workflow.execute(trajectory_id, c.ConfirmSupport(), MEGAN)
-    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), PL)
-    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3, how_measured="zaak")
-    await workflow.execute(trajectory_id, c.ProposeKpis(kpis=[kpi]), PL)
+    workflow = await in_step_2(bot, trajectory_id, {**GROUP, "vakinhoudelijk_medewerker": staff})
     await workflow.execute(trajectory_id, c.DecideKpis(decision=Decision.APPROVE), MEGAN)
     await workflow.execute(
         trajectory_id, c.SetProcessMap(link="https://sharepoint.example/p.vsdx"), PATTI

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 
-from bot.workflow import Workflow
 from tests.conftest import BotClient, FixedClock, payload
-from tests.scenario.driving import ADELE, MEGAN, PATTI, PL, as_person
+from tests.scenario.driving import ADELE, MEGAN, PATTI, as_person
+from tests.scenario.test_cards_in_place import GROUP, in_step_2
 from tests.scenario.test_delivery import channel_trajectory, drain, runtime
-from wasstraat import commands as c
-from wasstraat.model import Kpi, Person
+from wasstraat.model import Person
 
 OUTSIDER = Person(aad_object_id="00000000-0000-0000-0000-0000000000099", name="Olga Buiten")
 
@@ -41,22 +40,8 @@ async def test_three_members_each_see_their_own_view_and_an_outsider_the_shared_
     bot: BotClient, clock: FixedClock
 ):
     trajectory_id = await channel_trajectory(bot)
-    services = runtime(bot).services
-    workflow = Workflow(services)
-    for person in (MEGAN, PATTI, ADELE, OUTSIDER):
-        bot.connector.add_member(person.aad_object_id, person.name)
-    for role, person in (
-        ("proceseigenaar", MEGAN),
-        ("sponsor", MEGAN),
-        ("procesadviseur", PATTI),
-        ("klantreiscoach", PATTI),
-        ("vakinhoudelijk_medewerker", ADELE),
-    ):
-        await workflow.execute(trajectory_id, c.AssignRole(role=role, people=[person]), PL)
-    await workflow.execute(trajectory_id, c.ConfirmSupport(), MEGAN)
-    await workflow.execute(trajectory_id, c.CompleteStep(step="1"), PL)
-    kpi = Kpi(name="Doorlooptijd", unit="dagen", baseline=10, target=3, how_measured="zaak")
-    await workflow.execute(trajectory_id, c.ProposeKpis(kpis=[kpi]), PL)
+    bot.connector.add_member(OUTSIDER.aad_object_id, OUTSIDER.name)
+    await in_step_2(bot, trajectory_id, {**GROUP, "sponsor": [MEGAN]})
     await drain(bot, runtime(bot).dispatcher, clock)
 
     # the channel's card asks Teams to refresh it for the project group, by their Teams ids

@@ -4,26 +4,14 @@ is Teams' people picker (a card with the whole roster in every field would not f
 from __future__ import annotations
 
 from cards.roles import PEOPLE, PICKER_FROM, roles_form
+from tests.tools.card_parts import every_element
 from wasstraat.model import Person
 from wasstraat.samples import TEMPLATE, Run
 
 
 def fields(roster: list[Person]) -> list[dict]:
     card = roles_form(Run().t, roster, template=TEMPLATE, language="nl")
-    found: list[dict] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, dict):
-            if value.get("type") == "Input.ChoiceSet":
-                found.append(value)
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-
-    walk(card)
-    return found
+    return [e for e in every_element(card) if e.get("type") == "Input.ChoiceSet"]
 
 
 def team(size: int) -> list[Person]:
