@@ -176,6 +176,9 @@ def _approval_part(
         else None
     )
     settled = round_ != now_round or not open_seats(view.trajectory, step, view.now)
+    if mine is not None or settled:
+        # no longer a question: what was put up, then what was decided
+        body[0] = paragraph(view.t(f"reading.{subject}"))
     if mine is not None and round_ == now_round:
         # a decision given: the buttons are gone, what was decided stays
         body.append(_decision_line(view, mine))

@@ -135,8 +135,9 @@ async def test_kpi_approval_and_3b_check_across_people(playgrounds, browser: Bro
 
     # Adele answers by simply replying in her chat
     await say(adele, "klopt niet, de balie ontbreekt")
+    # (her reply, and her check card, updated in place, both say it)
     await expect(
-        adele.locator("p", has_text="Your answer: not correct — de balie ontbreekt")
+        adele.locator("p", has_text="Your answer: not correct — de balie ontbreekt").first
     ).to_be_visible(timeout=TIMEOUT)
     await adele.screenshot(path=screenshot_path("people-4-check-answered"))
 
