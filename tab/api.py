@@ -23,6 +23,7 @@ from cards.catalogue import Language, language_for, text
 from storage import Store
 from storage.portfolio import OVERDUE, STATUSES, Filters, Viewer
 from tab.auth import Identity, TokenValidator, Unauthorized
+from tab.sheets import cell
 from wasstraat.engine import waiting_on
 from wasstraat.kinds.evaluation import kpi_results
 from wasstraat.model import Horizon, Quadrant, Trajectory, TrajectoryStatus, follow_up_key
@@ -403,18 +404,13 @@ async def lessons(request: web.Request) -> web.Response:
     )
 
 
-def _cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would make it a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_row(item: dict[str, Any]) -> list[str]:
     waiting = "; ".join(
         f"{w['name']} ({w['what']}, {w['days']} d)" if w["days"] is not None else w["name"]
         for w in item["waiting_on"]
     )
     return [
-        _cell(str(value))
+        cell(value)
         for value in (
             item["product"],
             item["team"]["name"],

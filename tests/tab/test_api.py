@@ -20,6 +20,7 @@ from storage import Store
 from tests.conftest import FixedClock
 from tests.tab.sso import APP_ID, DOMAIN, OTHER_KEY, TENANT, Entra, sso_token
 from tests.tools.readers import ReadingStore
+from tests.tools.spreadsheets import cells_read, runs_as_formula
 from wasstraat.model import Binding, Trajectory
 from wasstraat.samples import T0, Run, finish, to_step
 
@@ -270,6 +271,26 @@ async def test_the_csv_holds_the_table_as_a_spreadsheet_reads_it(portfolio: Test
     english = await portfolio.get("/api/portfolio/export.csv?lang=en", headers=bearer(SPONSOR))
     header = next(csv.reader(io.StringIO((await english.text()).lstrip("\ufeff"))))
     assert header[:2] == ["Product or service", "Team"]
+
+
+async def test_no_cell_of_the_csv_runs_as_a_formula_whichever_separator_reads_it(
+    portfolio: TestClient,
+):
+    t = at("3b", "t-a9", TEAM_A, product="Paspoort,=1+1,", days=4)
+    leader = t.holders("projectleider")[0].model_copy(update={"name": "Petra;@SUM(A1)"})
+    owner = t.holders("proceseigenaar")[0].model_copy(update={"name": "Erik\t-2+3"})
+    t = t.model_copy(
+        update={"roles": {**t.roles, "projectleider": [leader], "proceseigenaar": [owner]}}
+    )
+    await save(ReadingStore(portfolio.server.app[RUNTIME].services.store), t)
+    for language in ("nl", "en"):
+        response = await portfolio.get(
+            f"/api/portfolio/export.csv?lang={language}", headers=bearer(SPONSOR)
+        )
+        body = (await response.text()).lstrip("\ufeff")
+        assert "Paspoort" in body and "SUM(A1)" in body and "-2+3" in body
+        read = cells_read(body)
+        assert not [c for c in read if runs_as_formula(c)], language
 
 
 async def test_the_signing_keys_are_fetched_once_not_per_request(
