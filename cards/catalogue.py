@@ -241,6 +241,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Uit de klantreis ({name})",
         "en": "From the customer journey ({name})",
     },
+    "origin.klantreis_at": {
+        "nl": "Uit de klantreis, {channel} ({name})",
+        "en": "From the customer journey, {channel} ({name})",
+    },
     "origin.p": {
         "nl": "P {p} past niet bij de serviceformule",
         "en": "P {p} does not match the service formula",
@@ -1140,6 +1144,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "Een link moet met https:// beginnen.",
         "en": "A link must start with https://.",
     },
+    "error.contact_moments_off": {
+        "nl": "In deze wasstraat worden geen contactmomenten vastgelegd.",
+        "en": "This wasstraat does not record contact moments.",
+    },
+    "error.channel_missing": {
+        "nl": "Kies bij elk contactmoment het kanaal.",
+        "en": "Choose the channel of each contact moment.",
+    },
+    "error.unknown_channel": {
+        "nl": "Dat kanaal kent deze wasstraat niet; kies er een uit de lijst.",
+        "en": "This wasstraat does not know that channel; choose one from the list.",
+    },
     "error.link_required": {
         "nl": "Bij een VNG-klantreis hoort een link.",
         "en": "A VNG customer journey needs a link.",
@@ -1494,6 +1510,30 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "form.klantreis.link": {
         "nl": "Link (bij een VNG-klantreis verplicht)",
         "en": "Link (required for a VNG journey)",
+    },
+    # the klantreis's contact moments and their hartslag (cards/journey.py)
+    "journey.title": {"nl": "**Contactmomenten**", "en": "**Contact moments**"},
+    "journey.none_yet": {
+        "nl": "Nog geen contactmomenten: leg per moment het kanaal vast en hoe het voelt.",
+        "en": "No contact moments yet: record each moment's channel and how it feels.",
+    },
+    "journey.add": {"nl": "Contactmomenten vastleggen", "en": "Record contact moments"},
+    "journey.change": {"nl": "Contactmomenten aanpassen", "en": "Change the contact moments"},
+    "journey.phase": {"nl": "Moment {n}: fase", "en": "Moment {n}: phase"},
+    "journey.channel": {"nl": "Kanaal", "en": "Channel"},
+    "journey.now": {"nl": "Nu", "en": "Now"},
+    "journey.desired": {"nl": "Gewenst", "en": "Desired"},
+    "journey.note": {"nl": "Toelichting", "en": "Note"},
+    "journey.feeling.positive": {"nl": "positief", "en": "positive"},
+    "journey.feeling.neutral": {"nl": "neutraal", "en": "neutral"},
+    "journey.feeling.negative": {"nl": "negatief", "en": "negative"},
+    "journey.legend": {
+        "nl": "● hoe het nu voelt, ○ hoe het moet voelen",
+        "en": "● how it feels now, ○ how it should feel",
+    },
+    "journey.line": {
+        "nl": "Hartslag nu: {now}; gewenst: {desired}",
+        "en": "Heartbeat now: {now}; desired: {desired}",
     },
     "form.klantreis.findings": {"nl": "Bevindingen", "en": "Findings"},
     "form.klantreis.pain": {"nl": "Pijnpunten (één per regel)", "en": "Pain points (one per line)"},

@@ -78,4 +78,8 @@ def origin_line(improvement: Improvement, template: Template, language: Language
     if origin is Origin.P:
         p = next((p.name.get(language) for p in template.ps if p.id == improvement.p), None)
         return text("origin.p", language, p=p or improvement.p or "")
+    if origin is Origin.KLANTREIS and improvement.channel:
+        channel = template.channel(improvement.channel)
+        where = channel.name.get(language).lower() if channel else improvement.channel
+        return text("origin.klantreis_at", language, channel=where, name=improvement.by.name)
     return text(f"origin.{origin.value}", language, name=improvement.by.name)

@@ -122,9 +122,10 @@ def choice(
         "type": "Input.ChoiceSet",
         "id": id_,
         "label": label,
-        "style": "expanded" if expanded else "compact",
         "choices": [{"title": title, "value": v} for v, title in choices],
     }
+    if expanded:  # a drop-down (compact) is a choice set's default
+        element["style"] = "expanded"
     if value is not None:
         element["value"] = value
     return element

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from cards import pick
+from cards import journey, pick
 from cards.base import Element, action_set, paragraph, row, short, toggle
 from cards.catalogue import Language
 from cards.evidence import origin_line
@@ -39,6 +39,7 @@ from cards.formbase import (
     toggle_input,
 )
 from wasstraat import commands as c
+from wasstraat import limits
 from wasstraat.model import (
     Horizon,
     ImplementationItem,
@@ -81,7 +82,9 @@ def _klantreis(view: FormView) -> list[Element]:
             view.t("form.klantreis.pain"),
             multiline=True,
             value="\n".join(k.pain_points) if k else "",
+            max_length=limits.PAIN_POINTS_CHARACTERS,
         ),
+        *journey.moments_part(view, k.contact_moments if k else []),
     ]
 
 
@@ -97,6 +100,7 @@ def _klantreis_read(
             link=text_of(inputs, "link") or None,
             findings=text_of(inputs, "findings"),
             pain_points=pains,
+            contact_moments=journey.read_moments(inputs) if tpl.contact_moments else [],
         )
     ]
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from wasstraat import limits
 from wasstraat.model import (
     TYPED,
     ContactMoment,
@@ -151,7 +152,9 @@ class RecordKlantreis(Base):
     method: KlantreisMethod
     link: str | None = Field(default=None, max_length=2000)
     findings: Annotated[str, TYPED] = Field(default="", max_length=5000)
-    contact_moments: list[ContactMoment] = Field(default_factory=list, max_length=50)
+    contact_moments: list[ContactMoment] = Field(
+        default_factory=list, max_length=limits.CONTACT_MOMENTS
+    )
     pain_points: Annotated[list[Annotated[str, Field(max_length=500)]], TYPED] = Field(
         default_factory=list, max_length=50
     )

@@ -29,6 +29,7 @@ class Finding:
     text: str
     p: str | None = None
     by: Person | None = None  # who found it, when not who records it (a check's remark)
+    channel: str | None = None  # where a contact moment took place
 
 
 def next_improvement_id(t: Trajectory) -> str:
@@ -65,8 +66,8 @@ def keep(ctx: Ctx, origin: Origin, within: str, found: Mapping[str, Finding]) ->
             continue
         existing = current.get(ref)
         if existing is not None:
-            if not existing.selected and not existing.reviews and existing.text != text:
-                existing.text = text
+            if not existing.selected and not existing.reviews:
+                existing.text, existing.channel = text, finding.channel
             continue
         if len(t.improvements) >= limits.IMPROVEMENTS_PER_TRAJECTORY:
             break  # the rest stays in the step's own record, in the dossier
@@ -78,6 +79,7 @@ def keep(ctx: Ctx, origin: Origin, within: str, found: Mapping[str, Finding]) ->
                 by=finding.by or ctx.actor,
                 at=ctx.now,
                 p=finding.p,
+                channel=finding.channel,
                 origin=origin,
                 ref=ref,
             )
@@ -95,10 +97,8 @@ def of_klantreis(klantreis: Klantreis) -> dict[str, Finding]:
     found = {f"klantreis:pain:{n}": Finding(p) for n, p in enumerate(klantreis.pain_points)}
     for n, moment in enumerate(klantreis.contact_moments):
         if moment.current is Feeling.NEGATIVE:
-            what = moment.note.strip() or moment.phase.strip()
-            found[f"klantreis:moment:{n}"] = Finding(
-                f"{what} ({moment.channel})" if what else moment.channel
-            )
+            what = moment.note.strip() or moment.phase.strip() or moment.channel
+            found[f"klantreis:moment:{n}"] = Finding(what, channel=moment.channel)
     return found
 
 

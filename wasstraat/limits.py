@@ -12,6 +12,10 @@ IMPLEMENTATION_ITEMS_PER_TRAJECTORY = 100
 PROCESS_MAPS_PER_TRAJECTORY = 20
 SESSIONS_PER_TRAJECTORY = 50
 STARTS_PER_PERSON_PER_DAY = 10
+# the klantreis's pain points together, as one field of the step's card beside six contact
+# moments and the findings
+PAIN_POINTS_CHARACTERS = 6000
+CONTACT_MOMENTS = 6  # of a klantreis, on the same card
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)

@@ -212,11 +212,15 @@ class KlantreisMethod(StrEnum):
 
 
 class ContactMoment(BaseModel):
-    phase: Annotated[str, TYPED] = Field(default="", max_length=200)
-    channel: str = Field(max_length=50)  # website, e-mail, telefoon, balie …
+    """A moment of the customer's journey (the VNG klantreis): a phase, the channel it goes
+    through, how it feels now and how it should feel, a short note; a card holds six with the
+    rest of the klantreis, so the texts are short."""
+
+    phase: Annotated[str, TYPED] = Field(default="", max_length=80)
+    channel: str = Field(max_length=50)  # a channel of the template: website, balie …
     current: Feeling
     desired: Feeling | None = None
-    note: Annotated[str, TYPED] = Field(default="", max_length=1000)
+    note: Annotated[str, TYPED] = Field(default="", max_length=150)
 
 
 class Klantreis(BaseModel):
@@ -299,6 +303,7 @@ class Improvement(BaseModel):
     by: Person
     at: datetime
     p: str | None = None
+    channel: str | None = None  # a klantreis finding's channel (balie, website …)
     origin: Origin = Origin.IDEA
     ref: str | None = None  # a finding's own key, so that recording it again updates it
     horizon: Horizon | None = None

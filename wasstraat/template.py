@@ -395,6 +395,22 @@ class Serviceformule(Named):
         return said.get(language) if said is not None else None
 
 
+def _channel(id_: str, nl: str, en: str) -> Named:
+    return Named(id=id_, name=Name(nl=nl, en=en))
+
+
+# the channels of a klantreis's contact moments, as the VNG method names them; a template may
+# name its own (a municipality with a chat or an app adds it)
+DEFAULT_CHANNELS = (
+    _channel("website", "Website", "Website"),
+    _channel("email", "E-mail", "E-mail"),
+    _channel("telefoon", "Telefoon", "Phone"),
+    _channel("balie", "Balie", "Desk"),
+    _channel("post", "Brief", "Letter"),
+    _channel("social", "Sociale media", "Social media"),
+)
+
+
 class TemplateError(ValueError):
     """A template that cannot run, with the field it is about."""
 
@@ -408,6 +424,12 @@ class Template(Frozen):
     ps: tuple[Named, ...] = Field(max_length=MAX_NAMED)
     serviceformules: tuple[Serviceformule, ...] = Field(max_length=MAX_NAMED)
     evaluation_months: int = Field(default=6, ge=1, le=60)
+    # the klantreis's contact moments (the journey's hartslag): asked on the step's card unless
+    # switched off, each through one of these channels
+    contact_moments: bool = True
+    channels: tuple[Named, ...] = Field(
+        default=DEFAULT_CHANNELS, min_length=1, max_length=MAX_NAMED
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -424,6 +446,8 @@ class Template(Frozen):
         for manager in self.managers:
             if manager not in role_ids:
                 raise TemplateError(f"managers: unknown role '{manager}'")
+        if len({c.id for c in self.channels}) != len(self.channels):
+            raise TemplateError("channels: channel ids must be unique")
         p_ids = {p.id for p in self.ps}
         for n, formule in enumerate(self.serviceformules):
             unknown = sorted(set(formule.promises) - p_ids)
@@ -477,6 +501,9 @@ class Template(Frozen):
         """The step of a kind that occurs at most once (the check, the reviews, the evaluation)."""
         found = self.steps_of(kind)
         return found[0] if found else None
+
+    def channel(self, channel_id: str) -> Named | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
 
     @property
     def specialist_roles(self) -> tuple[str, ...]:

@@ -165,6 +165,15 @@ def _record_klantreis(ctx: Ctx, cmd: c.RecordKlantreis) -> None:
         raise InvalidInput("link_required")
     if cmd.link and not cmd.link.lower().startswith("https://"):
         raise InvalidInput("link_not_https")
+    if sum(len(p) + 1 for p in cmd.pain_points) > limits.PAIN_POINTS_CHARACTERS:
+        raise InvalidInput("too_long", max=limits.PAIN_POINTS_CHARACTERS)
+    if cmd.contact_moments and not ctx.template.contact_moments:
+        raise InvalidInput("contact_moments_off")
+    for moment in cmd.contact_moments:
+        if not moment.channel:
+            raise InvalidInput("channel_missing")
+        if ctx.template.channel(moment.channel) is None:
+            raise InvalidInput("unknown_channel")
     ctx.t.klantreis = Klantreis(
         method=cmd.method,
         link=cmd.link,

@@ -14,9 +14,13 @@ from tests.tools.card_parts import every_element
 from wasstraat.effects import read_payload
 from wasstraat.engine import waiting_on
 from wasstraat.model import (
+    ContactMoment,
+    Feeling,
     Horizon,
     ImplementationItem,
     Improvement,
+    Klantreis,
+    KlantreisMethod,
     Review,
     StepState,
     StepStatus,
@@ -52,10 +56,30 @@ def crowded():  # type: ignore[no-untyped-def]
         )
         for n in range(1, 201)
     ]
+    moments = [
+        ContactMoment(
+            phase=LONG[:80],
+            channel=TEMPLATE.channels[n % len(TEMPLATE.channels)].id,
+            current=Feeling.NEGATIVE,
+            desired=Feeling.POSITIVE,
+            note=LONG[:150],
+        )
+        for n in range(6)
+    ]
+    klantreis = Klantreis(
+        method=KlantreisMethod.VNG_KLANTREIS,
+        link="https://www.vng.nl/klantreizen/" + "x" * 1900,
+        findings=(LONG * 3)[:5000],
+        contact_moments=moments,
+        pain_points=[LONG[:299]] * 20,  # the 6,000 characters the engine takes
+        recorded_at=at,
+        by=PL,
+    )
     items = [ImplementationItem(id=f"i{n}", text=LONG[:1900], owner=PL) for n in range(1, 101)]
     return run, t.model_copy(
         update={
             "improvements": improvements,
+            "klantreis": klantreis,
             "implementation": items,
             "kpis": KPIS,
             "plan_round": 1,
