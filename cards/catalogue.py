@@ -717,6 +717,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Evaluated on {date}.",
     },
     "dossier.col.pick": {"nl": "PICK", "en": "PICK"},
+    "dossier.col.phase": {"nl": "Fase", "en": "Phase"},
+    "dossier.col.channel": {"nl": "Kanaal", "en": "Channel"},
+    "dossier.col.feels_now": {"nl": "Nu", "en": "Now"},
+    "dossier.col.feels_desired": {"nl": "Gewenst", "en": "Desired"},
     "dossier.col.role": {
         "nl": "Rol",
         "en": "Role",
@@ -1901,6 +1905,24 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "tab.kpi.chart": {
         "nl": "Grafiek van {name}: nulmeting, doel en gemeten waarde",
         "en": "Chart of {name}: baseline, target and measured value",
+    },
+    "tab.journey.title": {"nl": "Hartslag van de klantreis", "en": "Customer journey heartbeat"},
+    "tab.journey.chart": {
+        "nl": "Grafiek van de hartslag: hoe elk contactmoment nu voelt en hoe het moet voelen",
+        "en": "Chart of the heartbeat: how each contact moment feels now and how it should feel",
+    },
+    "tab.journey.now": {"nl": "Nu", "en": "Now"},
+    "tab.journey.desired": {"nl": "Gewenst", "en": "Desired"},
+    "tab.journey.feeling.positive": {"nl": "positief", "en": "positive"},
+    "tab.journey.feeling.neutral": {"nl": "neutraal", "en": "neutral"},
+    "tab.journey.feeling.negative": {"nl": "negatief", "en": "negative"},
+    "tab.journey.moment": {
+        "nl": "{phase} ({channel}): nu {now}, gewenst {desired}",
+        "en": "{phase} ({channel}): now {now}, desired {desired}",
+    },
+    "tab.journey.moment_open": {
+        "nl": "{phase} ({channel}): nu {now}",
+        "en": "{phase} ({channel}): now {now}",
     },
     "tab.lessons.heading": {"nl": "Geleerde lessen", "en": "Lessons learned"},
     "tab.lessons.search": {"nl": "Zoek in de lessen", "en": "Search the lessons"},

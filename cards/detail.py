@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from cards import journey
 from cards.base import Element, action_set, card, execute, heading, paragraph, toggle
 from cards.catalogue import Language, text
 from cards.formats import format_date
@@ -142,6 +143,12 @@ def detail_card(
             subtle=True,
         ),
     ]
+    moments = trajectory.klantreis.contact_moments if trajectory.klantreis else []
+    if moments and template.contact_moments:  # the klantreis's hartslag
+        body += [
+            paragraph(text("journey.title", language), spacing="Medium"),
+            *journey.hartslag(moments, template, language),
+        ]
     if trajectory.evaluation.recorded_at is not None:
         body += [
             {

@@ -12,8 +12,8 @@ from cards.base import Element, action_set, paragraph, row, toggle
 from cards.catalogue import Language, text
 from cards.formbase import FormView, Inputs, choice, text_input, text_of
 from wasstraat import limits
-from wasstraat.model import ContactMoment, Feeling
-from wasstraat.template import Template
+from wasstraat.model import ContactMoment, Feeling, Trajectory
+from wasstraat.template import Section, Step, Template
 
 MOMENT_ROWS = limits.CONTACT_MOMENTS  # all of them, on the step's card (under 28 KB)
 MOMENTS_DRAWN = 8  # columns of the hartslag at a card's 500 px
@@ -122,6 +122,19 @@ def read_moments(inputs: Inputs) -> list[ContactMoment]:
 
 
 # -- drawn -----------------------------------------------------------------------------------------
+
+
+def recorded(
+    trajectory: Trajectory, step: Step, template: Template, language: Language
+) -> list[Element]:
+    """The hartslag as recorded, on the card of a step whose work holds the klantreis (once
+    the step is done, what it brought)."""
+    keeps = any(Section.KLANTREIS in held for held in step.may.values())
+    k = trajectory.klantreis
+    if not keeps or k is None or not k.contact_moments or not template.contact_moments:
+        return []
+    title = paragraph(text("journey.title", language), spacing="Medium")
+    return [title, *hartslag(k.contact_moments, template, language)]
 
 
 def _mark(moment: ContactMoment, feeling: Feeling) -> Element:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cards import journey
 from cards.base import card, execute, heading, paragraph, short
 from cards.catalogue import join
 from cards.formbase import PAGE
@@ -39,9 +40,12 @@ from wasstraat.model import StepStatus
 
 @renders(StepDone)
 def _step_done(view: View, message: StepDone) -> Rendered:
-    return Rendered(
-        text=view.t("notice.step_done", product=view.product, step=view.step(message.step))
-    )
+    said = view.t("notice.step_done", product=view.product, step=view.step(message.step))
+    step = next((s for s in view.template.steps if s.id == message.step), None)
+    drawn = journey.recorded(view.trajectory, step, view.template, view.language) if step else []
+    if drawn:  # the klantreis done: its hartslag, for the whole group to see
+        return Rendered(card=card([paragraph(said), *drawn]))
+    return Rendered(text=said)
 
 
 @renders(MergePlanned)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from cards import journey
 from cards.base import Element, action_set, execute, paragraph, show_card
 from cards.catalogue import join
 from cards.formats import num
@@ -94,6 +95,7 @@ def _step_started(view: View, message: StepStarted) -> Rendered:
                 zone=view.zone,
             )
     if not active:
+        body += journey.recorded(view.trajectory, step, view.template, view.language)
         body.append(_step_over(view, step))
     if view.saved and not (form is not None and form.submitted):
         body.insert(1 if line is not None else 0, paragraph(view.t("form.saved"), spacing="Small"))

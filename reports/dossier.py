@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from docx import Document
 from docx.document import Document as DocumentType
 
+from cards import journey
 from cards.catalogue import Language, text
 from cards.formats import format_date, format_datetime, format_number
 from cards.status import step_label
@@ -133,6 +134,23 @@ def dossier(
             w.line(t.klantreis.findings)
         for point in t.klantreis.pain_points:
             w.line(f"– {point}")
+        moments = t.klantreis.contact_moments
+        if moments and template.contact_moments:  # the hartslag, moment by moment
+            w.doc.add_heading(w.t("journey.title"), level=2)
+            w.line(journey.line(moments, language))
+            w.table(
+                ["phase", "channel", "feels_now", "feels_desired", "note"],
+                [
+                    (
+                        m.phase or "–",
+                        journey.channel_name(template, m.channel, language),
+                        w.t(f"journey.feeling.{m.current.value}"),
+                        w.t(f"journey.feeling.{m.desired.value}") if m.desired else "–",
+                        m.note,
+                    )
+                    for m in moments
+                ],
+            )
 
     w.heading("assessment")
     if t.serviceformule:

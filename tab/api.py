@@ -20,6 +20,7 @@ import orjson
 from aiohttp import web
 
 from cards.catalogue import Language, language_for, text
+from cards.journey import channel_name
 from storage import Store
 from storage.portfolio import OVERDUE, STATUSES, Filters, Viewer
 from tab.auth import Identity, TokenValidator, Unauthorized
@@ -364,6 +365,7 @@ async def _evaluated(request: web.Request, filters: Filters) -> web.Response:
     results per KPI, or its lessons learned."""
     context = request.app[TAB_CONTEXT]
     viewer = await viewer_of(request, context)
+    language = _language(request, context)
     page = _page(request)
     found, more, _ = await context.store.portfolio.page(
         viewer,
@@ -387,8 +389,25 @@ async def _evaluated(request: web.Request, filters: Filters) -> web.Response:
             item["could_be_better"] = t.evaluation.could_be_better
         else:
             item["kpis"] = [r.model_dump(mode="json") for r in kpi_results(t)]
+            item["journey"] = _journey(t, context.template_of(t), language)
         items.append(item)
     return _json({"page": page, "has_more": more, "items": items})
+
+
+def _journey(t: Trajectory, template: Template, language: Language) -> list[dict[str, Any]]:
+    """The klantreis's hartslag, moment by moment: its phase, the channel's name, and how it
+    feels now and should feel (``positive``, ``neutral``, ``negative``; null when not said)."""
+    if t.klantreis is None or not template.contact_moments:
+        return []
+    return [
+        {
+            "phase": m.phase,
+            "channel": channel_name(template, m.channel, language),
+            "now": m.current.value,
+            "desired": m.desired.value if m.desired else None,
+        }
+        for m in t.klantreis.contact_moments
+    ]
 
 
 async def results(request: web.Request) -> web.Response:

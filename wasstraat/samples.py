@@ -12,7 +12,9 @@ from wasstraat.model import (
     SYSTEM,
     AuditEntry,
     Binding,
+    ContactMoment,
     Decision,
+    Feeling,
     Horizon,
     ImplementationStatus,
     KlantreisMethod,
@@ -238,7 +240,25 @@ def _process_map(run: Run, step: Step) -> None:
 def _klantreis(run: Run, step: Step) -> None:
     run.do(
         _doer(run, step, Section.KLANTREIS),
-        c.RecordKlantreis(method=KlantreisMethod.OTHER_FEEDBACK, findings="klachten"),
+        c.RecordKlantreis(
+            method=KlantreisMethod.OTHER_FEEDBACK,
+            findings="klachten",
+            # a journey felt well on the website, flat on the phone (neither asks for a change)
+            contact_moments=[
+                ContactMoment(
+                    phase="Aanvragen",
+                    channel="website",
+                    current=Feeling.POSITIVE,
+                    desired=Feeling.POSITIVE,
+                ),
+                ContactMoment(
+                    phase="Vraag over de kosten",
+                    channel="telefoon",
+                    current=Feeling.NEUTRAL,
+                    desired=Feeling.POSITIVE,
+                ),
+            ],
+        ),
     )
 
 

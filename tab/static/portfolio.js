@@ -512,12 +512,82 @@ function drawKpi(canvas, kpi) {
   });
 }
 
+// the klantreis's hartslag: how each contact moment feels now (a solid line) and how it should
+// feel (dashed), from negatief up to positief
+const FEELING_LEVEL = { negative: -1, neutral: 0, positive: 1 };
+
+function drawJourney(canvas, moments) {
+  const colors = palette();
+  const level = (feeling) => (feeling ? FEELING_LEVEL[feeling] : null);
+  const feelingOf = (value) =>
+    Object.keys(FEELING_LEVEL).find((feeling) => FEELING_LEVEL[feeling] === value);
+  chart(canvas, {
+    type: "line",
+    data: {
+      labels: moments.map((m) => m.channel),
+      datasets: [
+        {
+          label: t("tab.journey.now"),
+          data: moments.map((m) => level(m.now)),
+          borderColor: colors.middle,
+          backgroundColor: colors.middle,
+          pointRadius: 5,
+        },
+        {
+          label: t("tab.journey.desired"),
+          data: moments.map((m) => level(m.desired)),
+          borderColor: colors.met,
+          backgroundColor: colors.met,
+          borderDash: [6, 4],
+          pointStyle: "rectRot",
+          pointRadius: 5,
+          spanGaps: true,
+        },
+      ],
+    },
+    options: {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      locale: locale(),
+      scales: {
+        x: { offset: true, grid: { display: false }, ticks: { color: colors.text } },
+        y: {
+          min: -1.2,
+          max: 1.2,
+          grid: { color: colors.grid },
+          border: { color: colors.subtle },
+          afterBuildTicks: (scale) => {
+            scale.ticks = [-1, 0, 1].map((value) => ({ value }));
+          },
+          ticks: {
+            color: colors.text,
+            callback: (value) => t(`tab.journey.feeling.${feelingOf(value)}`),
+          },
+        },
+      },
+      plugins: {
+        legend: { labels: { color: colors.text, usePointStyle: true } },
+        tooltip: {
+          callbacks: {
+            label: (item) =>
+              `${item.dataset.label}: ${t(`tab.journey.feeling.${feelingOf(item.raw)}`)}`,
+          },
+        },
+      },
+    },
+  });
+}
+
 function drawCharts() {
   if (state.signedOut) return;
   destroyCharts();
   if (state.data.summary) drawStalls(state.data.summary.step_times ?? []);
   for (const figure of document.querySelectorAll("#results-list figure[data-kpi]")) {
     drawKpi(figure.querySelector("canvas"), JSON.parse(figure.dataset.kpi));
+  }
+  for (const figure of document.querySelectorAll("#results-list figure[data-journey]")) {
+    drawJourney(figure.querySelector("canvas"), JSON.parse(figure.dataset.journey));
   }
 }
 
@@ -815,6 +885,39 @@ function kpiFigure(kpi) {
   return figure;
 }
 
+// the hartslag of an evaluated trajectory's klantreis: the chart, and each moment in words
+function journeyFigure(moments) {
+  const feeling = (value) => t(`tab.journey.feeling.${value}`);
+  const said = (m) =>
+    m.desired
+      ? t("tab.journey.moment", {
+          phase: m.phase || m.channel,
+          channel: m.channel,
+          now: feeling(m.now),
+          desired: feeling(m.desired),
+        })
+      : t("tab.journey.moment_open", {
+          phase: m.phase || m.channel,
+          channel: m.channel,
+          now: feeling(m.now),
+        });
+  return el(
+    "figure",
+    { class: "journey", "data-journey": JSON.stringify(moments) },
+    el(
+      "div",
+      { class: "chart-box" },
+      el("canvas", { role: "img", "aria-label": t("tab.journey.chart") }),
+    ),
+    el(
+      "figcaption",
+      {},
+      el("strong", {}, t("tab.journey.title")),
+      el("ol", {}, ...moments.map((m) => el("li", {}, said(m)))),
+    ),
+  );
+}
+
 function renderResults(data) {
   const items = data.items ?? [];
   for (const made of [...charts]) {
@@ -838,11 +941,15 @@ function renderResults(data) {
             )
           : null,
         el("div", { class: "kpis" }, ...(item.kpis ?? []).map(kpiFigure)),
+        item.journey?.length ? journeyFigure(item.journey) : null,
       );
     }),
   );
   for (const figure of document.querySelectorAll("#results-list figure[data-kpi]")) {
     drawKpi(figure.querySelector("canvas"), JSON.parse(figure.dataset.kpi));
+  }
+  for (const figure of document.querySelectorAll("#results-list figure[data-journey]")) {
+    drawJourney(figure.querySelector("canvas"), JSON.parse(figure.dataset.journey));
   }
   byId("results-none").hidden = items.length > 0;
   pager("results-pages", data.page ?? state.pages.results, Boolean(data.has_more));

@@ -57,6 +57,11 @@ def test_the_dossier_of_a_whole_trajectory_has_every_section(language):
     assert run.t.implementation[0].text in content
     assert "snelle quick win" in content
     assert "decide_kpis" in content  # the audit trail
+    # the klantreis's hartslag: a line, then a row per moment with its channel and feelings
+    assert text("journey.line", language, now="+ 0", desired="+ +") in content
+    phone = "Telefoon" if language == "nl" else "Phone"
+    assert "Vraag over de kosten" in content and phone in content
+    assert text("journey.feeling.neutral", language) in content
 
 
 async def test_export_gives_a_member_a_link_that_works_for_an_hour(

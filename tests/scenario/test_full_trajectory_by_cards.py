@@ -249,8 +249,37 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
             link="https://vng.example/klantreis/parkeren",
             findings="kosten onduidelijk",
             pain_points="kosten\nwachttijd",
+            # the journey, moment by moment: one felt well, one at the desk that hurts
+            moment1_phase="Aanvraag op de website",
+            moment1_channel="website",
+            moment1_now="positive",
+            moment1_desired="positive",
+            moment2_phase="Afspraak",
+            moment2_channel="balie",
+            moment2_now="negative",
+            moment2_desired="positive",
+            moment2_note="lange rij bij de balie",
             complete="true",
         )
+        receipt = await step_card(bot, KOEN, "4")
+        # the step's receipt draws the hartslag: a column per moment, headed by its channel
+        assert "● how it feels now, ○ how it should feel" in text_of(receipt)
+        assert '"text": "Website"' in text_of(receipt) and '"text": "Desk"' in text_of(receipt)
+        # and the channel hears the klantreis is done with the same hartslag
+        news = [
+            m
+            for m in await bot.store.outbox_messages()
+            if m["kind"] == "step_done" and m["payload"].get("step") == "4"
+        ]
+        assert len(news) == 1 and news[0]["recipient"].get("aad_object_id") is None
+        drawn = render_message(
+            read_payload("step_done", news[0]["payload"]),
+            await bot.store.trajectory(trajectory.id),
+            language="en",
+            template=template,
+            zone=services.zone,
+        )
+        assert '"text": "Desk"' in json.dumps(drawn.card, ensure_ascii=False)
     else:
         # no klantreis in this wasstraat: the idea comes from the procesadviseur's card
         await click(
@@ -288,6 +317,10 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     if "4" in steps:
         assert {"kosten", "wachttijd"} <= set(candidates)
         assert "From the customer journey (Koen Klantreis)" in text_of(plan)
+        # the negative moment's note is a candidate, with the channel it was felt in
+        assert candidates["lange rij bij de balie"].channel == "balie"
+        assert "From the customer journey, desk (Koen Klantreis)" in text_of(plan)
+        assert "Aanvraag op de website" not in candidates  # felt well: nothing to improve
     await click(
         bot,
         PL,
@@ -428,6 +461,10 @@ async def test_a_trajectory_runs_through_all_steps_with_cards_only(bot: BotClien
     assert done.check.answers[ISAIAH.aad_object_id].remark == "de balie ontbreekt"
     if "4" in steps:
         assert done.klantreis.link == "https://vng.example/klantreis/parkeren"
+        assert [(m.channel, m.current.value) for m in done.klantreis.contact_moments] == [
+            ("website", "positive"),
+            ("balie", "negative"),
+        ]
     assert done.assessment["prijs"].matches is False
     assert done.implementation[0].owner == TOM
     assert done.evaluation.planned_on.isoformat() == "2027-09-01"

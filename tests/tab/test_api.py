@@ -251,6 +251,18 @@ async def test_results_per_kpi_and_lessons_learned_searchable(portfolio: TestCli
     kpi = next(k for k in done["kpis"] if k["name"] == "Doorlooptijd")
     assert kpi["measured"] == 4 and kpi["met"] is False
     assert kpi["baseline"] is not None and kpi["target"] is not None
+    # the klantreis's hartslag, moment by moment, with the channels' names in the language
+    assert done["journey"] == [
+        {"phase": "Aanvragen", "channel": "Website", "now": "positive", "desired": "positive"},
+        {
+            "phase": "Vraag over de kosten",
+            "channel": "Telefoon",
+            "now": "neutral",
+            "desired": "positive",
+        },
+    ]
+    english = await get_json(portfolio, "/api/portfolio/results?lang=en", SPONSOR)
+    assert [m["channel"] for m in english["items"][0]["journey"]] == ["Website", "Phone"]
     found = await get_json(portfolio, "/api/portfolio/lessons?q=BALIE", SPONSOR)
     assert [i["went_well"] for i in found["items"]] == ["De balie-afspraak werkt"]
     assert (await get_json(portfolio, "/api/portfolio/lessons?q=fiets", SPONSOR))["items"] == []

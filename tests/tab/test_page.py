@@ -238,7 +238,7 @@ def test_both_charts_are_drawn_and_their_numbers_are_in_text(portfolio, open_tab
     # a chart per KPI of each evaluated trajectory, with its numbers in the caption; one not
     # measured yet (null) says so, and has no bar and no verdict
     kpis = [kpi for item in results["items"] for kpi in item["kpis"]]
-    figures = page.locator("#results-list figure")
+    figures = page.locator("#results-list figure.kpi")
     expect(figures).to_have_count(len(kpis))
     for figure, kpi in zip(figures.all(), kpis, strict=True):
         canvas = figure.locator("canvas")
@@ -258,6 +258,27 @@ def test_both_charts_are_drawn_and_their_numbers_are_in_text(portfolio, open_tab
         else:
             assert f"gemeten {dutch_number(kpi['measured'])}{unit}." in caption
             assert ("Doel gehaald" if kpi["met"] else "Doel niet gehaald") in caption
+
+    # the klantreis's hartslag of each evaluated trajectory that mapped one: a line now and a
+    # line desired, from negatief (-1) to positief (1), and every moment in words
+    level = {"negative": -1, "neutral": 0, "positive": 1, None: None}
+    journeys = [item["journey"] for item in results["items"] if item.get("journey")]
+    assert journeys, "no evaluated trajectory with a klantreis to draw"
+    drawn = page.locator("#results-list figure.journey")
+    expect(drawn).to_have_count(len(journeys))
+    for figure, moments in zip(drawn.all(), journeys, strict=True):
+        canvas = figure.locator("canvas")
+        assert canvas.evaluate(INKED) > 500
+        assert canvas.evaluate("(c) => Chart.getChart(c).data.datasets.map((d) => d.data)") == [
+            [level[m["now"]] for m in moments],
+            [level[m["desired"]] for m in moments],
+        ]
+        dutch = {"negative": "negatief", "neutral": "neutraal", "positive": "positief"}
+        assert figure.locator("figcaption li").all_inner_texts() == [
+            f"{m['phase']} ({m['channel']}): nu {dutch[m['now']]}"
+            + (f", gewenst {dutch[m['desired']]}" if m["desired"] else "")
+            for m in moments
+        ]
 
 
 def test_the_language_switch_changes_texts_data_and_lang(portfolio, open_tab):
