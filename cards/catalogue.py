@@ -1516,7 +1516,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Link (required for a VNG journey)",
     },
     # the klantreis's contact moments and their hartslag (cards/journey.py)
-    "journey.title": {"nl": "**Contactmomenten**", "en": "**Contact moments**"},
+    "journey.title": {"nl": "Contactmomenten", "en": "Contact moments"},
+    "journey.another": {"nl": "Nog een contactmoment", "en": "Another contact moment"},
     "journey.none_yet": {
         "nl": "Nog geen contactmomenten: leg per moment het kanaal vast en hoe het voelt.",
         "en": "No contact moments yet: record each moment's channel and how it feels.",
@@ -1569,7 +1570,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The text of the new part",
     },
     "form.horizon": {"nl": "Soort", "en": "Kind"},
-    "pick.title": {"nl": "PICK: effect tegen moeite", "en": "PICK: impact against effort"},
+    "pick.title": {"nl": "PICK", "en": "PICK"},
     "pick.rate": {
         "nl": "Effect en moeite beoordelen (PICK)",
         "en": "Rate impact and effort (PICK)",
@@ -1592,14 +1593,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "nl": "PICK: {quadrant} ({means}) — voorstel: {proposal}",
         "en": "PICK: {quadrant} ({means}) — proposed: {proposal}",
     },
-    "pick.cell.one": {
-        "nl": "{quadrant}: {count} verbetering",
-        "en": "{quadrant}: {count} improvement",
+    "pick.axis.high_impact": {"nl": "veel effect", "en": "high impact"},
+    "pick.axis.low_impact": {"nl": "weinig effect", "en": "low impact"},
+    "pick.axis.low_effort": {"nl": "weinig moeite", "en": "low effort"},
+    "pick.axis.high_effort": {"nl": "veel moeite", "en": "high effort"},
+    "pick.more.one": {"nl": "en nog {count}", "en": "and {count} more"},
+    "pick.more.other": {"nl": "en nog {count}", "en": "and {count} more"},
+    "pick.brief_open": {"nl": "PICK: {quadrant}", "en": "PICK: {quadrant}"},
+    "pick.brief": {
+        "nl": "PICK: {quadrant}, voorstel: {proposal}",
+        "en": "PICK: {quadrant}, proposed: {proposal}",
     },
-    "pick.cell.other": {
-        "nl": "{quadrant}: {count} verbeteringen",
-        "en": "{quadrant}: {count} improvements",
-    },
+    "pick.cell": {"nl": "{quadrant} ({count})", "en": "{quadrant} ({count})"},
     "horizon.quick_win": {"nl": "Quick win", "en": "Quick win"},
     "horizon.long_term": {"nl": "Lange termijn", "en": "Long term"},
     "form.no_improvements": {

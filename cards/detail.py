@@ -145,10 +145,7 @@ def detail_card(
     ]
     moments = trajectory.klantreis.contact_moments if trajectory.klantreis else []
     if moments and template.contact_moments:  # the klantreis's hartslag
-        body += [
-            paragraph(text("journey.title", language), spacing="Medium"),
-            *journey.hartslag(moments, template, language),
-        ]
+        body += journey.titled(moments, template, language)
     if trajectory.evaluation.recorded_at is not None:
         body += [
             {

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from cards.base import Element
 from cards.catalogue import Language, text
 from cards.detail import detail_card, personal_view, tasks_card, with_refresh
+from cards.journey import MOMENTS
 from cards.mentions import news_card
 from cards.messages import Reminded, digest_card, idea_choice_card, render_message
 from cards.outcomes import (
@@ -26,11 +27,13 @@ from cards.outcomes import (
     refusal_message,
     stale_card,
 )
+from cards.pick import RATINGS
 from cards.roles import roles_form
 from cards.status import status_card, step_label
 from cards.view import SILENT
 from cards.welcome import help_card, welcome_card
 from wasstraat import commands as c
+from wasstraat.effects import StepStarted
 from wasstraat.engine import waiting_on
 from wasstraat.model import (
     ContactMoment,
@@ -38,6 +41,7 @@ from wasstraat.model import (
     Feeling,
     KlantreisMethod,
     Kpi,
+    Level,
     Person,
     RemarkOutcome,
     Verdict,
@@ -163,6 +167,95 @@ def _reviewed_with_evidence(run: Run, step: Step) -> None:
             else:
                 review = c.SubmitReview(improvement_id="v1", verdict=Verdict.AKKOORD, role=role)
             run.do(person, review)
+
+
+def _journey_cards(language: Language) -> Iterator[tuple[str, Element]]:
+    """The klantreis's card while its coach maps the journey: the hartslag of the moments so
+    far with the button that opens them."""
+    klantreis = _doing(Section.KLANTREIS)
+    if klantreis is None or not TEMPLATE.contact_moments:
+        return
+    run = Run()
+    to_step(run, klantreis.id)
+    felt = (
+        ("Informatie zoeken", "website", Feeling.NEUTRAL, Feeling.POSITIVE, ""),
+        ("Aanvragen", "website", Feeling.POSITIVE, Feeling.POSITIVE, ""),
+        ("Afspraak maken", "telefoon", Feeling.NEGATIVE, Feeling.POSITIVE, "Lang in de wacht"),
+        ("Ophalen", "balie", Feeling.NEGATIVE, Feeling.NEUTRAL, "Rij bij de balie"),
+    )
+    run.do(
+        KC,
+        c.RecordKlantreis(
+            method=KlantreisMethod.VNG_KLANTREIS,
+            link="https://www.klantreizen.nl/klantreizen",
+            findings="Inwoners bellen vaak na over de status",
+            contact_moments=[
+                ContactMoment(phase=phase, channel=channel, current=now, desired=desired, note=note)
+                for phase, channel, now, desired, note in felt
+            ],
+        ),
+    )
+    drawn = render_message(
+        StepStarted(step=klantreis.id),
+        run.t,
+        language=language,
+        template=TEMPLATE,
+        zone=ZONE,
+        viewer=KC,
+        now=run.now,
+    ).card
+    if drawn is None:
+        return
+    yield f"step_started--{klantreis.id}--klantreiscoach--journey", drawn
+
+
+def _pick_cards(language: Language) -> Iterator[tuple[str, Element]]:
+    """The plan's card once its improvements are rated on the PICK chart: one in each
+    quadrant."""
+    plan = _doing(Section.PLAN)
+    if plan is None:
+        return
+    run = Run()
+    to_step(run, plan.id)
+    rated = (
+        ("Kosten vooraf tonen op de website", Level.HIGH, Level.LOW),
+        ("Online afspraak met herinnering per sms", Level.HIGH, Level.HIGH),
+        ("Formulier in eenvoudige taal", Level.LOW, Level.LOW),
+        ("Nieuw zaaksysteem voor vergunningen", Level.LOW, Level.HIGH),
+    )
+    for said, impact, effort in rated:
+        run.do(VM2, c.AddImprovement(text=said))
+        added = run.t.improvements[-1].id
+        run.do(PL, c.RateImprovement(improvement_id=added, impact=impact, effort=effort))
+    drawn = render_message(
+        StepStarted(step=plan.id),
+        run.t,
+        language=language,
+        template=TEMPLATE,
+        zone=ZONE,
+        viewer=PL,
+        now=run.now,
+    ).card
+    if drawn is not None:
+        yield f"step_started--{plan.id}--projectleider--pick", drawn
+
+
+def _opened(card: Element, container: str) -> Element:
+    """The card with one of its containers shown, as after a click on the button opening it."""
+    shown = json.loads(json.dumps(card))
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("id") == container:
+                node["isVisible"] = True
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(shown)
+    return shown
 
 
 def digest_demo() -> tuple[Person, list[Reminded]]:
@@ -319,6 +412,8 @@ def variants() -> Iterator[tuple[str, Element]]:
         )
         for name, card in _message_variants(language):
             yield f"{name}{suffix}", card
+        for name, card in (*_journey_cards(language), *_pick_cards(language)):
+            yield f"{name}{suffix}", card
         yield (
             f"receipt--approve--proceseigenaar{suffix}",
             receipt_card(
@@ -376,10 +471,20 @@ def variants() -> Iterator[tuple[str, Element]]:
         yield f"error--unknown-action--all{suffix}", error_card(text("action.unknown", language))
 
 
+def previews() -> Iterator[tuple[str, Element]]:
+    """(name, card) for cards as they look once a button opened what they keep on demand: for
+    the README's previews (a card's height is measured as it arrives, in :func:`variants`)."""
+    for language in LANGUAGES:
+        for name, card in _journey_cards(language):
+            yield f"{name}-opened--{language}", _opened(card, MOMENTS)
+        for name, card in _pick_cards(language):
+            yield f"{name}-opened--{language}", _opened(card, RATINGS)
+
+
 def export(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, card in variants():
+    for name, card in (*variants(), *previews()):
         path = directory / f"{name}.json"
         path.write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", "utf-8")
         written.append(path)

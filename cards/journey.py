@@ -22,6 +22,7 @@ MOMENTS = "contact_moments"  # the container of the moments' inputs, opened on d
 FEELINGS = (Feeling.POSITIVE, Feeling.NEUTRAL, Feeling.NEGATIVE)
 COLOUR = {Feeling.POSITIVE: "Good", Feeling.NEUTRAL: "Default", Feeling.NEGATIVE: "Attention"}
 NOW, DESIRED = "●", "○"
+BLANK = "\u00a0"  # a cell without a mark keeps its row's height (a plain space draws none)
 # the hartslag in a line of text (the dossier, a chat message)
 SIGN = {Feeling.POSITIVE: "+", Feeling.NEUTRAL: "0", Feeling.NEGATIVE: "−"}
 
@@ -35,16 +36,39 @@ def channel_name(template: Template, channel_id: str, language: Language) -> str
 
 
 def moments_part(view: FormView, moments: Sequence[ContactMoment]) -> list[Element]:
-    """The hartslag so far, and the moments' inputs behind one button."""
+    """The hartslag so far, and the moments' inputs behind one button: those recorded and one
+    more, the rest opening one by one with "another moment"."""
     if not view.template.contact_moments:
         return []
-    body: list[Element] = [paragraph(view.t("journey.title"), spacing="Medium")]
+    body: list[Element] = [_title(view.t("journey.title"))]
     if moments:
         body += hartslag(moments, view.template, view.language)
     else:
         body.append(paragraph(view.t("journey.none_yet"), subtle=True, spacing="Small"))
     title = view.t("journey.change" if moments else "journey.add")
-    rows = [e for n in range(1, MOMENT_ROWS + 1) for e in _moment_inputs(view, n, moments)]
+    shown = min(len(moments) + 1, MOMENT_ROWS)
+    rows: list[Element] = []
+    for n in range(1, MOMENT_ROWS + 1):
+        fields = _moment_inputs(view, n, moments)
+        if n <= shown:
+            rows += fields
+            continue
+        # hidden, yet the form's: the inputs go with its save button, open or not
+        rows += [
+            action_set(
+                [
+                    toggle(
+                        view.t("journey.another"),
+                        f"moment{n}",
+                        f"moment{n}_add",
+                        *([f"moment{n + 1}_add"] if n < MOMENT_ROWS else []),
+                    )
+                ],
+                id_=f"moment{n}_add",
+                visible=n == shown + 1,
+            ),
+            {"type": "Container", "id": f"moment{n}", "isVisible": False, "items": fields},
+        ]
     return [
         *body,
         action_set([toggle(title, MOMENTS)]),
@@ -52,16 +76,20 @@ def moments_part(view: FormView, moments: Sequence[ContactMoment]) -> list[Eleme
     ]
 
 
+def _title(said: str) -> Element:
+    return {**paragraph(said, spacing="Medium"), "weight": "Bolder"}
+
+
 def _feelings(view: FormView) -> list[tuple[str, str]]:
     return [(f.value, view.t(f"journey.feeling.{f.value}")) for f in FEELINGS]
 
 
 def _moment_inputs(view: FormView, n: int, moments: Sequence[ContactMoment]) -> list[Element]:
-    """A moment in one row (its phase, channel, and how it feels now and should feel), its
-    note below."""
+    """A moment in two rows: its phase and channel; how it feels now, how it should feel, and
+    a note."""
     moment = moments[n - 1] if n <= len(moments) else None
     channels = [(c.id, c.name.get(view.language)) for c in view.template.channels]
-    inputs = row(
+    where = row(
         text_input(
             f"moment{n}_phase",
             view.t("journey.phase", n=n),
@@ -74,6 +102,9 @@ def _moment_inputs(view: FormView, n: int, moments: Sequence[ContactMoment]) -> 
             channels,
             moment.channel if moment else None,
         ),
+        weights=(3, 2),
+    )
+    felt = row(
         choice(
             f"moment{n}_now",
             view.t("journey.now"),
@@ -86,15 +117,15 @@ def _moment_inputs(view: FormView, n: int, moments: Sequence[ContactMoment]) -> 
             _feelings(view),
             moment.desired.value if moment and moment.desired else None,
         ),
-        weights=(3, 3, 2, 2),
+        text_input(
+            f"moment{n}_note",
+            view.t("journey.note"),
+            value=moment.note if moment else "",
+            max_length=150,
+        ),
+        weights=(2, 2, 3),
     )
-    note = text_input(
-        f"moment{n}_note",
-        view.t("journey.note"),
-        value=moment.note if moment else "",
-        max_length=150,
-    )
-    return [{**inputs, "spacing": "Medium"}, {**note, "spacing": "Small"}]
+    return [{**where, "spacing": "Medium"}, {**felt, "spacing": "Small"}]
 
 
 def read_moments(inputs: Inputs) -> list[ContactMoment]:
@@ -133,8 +164,14 @@ def recorded(
     k = trajectory.klantreis
     if not keeps or k is None or not k.contact_moments or not template.contact_moments:
         return []
-    title = paragraph(text("journey.title", language), spacing="Medium")
-    return [title, *hartslag(k.contact_moments, template, language)]
+    return titled(k.contact_moments, template, language)
+
+
+def titled(
+    moments: Sequence[ContactMoment], template: Template, language: Language
+) -> list[Element]:
+    """The hartslag under its title ("Contactmomenten")."""
+    return [_title(text("journey.title", language)), *hartslag(moments, template, language)]
 
 
 def _mark(moment: ContactMoment, feeling: Feeling) -> Element:
@@ -142,7 +179,7 @@ def _mark(moment: ContactMoment, feeling: Feeling) -> Element:
     desired = moment.desired is feeling
     mark = (NOW if now else "") + (DESIRED if desired else "")
     if not mark:
-        return {"type": "TextBlock", "text": " ", "spacing": "None"}
+        return {"type": "TextBlock", "text": BLANK, "spacing": "None"}
     block: Element = {
         "type": "TextBlock",
         "text": mark,
@@ -167,7 +204,7 @@ def hartslag(
         "type": "Column",
         "width": "auto",
         "items": [
-            {"type": "TextBlock", "text": " ", "size": "Small"},
+            {"type": "TextBlock", "text": BLANK, "size": "Small"},
             *(
                 {
                     "type": "TextBlock",

@@ -186,13 +186,13 @@ def _plan(view: FormView) -> list[Element]:
     revisable = 0
     body += pick.grid(improvements, view.language)
     for i in ordered[:PAGE]:
+        # where it came from and, once rated, its quadrant with what it proposes: one line
+        said = origin_line(i, view.template, view.language)
+        placed = pick.line(i, view.language, brief=True)
         body += [
             list_item(short(i.text)),
-            paragraph(origin_line(i, view.template, view.language), subtle=True, spacing="Small"),
+            paragraph(f"{said} · {placed}" if placed else said, subtle=True, spacing="Small"),
         ]
-        placed = pick.line(i, view.language)
-        if placed:
-            body.append(paragraph(placed, subtle=True, spacing="None"))
         if i.selected and i.reviews:
             # the specialists' feedback, and what to do with it: reword, split, or drop (untick)
             body += [paragraph(line, subtle=True, spacing="Small") for line in feedback(view, i)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cards.base import Element, action_set, paragraph, row, short, toggle
+from cards.base import Element, action_set, paragraph, short, toggle
 from cards.catalogue import Language, text
 from cards.formbase import FormView, Inputs, choice, text_of
 from wasstraat import commands as c
@@ -16,6 +16,7 @@ from wasstraat.model import PROPOSED_HORIZON, Improvement, Level, Quadrant, quad
 # the chart's layout: much impact on top, little effort on the left
 GRID = ((Quadrant.IMPLEMENT, Quadrant.CHALLENGE), (Quadrant.POSSIBLE, Quadrant.KILL))
 NAMES_SHOWN = 3
+SIDE = "80px"  # the column of the effect axis's labels, the same in each row
 RATINGS = "pick_ratings"  # the container of the ratings, opened on demand
 
 
@@ -77,18 +78,21 @@ def read_ratings(inputs: Inputs, improvement: Improvement) -> c.RateImprovement 
     )
 
 
-def line(improvement: Improvement, language: Language) -> str | None:
-    """'PICK: Doen (veel effect, weinig moeite) — voorstel: quick win'."""
+def line(improvement: Improvement, language: Language, *, brief: bool = False) -> str | None:
+    """'PICK: Doen (veel effect, weinig moeite) — voorstel: quick win'; ``brief`` without what
+    the quadrant means (beside the chart that says it): 'PICK: Doen, voorstel: quick win'."""
     where = quadrant(improvement)
     if where is None:
         return None
     horizon = PROPOSED_HORIZON[where]
+    if brief and horizon is None and where is Quadrant.POSSIBLE:  # the choice is the editor's
+        return text("pick.brief_open", language, quadrant=text(f"pick.quadrant.{where}", language))
     if horizon is not None:
         proposal = text("horizon." + horizon.value, language)
     else:
         proposal = text(f"pick.proposal.{where.value}", language)
     return text(
-        "pick.line",
+        "pick.brief" if brief else "pick.line",
         language,
         quadrant=text(f"pick.quadrant.{where.value}", language),
         means=text(f"pick.means.{where.value}", language),
@@ -106,8 +110,8 @@ def proposed_horizon(improvement: Improvement) -> str | None:
 
 
 def grid(improvements: Sequence[Improvement], language: Language) -> list[Element]:
-    """The four quadrants, each with how many improvements and the first few of them; nothing
-    until one is rated."""
+    """The four quadrants between their axes (effect down the side, moeite across the top),
+    each with how many improvements and the first few of them; nothing until one is rated."""
     placed: dict[Quadrant, list[Improvement]] = {q: [] for q in Quadrant}
     for improvement in improvements:
         where = quadrant(improvement)
@@ -116,27 +120,71 @@ def grid(improvements: Sequence[Improvement], language: Language) -> list[Elemen
     if not any(placed.values()):
         return []
 
+    def axis(key: str, **extra: str) -> Element:
+        return {**paragraph(text(key, language), subtle=True, spacing="None"), **extra}
+
     def cell(where: Quadrant) -> Element:
         inside = placed[where]
-        items: list[Element] = [
-            {
-                **paragraph(
-                    text(
-                        "pick.cell",
-                        language,
-                        quadrant=text(f"pick.quadrant.{where.value}", language),
-                        count=len(inside),
-                    ),
-                    spacing="None",
-                ),
-                "weight": "Bolder",
-            },
-            paragraph(text(f"pick.means.{where.value}", language), subtle=True, spacing="None"),
+        said = text(
+            "pick.cell",
+            language,
+            quadrant=text(f"pick.quadrant.{where.value}", language),
+            count=len(inside),
+        )
+        items: list[Element] = [{**paragraph(said, spacing="None"), "weight": "Bolder"}]
+        # a line per improvement, cut off where the cell ends (the list below has them whole)
+        items += [
+            {**paragraph(f"- {short(i.text, 60)}", spacing="None"), "size": "Small", "wrap": False}
+            for i in inside[:NAMES_SHOWN]
         ]
-        items += [paragraph(f"- {short(i.text, 60)}", spacing="None") for i in inside[:NAMES_SHOWN]]
-        return {"type": "Container", "style": "emphasis", "items": items}
+        if len(inside) > NAMES_SHOWN:
+            more = text("pick.more", language, count=len(inside) - NAMES_SHOWN)
+            items.append({**paragraph(more, subtle=True, spacing="None"), "size": "Small"})
+        return {"type": "Container", "items": items}
 
+    def side(key: str) -> Element:
+        return {
+            "type": "Column",
+            "width": SIDE,
+            "verticalContentAlignment": "Center",
+            "items": [axis(key)],
+        }
+
+    def across(key: str) -> Element:
+        return {
+            "type": "Column",
+            "width": "stretch",
+            "items": [axis(key, horizontalAlignment="Center")],
+        }
+
+    def cells(left: Quadrant, right: Quadrant) -> list[Element]:
+        # the quadrants drawn as a chart's cross: a line between the columns and the rows
+        return [
+            {**cell(left), "type": "Column", "width": "stretch", "separator": True},
+            {**cell(right), "type": "Column", "width": "stretch", "separator": True},
+        ]
+
+    upper, lower = GRID
+    title = {**paragraph(text("pick.title", language), spacing="None"), "weight": "Bolder"}
     return [
-        {**paragraph(text("pick.title", language), spacing="Medium"), "weight": "Bolder"},
-        *(row(cell(left), cell(right)) for left, right in GRID),
+        {
+            "type": "ColumnSet",
+            "spacing": "Medium",
+            "columns": [
+                {"type": "Column", "width": SIDE, "items": [title]},
+                across("pick.axis.low_effort"),
+                across("pick.axis.high_effort"),
+            ],
+        },
+        {
+            "type": "ColumnSet",
+            "spacing": "Small",
+            "columns": [side("pick.axis.high_impact"), *cells(*upper)],
+        },
+        {
+            "type": "ColumnSet",
+            "spacing": "Small",
+            "separator": True,
+            "columns": [side("pick.axis.low_impact"), *cells(*lower)],
+        },
     ]

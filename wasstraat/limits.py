@@ -14,7 +14,7 @@ SESSIONS_PER_TRAJECTORY = 50
 STARTS_PER_PERSON_PER_DAY = 10
 # the klantreis's pain points together, as one field of the step's card beside six contact
 # moments and the findings
-PAIN_POINTS_CHARACTERS = 6000
+PAIN_POINTS_CHARACTERS = 5000
 CONTACT_MOMENTS = 6  # of a klantreis, on the same card
 
 MINUTE = timedelta(minutes=1)

@@ -50,3 +50,18 @@ def test_a_template_without_contact_moments_records_the_klantreis_without_them()
     assert refused.value.code == "contact_moments_off"
     run.do(KC, journey())
     assert run.t.klantreis is not None and run.t.klantreis.contact_moments == []
+
+
+def test_pain_points_longer_together_than_the_card_holds_are_refused_and_nothing_kept():
+    run = Run()
+    to_step(run, "4")
+    lines = ["x" * 249] * 20  # 5,000 characters with their line breaks: just what fits
+    run.do(KC, c.RecordKlantreis(method=KlantreisMethod.OWN_INTERVIEWS, pain_points=lines))
+    kept = run.t.klantreis
+    with pytest.raises(InvalidInput) as refused:
+        run.do(
+            KC,
+            c.RecordKlantreis(method=KlantreisMethod.OWN_INTERVIEWS, pain_points=[*lines, "y"]),
+        )
+    assert refused.value.code == "too_long"
+    assert run.t.klantreis == kept

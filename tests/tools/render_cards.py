@@ -20,7 +20,7 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
-from cards.export import variants
+from cards.export import previews, variants
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ROOT / "node_modules"
@@ -40,6 +40,8 @@ MAIN_CARDS = (
     "review_request--7--specialist_iv--nl",
     "step_started--1--projectleider--nl",
     "step_started--2--projectleider--nl",
+    "step_started--4--klantreiscoach--journey-opened--nl",
+    "step_done--4--channel--nl",
     "step_started--5--procesadviseur--nl",
     "roles-form--step-1--projectleider--nl",
     "tasks--open--person--nl",
@@ -48,6 +50,7 @@ MAIN_CARDS = (
     "step_started--8--projectleider--nl",
     "check_summary-----procesadviseur--nl",
     "step_started--6--projectleider--nl",
+    "step_started--6--projectleider--pick--nl",
     "step_started--10--teammanager--nl",
     "step_started--8--vakinhoudelijk_medewerker--nl",
     "evaluation_request--evaluatie--sponsor--nl",
@@ -158,7 +161,7 @@ def stage(width: int = CARD_WIDTH) -> Iterator[Stage]:
 
 
 def render(out: Path, names: list[str]) -> list[Path]:
-    chosen = {name: card for name, card in variants() if name in names}
+    chosen = {name: card for name, card in (*variants(), *previews()) if name in names}
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with stage() as drawn:

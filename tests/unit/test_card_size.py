@@ -71,7 +71,7 @@ def crowded():  # type: ignore[no-untyped-def]
         link="https://www.vng.nl/klantreizen/" + "x" * 1900,
         findings=(LONG * 3)[:5000],
         contact_moments=moments,
-        pain_points=[LONG[:299]] * 20,  # the 6,000 characters the engine takes
+        pain_points=[LONG[:249]] * 20,  # the 5,000 characters the engine takes (a line each)
         recorded_at=at,
         by=PL,
     )

@@ -34,9 +34,10 @@ def test_each_moment_is_a_column_headed_by_its_channel_with_now_and_desired_in_t
     drawn = journey.hartslag(moments, TEMPLATE, "en")
     labels, desk, web, phone = columns(drawn)
     assert labels[1:] == ["positive", "neutral", "negative"]
-    assert desk == ["Desk", "○", " ", "●"]
-    assert web == ["Website", "●○", " ", " "]
-    assert phone == ["Phone", " ", "●", " "]
+    blank = journey.BLANK
+    assert desk == ["Desk", "○", blank, "●"]
+    assert web == ["Website", "●○", blank, blank]
+    assert phone == ["Phone", blank, "●", blank]
     # the moment felt now is coloured by its feeling
     [chart] = [e for e in drawn if e["type"] == "ColumnSet"]
     now = chart["columns"][1]["items"][ROW[Feeling.NEGATIVE]]
