@@ -195,18 +195,9 @@ def _journey_cards(language: Language) -> Iterator[tuple[str, Element]]:
             ],
         ),
     )
-    drawn = render_message(
-        StepStarted(step=klantreis.id),
-        run.t,
-        language=language,
-        template=TEMPLATE,
-        zone=ZONE,
-        viewer=KC,
-        now=run.now,
-    ).card
-    if drawn is None:
-        return
-    yield f"step_started--{klantreis.id}--klantreiscoach--journey", drawn
+    drawn = _step_card(run, klantreis.id, KC, language)
+    if drawn is not None:
+        yield f"step_started--{klantreis.id}--klantreiscoach--journey", drawn
 
 
 def _pick_cards(language: Language) -> Iterator[tuple[str, Element]]:
@@ -227,17 +218,22 @@ def _pick_cards(language: Language) -> Iterator[tuple[str, Element]]:
         run.do(VM2, c.AddImprovement(text=said))
         added = run.t.improvements[-1].id
         run.do(PL, c.RateImprovement(improvement_id=added, impact=impact, effort=effort))
-    drawn = render_message(
-        StepStarted(step=plan.id),
+    drawn = _step_card(run, plan.id, PL, language)
+    if drawn is not None:
+        yield f"step_started--{plan.id}--projectleider--pick", drawn
+
+
+def _step_card(run: Run, step_id: str, viewer: Person, language: Language) -> Element | None:
+    """The step's card as the viewer sees it now."""
+    return render_message(
+        StepStarted(step=step_id),
         run.t,
         language=language,
         template=TEMPLATE,
         zone=ZONE,
-        viewer=PL,
+        viewer=viewer,
         now=run.now,
     ).card
-    if drawn is not None:
-        yield f"step_started--{plan.id}--projectleider--pick", drawn
 
 
 def _opened(card: Element, container: str) -> Element:
